@@ -1,0 +1,30 @@
+"""What labelbridge knows of a sale order, for the button's state when a page opens."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+from .. import outbox
+from ..db import get_session
+from ..models import Label
+from ..printing.identifiers import SaleOrderRef
+from ..printing.resolver import IDENTIFIER_KINDS
+from . import api
+from .presenters import lookup_response
+from .schemas import LookupQuerySchema
+from .services import print_service
+
+_lookup_query = LookupQuerySchema()
+
+
+@api.get("/orders/lookup")
+def lookup_order():
+    """By ``numeric_id``, ``customer_reference`` or ``id``: answered from labelbridge's own record
+    when it has one, else from CartonCloud. Errors: 422 bad query, 404 unknown sale order."""
+    query = _lookup_query.load(request.args.to_dict())
+    ref = SaleOrderRef.from_mapping({k: str(v) for k, v in query.items() if k in IDENTIFIER_KINDS})
+    service = print_service()
+    record, _sale_order = service.resolve(ref)
+    session = get_session()
+    label = session.get(Label, record.current_label_id) if record.current_label_id else None
+    writeback = outbox.writeback_state(session, label.id, current_app.config["WRITEBACK_MODE"]) if label else None
+    return lookup_response(record, label, writeback)

@@ -1,0 +1,92 @@
+"""The one JSON error shape of the API, and the handlers that produce it.
+
+Every non-2xx answer under /api/ is ``{"code", "status", "message", "errors"?}``: ``message`` is a
+sentence a packer can act on, ``errors`` maps fields to their messages when fields are at fault.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error the API answers with; raise it from views and services."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        errors: dict[str, Any] | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors
+        self.retry_after = retry_after
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "status": self.status, "message": self.message}
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+def error_response(error: ApiError):
+    response = jsonify(error.to_dict())
+    response.status_code = error.status
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(max(1, round(error.retry_after)))
+    return response
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "The request could not be read."),
+    401: ("unauthorized", "A valid API token is required."),
+    403: ("forbidden", "This request is not allowed."),
+    404: ("not_found", "There is nothing at this address."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Send the body as application/json."),
+    429: ("rate_limited", "Too many requests; try again shortly."),
+}
+
+
+def _from_http_exception(error: HTTPException) -> ApiError:
+    status = error.code or 500
+    code, message = _HTTP_CODES.get(status, ("http_error", error.description or "Request failed."))
+    return ApiError(status, code, message)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        return error_response(error)
+
+    @app.errorhandler(ValidationError)
+    def handle_validation_error(error: ValidationError):
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        return error_response(
+            ApiError(422, "validation_error", "The request has invalid fields.", errors=messages)
+        )
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        if not request.path.startswith("/api/"):
+            return error
+        return error_response(_from_http_exception(error))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(
+            ApiError(500, "internal_error", "labelbridge hit an unexpected error; it has been logged.")
+        )

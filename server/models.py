@@ -1,0 +1,165 @@
+"""Storage: SQLAlchemy 2 models. The schema itself is owned by the Alembic migrations."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every engine (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class ApiToken(Base):
+    """A bearer token for one extension install; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class SaleOrder(Base):
+    """labelbridge's record of one CartonCloud sale order and its shipment: the state machine
+    ``new → ordered → labelled → written_back`` (+ ``failed``), unique per (tenant, sale order)."""
+
+    __tablename__ = "sale_orders"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "sale_order_id", name="uq_sale_orders_tenant_sale_order"),
+        Index("ix_sale_orders_numeric_id", "tenant_id", "numeric_id"),
+        Index("ix_sale_orders_customer_reference", "tenant_id", "customer_reference"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    sale_order_id: Mapped[str] = mapped_column(String(64))
+    numeric_id: Mapped[str | None] = mapped_column(String(32))
+    customer_reference: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str | None] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20), default="new")
+    starshipit_order_id: Mapped[int | None] = mapped_column(Integer)
+    starshipit_order_number: Mapped[str | None] = mapped_column(String(50))
+    carrier: Mapped[str | None] = mapped_column(String(100))
+    tracking_numbers: Mapped[list[str]] = mapped_column(default=list)
+    current_label_id: Mapped[str | None] = mapped_column(String(36))
+    last_error_code: Mapped[str | None] = mapped_column(String(50))
+    last_error_message: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None]
+    lock_token: Mapped[str | None] = mapped_column(String(36))
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Label(Base):
+    """A label as Starshipit returned it, kept so a reprint needs no upstream call."""
+
+    __tablename__ = "labels"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"), index=True)
+    format: Mapped[str] = mapped_column(String(10))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    carrier: Mapped[str | None] = mapped_column(String(100))
+    tracking_numbers: Mapped[list[str]] = mapped_column(default=list)
+    replaces_label_id: Mapped[str | None] = mapped_column(String(36))
+    replaced_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxJob(Base):
+    """A tracking writeback to CartonCloud, written in the same transaction as its label."""
+
+    __tablename__ = "outbox_jobs"
+    __table_args__ = (Index("ix_outbox_jobs_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"), index=True)
+    label_id: Mapped[str] = mapped_column(String(36))
+    mode: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    steps_done: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    done_at: Mapped[datetime | None]
+
+
+class IdempotencyKey(Base):
+    """One Idempotency-Key per token: the request's fingerprint and, once answered, the answer."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("token_name", "key", name="uq_idempotency_token_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_name: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response_status: Mapped[int | None]
+    response_body: Mapped[dict[str, Any] | None]
+    label_id: Mapped[str | None] = mapped_column(String(36))
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OrderEvent(Base):
+    """What happened to a sale order, in order: prints, reprints, redos, writebacks, errors."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,98 @@
+"""The writeback outbox: jobs written with their label, claimed by workers, retried until done.
+
+A job is never dropped: it is ``queued`` until delivered (``done``), or ``failed`` when CartonCloud
+refuses it outright or it keeps failing for a day; ``failed`` jobs stay visible with their last
+error and go back to ``queued`` by command (``labelbridge outbox retry``).
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from .models import Label, OutboxJob, SaleOrder
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+FIRST_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(minutes=30)
+# 30 s doubling to a 30 min cap: 40 attempts span about 18 hours of an outage.
+MAX_ATTEMPTS = 40
+
+
+def enqueue(session: Session, record: SaleOrder, label: Label, mode: str) -> OutboxJob | None:
+    """Add the writeback job for ``label`` to the session (the caller commits with the label)."""
+    if mode == "none":
+        return None
+    job = OutboxJob(sale_order_pk=record.id, label_id=label.id, mode=mode, state=QUEUED, steps_done=[])
+    session.add(job)
+    return job
+
+
+def writeback_state(session: Session, label_id: str, mode: str) -> str:
+    """What the API reports for a label's writeback: queued, done, failed or disabled."""
+    job = session.scalar(select(OutboxJob).where(OutboxJob.label_id == label_id).order_by(OutboxJob.id.desc()))
+    if job is None:
+        return "disabled" if mode == "none" else QUEUED
+    return QUEUED if job.state == RUNNING else job.state
+
+
+def claim_due(
+    session: Session, worker: str, now: datetime, claim: timedelta, limit: int = 20
+) -> list[OutboxJob]:
+    """Claim up to ``limit`` due jobs for ``worker`` for ``claim``; a crashed worker's claims expire."""
+    due = or_(
+        and_(OutboxJob.state == QUEUED, OutboxJob.next_attempt_at <= now),
+        and_(OutboxJob.state == RUNNING, OutboxJob.claimed_until < now),
+    )
+    query = select(OutboxJob).where(due).order_by(OutboxJob.next_attempt_at, OutboxJob.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    jobs = list(session.scalars(query))
+    for job in jobs:
+        job.state, job.claimed_by, job.claimed_until = RUNNING, worker, now + claim
+    session.commit()
+    return jobs
+
+
+def retry_delay(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:
+    """Exponential backoff with jitter (half fixed, half random) so retries spread out."""
+    ceiling = min(MAX_DELAY, FIRST_DELAY * (2 ** max(0, attempts - 1)))
+    return ceiling / 2 + ceiling / 2 * rng()
+
+
+def mark_done(session: Session, job: OutboxJob, now: datetime) -> None:
+    job.state, job.done_at, job.claimed_by, job.claimed_until = DONE, now, None, None
+    job.last_error = None
+
+
+def mark_failed_attempt(session: Session, job: OutboxJob, error: str, now: datetime, permanent: bool) -> None:
+    job.attempts += 1
+    job.last_error = error
+    job.claimed_by, job.claimed_until = None, None
+    if permanent or job.attempts >= MAX_ATTEMPTS:
+        job.state = FAILED
+    else:
+        job.state = QUEUED
+        job.next_attempt_at = now + retry_delay(job.attempts)
+
+
+def retry_failed(session: Session, now: datetime, job_id: int | None = None) -> int:
+    """Put failed jobs (or one job) back in the queue now; returns how many."""
+    query = update(OutboxJob).where(OutboxJob.state == FAILED)
+    if job_id is not None:
+        query = query.where(OutboxJob.id == job_id)
+    result = session.execute(
+        query.values(state=QUEUED, next_attempt_at=now, attempts=0).execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount
+
+
+def jobs(session: Session, state: str | None = None) -> list[OutboxJob]:
+    query = select(OutboxJob).order_by(OutboxJob.id)
+    if state:
+        query = query.where(OutboxJob.state == state)
+    return list(session.scalars(query))

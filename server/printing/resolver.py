@@ -1,0 +1,102 @@
+"""Resolve what the page shows (numericId, customer reference, UUID) to labelbridge's record.
+
+The record doubles as the resolution cache: once a sale order is known, looking it up again by any
+of its identifiers needs no upstream call.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..cartoncloud.client import CartonCloudClient
+from ..errors import ApiError
+from ..models import SaleOrder
+from ..upstream.errors import UpstreamError, UpstreamNotFound
+from .failures import api_error_from_upstream
+from .identifiers import SaleOrderRef
+
+IDENTIFIER_KINDS = ("id", "numeric_id", "customer_reference")
+
+COLUMNS = {
+    "id": SaleOrder.sale_order_id,
+    "numeric_id": SaleOrder.numeric_id,
+    "customer_reference": SaleOrder.customer_reference,
+}
+
+
+def find_known(session: Session, tenant_id: str, ref: SaleOrderRef) -> SaleOrder | None:
+    return session.scalar(
+        select(SaleOrder)
+        .where(SaleOrder.tenant_id == tenant_id, COLUMNS[ref.kind] == ref.value)
+        .order_by(SaleOrder.id)
+        .limit(1)
+    )
+
+
+def fetch_sale_order(cartoncloud: CartonCloudClient, ref: SaleOrderRef) -> dict[str, Any]:
+    """The sale order JSON from CartonCloud; 404 when there is none, never a guess."""
+    try:
+        if ref.kind == "id":
+            return cartoncloud.get_sale_order(ref.value)
+        if ref.kind == "numeric_id":
+            matches = cartoncloud.find_sale_orders_by_numeric_id(ref.value)
+        else:
+            matches = cartoncloud.find_sale_orders_by_customer_reference(ref.value)
+    except UpstreamNotFound:
+        raise ApiError(404, "not_found", f"{ref.describe()} was not found in CartonCloud.") from None
+    except UpstreamError as error:
+        raise api_error_from_upstream(error, "looking up the sale order") from error
+    if not matches:
+        raise ApiError(404, "not_found", f"{ref.describe()} was not found in CartonCloud.")
+    if len(matches) > 1:
+        raise ApiError(
+            409,
+            "ambiguous_sale_order",
+            f"{ref.describe()} matches {len(matches)} sale orders in CartonCloud; "
+            "print it from the order's own page so it is identified by its number.",
+        )
+    return matches[0]
+
+
+def apply_sale_order(record: SaleOrder, sale_order: dict[str, Any]) -> None:
+    references = sale_order.get("references") or {}
+    numeric_id = references.get("numericId")
+    record.numeric_id = None if numeric_id is None else str(numeric_id)
+    record.customer_reference = references.get("customer")
+    record.status = sale_order.get("status")
+
+
+def record_for(session: Session, tenant_id: str, sale_order: dict[str, Any]) -> SaleOrder:
+    """The record of ``sale_order``, created when new; safe when two requests create it at once."""
+    query = select(SaleOrder).where(
+        SaleOrder.tenant_id == tenant_id, SaleOrder.sale_order_id == sale_order["id"]
+    )
+    record = session.scalar(query)
+    if record is None:
+        record = SaleOrder(tenant_id=tenant_id, sale_order_id=sale_order["id"], state="new", tracking_numbers=[])
+        apply_sale_order(record, sale_order)
+        session.add(record)
+        try:
+            session.commit()
+            return record
+        except IntegrityError:
+            session.rollback()
+            record = session.scalar(query)
+    apply_sale_order(record, sale_order)
+    session.commit()
+    return record
+
+
+def resolve(
+    session: Session, cartoncloud: CartonCloudClient, tenant_id: str, ref: SaleOrderRef
+) -> tuple[SaleOrder, dict[str, Any] | None]:
+    """The record for ``ref`` and, when CartonCloud had to be asked, the sale order it returned."""
+    record = find_known(session, tenant_id, ref)
+    session.commit()
+    if record is not None:
+        return record, None
+    sale_order = fetch_sale_order(cartoncloud, ref)
+    return record_for(session, tenant_id, sale_order), sale_order

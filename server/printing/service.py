@@ -1,0 +1,271 @@
+"""One click, one shipment: find or create the Starshipit order, print once, store, queue writeback.
+
+Exactly one shipment per sale order rests on three things: the unique (tenant, sale order) row,
+the per-order lock around create-and-print, and create-or-lookup by ``order_number`` (Starshipit
+has no idempotency key). Progress is committed as it is made (the Starshipit order id first), so
+a print that fails half way continues from there on the next click.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import outbox
+from ..events import record_event
+from ..errors import ApiError
+from ..mapping import MappingSettings, PackageDefaults, UnshippableOrder, build_starshipit_order, order_number_for
+from ..models import Label, SaleOrder, utcnow
+from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
+from ..upstream.errors import UpstreamError, UpstreamNotFound
+from ..upstreams import Upstreams
+from . import labels, resolver
+from .failures import api_error_from_upstream
+from .identifiers import SaleOrderRef
+from .order_lock import LockTimeout, order_lock
+
+# Starshipit statuses of an order whose label exists already: print with reprint instead.
+PRINTED_STATUSES = {"Printed", "Shipped", "Delivered", "Dispatched", "Manifested"}
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    record: SaleOrder
+    label: Label
+    reprint: bool
+    writeback: str
+
+
+def mapping_settings(config: dict[str, Any]) -> MappingSettings:
+    return MappingSettings(
+        order_number_source=config["ORDER_NUMBER_SOURCE"],
+        default_package=PackageDefaults(weight_kg=config["DEFAULT_PACKAGE_WEIGHT_KG"]),
+    )
+
+
+class PrintService:
+    """Prints labels for one caller (``actor``: the token's name) within one database session."""
+
+    def __init__(self, session: Session, upstreams: Upstreams, config: dict[str, Any], actor: str | None) -> None:
+        self.session = session
+        self.upstreams = upstreams
+        self.config = config
+        self.actor = actor
+
+    # -- public -----------------------------------------------------------------------------
+
+    def print_label(self, ref: SaleOrderRef, tenant_slug: str | None = None) -> PrintOutcome:
+        """Print the sale order's label, or return the one it already has (``reprint``)."""
+        self._check_tenant(tenant_slug)
+        record, sale_order = self.resolve(ref)
+        if record.current_label_id:
+            return self._reprint(record)
+        try:
+            with self._lock(record, until=self._labelled(record)) as acquired:
+                self.session.refresh(record)
+                self.session.commit()  # no transaction stays open across the upstream calls
+                if not acquired or record.current_label_id:
+                    return self._reprint(record)
+                return self._create_and_print(record, sale_order)
+        except LockTimeout:
+            raise ApiError(
+                409,
+                "request_in_progress",
+                "Another workstation is printing this order right now; try again in a few seconds.",
+                retry_after=2,
+            ) from None
+
+    def redo(self, label_id: str, reason: str) -> PrintOutcome:
+        """A deliberate new label (a new shipment) for an order that has one; records the old one."""
+        old = self.session.get(Label, label_id)
+        if old is None:
+            raise ApiError(404, "not_found", f"Label {label_id} does not exist.")
+        record = self.session.get(SaleOrder, old.sale_order_pk)
+        if record.current_label_id != old.id:
+            raise ApiError(
+                409, "label_replaced", "That label has been replaced already; redo the order's current label."
+            )
+        with self._lock(record, until=lambda: False):
+            self.session.refresh(record)
+            self.session.commit()  # no transaction stays open across the upstream calls
+            if record.current_label_id != old.id:
+                raise ApiError(409, "label_replaced", "That label was replaced meanwhile by another request.")
+            starshipit = self.upstreams.starshipit()
+            try:
+                starshipit.update_order({"order_id": record.starshipit_order_id, "status": "Unshipped"})
+                shipment = starshipit.print_label(order_id=record.starshipit_order_id)
+            except UpstreamError as error:
+                raise self._failure(record, error, "printing a new label") from error
+            label = self._store(record, shipment, kind="redo", replaces=old, reason=reason)
+            return PrintOutcome(record, label, False, self._writeback_state(label))
+
+    def resolve(self, ref: SaleOrderRef) -> tuple[SaleOrder, dict[str, Any] | None]:
+        return resolver.resolve(self.session, self.upstreams.cartoncloud(), self.upstreams.tenant_id, ref)
+
+    def find_known(self, ref: SaleOrderRef) -> SaleOrder | None:
+        return resolver.find_known(self.session, self.upstreams.tenant_id, ref)
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _check_tenant(self, tenant_slug: str | None) -> None:
+        expected = self.config.get("CARTONCLOUD_TENANT_SLUG")
+        if tenant_slug and expected and tenant_slug.lower() != expected.lower():
+            raise ApiError(
+                422,
+                "wrong_tenant",
+                f"This labelbridge is connected to the CartonCloud tenant '{expected}', "
+                f"but the page is from '{tenant_slug}'.",
+                errors={"tenant_slug": [f"Expected '{expected}'."]},
+            )
+
+    def _labelled(self, record: SaleOrder):
+        def labelled() -> bool:
+            label_id = self.session.scalar(select(SaleOrder.current_label_id).where(SaleOrder.id == record.id))
+            self.session.commit()
+            return label_id is not None
+
+        return labelled
+
+    def _lock(self, record: SaleOrder, until):
+        return order_lock(
+            self.session,
+            record.id,
+            lease_seconds=self.config["ORDER_LOCK_SECONDS"],
+            wait_seconds=self.config["ORDER_LOCK_WAIT_SECONDS"],
+            done=until,
+        )
+
+    def _reprint(self, record: SaleOrder) -> PrintOutcome:
+        self.session.refresh(record)
+        label = self.session.get(Label, record.current_label_id)
+        record_event(self.session, record, "reprint", self.actor, label_id=label.id)
+        self.session.commit()
+        return PrintOutcome(record, label, True, self._writeback_state(label))
+
+    def _create_and_print(self, record: SaleOrder, sale_order: dict[str, Any] | None) -> PrintOutcome:
+        starshipit = self.upstreams.starshipit()
+        printed_already = False
+        if record.starshipit_order_id is None:
+            sale_order = sale_order or self._fetch_sale_order(record)
+            printed_already = self._ensure_starshipit_order(starshipit, record, sale_order)
+        try:
+            shipment = self._print_once(starshipit, record, printed_already)
+        except UpstreamError as error:
+            raise self._failure(record, error, "printing the label") from error
+        label = self._store(record, shipment, kind="print")
+        return PrintOutcome(record, label, False, self._writeback_state(label))
+
+    def _fetch_sale_order(self, record: SaleOrder) -> dict[str, Any]:
+        try:
+            sale_order = self.upstreams.cartoncloud().get_sale_order(record.sale_order_id)
+        except UpstreamNotFound:
+            raise ApiError(404, "not_found", f"Sale order {record.numeric_id} is no longer in CartonCloud.") from None
+        except UpstreamError as error:
+            raise api_error_from_upstream(error, "reading the sale order") from error
+        resolver.apply_sale_order(record, sale_order)
+        self.session.commit()
+        return sale_order
+
+    def _ensure_starshipit_order(self, starshipit: StarshipitClient, record: SaleOrder, sale_order: dict) -> bool:
+        """Find the Starshipit order by its number (the trigger or another integration may have
+        made it) or create it; commit its id at once so a later failure continues from here.
+        Returns whether that order is printed already."""
+        settings = mapping_settings(self.config)
+        try:
+            order, warnings = build_starshipit_order(sale_order, settings)
+        except UnshippableOrder as unshippable:
+            raise self._unshippable(record, unshippable) from None
+        order_number = order_number_for(sale_order, settings)
+        try:
+            existing = starshipit.find_order_by_number(order_number)
+            if existing is not None:
+                created, kind = existing, "found_in_starshipit"
+            else:
+                created, kind = starshipit.create_order(order), "starshipit_order_created"
+        except UpstreamError as error:
+            raise self._failure(record, error, "creating the order") from error
+        record.starshipit_order_id = int(created["order_id"])
+        record.starshipit_order_number = created.get("order_number") or order_number
+        record.state = "ordered"
+        printed_already = created.get("status") in PRINTED_STATUSES
+        record_event(
+            self.session, record, kind, self.actor,
+            order_id=record.starshipit_order_id, order_number=record.starshipit_order_number,
+            warnings=[warning.message for warning in warnings],
+            printed_already=printed_already,
+        )  # fmt: skip
+        self.session.commit()
+        return printed_already
+
+    def _print_once(self, starshipit: StarshipitClient, record: SaleOrder, printed_already: bool) -> Shipment:
+        """Print; when Starshipit says the order is printed already, fetch that label instead."""
+        if printed_already:
+            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True)
+        try:
+            return starshipit.print_label(order_id=record.starshipit_order_id)
+        except AlreadyPrinted:
+            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True)
+
+    def _store(
+        self, record: SaleOrder, shipment: Shipment, kind: str, replaces: Label | None = None, reason: str | None = None
+    ) -> Label:
+        """Label, tracking and the writeback job in one transaction."""
+        try:
+            content, label_format = labels.combine(shipment.labels)
+        except ValueError as error:
+            raise self._failure_message(record, 502, "upstream_bad_response", f"Starshipit's label was unusable: {error}.")
+        label = Label(
+            sale_order_pk=record.id,
+            format=label_format,
+            content=content,
+            carrier=shipment.carrier_name,
+            tracking_numbers=list(shipment.tracking_numbers),
+            replaces_label_id=replaces.id if replaces else None,
+            replaced_reason=reason,
+        )
+        self.session.add(label)
+        self.session.flush()
+        record.current_label_id = label.id
+        record.carrier = shipment.carrier_name
+        record.tracking_numbers = list(shipment.tracking_numbers)
+        record.state = "labelled"
+        record.last_error_code = record.last_error_message = record.last_error_at = None
+        outbox.enqueue(self.session, record, label, self.config["WRITEBACK_MODE"])
+        record_event(
+            self.session, record, kind, self.actor,
+            label_id=label.id, tracking_numbers=label.tracking_numbers, carrier=label.carrier,
+            replaces_label_id=label.replaces_label_id, reason=reason,
+        )  # fmt: skip
+        self.session.commit()
+        return label
+
+    def _writeback_state(self, label: Label) -> str:
+        state = outbox.writeback_state(self.session, label.id, self.config["WRITEBACK_MODE"])
+        self.session.commit()
+        return state
+
+    # -- failures ---------------------------------------------------------------------------
+
+    def _unshippable(self, record: SaleOrder, unshippable: UnshippableOrder) -> ApiError:
+        errors: dict[str, list[str]] = {}
+        for issue in unshippable.issues:
+            errors.setdefault(issue.field, []).append(issue.message)
+        words = " ".join(issue.message for issue in unshippable.issues)
+        error = ApiError(422, "sale_order_not_shippable", f"This sale order cannot be shipped: {words}", errors=errors)
+        return self._remember(record, error)
+
+    def _failure(self, record: SaleOrder, upstream: UpstreamError, doing: str) -> ApiError:
+        return self._remember(record, api_error_from_upstream(upstream, doing))
+
+    def _failure_message(self, record: SaleOrder, status: int, code: str, message: str) -> ApiError:
+        return self._remember(record, ApiError(status, code, message))
+
+    def _remember(self, record: SaleOrder, error: ApiError) -> ApiError:
+        """Keep the error on the record (the lookup shows it) and in the order's history."""
+        self.session.rollback()
+        record.last_error_code, record.last_error_message, record.last_error_at = error.code, error.message, utcnow()
+        record_event(self.session, record, "error", self.actor, code=error.code, message=error.message)
+        self.session.commit()
+        return error

@@ -1,0 +1,404 @@
+"""Starshipit's data and behaviour: orders, label printing, tracking.
+
+Wording clients depend on (labelbridge's client looks for "already" and "print"):
+- printing a printed order without `reprint`: HTTP 200, `success: false`,
+  message "Order has already been printed" (ALREADY_PRINTED);
+- unknown order: HTTP 404, `success: false`, message "Order not found" (NOT_FOUND).
+Business refusals of a print (already printed, address invalid, unknown carrier) come back as
+HTTP 200 with `success: false`; invalid requests (field validation, paging) as HTTP 400 — the
+two readings of reference/starshipit-api.md a client must accept.
+Duplicate order numbers are allowed, as in real accounts; a lookup or print by order number
+picks the most recently created of them.
+A reprint returns the very labels and tracking numbers of the first print; `reprint: true` on
+an order not yet printed prints it.
+"""
+
+import base64
+import copy
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from server.sandbox import addresses, carriers
+from server.sandbox.errors import StarshipitRefusal
+from server.sandbox.labels import LabelInput, render_label
+from server.sandbox.starshipit_orders import clean_order, clean_packages, item_line, new_order, package_line
+from server.sandbox.timeutil import starshipit_time
+
+ALREADY_PRINTED = "Order has already been printed"
+NOT_FOUND = "Order not found"
+PRINTED_STATUSES = ("Printed", "Delivered")
+TRACKING_STATUSES = ("Printed", "Dispatched", "InTransit", "OutForDelivery", "Delivered", "PickupInStore",
+                     "AttemptedDelivery", "Exception", "AwaitingCollection", "Cancelled")
+FIRST_ORDER_ID = 214300001
+DEFAULT_PACKAGE = {"weight": 1.0, "height": 0.1, "width": 0.2, "length": 0.3}  # the account's default box
+
+
+class StarshipitStore:
+    def __init__(self, lock: threading.RLock, now: Callable[[], datetime]):
+        self._lock = lock
+        self._now = now
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._orders: dict[int, dict] = {}
+            self._updated: dict[int, datetime] = {}
+            self._printed: dict[int, datetime] = {}
+            self._labels: dict[int, bytes] = {}
+            self._events: dict[int, list[dict]] = {}
+            self._next_order_id = FIRST_ORDER_ID
+            self._next_line_id = 1
+            self._next_serial = 1
+
+    # --- orders ---------------------------------------------------------------------------
+
+    def create(self, raw: object) -> dict:
+        fields = clean_order(raw)
+        with self._lock:
+            return copy.deepcopy(self._insert(fields))
+
+    def import_orders(self, raws: object) -> list[dict]:
+        """Create up to 50 orders at once; all or none."""
+        if not isinstance(raws, list) or not raws:
+            raise StarshipitRefusal.one(400, "The orders field is required.", "orders")
+        if len(raws) > 50:
+            raise StarshipitRefusal.one(
+                400, "A maximum of 50 orders can be imported per request.", f"{len(raws)} orders were sent"
+            )
+        errors, cleaned = [], []
+        for index, raw in enumerate(raws):
+            try:
+                cleaned.append(clean_order(raw, where=f"orders[{index}]"))
+            except StarshipitRefusal as refusal:
+                errors += refusal.errors
+        if errors:
+            raise StarshipitRefusal(400, errors)
+        with self._lock:
+            return copy.deepcopy([self._insert(fields) for fields in cleaned])
+
+    def get(self, order_id: int) -> dict:
+        with self._lock:
+            return copy.deepcopy(self._by_id(order_id))
+
+    def find_by_number(self, order_number: str) -> dict:
+        with self._lock:
+            return copy.deepcopy(self._by_number(order_number))
+
+    def all_orders(self) -> list[dict]:
+        with self._lock:
+            return copy.deepcopy(list(self._orders.values()))
+
+    def update(self, raw: object) -> dict:
+        """Unshipped orders take every writable field; printed ones only `status`.
+
+        A status stays on its side of printing (Unshipped/Saved, Printed/Delivered): an order
+        becomes printed only by printing its label.
+        """
+        if not isinstance(raw, dict) or not isinstance(raw.get("order_id"), int):
+            raise StarshipitRefusal.one(400, "The order_id field is required.", "order.order_id")
+        fields = clean_order(raw, for_update=True)
+        with self._lock:
+            order = self._by_id(raw["order_id"])
+            printed = order["status"] in PRINTED_STATUSES
+            if printed:
+                locked = sorted(key for key in fields if key != "status")
+                if locked:
+                    raise StarshipitRefusal.one(
+                        400, "Order has been printed: only its status can be updated",
+                        f"Fields that cannot change: {', '.join(locked)}",
+                    )
+            if "status" in fields and (fields["status"] in PRINTED_STATUSES) != printed:
+                raise StarshipitRefusal.one(
+                    400, f"Order status cannot change from {order['status']} to {fields['status']}", "order.status"
+                )
+            order.update(_merged(order, fields, self._line_id))
+            self._touch(order["order_id"])
+            return copy.deepcopy(order)
+
+    def delete(self, order_id: int) -> None:
+        with self._lock:
+            order = self._by_id(order_id)
+            if order["status"] not in ("Unshipped", "Saved"):
+                raise StarshipitRefusal.one(400, "Only unshipped orders can be deleted", f"Order status is {order['status']}")
+            del self._orders[order_id], self._updated[order_id]
+
+    def archive(self, order_id: int) -> dict:
+        with self._lock:
+            order = self._by_id(order_id)
+            if order["status"] not in PRINTED_STATUSES:
+                raise StarshipitRefusal.one(400, "Only printed or shipped orders can be archived", f"Order status is {order['status']}")
+            order["archived"] = True
+            self._touch(order_id)
+            return copy.deepcopy(order)
+
+    def search(self, phrase: str) -> list[dict]:
+        """Orders whose number, recipient name or a tracking number contains `phrase`, newest first."""
+        wanted = phrase.strip().lower()
+        with self._lock:
+            hits = [
+                order for order in self._orders.values()
+                if wanted in order["order_number"].lower()
+                or wanted in (order["destination"]["name"] or "").lower()
+                or any(wanted in (p["tracking_number"] or "").lower() for p in order["packages"])
+            ]
+            return [_summary(order) for order in sorted(hits, key=lambda o: -o["order_id"])]
+
+    def listing(self, *, shipped: bool, since: datetime) -> list[dict]:
+        """Unshipped (Unshipped, Saved) or shipped (Printed, Delivered) orders updated since `since`."""
+        wanted = PRINTED_STATUSES if shipped else ("Unshipped", "Saved")
+        with self._lock:
+            return copy.deepcopy([
+                order for order in self._orders.values()
+                if order["status"] in wanted and not order["archived"] and self._updated[order["order_id"]] >= since
+            ])
+
+    def recently_printed(self, since: datetime) -> list[dict]:
+        with self._lock:
+            printed = sorted((at, order_id) for order_id, at in self._printed.items() if at >= since)
+            return [self._shipment_summary(self._orders[order_id]) for _, order_id in printed]
+
+    # --- labels ---------------------------------------------------------------------------
+
+    def print_label(self, request: object) -> dict:
+        """`POST /api/orders/shipment`: book the shipment and return its labels (see module doc)."""
+        if not isinstance(request, dict):
+            raise StarshipitRefusal.one(400, "The request body is required.", "")
+        with self._lock:
+            order = self._target(request)
+            if order["status"] in PRINTED_STATUSES:
+                if request.get("reprint") is not True:
+                    raise StarshipitRefusal.one(
+                        200, ALREADY_PRINTED,
+                        f"Order {order['order_number']} was printed on {starshipit_time(self._printed[order['order_id']])}. "
+                        'Send "reprint": true to get its labels again.',
+                    )
+                return self._shipment(order)
+            if order["archived"]:
+                raise StarshipitRefusal.one(200, "Order is archived", f"Order {order['order_number']} is archived")
+            self._book(order, request)
+            return self._shipment(order)
+
+    def print_in_app(self, order_id: int) -> dict:
+        """As if a user printed the order in the Starshipit app (not through the API)."""
+        return self.print_label({"order_id": order_id})
+
+    def relabel(self, order_id: int) -> dict:
+        """Void a printed order's labels and print new ones: new tracking numbers."""
+        with self._lock:
+            order = self._by_id(order_id)
+            if order["status"] not in PRINTED_STATUSES:
+                raise StarshipitRefusal.one(200, "Order has not been printed", f"Order status is {order['status']}")
+            self._book(order, {"carrier": order["carrier"], "carrier_service_code": order["carrier_service_code"]})
+            return self._shipment(order)
+
+    def label_pdf(self, order_id: int) -> bytes | None:
+        with self._lock:
+            return self._labels.get(order_id)
+
+    # --- tracking -------------------------------------------------------------------------
+
+    def track(self, *, tracking_number: str | None = None, order_number: str | None = None) -> dict:
+        with self._lock:
+            if tracking_number:
+                order = next(
+                    (o for o in self._orders.values() if any(p["tracking_number"] == tracking_number for p in o["packages"])),
+                    None,
+                )
+                if order is None:
+                    raise StarshipitRefusal.one(404, "Tracking number not found", f"No shipment has tracking number {tracking_number}")
+            elif order_number:
+                order = self._by_number(order_number)
+            else:
+                raise StarshipitRefusal.one(400, "The tracking_number or order_number field is required.", "")
+            return self._tracking(order, tracking_number)
+
+    def set_tracking_status(self, order_id: int, status: str, details: str | None = None) -> dict:
+        """Add a carrier tracking event; Delivered also marks the order Delivered."""
+        if status not in TRACKING_STATUSES:
+            raise StarshipitRefusal.one(400, f"Unknown tracking status '{status}'", ", ".join(TRACKING_STATUSES))
+        with self._lock:
+            order = self._by_id(order_id)
+            if order["status"] not in PRINTED_STATUSES:
+                raise StarshipitRefusal.one(200, "Order has not been printed", f"Order status is {order['status']}")
+            self._events[order_id].append(
+                {"event_datetime": starshipit_time(self._now()), "status": status, "details": details or status}
+            )
+            if status == "Delivered":
+                order["status"] = "Delivered"
+            self._touch(order_id)
+            return self._tracking(order, None)
+
+    # --- internals (lock held) ------------------------------------------------------------
+
+    def _line_id(self) -> int:
+        self._next_line_id += 1
+        return self._next_line_id - 1
+
+    def _insert(self, fields: dict) -> dict:
+        order = new_order(self._next_order_id, fields, self._now(), next_id=self._line_id)
+        self._next_order_id += 1
+        self._orders[order["order_id"]] = order
+        self._touch(order["order_id"])
+        return order
+
+    def _touch(self, order_id: int) -> None:
+        self._updated[order_id] = self._now()
+
+    def _by_id(self, order_id: int) -> dict:
+        order = self._orders.get(order_id)
+        if order is None:
+            raise StarshipitRefusal.one(404, NOT_FOUND, f"No order with order_id {order_id}")
+        return order
+
+    def _by_number(self, order_number: str) -> dict:
+        matches = [o for o in self._orders.values() if o["order_number"] == str(order_number)]
+        if not matches:
+            raise StarshipitRefusal.one(404, NOT_FOUND, f"No order with order_number '{order_number}'")
+        return max(matches, key=lambda o: o["order_id"])
+
+    def _target(self, request: dict) -> dict:
+        if isinstance(request.get("order_id"), int):
+            return self._by_id(request["order_id"])
+        if request.get("order_number") not in (None, ""):
+            return self._by_number(str(request["order_number"]))
+        raise StarshipitRefusal.one(400, "The order_id or order_number field is required.", "")
+
+    def _book(self, order: dict, request: dict) -> None:
+        problems = addresses.address_problems(order["destination"])
+        if problems:
+            raise StarshipitRefusal(200, [(problem, f"Order {order['order_number']}") for problem in problems])
+        carrier, service = _carrier_and_service(order, request)
+        package_errors: list[tuple[str, str]] = []
+        wanted_packages = request.get("packages")
+        if wanted_packages:
+            packages = [package_line(p, self._line_id()) for p in clean_packages(wanted_packages, package_errors, "request")]
+            if package_errors:
+                raise StarshipitRefusal(400, package_errors)
+        else:
+            packages = order["packages"] or [package_line(_default_package(order), self._line_id())]
+        now = self._now()
+        for package in packages:
+            tracking_number = carrier.tracking_number(self._next_serial)
+            self._next_serial += 1
+            package.update({
+                "tracking_number": tracking_number,
+                "tracking_url": carrier.tracking_link(tracking_number),
+                "carrier_service_code": service.code,
+                "label_created_date": starshipit_time(now),
+                "labels": [{"label_type": "Label",
+                            "label_url": f"/_sandbox/starshipit/labels/{order['order_id']}.pdf",
+                            "label_base64_string": None}],
+            })
+        order.update({"packages": packages, "carrier": carrier.code, "carrier_name": carrier.name,
+                      "carrier_service_code": service.code, "status": "Printed"})
+        self._labels[order["order_id"]] = render_label(LabelInput(
+            order_number=order["order_number"],
+            destination=order["destination"],
+            carrier_name=carrier.name,
+            service_name=service.name,
+            tracking_numbers=[p["tracking_number"] for p in packages],
+            package_weights=[p["weight"] or 0.0 for p in packages],
+            printed_at=now,
+        ))
+        self._printed[order["order_id"]] = now
+        self._events[order["order_id"]] = [
+            {"event_datetime": starshipit_time(now), "status": "Printed", "details": "Label printed"}
+        ]
+        self._touch(order["order_id"])
+
+    def _shipment(self, order: dict) -> dict:
+        return {
+            "success": True,
+            "order_id": order["order_id"],
+            "order_number": order["order_number"],
+            "carrier_name": order["carrier_name"],
+            "tracking_numbers": [p["tracking_number"] for p in order["packages"]],
+            "labels": [base64.b64encode(self._labels[order["order_id"]]).decode("ascii")],
+            "label_types": ["Label"],
+        }
+
+    def _shipment_summary(self, order: dict) -> dict:
+        return {
+            "order_id": order["order_id"],
+            "order_number": order["order_number"],
+            "carrier_name": order["carrier_name"],
+            "carrier_service_code": order["carrier_service_code"],
+            "tracking_numbers": [p["tracking_number"] for p in order["packages"]],
+            "name": order["destination"]["name"],
+            "status": order["status"],
+            "shipment_date": starshipit_time(self._printed[order["order_id"]]),
+        }
+
+    def _tracking(self, order: dict, tracking_number: str | None) -> dict:
+        printed = order["order_id"] in self._printed and order["status"] in PRINTED_STATUSES
+        package = next(
+            (p for p in order["packages"] if tracking_number in (None, p["tracking_number"])), None
+        ) if printed else None
+        events = self._events.get(order["order_id"], []) if printed else []
+        service = carriers.CARRIERS[order["carrier"]].service(order["carrier_service_code"]) if printed else None
+        return {
+            "order_number": order["order_number"],
+            "order_status": order["status"],
+            "carrier_name": order["carrier_name"] if printed else None,
+            "carrier_service": service.name if service else None,
+            "tracking_number": package["tracking_number"] if package else None,
+            "tracking_url": package["tracking_url"] if package else None,
+            "shipment_date": starshipit_time(self._printed[order["order_id"]]) if printed else None,
+            "tracking_status": events[-1]["status"] if events else None,
+            "last_updated_date": events[-1]["event_datetime"] if events else None,
+            "tracking_events": copy.deepcopy(events),
+        }
+
+
+def _default_package(order: dict) -> dict:
+    """The default box, weighing what the items weigh when they say so."""
+    weight = sum((item["weight"] or 0) * (item["quantity"] or 1) for item in order["items"])
+    return {**DEFAULT_PACKAGE, "weight": round(weight, 3)} if weight else dict(DEFAULT_PACKAGE)
+
+
+def _carrier_and_service(order: dict, request: dict) -> tuple[carriers.Carrier, carriers.Service]:
+    iso2 = addresses.country_iso2(order["destination"]["country"])
+    domestic = iso2 == "AU"
+    wanted_carrier = request.get("carrier") or order["carrier"]
+    if wanted_carrier:
+        carrier = carriers.find_carrier(str(wanted_carrier))
+        if carrier is None:
+            raise StarshipitRefusal.one(200, f"Carrier '{wanted_carrier}' is not set up on this account", "Settings > Couriers")
+    else:
+        carrier = carriers.default_carrier(iso2 or "")
+    requested_code = request.get("carrier_service_code")
+    service = carrier.service(requested_code or order["carrier_service_code"], domestic=domestic)
+    if service is None and not requested_code:
+        service = carrier.service(None, domestic=domestic)  # the order's code belongs to another carrier
+    if service is None:
+        where = "within Australia" if domestic else "outside Australia"
+        raise StarshipitRefusal.one(
+            200, f"Service '{requested_code}' is not available for {carrier.name} {where}", "carrier_service_code"
+        )
+    return carrier, service
+
+
+def _merged(order: dict, fields: dict, next_id) -> dict:
+    """`fields` applied over `order`: destination merged key by key, lines replaced."""
+    merged = {key: value for key, value in fields.items() if key not in ("destination", "items", "packages")}
+    if "destination" in fields:
+        merged["destination"] = {**order["destination"], **fields["destination"]}
+    if "items" in fields:
+        merged["items"] = [item_line(item, next_id()) for item in fields["items"]]
+    if "packages" in fields:
+        merged["packages"] = [package_line(package, next_id()) for package in fields["packages"]]
+    return merged
+
+
+def _summary(order: dict) -> dict:
+    tracking = next((p["tracking_number"] for p in order["packages"] if p["tracking_number"]), None)
+    return {
+        "order_id": order["order_id"],
+        "order_number": order["order_number"],
+        "name": order["destination"]["name"],
+        "carrier_name": order["carrier_name"],
+        "tracking_number": tracking,
+        "country": order["destination"]["country"],
+        "status": order["status"],
+    }

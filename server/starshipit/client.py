@@ -1,0 +1,212 @@
+"""Starshipit's REST API, HTTP only: every method is one documented call (or its pages)."""
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import requests
+
+from server.starshipit.errors import ALREADY_PRINTED, AlreadyPrinted, read_failure
+from server.starshipit.shipment import Shipment, shipment_from_reply
+from server.upstream.errors import UpstreamConflict, UpstreamNotFound, UpstreamRejected
+from server.upstream.ratelimit import TokenBucket, bucket_for
+from server.upstream.retry import RetryPolicy
+from server.upstream.timestamps import rfc3339_utc
+from server.upstream.transport import DEFAULT_TIMEOUT, Reply, Timeout, Transport
+
+SERVICE = "starshipit"
+MAX_IMPORT = 50
+MAX_PAGE_SIZE = 250
+
+
+class StarshipitClient:
+    """One Starshipit account. Calls are paced by the process-wide bucket of its subscription key."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        subscription_key: str,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+        rate_per_second: float = 2,
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
+        bucket: TokenBucket | None = None,
+    ) -> None:
+        if not api_key or not subscription_key:
+            raise ValueError("Starshipit needs both the API key and the subscription key")
+        self._headers = {
+            "StarShipIT-Api-Key": api_key,
+            "Ocp-Apim-Subscription-Key": subscription_key,
+            "Accept": "application/json",
+        }
+        # The gateway counts requests per subscription key (it is the rate-limit tier).
+        self._transport = Transport(
+            SERVICE,
+            base_url,
+            read_failure=read_failure,
+            timeout=timeout,
+            session=session,
+            retry=retry,
+            sleep=sleep,
+            rng=rng,
+            bucket=bucket or bucket_for(subscription_key, rate_per_second),
+        )
+
+    def __repr__(self) -> str:
+        return f"StarshipitClient(base_url={self._transport.base_url!r})"
+
+    # Orders
+
+    def create_order(self, order: dict) -> dict:
+        """Create an unshipped order; returns the full order with its ``order_id``."""
+        return self._call("POST", "/api/orders", json={"order": order}).field("order")
+
+    def get_order(self, order_id: int) -> dict:
+        """Raises UpstreamNotFound."""
+        return self._call("GET", "/api/orders", params={"order_id": order_id}).field("order")
+
+    def find_order_by_number(self, order_number: str) -> dict | None:
+        try:
+            return self._call("GET", "/api/orders", params={"order_number": order_number}).field("order")
+        except UpstreamNotFound:
+            return None
+
+    def update_order(self, order: dict) -> dict:
+        """``order`` carries its ``order_id``; printed orders accept only ``status``."""
+        body = self._call("PUT", "/api/orders", json={"order": order}).body
+        return body.get("order", body) if isinstance(body, dict) else body
+
+    def import_orders(self, orders: list[dict]) -> dict:
+        if not 1 <= len(orders) <= MAX_IMPORT:
+            raise ValueError(f"import 1 to {MAX_IMPORT} orders at a time, not {len(orders)}")
+        return self._call("POST", "/api/orders/import", json={"orders": orders}).body
+
+    def search_orders(self, phrase: str, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
+        """One page of orders matching an order number, tracking number or name."""
+        return self._page("/api/orders/search", {"phrase": phrase}, limit, page).body
+
+    def iter_search_orders(self, phrase: str, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
+        return self._orders_on_every_page("/api/orders/search", {"phrase": phrase}, limit)
+
+    def list_unshipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
+        """Unshipped orders updated since ``since`` (Starshipit's default: the last 24 hours)."""
+        return self._page("/api/orders/unshipped", _since("since_last_updated", since), limit, page).body
+
+    def iter_unshipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
+        return self._orders_on_every_page("/api/orders/unshipped", _since("since_last_updated", since), limit)
+
+    def list_shipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
+        return self._page("/api/orders/shipped", _since("since_last_updated", since), limit, page).body
+
+    def iter_shipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
+        return self._orders_on_every_page("/api/orders/shipped", _since("since_last_updated", since), limit)
+
+    def recently_printed(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
+        """Shipments printed since ``since``, with their tracking numbers."""
+        return self._page("/api/orders/shipments", _recently_printed(since), limit, page).body
+
+    def iter_recently_printed(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
+        return self._orders_on_every_page("/api/orders/shipments", _recently_printed(since), limit)
+
+    # Labels and tracking
+
+    def print_label(
+        self,
+        *,
+        order_id: int | None = None,
+        order_number: str | None = None,
+        reprint: bool = False,
+        carrier: str | None = None,
+        carrier_service_code: str | None = None,
+        packages: list[dict] | None = None,
+    ) -> Shipment:
+        """Create the shipment (books the courier) or, with ``reprint``, fetch its labels again.
+
+        Raises AlreadyPrinted when the order has a label and ``reprint`` was not asked for.
+        Never retried after a 5xx or timeout: that could book a second shipment.
+        """
+        if (order_id is None) == (order_number is None):
+            raise ValueError("give exactly one of order_id and order_number")
+        optional = {
+            "order_id": order_id,
+            "order_number": order_number,
+            "carrier": carrier,
+            "carrier_service_code": carrier_service_code,
+            "packages": packages,
+        }
+        payload = {key: value for key, value in optional.items() if value is not None} | {"reprint": reprint}
+        try:
+            reply = self._call("POST", "/api/orders/shipment", json=payload)
+        except (UpstreamRejected, UpstreamConflict) as error:
+            if ALREADY_PRINTED.search(error.message):
+                raise AlreadyPrinted(
+                    error.message,
+                    service=error.service,
+                    http_status=error.http_status,
+                    request_id=error.request_id,
+                    body=error.body,
+                ) from error
+            raise
+        return shipment_from_reply(reply, order_id=order_id, order_number=order_number)
+
+    def track(self, *, tracking_number: str | None = None, order_number: str | None = None) -> dict:
+        """The ``results`` object: status, tracking URL and events."""
+        if (tracking_number is None) == (order_number is None):
+            raise ValueError("give exactly one of tracking_number and order_number")
+        params = {"tracking_number": tracking_number} if tracking_number else {"order_number": order_number}
+        return self._call("GET", "/api/track", params=params).field("results")
+
+    # Account checks
+
+    def delivery_services(self, destination: dict, packages: list[dict]) -> list[dict]:
+        """Services the account's couriers offer for a destination; a quote, so safe to retry."""
+        payload = {"destination": destination, "packages": packages}
+        return self._call("POST", "/api/deliveryservices", json=payload, safe=True).field("services")
+
+    def validate_address(
+        self,
+        *,
+        street: str,
+        country: str,
+        suburb: str | None = None,
+        city: str | None = None,
+        state: str | None = None,
+        post_code: str | None = None,
+    ) -> dict:
+        """``{valid, suggestions, ...}``."""
+        given = {"street": street, "suburb": suburb, "city": city, "state": state,
+                 "post_code": post_code, "country": country}
+        params = {key: value for key, value in given.items() if value is not None}
+        return self._call("GET", "/api/address/validate", params=params).body
+
+    # Plumbing
+
+    def _call(self, method: str, path: str, *, safe: bool | None = None, **kwargs: Any) -> Reply:
+        return self._transport.request(method, path, headers=self._headers, safe=safe, **kwargs)
+
+    def _page(self, path: str, params: dict, limit: int, page: int) -> Reply:
+        return self._call("GET", path, params={**params, "limit": limit, "page": page})
+
+    def _orders_on_every_page(self, path: str, params: dict, limit: int) -> Iterator[dict]:
+        page = 1
+        while True:
+            reply = self._page(path, params, limit, page)
+            yield from reply.field("orders") or []
+            if page >= int(reply.body.get("total_pages") or 1):
+                return
+            page += 1
+
+
+def _since(name: str, since: datetime | None) -> dict:
+    return {name: rfc3339_utc(since)} if since is not None else {}
+
+
+def _recently_printed(since: datetime | None) -> dict:
+    return {"status": "recently_printed", **_since("since_created_date", since)}

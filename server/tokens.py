@@ -1,0 +1,64 @@
+"""API tokens for extension installs: created once, shown once, stored only as a SHA-256 hash."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import ApiToken, utcnow
+
+TOKEN_PREFIX = "lb_"
+# Writing last_used_at on every request would make each lookup a write; once a minute tells enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class TokenError(ValueError):
+    """A token command cannot be done (duplicate or unknown name)."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, name: str) -> str:
+    """Store a new token under ``name`` and return the token itself (never stored)."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise TokenError("A token name must be 1 to 100 characters.")
+    if session.scalar(select(ApiToken).where(ApiToken.name == name)):
+        raise TokenError(f"A token named {name!r} already exists; revoke it or pick another name.")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(name=name, token_hash=hash_token(token)))
+    session.commit()
+    return token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.name)))
+
+
+def revoke_token(session: Session, name: str) -> None:
+    token = session.scalar(select(ApiToken).where(ApiToken.name == name))
+    if token is None:
+        raise TokenError(f"No token named {name!r}.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    session.commit()
+
+
+def authenticate(session: Session, presented: str, now: datetime | None = None) -> ApiToken | None:
+    """The live token matching ``presented``, or None. Records when it was last used."""
+    digest = hash_token(presented)
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at:
+        session.rollback()
+        return None
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+    session.commit()
+    return token

@@ -1,0 +1,80 @@
+"""``labelbridge worker``: delivers the outbox, at least once, with backoff, across restarts."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import outbox
+from .cartoncloud.client import CartonCloudClient
+from .events import record_event
+from .models import Label, SaleOrder, utcnow
+from .writeback import deliver, describe, is_permanent
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        cartoncloud: Callable[[], CartonCloudClient],
+        *,
+        name: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        poll_seconds: float = 2.0,
+        claim_seconds: float = 300.0,
+    ) -> None:
+        self.sessions = sessions
+        self.cartoncloud = cartoncloud
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.claim = timedelta(seconds=claim_seconds)
+
+    def run_once(self) -> int:
+        """Claim and deliver the jobs due now; returns how many were attempted."""
+        attempted = 0
+        with self.sessions() as session:
+            while jobs := outbox.claim_due(session, self.name, self.clock(), self.claim):
+                for job in jobs:
+                    self._attempt(session, job)
+                    attempted += 1
+        return attempted
+
+    def run_forever(self, stop: threading.Event) -> None:
+        log.info("worker %s started", self.name)
+        while not stop.is_set():
+            try:
+                attempted = self.run_once()
+            except Exception:  # a database hiccup must not end the worker; the loop retries
+                log.exception("worker pass failed")
+                attempted = 0
+            if not attempted:
+                stop.wait(self.poll_seconds)
+
+    def _attempt(self, session: Session, job: outbox.OutboxJob) -> None:
+        record = session.get(SaleOrder, job.sale_order_pk)
+        label = session.get(Label, job.label_id)
+        try:
+            deliver(session, self.cartoncloud(), job, record, label)
+        except Exception as error:  # every failure is recorded on the job, none is lost
+            session.rollback()
+            message = describe(error)
+            outbox.mark_failed_attempt(session, job, message, self.clock(), is_permanent(error))
+            record_event(session, record, "writeback_failed", self.name, job_id=job.id, error=message,
+                         attempts=job.attempts, state=job.state)  # fmt: skip
+            session.commit()
+            log.warning("writeback job %s failed (attempt %s): %s", job.id, job.attempts, message)
+            return
+        outbox.mark_done(session, job, self.clock())
+        if record.current_label_id == job.label_id:
+            record.state = "written_back"
+        record_event(session, record, "written_back", self.name, job_id=job.id, mode=job.mode,
+                     tracking_numbers=label.tracking_numbers)  # fmt: skip
+        session.commit()

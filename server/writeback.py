@@ -1,0 +1,62 @@
+"""Delivering one outbox job: the tracking number onto the CartonCloud consignment generated from
+the sale order, and/or the label as a document on the sale order (the WRITEBACK_MODE setting)."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from .cartoncloud.client import CartonCloudClient
+from .models import Label, OutboxJob, SaleOrder
+from .upstream.errors import UpstreamAuthError, UpstreamError, UpstreamRejected
+
+STEPS = {"consignment": ["consignment"], "document": ["document"], "both": ["consignment", "document"]}
+
+
+class NoConsignment(Exception):
+    """CartonCloud has no consignment for the sale order (yet): worth retrying later."""
+
+
+def is_permanent(error: Exception) -> bool:
+    """Errors that retrying cannot fix until someone changes something; retried by command."""
+    return isinstance(error, (UpstreamAuthError, UpstreamRejected))
+
+
+def describe(error: Exception) -> str:
+    if isinstance(error, NoConsignment):
+        return str(error)
+    if isinstance(error, UpstreamError):
+        status = f" (HTTP {error.http_status})" if error.http_status else ""
+        return f"CartonCloud{status}: {error.message}"
+    return f"{type(error).__name__}: {error}"
+
+
+def deliver(session: Session, cartoncloud: CartonCloudClient, job: OutboxJob, record: SaleOrder, label: Label) -> None:
+    """Do the job's remaining steps; each step done is recorded so a retry never repeats it.
+    No transaction is open while CartonCloud is called (SQLite would stay locked meanwhile)."""
+    session.commit()
+    for step in STEPS[job.mode]:
+        if step in job.steps_done:
+            continue
+        if step == "consignment":
+            _write_consignment(cartoncloud, record, label)
+        else:
+            _upload_document(cartoncloud, record, label)
+        job.steps_done = [*job.steps_done, step]
+        session.commit()
+
+
+def _write_consignment(cartoncloud: CartonCloudClient, record: SaleOrder, label: Label) -> None:
+    consignment = cartoncloud.find_consignment_for_sale_order(record.sale_order_id)
+    if consignment is None:
+        raise NoConsignment(
+            f"CartonCloud has no consignment generated from sale order {record.numeric_id} yet."
+        )
+    cartoncloud.update_consignment_tracking(
+        consignment["id"],
+        tracking_number=", ".join(label.tracking_numbers),
+        carrier_name=label.carrier,
+    )
+
+
+def _upload_document(cartoncloud: CartonCloudClient, record: SaleOrder, label: Label) -> None:
+    name = f"Label-{record.starshipit_order_number or record.numeric_id}.{label.format}"
+    cartoncloud.upload_sale_order_document(record.sale_order_id, name=name, data=label.content)

@@ -1,0 +1,149 @@
+"""Shared fixtures: the database engines, the simulators on loopback, the app and its tokens.
+
+The suite runs on SQLite always and on PostgreSQL too when LABELBRIDGE_TEST_POSTGRES_URL is set
+(.ci/run sets it); tests that take the ``database_url`` fixture run once per engine.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from server import create_app, tokens
+from server.db import get_database
+from server.models import Base
+from server.demo import BackgroundServer, DemoStack, sandbox_config
+from server.sandbox.server import SandboxServer
+
+POSTGRES_URL = os.environ.get("LABELBRIDGE_TEST_POSTGRES_URL")
+ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request, tmp_path) -> str:
+    if request.param == "postgresql":
+        _reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path / 'labelbridge.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    with SandboxServer() as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox(sandbox_server):
+    """The simulators, reset to their seed data for each test."""
+    sandbox_server.state.reset()
+    return sandbox_server
+
+
+@pytest.fixture
+def app(sandbox, database_url):
+    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True})
+    get_database(app).upgrade()
+    yield app
+    get_database(app).dispose()
+
+
+@pytest.fixture
+def make_token(app):
+    def make(name: str = "bench-1") -> str:
+        with get_database(app).sessions() as session:
+            return tokens.create_token(session, name)
+
+    return make
+
+
+@pytest.fixture
+def auth(make_token) -> dict[str, str]:
+    return {"Authorization": f"Bearer {make_token()}"}
+
+
+@pytest.fixture
+def live_backend(app):
+    """The app on a threaded server on loopback, for tests that need real concurrency."""
+    server = BackgroundServer(app, "127.0.0.1", 0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_stack():
+    """What `labelbridge demo` runs: sandbox, backend, token and worker (for the e2e tests)."""
+    with DemoStack(worker_poll_seconds=0.2) as stack:
+        yield stack
+
+
+@pytest.fixture
+def fresh_stack(live_stack):
+    """The live stack with the simulators reset and the backend forgetting every order."""
+    live_stack.sandbox.state.reset()
+    with get_database(live_stack.app).engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != "api_tokens":
+                connection.execute(table.delete())
+    return live_stack
+
+
+class SandboxControl:
+    """The simulators' /_sandbox/ control API, as the tests use it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _call(self, method: str, path: str, **kwargs):
+        response = requests.request(method, f"{self.url}/_sandbox{path}", timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def info(self) -> dict:
+        return self._call("GET", "/info")
+
+    def sale_order(self, customer_reference: str) -> dict:
+        return next(o for o in self.info()["sale_orders"] if o["customer_reference"] == customer_reference)
+
+    def starshipit_orders(self, order_number: str | None = None) -> list[dict]:
+        body = self._call("GET", "/starshipit/orders")
+        orders = body["orders"] if isinstance(body, dict) else body
+        return [o for o in orders if order_number is None or o["order_number"] == order_number]
+
+    def counters(self, service: str) -> dict[str, int]:
+        return self._call("GET", "/counters")[service]
+
+    def fault(self, **fault) -> None:
+        self._call("POST", "/faults", json=fault)
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def set_status(self, sale_order_id: str, status: str) -> None:
+        self._call("POST", f"/sale-orders/{sale_order_id}/status", json={"status": status})
+
+    def create_sale_order(self, order: dict) -> dict:
+        return self._call("POST", "/sale-orders", json=order)
+
+
+@pytest.fixture
+def control(sandbox) -> SandboxControl:
+    return SandboxControl(sandbox.url)
+
+
+@pytest.fixture
+def print_label(client, auth):
+    def call(headers: dict | None = None, **sale_order):
+        return client.post("/api/v1/labels", json={"sale_order": sale_order}, headers={**auth, **(headers or {})})
+
+    return call
