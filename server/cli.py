@@ -171,13 +171,14 @@ def sandbox(host: str, port: int) -> None:
 def demo(host: str, port: int, sandbox_port: int, data_dir: str | None) -> None:
     """Everything on one machine with no accounts; runs until Ctrl-C."""
     from .demo import EXTENSION_DIR, DemoStack
+    from .sandbox.credentials import TENANT_SLUG
 
     with DemoStack(host, port, sandbox_port, data_dir) as stack:
-        first = stack.sandbox.state.sale_orders()[0]
+        showcase = stack.sandbox.state.sale_orders()[0]["references"]["numericId"]
         click.echo(f"backend: {stack.backend_url}")
         click.echo(f"sandbox: {stack.sandbox.url}")
         click.echo(f"token: {stack.token}")
-        click.echo(f"sale order page: {stack.sandbox.url}/app/{stack.sandbox_tenant_slug}/SaleOrders/view/{first['references']['numericId']}")
+        click.echo(f"sale order page: {stack.sandbox.url}/app/{TENANT_SLUG}/SaleOrders/view/{showcase}")
         click.echo(
             f"extension: open chrome://extensions, switch on Developer mode, 'Load unpacked' {EXTENSION_DIR}, "
             "then in its popup set the backend URL and token above."

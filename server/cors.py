@@ -5,7 +5,7 @@ from flask import Flask
 from flask_cors import CORS
 
 # The extension's manifest carries a fixed public key, so its id (and origin) is stable.
-BUNDLED_EXTENSION_ORIGIN = "chrome-extension://EXTENSION_ID_PENDING"
+BUNDLED_EXTENSION_ORIGIN = "chrome-extension://gemklbolcljbkdoodipaiednkjlmeckh"  # extension/EXTENSION_ID
 
 
 def allowed_origins(app: Flask) -> tuple[str, ...]:

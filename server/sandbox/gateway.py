@@ -1,5 +1,9 @@
 """What happens to every call to a simulated API before and after its view: counting, faults,
 and errors in the service's own shape (unknown routes and methods included).
+
+Order for a call: counted → fault (if one fires) → the service's own checks (keys, token,
+rate limit) → the view. So a fault needs no credentials and every call is counted, refused or
+not; a call answered 429 (by a fault or a rate limit) is also counted under `rate_limited`.
 """
 
 import re

@@ -22,7 +22,14 @@ from datetime import datetime
 from server.sandbox import addresses, carriers
 from server.sandbox.errors import StarshipitRefusal
 from server.sandbox.labels import LabelInput, render_label
-from server.sandbox.starshipit_orders import clean_order, clean_packages, item_line, new_order, package_line
+from server.sandbox.starshipit_orders import (
+    PACKAGE_NUMBERS as PACKAGE_SIZES,
+    clean_order,
+    clean_packages,
+    item_line,
+    new_order,
+    package_line,
+)
 from server.sandbox.timeutil import starshipit_time
 
 ALREADY_PRINTED = "Order has already been printed"
@@ -92,8 +99,8 @@ class StarshipitStore:
     def update(self, raw: object) -> dict:
         """Unshipped orders take every writable field; printed ones only `status`.
 
-        A status stays on its side of printing (Unshipped/Saved, Printed/Delivered): an order
-        becomes printed only by printing its label.
+        Moving a printed order back to Unshipped or Saved voids its labels (the next print
+        books a new shipment); an unprinted order becomes Printed only by printing its label.
         """
         if not isinstance(raw, dict) or not isinstance(raw.get("order_id"), int):
             raise StarshipitRefusal.one(400, "The order_id field is required.", "order.order_id")
@@ -108,10 +115,14 @@ class StarshipitStore:
                         400, "Order has been printed: only its status can be updated",
                         f"Fields that cannot change: {', '.join(locked)}",
                     )
-            if "status" in fields and (fields["status"] in PRINTED_STATUSES) != printed:
+            to_printed = fields.get("status", order["status"]) in PRINTED_STATUSES
+            if to_printed and not printed:
                 raise StarshipitRefusal.one(
-                    400, f"Order status cannot change from {order['status']} to {fields['status']}", "order.status"
+                    400, f"Order status cannot change from {order['status']} to {fields['status']}",
+                    "Print the order's label to make it Printed",
                 )
+            if printed and not to_printed:
+                self._void_labels(order)
             order.update(_merged(order, fields, self._line_id))
             self._touch(order["order_id"])
             return copy.deepcopy(order)
@@ -306,6 +317,13 @@ class StarshipitStore:
             {"event_datetime": starshipit_time(now), "status": "Printed", "details": "Label printed"}
         ]
         self._touch(order["order_id"])
+
+    def _void_labels(self, order: dict) -> None:
+        for package in order["packages"]:
+            package.update(package_line({}, package["package_id"]) | {k: package[k] for k in PACKAGE_SIZES})
+        order["carrier_name"] = None
+        for table in (self._printed, self._labels, self._events):
+            table.pop(order["order_id"], None)
 
     def _shipment(self, order: dict) -> dict:
         return {
