@@ -1,11 +1,12 @@
 """labelbridge: one-click Starshipit shipping labels from CartonCloud sale-order pages."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
 
-from . import db
+from . import crypto, db
 from .config import DEFAULTS, validate
 from .errors import register_error_handlers
 
@@ -13,8 +14,10 @@ __version__ = "0.1.0"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Application factory: defaults, then LABELBRIDGE_* variables, then ``config``."""
-    app = Flask(__name__, instance_relative_config=True)
+    """Application factory: defaults, then LABELBRIDGE_* variables, then ``config``.
+    The instance folder (SQLite database, key file) is LABELBRIDGE_INSTANCE_PATH when set."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("LABELBRIDGE_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("LABELBRIDGE")
     if config:
@@ -24,11 +27,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     db.init_app(app)
+    crypto.init_app(app)
 
-    from . import cors, upstreams
+    from . import cors, throttle, upstreams
     from .api import api
 
     cors.init_app(app)
+    throttle.init_app(app)
     upstreams.init_app(app)
     app.register_blueprint(api)
     return app

@@ -1,16 +1,19 @@
 """The ``labelbridge`` command."""
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import threading
 from contextlib import contextmanager
+from datetime import timedelta
 
 import click
 
 from . import create_app, outbox, tokens
 from .config import ConfigError
 from .db import get_database
+from .errors import ApiError
 from .models import utcnow
 
 
@@ -22,9 +25,9 @@ def _app():
 
 
 @contextmanager
-def _session():
-    """A session on the configured database, disposed of afterwards."""
-    database = get_database(_app())
+def _session(app=None):
+    """A session on the app's (default: the configured) database, disposed of afterwards."""
+    database = get_database(app or _app())
     try:
         with database.sessions() as session:
             yield session
@@ -61,11 +64,14 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("name")
-def token_create(name: str) -> None:
+@click.option("--role", type=click.Choice(tokens.ROLES), default="packer", show_default=True)
+@click.option("--expires-in-days", type=click.IntRange(min=1), help="Default: no expiry.")
+def token_create(name: str, role: str, expires_in_days: int | None) -> None:
     """Create a token; prints only the token (shown once, stored as a hash)."""
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     with _session() as session:
         try:
-            click.echo(tokens.create_token(session, name))
+            click.echo(tokens.create_token(session, name, role, expires_at))
         except tokens.TokenError as error:
             raise click.ClickException(str(error)) from None
 
@@ -77,7 +83,11 @@ def token_list() -> None:
         for item in tokens.list_tokens(session):
             state = f"revoked {item.revoked_at:%Y-%m-%d %H:%M}" if item.revoked_at else "active"
             used = f"{item.last_used_at:%Y-%m-%d %H:%M}" if item.last_used_at else "never"
-            click.echo(f"{item.name}\t{state}\tcreated {item.created_at:%Y-%m-%d %H:%M}\tlast used {used}")
+            expires = f"{item.expires_at:%Y-%m-%d %H:%M}" if item.expires_at else "never"
+            click.echo(
+                f"{item.name}\t{state}\t{item.role}\tcreated {item.created_at:%Y-%m-%d %H:%M}"
+                f"\tlast used {used}\texpires {expires}"
+            )
 
 
 @token.command("revoke")
@@ -115,28 +125,81 @@ def outbox_retry(job_id: int | None) -> None:
     click.echo(f"{count} job(s) queued again", err=True)
 
 
-@main.command()
-@click.option("--once", is_flag=True, help="Deliver the jobs due now, then exit.")
-def worker(once: bool) -> None:
-    """Deliver tracking writebacks to CartonCloud."""
+def _workers(app):
+    """The writeback worker and the sync runner on the app's database and upstreams."""
+    from .sync.runner import SyncRunner
     from .upstreams import get_upstreams
     from .worker import Worker
 
-    app = _app()
-    database = get_database(app)
-    runner = Worker(
-        database.sessions,
-        get_upstreams(app).cartoncloud,
-        poll_seconds=app.config["WORKER_POLL_SECONDS"],
-        claim_seconds=app.config["WORKER_CLAIM_SECONDS"],
+    database, upstreams = get_database(app), get_upstreams(app)
+    timing = {"poll_seconds": app.config["WORKER_POLL_SECONDS"], "claim_seconds": app.config["WORKER_CLAIM_SECONDS"]}
+    return Worker(database.sessions, upstreams.cartoncloud, **timing), SyncRunner(
+        database.sessions, upstreams, app.config, **timing
     )
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Do what is due now, then exit.")
+def worker(once: bool) -> None:
+    """Create orders reaching a trigger status in Starshipit, find tracking printed in Starshipit,
+    and deliver tracking writebacks to CartonCloud."""
+    from .worker import run_together
+
+    app = _app()
+    writeback, sync = _workers(app)
     try:
         if once:
-            click.echo(f"{runner.run_once()} job(s) attempted", err=True)
+            summary = sync.run_once()
+            click.echo(f"{writeback.run_once()} job(s) attempted; sync: {summary.describe()}", err=True)
         else:
-            runner.run_forever(_stop_on_signal())
+            run_together(_stop_on_signal(), [sync.run_forever, writeback.run_forever])
     finally:
-        database.dispose()
+        get_database(app).dispose()
+
+
+class _ProgressBar:
+    """click's progress bar for each stage of a sync pass that knows its size."""
+
+    def __init__(self) -> None:
+        self._bar = None
+
+    def start(self, label: str, total: int) -> None:
+        self.finish()
+        self._bar = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+        self._bar.__enter__()
+
+    def advance(self, count: int) -> None:
+        if self._bar is not None:
+            self._bar.update(count)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@main.command()
+@click.option("--once", is_flag=True, required=True, help="One pass (required: `labelbridge worker` runs continuously).")
+def sync(once: bool) -> None:
+    """One pass of the automatic transfer and tracking writeback, every poller whether due or
+    not, with a progress bar and a summary; exits 1 when something failed."""
+    app = _app()
+    writeback, runner = _workers(app)
+    progress = _ProgressBar()
+    try:
+        summary = runner.run_once(force=True, progress=progress)
+        progress.finish()
+        writeback.run_once()
+    finally:
+        progress.finish()
+        get_database(app).dispose()
+    summary.written_back += writeback.delivered
+    summary.failed += writeback.failed
+    click.echo(summary.describe())
+    for error in summary.errors:
+        click.echo(f"  {error}", err=True)
+    if summary.failed:
+        raise SystemExit(1)
 
 
 @main.command()
@@ -196,3 +259,152 @@ def _stop_on_signal() -> threading.Event:
 
 def _wait_for_interrupt() -> None:
     _stop_on_signal().wait()
+
+
+@main.group("settings")
+def settings_group() -> None:
+    """Run-time settings (the same as GET/PUT /api/v1/settings)."""
+
+
+@settings_group.command("show")
+def settings_show() -> None:
+    """Every run-time setting and its value, as JSON."""
+    from . import settings
+
+    app = _app()
+    with _session(app) as session:
+        click.echo(json.dumps(settings.current(session, app.config), indent=2, sort_keys=True))
+
+
+@settings_group.command("set")
+@click.argument("name")
+@click.argument("value")
+def settings_set(name: str, value: str) -> None:
+    """Set NAME to VALUE (JSON where it parses: true, 2.5, ["PACKED"], {"Express": "EXP"})."""
+    from marshmallow import ValidationError
+
+    from . import settings
+
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = value
+    app = _app()
+    with _session(app) as session:
+        try:
+            updated = settings.update(session, app.config, {name: parsed}, "command line")
+        except ValidationError as error:
+            raise click.ClickException(f"{name}: {json.dumps(error.messages.get(name, error.messages))}") from None
+    click.echo(json.dumps({name: updated[name]}))
+
+
+@main.group("accounts")
+def accounts_group() -> None:
+    """The CartonCloud connection, Starshipit accounts and routing rules."""
+
+
+def _accounts_call(action):
+    from .crypto import get_box
+
+    app = _app()
+    with _session(app) as session:
+        try:
+            result = action(session, get_box(app), app)
+        except ApiError as error:
+            raise click.ClickException(error.message) from None
+        session.commit()
+        return result
+
+
+@accounts_group.command("list")
+def accounts_list() -> None:
+    """Accounts with masked keys, the default account and the routing rules."""
+    from .accounts import Accounts, NotConfigured, routes
+
+    def show(session, box, app):
+        reader = Accounts(session, box, app.config)
+        try:
+            click.echo(f"cartoncloud\t{json.dumps(reader.cartoncloud().public())}")
+        except NotConfigured as error:
+            click.echo(f"cartoncloud\t{error.message}")
+        for account in reader.starshipit_accounts():
+            click.echo(f"starshipit\t{json.dumps(account.public())}")
+        for route in routes(session):
+            click.echo(f"route\t{route['match_field']}={route['match_value']} -> {route['account']}")
+
+    _accounts_call(show)
+
+
+@accounts_group.command("starshipit")
+@click.argument("name")
+@click.option("--api-key", prompt=True, hide_input=True, help="Asked for when not given.")
+@click.option("--subscription-key", prompt=True, hide_input=True, help="Asked for when not given.")
+@click.option("--rate", type=click.Choice(["2", "20"]), default="2", show_default=True)
+@click.option("--default", "is_default", is_flag=True, help="Orders no rule routes go here.")
+def accounts_starshipit(name: str, api_key: str, subscription_key: str, rate: str, is_default: bool) -> None:
+    """Add or update a Starshipit account (keys are stored encrypted)."""
+    from .accounts import save_starshipit_account
+
+    _accounts_call(lambda session, box, _app: save_starshipit_account(
+        session, box, name=name, api_key=api_key, subscription_key=subscription_key,
+        rate_per_second=float(rate), is_default=is_default or None,
+    ))  # fmt: skip
+    click.echo(f"saved Starshipit account {name}", err=True)
+
+
+@accounts_group.command("route")
+@click.argument("match_field", type=click.Choice(["customer_id", "customer_code"]))
+@click.argument("match_value")
+@click.argument("account")
+def accounts_route(match_field: str, match_value: str, account: str) -> None:
+    """Send a CartonCloud customer's sale orders to ACCOUNT."""
+    from .accounts import set_route
+
+    _accounts_call(lambda session, _box, _app: set_route(
+        session, match_field=match_field, match_value=match_value, account=account))
+    click.echo(f"{match_field}={match_value} -> {account}", err=True)
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """The encryption keys of stored secrets."""
+
+
+@keys_group.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored secret under a new key. With instance/secret.keys a new key is
+    made and put first; with LABELBRIDGE_SECRET_KEYS, put the new key first there, then run this."""
+    from cryptography.fernet import Fernet
+
+    from .accounts import rotate_secrets
+    from .crypto import SecretBox, get_box, key_file, write_key_file
+
+    app = _app()
+    box = get_box(app)
+    if not app.config.get("SECRET_KEYS"):
+        keys = [Fernet.generate_key(), *box.keys]
+        write_key_file(key_file(app), keys)
+        box = SecretBox(keys)
+    with _session(app) as session:
+        count = rotate_secrets(session, box)
+        session.commit()
+    click.echo(f"{count} secret(s) re-encrypted under the newest key", err=True)
+
+
+@main.command()
+@click.option("--sale-order", help="UUID, numericId or customer reference.")
+@click.option("--kind", help="Only events of this kind (print, reprint, redo, written_back, …).")
+@click.option("--limit", default=100, show_default=True)
+def events(sale_order: str | None, kind: str | None, limit: int) -> None:
+    """The audit log, oldest first."""
+    from .api.event_log import events_response
+
+    args = {key: value for key, value in {"sale_order": sale_order, "kind": kind, "limit": str(limit)}.items() if value}
+    with _session() as session:
+        try:
+            body = events_response(session, args)
+        except ApiError as error:
+            raise click.ClickException(error.message) from None
+    for event in body["events"]:
+        order = event["sale_order"]["numeric_id"] if event["sale_order"] else "-"
+        click.echo(f"{event['at']}\t{event['kind']}\t{event['actor'] or '-'}\t{order}\t{json.dumps(event['detail'])}")

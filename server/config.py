@@ -4,11 +4,17 @@ Every setting is checked once at start-up so a mistake fails fast with a message
 """
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Mapping
 from typing import Any
 
 WRITEBACK_MODES = ("consignment", "document", "both", "none")
 ORDER_NUMBER_SOURCES = ("customer_reference", "numeric_id")
+LABEL_FORMATS = ("pdf", "zpl")
+# How X-Starshipit-Signature is made (Starshipit does not publish it): HMAC-SHA256 of the raw
+# body in hex or base64 (``hmac-sha256`` accepts either), or the shared secret itself.
+SIGNATURE_SCHEMES = ("hmac-sha256", "hmac-sha256-hex", "hmac-sha256-base64", "secret")
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
@@ -26,12 +32,30 @@ DEFAULTS: dict[str, Any] = {
     "WRITEBACK_MODE": "consignment",
     "ORDER_NUMBER_SOURCE": "customer_reference",
     "DEFAULT_PACKAGE_WEIGHT_KG": 1.0,
+    "DEFAULT_PACKAGE_LENGTH_M": 0.3,
+    "DEFAULT_PACKAGE_WIDTH_M": 0.2,
+    "DEFAULT_PACKAGE_HEIGHT_M": 0.1,
+    "SHIPPING_METHODS": {},  # CartonCloud requestedService -> Starshipit shipping method
+    "LABEL_FORMAT": "pdf",
+    "AUTO_PRINT": True,
+    "SECRET_KEYS": None,  # Fernet keys, newest first; None: instance/secret.keys
+    "RATE_LIMIT": "600 per minute",  # per token
+    "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several instances run
     "CORS_ORIGINS": "",  # comma-separated chrome-extension:// origins; empty: the bundled extension's id
     "ORDER_LOCK_SECONDS": 120.0,
     "ORDER_LOCK_WAIT_SECONDS": 60.0,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "WORKER_POLL_SECONDS": 2.0,
     "WORKER_CLAIM_SECONDS": 300.0,
+    # Automatic transfer and tracking writeback (server/sync)
+    "TRIGGER_STATUSES": "PACKED",  # comma-separated; orders at or past the earliest are transferred
+    "TRIGGER_LOOKBACK_HOURS": 0.0,  # first poll: how far back to look for orders already there
+    "CARTONCLOUD_POLL_SECONDS": 60.0,  # 0: no polling (webhook only)
+    "STARSHIPIT_POLL_SECONDS": 120.0,  # 0: no polling (webhook only)
+    "POLL_OVERLAP_SECONDS": 300.0,  # each poll reaches this far behind its cursor
+    "CARTONCLOUD_WEBHOOK_SECRET": None,  # None: the CartonCloud webhook is switched off
+    "STARSHIPIT_WEBHOOK_SECRET": None,  # None: tracking webhooks are accepted unsigned
+    "STARSHIPIT_SIGNATURE_SCHEME": "hmac-sha256",
 }
 
 
@@ -64,6 +88,52 @@ def _origins(value: Any) -> tuple[str, ...]:
     return origins
 
 
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError("must be true or false")
+    return text in ("true", "1", "yes")
+
+
+def _string_map(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        value = json.loads(value or "{}")
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError('must be a JSON object of names to names, e.g. {"Express": "Express"}')
+    return {str(k): v for k, v in value.items()}
+
+
+def _non_negative_number(value: Any) -> float:
+    number = float(value)
+    if number < 0:
+        raise ValueError("must be zero or more")
+    return number
+
+
+def _trigger_statuses(value: Any) -> tuple[str, ...]:
+    from .sync.statuses import parse_trigger_statuses
+
+    return parse_trigger_statuses(value)
+
+
+def _webhook_secret(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value)
+    if len(text) < 16:
+        raise ValueError("must be at least 16 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe())')")
+    return text
+
+
+def _rate_limit(value: Any) -> str:
+    from limits import parse_many
+
+    parse_many(str(value))  # raises ValueError naming what it could not read
+    return str(value)
+
+
 def _url(value: Any) -> str:
     text = str(value).rstrip("/")
     if not text.startswith(("http://", "https://")):
@@ -78,14 +148,29 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "HTTP_CONNECT_TIMEOUT": _positive_number,
     "HTTP_READ_TIMEOUT": _positive_number,
     "DEFAULT_PACKAGE_WEIGHT_KG": _positive_number,
+    "DEFAULT_PACKAGE_LENGTH_M": _positive_number,
+    "DEFAULT_PACKAGE_WIDTH_M": _positive_number,
+    "DEFAULT_PACKAGE_HEIGHT_M": _positive_number,
+    "SHIPPING_METHODS": _string_map,
+    "LABEL_FORMAT": _choice(LABEL_FORMATS),
+    "AUTO_PRINT": _boolean,
     "ORDER_LOCK_SECONDS": _positive_number,
     "ORDER_LOCK_WAIT_SECONDS": _positive_number,
     "MAX_CONTENT_LENGTH": int,
+    "RATE_LIMIT": _rate_limit,
     "WORKER_POLL_SECONDS": _positive_number,
     "WORKER_CLAIM_SECONDS": _positive_number,
     "WRITEBACK_MODE": _choice(WRITEBACK_MODES),
     "ORDER_NUMBER_SOURCE": _choice(ORDER_NUMBER_SOURCES),
     "CORS_ORIGINS": _origins,
+    "TRIGGER_STATUSES": _trigger_statuses,
+    "TRIGGER_LOOKBACK_HOURS": _non_negative_number,
+    "CARTONCLOUD_POLL_SECONDS": _non_negative_number,
+    "STARSHIPIT_POLL_SECONDS": _non_negative_number,
+    "POLL_OVERLAP_SECONDS": _non_negative_number,
+    "CARTONCLOUD_WEBHOOK_SECRET": _webhook_secret,
+    "STARSHIPIT_WEBHOOK_SECRET": lambda value: str(value) if value else None,  # as set in Starshipit
+    "STARSHIPIT_SIGNATURE_SCHEME": _choice(SIGNATURE_SCHEMES),
 }
 
 

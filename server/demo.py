@@ -77,13 +77,14 @@ class DemoStack:
             {
                 **sandbox_config(self.sandbox),
                 "DATABASE_URL": f"sqlite:///{self.data_dir / 'labelbridge.sqlite3'}",
+                "INSTANCE_PATH": str(self.data_dir),
                 **self._config,
             }
         )
         database = get_database(self.app)
         database.upgrade()
         with database.sessions() as session:
-            self.token = tokens.create_token(session, f"demo-{len(tokens.list_tokens(session)) + 1}")
+            self.token = tokens.create_token(session, f"demo-{len(tokens.list_tokens(session)) + 1}", "admin")
         self.backend = BackgroundServer(self.app, self._host, self._backend_port).start()
         self.backend_url = self.backend.url
         upstreams = get_upstreams(self.app)

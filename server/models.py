@@ -63,6 +63,8 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    role: Mapped[str] = mapped_column(String(20), default="packer")
+    expires_at: Mapped[datetime | None]
 
 
 class SaleOrder(Base):
@@ -74,6 +76,9 @@ class SaleOrder(Base):
         UniqueConstraint("tenant_id", "sale_order_id", name="uq_sale_orders_tenant_sale_order"),
         Index("ix_sale_orders_numeric_id", "tenant_id", "numeric_id"),
         Index("ix_sale_orders_customer_reference", "tenant_id", "customer_reference"),
+        Index("ix_sale_orders_pending", "tenant_id", "starshipit_order_id", "status"),
+        Index("ix_sale_orders_starshipit_order_id", "starshipit_order_id"),
+        Index("ix_sale_orders_starshipit_order_number", "tenant_id", "starshipit_order_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +88,7 @@ class SaleOrder(Base):
     customer_reference: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str | None] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(20), default="new")
+    starshipit_account: Mapped[str | None] = mapped_column(String(100))
     starshipit_order_id: Mapped[int | None] = mapped_column(Integer)
     starshipit_order_number: Mapped[str | None] = mapped_column(String(50))
     carrier: Mapped[str | None] = mapped_column(String(100))
@@ -93,6 +99,16 @@ class SaleOrder(Base):
     last_error_at: Mapped[datetime | None]
     lock_token: Mapped[str | None] = mapped_column(String(36))
     locked_until: Mapped[datetime | None]
+    # Automatic transfer (server/sync): the CartonCloud version last seen; when a create was
+    # sent to Starshipit (until its id is recorded the order must be looked up by number first);
+    # why the order cannot be shipped, and for which version (not retried until it changes).
+    source_version: Mapped[int | None]
+    source_modified_at: Mapped[datetime | None]
+    create_sent_at: Mapped[datetime | None]
+    blocked_fingerprint: Mapped[str | None] = mapped_column(String(80))
+    blocked_reasons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    tracking_status: Mapped[str | None] = mapped_column(String(40))
+    tracking_updated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -121,7 +137,10 @@ class OutboxJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"), index=True)
-    label_id: Mapped[str] = mapped_column(String(36))
+    label_id: Mapped[str | None] = mapped_column(String(36))
+    # Set instead of a label for tracking found in Starshipit (a label printed in its app).
+    tracking_numbers: Mapped[list[str] | None] = mapped_column(JSON)
+    carrier: Mapped[str | None] = mapped_column(String(100))
     mode: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(20), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
@@ -153,13 +172,110 @@ class IdempotencyKey(Base):
 
 
 class OrderEvent(Base):
-    """What happened to a sale order, in order: prints, reprints, redos, writebacks, errors."""
+    """The audit log: what happened, who did it, when. Most events belong to a sale order
+    (prints, reprints, redos, writebacks, errors); some do not (settings changes, refused tokens)."""
 
     __tablename__ = "order_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"), index=True)
+    sale_order_pk: Mapped[int | None] = mapped_column(ForeignKey("sale_orders.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str | None] = mapped_column(String(100))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StarshipitAccount(Base):
+    """A Starshipit account managed in the database; its keys are stored encrypted."""
+
+    __tablename__ = "starshipit_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    api_key_encrypted: Mapped[str] = mapped_column(Text)
+    subscription_key_encrypted: Mapped[str] = mapped_column(Text)
+    rate_per_second: Mapped[float] = mapped_column(default=2.0)
+    is_default: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RoutingRule(Base):
+    """Sends a CartonCloud customer's sale orders to one Starshipit account."""
+
+    __tablename__ = "routing_rules"
+    __table_args__ = (UniqueConstraint("match_field", "match_value", name="uq_routing_rules_match"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_field: Mapped[str] = mapped_column(String(20))  # customer_id | customer_code
+    match_value: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[int] = mapped_column(ForeignKey("starshipit_accounts.id", ondelete="CASCADE"))
+
+
+class CartonCloudConnection(Base):
+    """The CartonCloud connection managed in the database (at most one row); it takes the place
+    of the LABELBRIDGE_CARTONCLOUD_* settings when present."""
+
+    __tablename__ = "cartoncloud_connections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    base_url: Mapped[str] = mapped_column(String(200))
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    tenant_slug: Mapped[str | None] = mapped_column(String(100))
+    client_id: Mapped[str] = mapped_column(String(200))
+    client_secret_encrypted: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Setting(Base):
+    """A setting changed at run time (GET/PUT /api/v1/settings); it overrides the start-up value."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class SyncCursor(Base):
+    """One poller's place (``position``: changes up to here are seen) and its last run; the
+    lease lets one worker at a time poll, and expires when that worker dies."""
+
+    __tablename__ = "sync_cursors"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    position: Mapped[datetime | None]
+    next_run_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    last_summary: Mapped[dict[str, Any] | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+
+
+class InboxEvent(Base):
+    """Work that arrived by webhook or poll (a sale order entity, a tracking update), stored
+    once per ``dedupe_key`` and processed by a worker: duplicates are dropped on arrival."""
+
+    __tablename__ = "sync_inbox"
+    __table_args__ = (
+        UniqueConstraint("source", "dedupe_key", name="uq_sync_inbox_source_key"),
+        Index("ix_sync_inbox_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    dedupe_key: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]

@@ -10,10 +10,11 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .models import Label, OutboxJob, SaleOrder
+from .sync import claims
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FIRST_DELAY = timedelta(seconds=30)
@@ -31,6 +32,21 @@ def enqueue(session: Session, record: SaleOrder, label: Label, mode: str) -> Out
     return job
 
 
+def enqueue_tracking(
+    session: Session, record: SaleOrder, tracking_numbers: list[str], carrier: str | None, mode: str
+) -> OutboxJob | None:
+    """Add the writeback of tracking found in Starshipit (a label printed in its app, which
+    labelbridge does not hold): only the consignment can carry it, so ``document`` queues nothing."""
+    if mode not in ("consignment", "both"):
+        return None
+    job = OutboxJob(
+        sale_order_pk=record.id, label_id=None, tracking_numbers=list(tracking_numbers), carrier=carrier,
+        mode="consignment", state=QUEUED, steps_done=[],
+    )  # fmt: skip
+    session.add(job)
+    return job
+
+
 def writeback_state(session: Session, label_id: str, mode: str) -> str:
     """What the API reports for a label's writeback: queued, done, failed or disabled."""
     job = session.scalar(select(OutboxJob).where(OutboxJob.label_id == label_id).order_by(OutboxJob.id.desc()))
@@ -43,18 +59,7 @@ def claim_due(
     session: Session, worker: str, now: datetime, claim: timedelta, limit: int = 20
 ) -> list[OutboxJob]:
     """Claim up to ``limit`` due jobs for ``worker`` for ``claim``; a crashed worker's claims expire."""
-    due = or_(
-        and_(OutboxJob.state == QUEUED, OutboxJob.next_attempt_at <= now),
-        and_(OutboxJob.state == RUNNING, OutboxJob.claimed_until < now),
-    )
-    query = select(OutboxJob).where(due).order_by(OutboxJob.next_attempt_at, OutboxJob.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    jobs = list(session.scalars(query))
-    for job in jobs:
-        job.state, job.claimed_by, job.claimed_until = RUNNING, worker, now + claim
-    session.commit()
-    return jobs
+    return claims.claim_due(session, OutboxJob, worker, now, claim, limit)
 
 
 def retry_delay(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:

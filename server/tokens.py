@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .models import ApiToken, utcnow
 
 TOKEN_PREFIX = "lb_"
+ROLES = ("packer", "admin")
 # Writing last_used_at on every request would make each lookup a write; once a minute tells enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -24,15 +25,18 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, name: str) -> str:
-    """Store a new token under ``name`` and return the token itself (never stored)."""
+def create_token(session: Session, name: str, role: str = "packer", expires_at: datetime | None = None) -> str:
+    """Store a new token under ``name`` and return the token itself (never stored).
+    ``packer`` tokens print and look up; ``admin`` tokens also change settings and accounts."""
     name = name.strip()
     if not name or len(name) > 100:
         raise TokenError("A token name must be 1 to 100 characters.")
+    if role not in ROLES:
+        raise TokenError(f"A token's role is one of {', '.join(ROLES)}.")
     if session.scalar(select(ApiToken).where(ApiToken.name == name)):
         raise TokenError(f"A token named {name!r} already exists; revoke it or pick another name.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=hash_token(token)))
+    session.add(ApiToken(name=name, token_hash=hash_token(token), role=role, expires_at=expires_at))
     session.commit()
     return token
 
@@ -54,10 +58,13 @@ def authenticate(session: Session, presented: str, now: datetime | None = None) 
     """The live token matching ``presented``, or None. Records when it was last used."""
     digest = hash_token(presented)
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    now = now or utcnow()
     if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at:
         session.rollback()
         return None
-    now = now or utcnow()
+    if token.expires_at is not None and token.expires_at <= now:
+        session.rollback()
+        return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
     session.commit()

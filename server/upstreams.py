@@ -1,79 +1,69 @@
-"""The app's two upstream clients, built from settings on first use."""
+"""The app's upstream clients, built from the accounts on first use and reused after.
+
+Accounts are read in a short session of their own, so asking for a client never leaves a
+transaction open in the caller's session while the upstream is called.
+"""
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
+from .accounts import Accounts, CartonCloudCredentials, StarshipitCredentials
 from .cartoncloud.client import CartonCloudClient
-from .errors import ApiError
+from .crypto import SecretBox, get_box
+from .db import Database, get_database
 from .starshipit.client import StarshipitClient
 
 
-class NotConfigured(ApiError):
-    def __init__(self, service: str, names: list[str]) -> None:
-        settings = ", ".join(f"LABELBRIDGE_{name}" for name in names)
-        super().__init__(
-            503, "not_configured", f"labelbridge is not connected to {service} yet: set {settings}."
-        )
-
-
-def _required(config: dict[str, Any], service: str, names: list[str]) -> None:
-    missing = [name for name in names if not config.get(name)]
-    if missing:
-        raise NotConfigured(service, missing)
-
-
 class Upstreams:
-    """Holds one client per upstream for the app; safe to share between threads."""
+    """One client per set of credentials; safe to share between threads."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: Mapping[str, Any], database: Database, box: SecretBox) -> None:
         self._config = config
+        self._database = database
+        self._box = box
         self._lock = threading.Lock()
-        self._starshipit: StarshipitClient | None = None
-        self._cartoncloud: CartonCloudClient | None = None
+        self._clients: dict[Any, Any] = {}
 
     @property
     def timeout(self) -> tuple[float, float]:
         return (self._config["HTTP_CONNECT_TIMEOUT"], self._config["HTTP_READ_TIMEOUT"])
 
-    @property
-    def tenant_id(self) -> str:
-        _required(self._config, "CartonCloud", ["CARTONCLOUD_TENANT_ID"])
-        return self._config["CARTONCLOUD_TENANT_ID"]
+    def read_accounts(self, method: str, *args: Any) -> Any:
+        """Call an ``Accounts`` method in a session of its own."""
+        with self._database.sessions() as session:
+            result = getattr(Accounts(session, self._box, self._config), method)(*args)
+            session.commit()
+            return result
 
-    def starshipit(self) -> StarshipitClient:
-        with self._lock:
-            if self._starshipit is None:
-                names = ["STARSHIPIT_API_KEY", "STARSHIPIT_SUBSCRIPTION_KEY"]
-                _required(self._config, "Starshipit", names)
-                self._starshipit = StarshipitClient(
-                    self._config["STARSHIPIT_URL"],
-                    self._config["STARSHIPIT_API_KEY"],
-                    self._config["STARSHIPIT_SUBSCRIPTION_KEY"],
-                    timeout=self.timeout,
-                    rate_per_second=self._config["STARSHIPIT_RATE_PER_SECOND"],
-                )
-            return self._starshipit
+    def cartoncloud_credentials(self) -> CartonCloudCredentials:
+        return self.read_accounts("cartoncloud")
 
     def cartoncloud(self) -> CartonCloudClient:
+        credentials = self.cartoncloud_credentials()
+        return self._client(("cartoncloud", credentials), lambda: CartonCloudClient(
+            credentials.base_url, credentials.client_id, credentials.client_secret, credentials.tenant_id,
+            timeout=self.timeout,
+        ))  # fmt: skip
+
+    def starshipit(self, credentials: StarshipitCredentials) -> StarshipitClient:
+        return self._client(("starshipit", credentials), lambda: StarshipitClient(
+            self._config["STARSHIPIT_URL"], credentials.api_key, credentials.subscription_key,
+            timeout=self.timeout, rate_per_second=credentials.rate_per_second,
+        ))  # fmt: skip
+
+    def _client(self, key: Any, build) -> Any:
         with self._lock:
-            if self._cartoncloud is None:
-                names = ["CARTONCLOUD_CLIENT_ID", "CARTONCLOUD_CLIENT_SECRET", "CARTONCLOUD_TENANT_ID"]
-                _required(self._config, "CartonCloud", names)
-                self._cartoncloud = CartonCloudClient(
-                    self._config["CARTONCLOUD_URL"],
-                    self._config["CARTONCLOUD_CLIENT_ID"],
-                    self._config["CARTONCLOUD_CLIENT_SECRET"],
-                    self._config["CARTONCLOUD_TENANT_ID"],
-                    timeout=self.timeout,
-                )
-            return self._cartoncloud
+            if key not in self._clients:
+                self._clients[key] = build()
+            return self._clients[key]
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["labelbridge.upstreams"] = Upstreams(app.config)
+    app.extensions["labelbridge.upstreams"] = Upstreams(app.config, get_database(app), get_box(app))
 
 
 def get_upstreams(app: Flask) -> Upstreams:

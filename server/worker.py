@@ -1,4 +1,5 @@
-"""``labelbridge worker``: delivers the outbox, at least once, with backoff, across restarts."""
+"""``labelbridge worker``: delivers the outbox, at least once, with backoff, across restarts; and
+runs the automatic transfer alongside it (server/sync/runner.py), each loop in its own thread."""
 from __future__ import annotations
 
 import logging
@@ -36,6 +37,7 @@ class Worker:
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.claim = timedelta(seconds=claim_seconds)
+        self.delivered = self.failed = 0  # since this worker was made, for `labelbridge sync --once`
 
     def run_once(self) -> int:
         """Claim and deliver the jobs due now; returns how many were attempted."""
@@ -60,7 +62,8 @@ class Worker:
 
     def _attempt(self, session: Session, job: outbox.OutboxJob) -> None:
         record = session.get(SaleOrder, job.sale_order_pk)
-        label = session.get(Label, job.label_id)
+        label = session.get(Label, job.label_id) if job.label_id else None
+        session.commit()
         try:
             deliver(session, self.cartoncloud(), job, record, label)
         except Exception as error:  # every failure is recorded on the job, none is lost
@@ -71,10 +74,23 @@ class Worker:
                          attempts=job.attempts, state=job.state)  # fmt: skip
             session.commit()
             log.warning("writeback job %s failed (attempt %s): %s", job.id, job.attempts, message)
+            self.failed += 1
             return
         outbox.mark_done(session, job, self.clock())
-        if record.current_label_id == job.label_id:
+        tracking_numbers = label.tracking_numbers if label else job.tracking_numbers
+        if record.tracking_numbers == tracking_numbers:  # the order's current shipment went back
             record.state = "written_back"
         record_event(session, record, "written_back", self.name, job_id=job.id, mode=job.mode,
-                     tracking_numbers=label.tracking_numbers)  # fmt: skip
+                     tracking_numbers=tracking_numbers)  # fmt: skip
         session.commit()
+        self.delivered += 1
+
+
+def run_together(stop: threading.Event, loops: list[Callable[[threading.Event], None]]) -> None:
+    """Each ``loop(stop)`` in its own thread (a long transfer never holds up the writebacks);
+    returns when all have stopped."""
+    threads = [threading.Thread(target=loop, args=(stop,), name=f"worker-{index}") for index, loop in enumerate(loops)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

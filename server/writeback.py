@@ -29,22 +29,26 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def deliver(session: Session, cartoncloud: CartonCloudClient, job: OutboxJob, record: SaleOrder, label: Label) -> None:
+def deliver(
+    session: Session, cartoncloud: CartonCloudClient, job: OutboxJob, record: SaleOrder, label: Label | None
+) -> None:
     """Do the job's remaining steps; each step done is recorded so a retry never repeats it.
-    No transaction is open while CartonCloud is called (SQLite would stay locked meanwhile)."""
-    session.commit()
+    The caller leaves no transaction open: SQLite would stay locked while CartonCloud is called.
+    ``label`` is None for tracking found in Starshipit (printed in its app): nothing to upload."""
     for step in STEPS[job.mode]:
         if step in job.steps_done:
             continue
         if step == "consignment":
-            _write_consignment(cartoncloud, record, label)
-        else:
+            _write_consignment(cartoncloud, record)
+        elif label is not None:
             _upload_document(cartoncloud, record, label)
         job.steps_done = [*job.steps_done, step]
         session.commit()
 
 
-def _write_consignment(cartoncloud: CartonCloudClient, record: SaleOrder, label: Label) -> None:
+def _write_consignment(cartoncloud: CartonCloudClient, record: SaleOrder) -> None:
+    """Writes the order's current tracking, not the job's: after a relabel an older job delivered
+    late must not put the voided tracking number back."""
     consignment = cartoncloud.find_consignment_for_sale_order(record.sale_order_id)
     if consignment is None:
         raise NoConsignment(
@@ -52,8 +56,8 @@ def _write_consignment(cartoncloud: CartonCloudClient, record: SaleOrder, label:
         )
     cartoncloud.update_consignment_tracking(
         consignment["id"],
-        tracking_number=", ".join(label.tracking_numbers),
-        carrier_name=label.carrier,
+        tracking_number=", ".join(record.tracking_numbers),
+        carrier_name=record.carrier,
     )
 
 

@@ -29,6 +29,14 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def instance_folder(tmp_path, monkeypatch):
+    """Every app a test makes keeps its instance files (key file, SQLite) in the test's folder."""
+    folder = tmp_path / "instance"
+    monkeypatch.setenv("LABELBRIDGE_INSTANCE_PATH", str(folder))
+    return folder
+
+
 @pytest.fixture(params=ENGINES)
 def database_url(request, tmp_path) -> str:
     if request.param == "postgresql":
@@ -60,9 +68,9 @@ def app(sandbox, database_url):
 
 @pytest.fixture
 def make_token(app):
-    def make(name: str = "bench-1") -> str:
+    def make(name: str = "bench-1", role: str = "packer", expires_at=None) -> str:
         with get_database(app).sessions() as session:
-            return tokens.create_token(session, name)
+            return tokens.create_token(session, name, role, expires_at)
 
     return make
 

@@ -40,7 +40,7 @@ def test_token_works_until_revoked(app, client, cli):
     assert cli("token", "revoke", "bench-2").exit_code == 0
     response = client.get("/api/v1/whoami", headers=headers)
     assert response.status_code == 401
-    assert response.get_json()["message"] == "The API token is not valid or has been revoked."
+    assert response.get_json()["message"] == "The API token is not valid, has expired or has been revoked."
     assert "bench-2\trevoked" in cli("token", "list").stdout
 
 

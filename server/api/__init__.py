@@ -6,4 +6,4 @@ from ..auth import protect
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 protect(api)
 
-from . import health, labels, orders  # noqa: E402,F401  (routes register on import)
+from . import admin, health, labels, orders, sync, webhooks  # noqa: E402,F401  (routes register on import)

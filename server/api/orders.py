@@ -1,7 +1,7 @@
 """What labelbridge knows of a sale order, for the button's state when a page opens."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from .. import outbox
 from ..db import get_session
@@ -11,7 +11,7 @@ from ..printing.resolver import IDENTIFIER_KINDS
 from . import api
 from .presenters import lookup_response
 from .schemas import LookupQuerySchema
-from .services import print_service
+from .services import print_service, runtime_config
 
 _lookup_query = LookupQuerySchema()
 
@@ -26,5 +26,5 @@ def lookup_order():
     record, _sale_order = service.resolve(ref)
     session = get_session()
     label = session.get(Label, record.current_label_id) if record.current_label_id else None
-    writeback = outbox.writeback_state(session, label.id, current_app.config["WRITEBACK_MODE"]) if label else None
+    writeback = outbox.writeback_state(session, label.id, runtime_config()["WRITEBACK_MODE"]) if label else None
     return lookup_response(record, label, writeback)

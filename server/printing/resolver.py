@@ -5,6 +5,7 @@ of its identifiers needs no upstream call.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -91,12 +92,12 @@ def record_for(session: Session, tenant_id: str, sale_order: dict[str, Any]) -> 
 
 
 def resolve(
-    session: Session, cartoncloud: CartonCloudClient, tenant_id: str, ref: SaleOrderRef
+    session: Session, cartoncloud: Callable[[], CartonCloudClient], tenant_id: str, ref: SaleOrderRef
 ) -> tuple[SaleOrder, dict[str, Any] | None]:
     """The record for ``ref`` and, when CartonCloud had to be asked, the sale order it returned."""
     record = find_known(session, tenant_id, ref)
     session.commit()
     if record is not None:
         return record, None
-    sale_order = fetch_sale_order(cartoncloud, ref)
+    sale_order = fetch_sale_order(cartoncloud(), ref)
     return record_for(session, tenant_id, sale_order), sale_order

@@ -7,6 +7,7 @@ a print that fails half way continues from there on the next click.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,18 +17,16 @@ from sqlalchemy.orm import Session
 from .. import outbox
 from ..events import record_event
 from ..errors import ApiError
-from ..mapping import MappingSettings, PackageDefaults, UnshippableOrder, build_starshipit_order, order_number_for
+from ..mapping import MappingSettings, PackageDefaults, UnshippableOrder, build_starshipit_order
 from ..models import Label, SaleOrder, utcnow
 from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
+from ..sync import creation
 from ..upstream.errors import UpstreamError, UpstreamNotFound
 from ..upstreams import Upstreams
 from . import labels, resolver
 from .failures import api_error_from_upstream
 from .identifiers import SaleOrderRef
 from .order_lock import LockTimeout, order_lock
-
-# Starshipit statuses of an order whose label exists already: print with reprint instead.
-PRINTED_STATUSES = {"Printed", "Shipped", "Delivered", "Dispatched", "Manifested"}
 
 
 @dataclass(frozen=True)
@@ -38,17 +37,23 @@ class PrintOutcome:
     writeback: str
 
 
-def mapping_settings(config: dict[str, Any]) -> MappingSettings:
+def mapping_settings(config: Mapping[str, Any]) -> MappingSettings:
     return MappingSettings(
         order_number_source=config["ORDER_NUMBER_SOURCE"],
-        default_package=PackageDefaults(weight_kg=config["DEFAULT_PACKAGE_WEIGHT_KG"]),
+        default_package=PackageDefaults(
+            weight_kg=config["DEFAULT_PACKAGE_WEIGHT_KG"],
+            length_m=config["DEFAULT_PACKAGE_LENGTH_M"],
+            width_m=config["DEFAULT_PACKAGE_WIDTH_M"],
+            height_m=config["DEFAULT_PACKAGE_HEIGHT_M"],
+        ),
+        shipping_methods=config["SHIPPING_METHODS"],
     )
 
 
 class PrintService:
     """Prints labels for one caller (``actor``: the token's name) within one database session."""
 
-    def __init__(self, session: Session, upstreams: Upstreams, config: dict[str, Any], actor: str | None) -> None:
+    def __init__(self, session: Session, upstreams: Upstreams, config: Mapping[str, Any], actor: str | None) -> None:
         self.session = session
         self.upstreams = upstreams
         self.config = config
@@ -92,7 +97,7 @@ class PrintService:
             self.session.commit()  # no transaction stays open across the upstream calls
             if record.current_label_id != old.id:
                 raise ApiError(409, "label_replaced", "That label was replaced meanwhile by another request.")
-            starshipit = self.upstreams.starshipit()
+            starshipit = self._starshipit_for(record)
             try:
                 starshipit.update_order({"order_id": record.starshipit_order_id, "status": "Unshipped"})
                 shipment = starshipit.print_label(order_id=record.starshipit_order_id)
@@ -102,15 +107,13 @@ class PrintService:
             return PrintOutcome(record, label, False, self._writeback_state(label))
 
     def resolve(self, ref: SaleOrderRef) -> tuple[SaleOrder, dict[str, Any] | None]:
-        return resolver.resolve(self.session, self.upstreams.cartoncloud(), self.upstreams.tenant_id, ref)
-
-    def find_known(self, ref: SaleOrderRef) -> SaleOrder | None:
-        return resolver.find_known(self.session, self.upstreams.tenant_id, ref)
+        tenant_id = self.upstreams.cartoncloud_credentials().tenant_id
+        return resolver.resolve(self.session, self.upstreams.cartoncloud, tenant_id, ref)
 
     # -- steps ------------------------------------------------------------------------------
 
     def _check_tenant(self, tenant_slug: str | None) -> None:
-        expected = self.config.get("CARTONCLOUD_TENANT_SLUG")
+        expected = self.upstreams.cartoncloud_credentials().tenant_slug
         if tenant_slug and expected and tenant_slug.lower() != expected.lower():
             raise ApiError(
                 422,
@@ -145,11 +148,11 @@ class PrintService:
         return PrintOutcome(record, label, True, self._writeback_state(label))
 
     def _create_and_print(self, record: SaleOrder, sale_order: dict[str, Any] | None) -> PrintOutcome:
-        starshipit = self.upstreams.starshipit()
         printed_already = False
         if record.starshipit_order_id is None:
             sale_order = sale_order or self._fetch_sale_order(record)
-            printed_already = self._ensure_starshipit_order(starshipit, record, sale_order)
+            printed_already = self._ensure_starshipit_order(record, sale_order)
+        starshipit = self._starshipit_for(record)
         try:
             shipment = self._print_once(starshipit, record, printed_already)
         except UpstreamError as error:
@@ -168,36 +171,28 @@ class PrintService:
         self.session.commit()
         return sale_order
 
-    def _ensure_starshipit_order(self, starshipit: StarshipitClient, record: SaleOrder, sale_order: dict) -> bool:
+    def _starshipit_for(self, record: SaleOrder) -> StarshipitClient:
+        """The client of the account that holds (or will hold) the record's Starshipit order."""
+        return self.upstreams.starshipit(self.upstreams.read_accounts("starshipit", record.starshipit_account))
+
+    def _ensure_starshipit_order(self, record: SaleOrder, sale_order: dict) -> bool:
         """Find the Starshipit order by its number (the trigger or another integration may have
-        made it) or create it; commit its id at once so a later failure continues from here.
+        made it) or create it, through the path the trigger shares (server/sync/creation.py);
+        its id is committed at once so a later failure continues from here.
         Returns whether that order is printed already."""
-        settings = mapping_settings(self.config)
         try:
-            order, warnings = build_starshipit_order(sale_order, settings)
+            order, warnings = build_starshipit_order(sale_order, mapping_settings(self.config))
         except UnshippableOrder as unshippable:
             raise self._unshippable(record, unshippable) from None
-        order_number = order_number_for(sale_order, settings)
+        account = self.upstreams.read_accounts("route", sale_order)
         try:
-            existing = starshipit.find_order_by_number(order_number)
-            if existing is not None:
-                created, kind = existing, "found_in_starshipit"
-            else:
-                created, kind = starshipit.create_order(order), "starshipit_order_created"
+            found, _kind = creation.find_or_create(
+                self.session, self.upstreams.starshipit(account), record, order, self.actor, warnings,
+                account=account.name,
+            )  # fmt: skip
         except UpstreamError as error:
             raise self._failure(record, error, "creating the order") from error
-        record.starshipit_order_id = int(created["order_id"])
-        record.starshipit_order_number = created.get("order_number") or order_number
-        record.state = "ordered"
-        printed_already = created.get("status") in PRINTED_STATUSES
-        record_event(
-            self.session, record, kind, self.actor,
-            order_id=record.starshipit_order_id, order_number=record.starshipit_order_number,
-            warnings=[warning.message for warning in warnings],
-            printed_already=printed_already,
-        )  # fmt: skip
-        self.session.commit()
-        return printed_already
+        return found.get("status") in creation.PRINTED_STATUSES
 
     def _print_once(self, starshipit: StarshipitClient, record: SaleOrder, printed_already: bool) -> Shipment:
         """Print; when Starshipit says the order is printed already, fetch that label instead."""

@@ -9,7 +9,7 @@ import copy
 import secrets
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -100,9 +100,9 @@ class CartonCloudStore:
         with self._lock:
             return copy.deepcopy(self._find(key))
 
-    def search_sale_orders(self, matches: Predicate) -> list[dict]:
+    def search_sale_orders(self, matches: Predicate) -> Sequence[dict]:
         with self._lock:
-            return copy.deepcopy([o for o in self._orders.values() if matches(o)])
+            return _CopiedOnRead([o for o in self._orders.values() if matches(o)], self._lock)
 
     def create_sale_order(self, partial: dict, *, user: str | None = None) -> dict:
         """A new order; `user` (an API caller) is held to the create rate limit.
@@ -282,6 +282,22 @@ class CartonCloudStore:
             return copy.deepcopy(
                 [d for d in self._documents if sale_order_id in (None, d["owner"]["id"])]
             )
+
+
+class _CopiedOnRead(Sequence):
+    """Search matches copied only when read: a page of a search over thousands of orders copies
+    its hundred, not the thousands (a full deep copy took about a second per page at 10,000)."""
+
+    def __init__(self, matches: list[dict], lock: threading.RLock):
+        self._matches = matches
+        self._lock = lock
+
+    def __len__(self) -> int:
+        return len(self._matches)
+
+    def __getitem__(self, index):
+        with self._lock:
+            return copy.deepcopy(self._matches[index])
 
 
 class RateLimited(CartonCloudError):

@@ -64,6 +64,7 @@ def info() -> Response:
         "app_url": f"{_base_url()}/app",
         "credentials": credentials.as_settings(),
         "tenant_slug": credentials.TENANT_SLUG,
+        "starshipit_accounts": [account.as_json() for account in sandbox_state().starshipit_accounts],
         "sale_orders": [
             {
                 "id": order["id"],
@@ -122,7 +123,12 @@ def expire_tokens() -> Response:
 
 @blueprint.get("/starshipit/orders")
 def starshipit_orders() -> Response:
-    return jsonify(sandbox_state().starshipit.all_orders())
+    """Every order with its `account` name; `?account=<name>` keeps one account's (404: no such account)."""
+    state = sandbox_state()
+    account = request.args.get("account")
+    if account is not None and state.starshipit_accounts.named(account) is None:
+        raise ControlError(404, f"no Starshipit account {account!r}")
+    return jsonify(state.starshipit_orders(account))
 
 
 @blueprint.post("/starshipit/orders/<int:order_id>/print")

@@ -1,4 +1,5 @@
-"""Demo credentials the simulators accept (and nothing else).
+"""Demo credentials the simulators accept (and nothing else, unless SANDBOX_STARSHIPIT_ACCOUNTS
+replaces the Starshipit accounts).
 
 They are not secrets: they only open the in-memory simulators, and `labelbridge demo` prints
 them so a user can paste them into the settings.
@@ -6,6 +7,13 @@ them so a user can paste them into the settings.
 
 STARSHIPIT_API_KEY = "demo-starshipit-api-key-4f9c2a"
 STARSHIPIT_SUBSCRIPTION_KEY = "demo-subscription-key-7d41e0"
+
+# Two more Starshipit accounts (accounts.py): another customer of the 3PL, and one that has not
+# set up a courier yet.
+STARSHIPIT_SECOND_API_KEY = "second-starshipit-api-key-b83e51"
+STARSHIPIT_SECOND_SUBSCRIPTION_KEY = "second-subscription-key-0c96fa"
+STARSHIPIT_NO_COURIERS_API_KEY = "no-couriers-starshipit-api-key-5a7d19"
+STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY = "no-couriers-subscription-key-e2f4b7"
 
 CARTONCLOUD_CLIENT_ID = "demo-cartoncloud-client"
 CARTONCLOUD_CLIENT_SECRET = "demo-cartoncloud-secret-93b2c8"

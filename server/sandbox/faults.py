@@ -17,7 +17,7 @@ import itertools
 import random
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -134,28 +134,36 @@ class FaultRegistry:
 
 
 class RequestCounters:
-    """Calls per service and "METHOD /path-template", and separately those answered 429."""
+    """Calls per service and "METHOD /path-template", separately those answered 429, and the
+    Starshipit calls per account (by the API key they carry, refused or not)."""
 
-    def __init__(self, lock: threading.RLock):
+    def __init__(self, lock: threading.RLock, starshipit_accounts: Iterable[str]):
         self._lock = lock
+        self._account_names = tuple(starshipit_accounts)
         self.reset()
 
     def reset(self) -> None:
         with self._lock:
             self._calls: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
             self._limited: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            self._by_account: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
-    def count(self, service: str, endpoint: str) -> None:
+    def count(self, service: str, endpoint: str, account: str | None = None) -> None:
+        """Count a call; `account`: the Starshipit account it is for, when its key names one."""
         with self._lock:
             self._calls[service][endpoint] += 1
+            if account is not None:
+                self._by_account[account][endpoint] += 1
 
     def count_rate_limited(self, service: str, endpoint: str) -> None:
         with self._lock:
             self._limited[service][endpoint] += 1
 
     def snapshot(self) -> dict:
-        """`{"starshipit": {...}, "cartoncloud": {...}, "rate_limited": {"starshipit": {...}, ...}}`."""
+        """`{"starshipit": {...}, "cartoncloud": {...}, "rate_limited": {"starshipit": {...}, ...},
+        "starshipit_by_account": {"demo": {...}, ...}}` (every account, counted or not)."""
         with self._lock:
             counts: dict[str, Any] = {service: dict(self._calls[service]) for service in SERVICES}
             counts["rate_limited"] = {service: dict(self._limited[service]) for service in SERVICES}
+            counts["starshipit_by_account"] = {name: dict(self._by_account[name]) for name in self._account_names}
             return counts

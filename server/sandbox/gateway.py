@@ -3,7 +3,8 @@ and errors in the service's own shape (unknown routes and methods included).
 
 Order for a call: counted → fault (if one fires) → the service's own checks (keys, token,
 rate limit) → the view. So a fault needs no credentials and every call is counted, refused or
-not; a call answered 429 (by a fault or a rate limit) is also counted under `rate_limited`.
+not; a call answered 429 (by a fault or a rate limit) is also counted under `rate_limited`, and
+a Starshipit call whose API key names an account also under that account.
 """
 
 import re
@@ -51,9 +52,16 @@ def _count_and_fault() -> Response | None:
         return None
     state = sandbox_state()
     g.sandbox_endpoint = (service, _endpoint(path))
-    state.counters.count(*g.sandbox_endpoint)
+    state.counters.count(*g.sandbox_endpoint, account=_starshipit_account_name(service, state))
     fault = state.faults.pick(service, request.method, path)
     return _apply(fault, service, state) if fault else None
+
+
+def _starshipit_account_name(service: str, state: SandboxState) -> str | None:
+    if service != "starshipit":
+        return None
+    account = state.starshipit_accounts.by_api_key(request.headers.get("StarShipIT-Api-Key"))
+    return account.name if account else None
 
 
 def _apply(fault: Fault, service: str, state: SandboxState) -> Response | None:

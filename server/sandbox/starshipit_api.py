@@ -8,14 +8,17 @@ Authentication, checked in the gateway's order:
 3. `StarShipIT-Api-Key` missing or wrong → 401 from Starshipit itself, in its envelope:
    `{"success": false, "errors": [{"message": "Unauthorized", "details": "..."}]}` — the gateway
    knows subscriptions, not accounts, so the account key is Starshipit's own check.
+The API key picks the account (accounts.py): every view sees only that account's orders. An
+account without couriers gets empty `rates` and `services` lists (`success: true`) and has its
+prints refused (starshipit_store.NO_COURIERS).
 """
 
-import hmac
 from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
-from server.sandbox import addresses, carriers, credentials
+from server.sandbox import addresses, carriers
+from server.sandbox.accounts import StarshipitAccount
 from server.sandbox.envelopes import (
     INVALID_SUBSCRIPTION_KEY,
     MISSING_SUBSCRIPTION_KEY,
@@ -36,19 +39,31 @@ DEFAULT_LIMIT = 50
 
 @blueprint.before_request
 def admit() -> Response | None:
+    state = sandbox_state()
     subscription_key = request.headers.get("Ocp-Apim-Subscription-Key")
     if not subscription_key:
         return starshipit_gateway(401, MISSING_SUBSCRIPTION_KEY)
-    if not hmac.compare_digest(subscription_key, credentials.STARSHIPIT_SUBSCRIPTION_KEY):
+    if not state.starshipit_accounts.knows_subscription_key(subscription_key):
         return starshipit_gateway(401, INVALID_SUBSCRIPTION_KEY)
-    wait = sandbox_state().starshipit_limits.take(subscription_key)
+    wait = state.starshipit_limits.take(subscription_key)
     if wait is not None:
         response = starshipit_gateway(429, rate_limited_message(wait))
         response.headers["Retry-After"] = str(wait)
         return response
-    if not hmac.compare_digest(request.headers.get("StarShipIT-Api-Key", ""), credentials.STARSHIPIT_API_KEY):
+    account = state.starshipit_accounts.by_api_key(request.headers.get("StarShipIT-Api-Key"))
+    if account is None:
         return starshipit_failure(401, "Unauthorized", "The StarShipIT-Api-Key header is missing or not valid.")
+    g.starshipit_account = account
     return None
+
+
+def _account() -> StarshipitAccount:
+    """The account the call's API key picked (set by `admit`)."""
+    return g.starshipit_account
+
+
+def _account_name() -> str:
+    return _account().name
 
 
 @blueprint.errorhandler(StarshipitRefusal)
@@ -122,7 +137,7 @@ def _paged(key: str, items: list) -> Response:
 @blueprint.post("/api/orders")
 def create_order() -> Response:
     """Create one order; 400 (`success: false`) names every invalid field."""
-    return _ok(order=_public(sandbox_state().starshipit.create(_body_field("order"))))
+    return _ok(order=_public(sandbox_state().starshipit.create(_body_field("order"), account=_account_name())))
 
 
 @blueprint.get("/api/orders")
@@ -130,21 +145,21 @@ def get_order() -> Response:
     """By `order_id` or `order_number`; 404 "Order not found"."""
     store = sandbox_state().starshipit
     if request.args.get("order_id"):
-        return _ok(order=_public(store.get(_order_id_arg())))
+        return _ok(order=_public(store.get(_order_id_arg(), account=_account_name())))
     if request.args.get("order_number"):
-        return _ok(order=_public(store.find_by_number(request.args["order_number"])))
+        return _ok(order=_public(store.find_by_number(request.args["order_number"], account=_account_name())))
     raise StarshipitRefusal.one(400, "The order_id or order_number field is required.", "")
 
 
 @blueprint.put("/api/orders")
 def update_order() -> Response:
-    return _ok(order=_public(sandbox_state().starshipit.update(_body_field("order"))))
+    return _ok(order=_public(sandbox_state().starshipit.update(_body_field("order"), account=_account_name())))
 
 
 @blueprint.post("/api/orders/import")
 def import_orders() -> Response:
     """Up to 50 orders per request."""
-    orders = sandbox_state().starshipit.import_orders(_body_field("orders"))
+    orders = sandbox_state().starshipit.import_orders(_body_field("orders"), account=_account_name())
     return _ok(orders=[_public(order) for order in orders])
 
 
@@ -153,7 +168,7 @@ def search_orders() -> Response:
     phrase = request.args.get("phrase", "")
     if not phrase.strip():
         raise StarshipitRefusal.one(400, "The phrase field is required.", "phrase")
-    return _paged("orders", sandbox_state().starshipit.search(phrase))
+    return _paged("orders", sandbox_state().starshipit.search(phrase, account=_account_name()))
 
 
 @blueprint.get("/api/orders/unshipped")
@@ -168,7 +183,9 @@ def shipped_orders() -> Response:
 
 def _listing(*, shipped: bool) -> Response:
     """Orders updated since `since_last_updated` (default: the last 24 hours), paged."""
-    orders = sandbox_state().starshipit.listing(shipped=shipped, since=_since("since_last_updated"))
+    orders = sandbox_state().starshipit.listing(
+        shipped=shipped, since=_since("since_last_updated"), account=_account_name()
+    )
     return _paged("orders", [_public(order) for order in orders])
 
 
@@ -177,20 +194,21 @@ def recent_shipments() -> Response:
     """Only `status=recently_printed` is simulated."""
     if request.args.get("status") != "recently_printed":
         raise StarshipitRefusal.one(400, "The field status must be recently_printed.", f"status={request.args.get('status')}")
-    return _paged("orders", sandbox_state().starshipit.recently_printed(_since("since_created_date")))
+    orders = sandbox_state().starshipit.recently_printed(_since("since_created_date"), account=_account_name())
+    return _paged("orders", orders)
 
 
 @blueprint.delete("/api/orders/delete")
 def delete_order() -> Response:
     """Unshipped orders only."""
-    sandbox_state().starshipit.delete(_order_id_arg())
+    sandbox_state().starshipit.delete(_order_id_arg(), account=_account_name())
     return _ok()
 
 
 @blueprint.post("/api/orders/archive")
 def archive_order() -> Response:
     """Printed or shipped orders only."""
-    sandbox_state().starshipit.archive(_order_id_arg())
+    sandbox_state().starshipit.archive(_order_id_arg(), account=_account_name())
     return _ok()
 
 
@@ -199,14 +217,16 @@ def archive_order() -> Response:
 
 @blueprint.post("/api/orders/shipment")
 def print_label() -> Response:
-    """Book and print; refusals (already printed, bad address) are HTTP 200 `success: false`."""
-    return jsonify(sandbox_state().starshipit.print_label(_body()))
+    """Book and print; refusals (already printed, bad address, no courier) are HTTP 200 `success: false`."""
+    return jsonify(sandbox_state().starshipit.print_label(_body(), account=_account_name()))
 
 
 @blueprint.get("/api/track")
 def track() -> Response:
     results = sandbox_state().starshipit.track(
-        tracking_number=request.args.get("tracking_number"), order_number=request.args.get("order_number")
+        account=_account_name(),
+        tracking_number=request.args.get("tracking_number"),
+        order_number=request.args.get("order_number"),
     )
     return _ok(results=results)
 
@@ -234,6 +254,9 @@ def _quote_request() -> tuple[bool, float]:
 
 
 def _offers(domestic: bool, weight: float) -> list[tuple[carriers.Carrier, carriers.Service, float]]:
+    """What the account's couriers offer: nothing at all for an account without couriers."""
+    if not _account().has_couriers:
+        return []
     return [
         (carrier, service, carriers.price(service, weight))
         for carrier in carriers.CARRIERS.values()

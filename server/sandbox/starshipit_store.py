@@ -11,6 +11,13 @@ Duplicate order numbers are allowed, as in real accounts; a lookup or print by o
 picks the most recently created of them.
 A reprint returns the very labels and tracking numbers of the first print; `reprint: true` on
 an order not yet printed prints it.
+
+Accounts (accounts.py): every order belongs to the account that created it, and the API's calls
+take that `account` and see only its orders (another account's order is "Order not found").
+Order ids come from one sequence, so an id names one order across accounts and the control
+API's calls by id need no account. Printing for an account without couriers is refused with
+HTTP 200, `success: false`, message "No carrier is set up for this account. Add a courier in
+Settings > Couriers." (NO_COURIERS), details "Order <order_number> was not booked".
 """
 
 import base64
@@ -20,20 +27,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from server.sandbox import addresses, carriers
+from server.sandbox.accounts import StarshipitAccounts
 from server.sandbox.errors import StarshipitRefusal
 from server.sandbox.labels import LabelInput, render_label
-from server.sandbox.starshipit_orders import (
-    PACKAGE_NUMBERS as PACKAGE_SIZES,
-    clean_order,
-    clean_packages,
-    item_line,
-    new_order,
-    package_line,
-)
+from server.sandbox.starshipit_orders import clean_order, clean_packages, item_line, new_order, package_line
 from server.sandbox.timeutil import starshipit_time
 
 ALREADY_PRINTED = "Order has already been printed"
 NOT_FOUND = "Order not found"
+NO_COURIERS = "No carrier is set up for this account. Add a courier in Settings > Couriers."
 PRINTED_STATUSES = ("Printed", "Delivered")
 TRACKING_STATUSES = ("Printed", "Dispatched", "InTransit", "OutForDelivery", "Delivered", "PickupInStore",
                      "AttemptedDelivery", "Exception", "AwaitingCollection", "Cancelled")
@@ -42,14 +44,16 @@ DEFAULT_PACKAGE = {"weight": 1.0, "height": 0.1, "width": 0.2, "length": 0.3}  #
 
 
 class StarshipitStore:
-    def __init__(self, lock: threading.RLock, now: Callable[[], datetime]):
+    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], accounts: StarshipitAccounts):
         self._lock = lock
         self._now = now
+        self._accounts = accounts
         self.reset()
 
     def reset(self) -> None:
         with self._lock:
             self._orders: dict[int, dict] = {}
+            self._owner: dict[int, str] = {}  # order id -> account name
             self._updated: dict[int, datetime] = {}
             self._printed: dict[int, datetime] = {}
             self._labels: dict[int, bytes] = {}
@@ -60,12 +64,12 @@ class StarshipitStore:
 
     # --- orders ---------------------------------------------------------------------------
 
-    def create(self, raw: object) -> dict:
+    def create(self, raw: object, *, account: str) -> dict:
         fields = clean_order(raw)
         with self._lock:
-            return copy.deepcopy(self._insert(fields))
+            return copy.deepcopy(self._insert(fields, account))
 
-    def import_orders(self, raws: object) -> list[dict]:
+    def import_orders(self, raws: object, *, account: str) -> list[dict]:
         """Create up to 50 orders at once; all or none."""
         if not isinstance(raws, list) or not raws:
             raise StarshipitRefusal.one(400, "The orders field is required.", "orders")
@@ -82,21 +86,26 @@ class StarshipitStore:
         if errors:
             raise StarshipitRefusal(400, errors)
         with self._lock:
-            return copy.deepcopy([self._insert(fields) for fields in cleaned])
+            return copy.deepcopy([self._insert(fields, account) for fields in cleaned])
 
-    def get(self, order_id: int) -> dict:
+    def get(self, order_id: int, *, account: str) -> dict:
         with self._lock:
-            return copy.deepcopy(self._by_id(order_id))
+            return copy.deepcopy(self._by_id(order_id, account))
 
-    def find_by_number(self, order_number: str) -> dict:
+    def find_by_number(self, order_number: str, *, account: str) -> dict:
         with self._lock:
-            return copy.deepcopy(self._by_number(order_number))
+            return copy.deepcopy(self._by_number(order_number, account))
 
-    def all_orders(self) -> list[dict]:
+    def all_orders(self, account: str | None = None) -> list[dict]:
+        """Every order (or `account`'s) with the name of its `account` added."""
         with self._lock:
-            return copy.deepcopy(list(self._orders.values()))
+            return [
+                {**copy.deepcopy(order), "account": self._owner[order_id]}
+                for order_id, order in self._orders.items()
+                if account in (None, self._owner[order_id])
+            ]
 
-    def update(self, raw: object) -> dict:
+    def update(self, raw: object, *, account: str) -> dict:
         """Unshipped orders take every writable field; printed ones only `status`.
 
         Moving a printed order back to Unshipped or Saved voids its labels (the next print
@@ -106,7 +115,7 @@ class StarshipitStore:
             raise StarshipitRefusal.one(400, "The order_id field is required.", "order.order_id")
         fields = clean_order(raw, for_update=True)
         with self._lock:
-            order = self._by_id(raw["order_id"])
+            order = self._by_id(raw["order_id"], account)
             printed = order["status"] in PRINTED_STATUSES
             if printed:
                 locked = sorted(key for key in fields if key != "status")
@@ -127,72 +136,64 @@ class StarshipitStore:
             self._touch(order["order_id"])
             return copy.deepcopy(order)
 
-    def delete(self, order_id: int) -> None:
+    def delete(self, order_id: int, *, account: str) -> None:
         with self._lock:
-            order = self._by_id(order_id)
+            order = self._by_id(order_id, account)
             if order["status"] not in ("Unshipped", "Saved"):
                 raise StarshipitRefusal.one(400, "Only unshipped orders can be deleted", f"Order status is {order['status']}")
-            del self._orders[order_id], self._updated[order_id]
+            del self._orders[order_id], self._updated[order_id], self._owner[order_id]
 
-    def archive(self, order_id: int) -> dict:
+    def archive(self, order_id: int, *, account: str) -> dict:
         with self._lock:
-            order = self._by_id(order_id)
+            order = self._by_id(order_id, account)
             if order["status"] not in PRINTED_STATUSES:
                 raise StarshipitRefusal.one(400, "Only printed or shipped orders can be archived", f"Order status is {order['status']}")
             order["archived"] = True
             self._touch(order_id)
             return copy.deepcopy(order)
 
-    def search(self, phrase: str) -> list[dict]:
+    def search(self, phrase: str, *, account: str) -> list[dict]:
         """Orders whose number, recipient name or a tracking number contains `phrase`, newest first."""
         wanted = phrase.strip().lower()
         with self._lock:
             hits = [
-                order for order in self._orders.values()
+                order for order in self._orders_of(account)
                 if wanted in order["order_number"].lower()
                 or wanted in (order["destination"]["name"] or "").lower()
                 or any(wanted in (p["tracking_number"] or "").lower() for p in order["packages"])
             ]
             return [_summary(order) for order in sorted(hits, key=lambda o: -o["order_id"])]
 
-    def listing(self, *, shipped: bool, since: datetime) -> list[dict]:
+    def listing(self, *, shipped: bool, since: datetime, account: str) -> list[dict]:
         """Unshipped (Unshipped, Saved) or shipped (Printed, Delivered) orders updated since `since`."""
         wanted = PRINTED_STATUSES if shipped else ("Unshipped", "Saved")
         with self._lock:
             return copy.deepcopy([
-                order for order in self._orders.values()
+                order for order in self._orders_of(account)
                 if order["status"] in wanted and not order["archived"] and self._updated[order["order_id"]] >= since
             ])
 
-    def recently_printed(self, since: datetime) -> list[dict]:
+    def recently_printed(self, since: datetime, *, account: str) -> list[dict]:
         with self._lock:
-            printed = sorted((at, order_id) for order_id, at in self._printed.items() if at >= since)
+            printed = sorted(
+                (at, order_id) for order_id, at in self._printed.items()
+                if at >= since and self._owner[order_id] == account
+            )
             return [self._shipment_summary(self._orders[order_id]) for _, order_id in printed]
 
     # --- labels ---------------------------------------------------------------------------
 
-    def print_label(self, request: object) -> dict:
+    def print_label(self, request: object, *, account: str) -> dict:
         """`POST /api/orders/shipment`: book the shipment and return its labels (see module doc)."""
         if not isinstance(request, dict):
             raise StarshipitRefusal.one(400, "The request body is required.", "")
         with self._lock:
-            order = self._target(request)
-            if order["status"] in PRINTED_STATUSES:
-                if request.get("reprint") is not True:
-                    raise StarshipitRefusal.one(
-                        200, ALREADY_PRINTED,
-                        f"Order {order['order_number']} was printed on {starshipit_time(self._printed[order['order_id']])}. "
-                        'Send "reprint": true to get its labels again.',
-                    )
-                return self._shipment(order)
-            if order["archived"]:
-                raise StarshipitRefusal.one(200, "Order is archived", f"Order {order['order_number']} is archived")
-            self._book(order, request)
-            return self._shipment(order)
+            return self._print(self._target(request, account), request)
 
     def print_in_app(self, order_id: int) -> dict:
         """As if a user printed the order in the Starshipit app (not through the API)."""
-        return self.print_label({"order_id": order_id})
+        with self._lock:
+            return self._print(self._by_id(order_id), {})
 
     def relabel(self, order_id: int) -> dict:
         """Void a printed order's labels and print new ones: new tracking numbers."""
@@ -209,17 +210,17 @@ class StarshipitStore:
 
     # --- tracking -------------------------------------------------------------------------
 
-    def track(self, *, tracking_number: str | None = None, order_number: str | None = None) -> dict:
+    def track(self, *, account: str, tracking_number: str | None = None, order_number: str | None = None) -> dict:
         with self._lock:
             if tracking_number:
                 order = next(
-                    (o for o in self._orders.values() if any(p["tracking_number"] == tracking_number for p in o["packages"])),
+                    (o for o in self._orders_of(account) if any(p["tracking_number"] == tracking_number for p in o["packages"])),
                     None,
                 )
                 if order is None:
                     raise StarshipitRefusal.one(404, "Tracking number not found", f"No shipment has tracking number {tracking_number}")
             elif order_number:
-                order = self._by_number(order_number)
+                order = self._by_number(order_number, account)
             else:
                 raise StarshipitRefusal.one(400, "The tracking_number or order_number field is required.", "")
             return self._tracking(order, tracking_number)
@@ -246,36 +247,58 @@ class StarshipitStore:
         self._next_line_id += 1
         return self._next_line_id - 1
 
-    def _insert(self, fields: dict) -> dict:
+    def _insert(self, fields: dict, account: str) -> dict:
         order = new_order(self._next_order_id, fields, self._now(), next_id=self._line_id)
         self._next_order_id += 1
         self._orders[order["order_id"]] = order
+        self._owner[order["order_id"]] = account
         self._touch(order["order_id"])
         return order
 
     def _touch(self, order_id: int) -> None:
         self._updated[order_id] = self._now()
 
-    def _by_id(self, order_id: int) -> dict:
+    def _orders_of(self, account: str) -> list[dict]:
+        return [order for order_id, order in self._orders.items() if self._owner[order_id] == account]
+
+    def _by_id(self, order_id: int, account: str | None = None) -> dict:
+        """The order `order_id` of `account` (None: of any account, for the control API)."""
         order = self._orders.get(order_id)
-        if order is None:
+        if order is None or account not in (None, self._owner[order_id]):
             raise StarshipitRefusal.one(404, NOT_FOUND, f"No order with order_id {order_id}")
         return order
 
-    def _by_number(self, order_number: str) -> dict:
-        matches = [o for o in self._orders.values() if o["order_number"] == str(order_number)]
+    def _by_number(self, order_number: str, account: str) -> dict:
+        matches = [o for o in self._orders_of(account) if o["order_number"] == str(order_number)]
         if not matches:
             raise StarshipitRefusal.one(404, NOT_FOUND, f"No order with order_number '{order_number}'")
         return max(matches, key=lambda o: o["order_id"])
 
-    def _target(self, request: dict) -> dict:
+    def _target(self, request: dict, account: str) -> dict:
         if isinstance(request.get("order_id"), int):
-            return self._by_id(request["order_id"])
+            return self._by_id(request["order_id"], account)
         if request.get("order_number") not in (None, ""):
-            return self._by_number(str(request["order_number"]))
+            return self._by_number(str(request["order_number"]), account)
         raise StarshipitRefusal.one(400, "The order_id or order_number field is required.", "")
 
+    def _print(self, order: dict, request: dict) -> dict:
+        if order["status"] in PRINTED_STATUSES:
+            if request.get("reprint") is not True:
+                raise StarshipitRefusal.one(
+                    200, ALREADY_PRINTED,
+                    f"Order {order['order_number']} was printed on {starshipit_time(self._printed[order['order_id']])}. "
+                    'Send "reprint": true to get its labels again.',
+                )
+            return self._shipment(order)
+        if order["archived"]:
+            raise StarshipitRefusal.one(200, "Order is archived", f"Order {order['order_number']} is archived")
+        self._book(order, request)
+        return self._shipment(order)
+
     def _book(self, order: dict, request: dict) -> None:
+        if not self._accounts.named(self._owner[order["order_id"]]).has_couriers:
+            # Checked first: without a courier account nothing can be booked, whatever the address.
+            raise StarshipitRefusal.one(200, NO_COURIERS, f"Order {order['order_number']} was not booked")
         problems = addresses.address_problems(order["destination"])
         if problems:
             raise StarshipitRefusal(200, [(problem, f"Order {order['order_number']}") for problem in problems])
@@ -319,8 +342,8 @@ class StarshipitStore:
         self._touch(order["order_id"])
 
     def _void_labels(self, order: dict) -> None:
-        for package in order["packages"]:
-            package.update(package_line({}, package["package_id"]) | {k: package[k] for k in PACKAGE_SIZES})
+        # A fresh line keeps the package's size and weight and drops its tracking and labels.
+        order["packages"] = [package_line(package, package["package_id"]) for package in order["packages"]]
         order["carrier_name"] = None
         for table in (self._printed, self._labels, self._events):
             table.pop(order["order_id"], None)

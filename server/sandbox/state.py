@@ -2,6 +2,7 @@
 
 Settings (Flask config keys; also LABELBRIDGE_SANDBOX_* in the environment):
 - SANDBOX_STARSHIPIT_RATE_PER_SECOND (20) and SANDBOX_STARSHIPIT_RATE_BURST (one second's worth)
+- SANDBOX_STARSHIPIT_ACCOUNTS (None = demo, second, no-couriers): a list of account dicts, see accounts.py
 - SANDBOX_CARTONCLOUD_TOKEN_LIFETIME (3600 s), SANDBOX_CARTONCLOUD_CREATES_PER_MINUTE (30)
 - SANDBOX_CARTONCLOUD_CONSIGNMENTS (True): generate a consignment for every non-draft order
 - SANDBOX_CARTONCLOUD_NUMERIC_SEARCH (True): False refuses NumericComparisonCondition (400)
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from server.sandbox.accounts import DEFAULT_ACCOUNTS, StarshipitAccount, StarshipitAccounts, parse_accounts
 from server.sandbox.cartoncloud_store import CartonCloudOptions, CartonCloudStore
 from server.sandbox.faults import FaultRegistry, RequestCounters
 from server.sandbox.limits import BucketsPerKey
@@ -28,6 +30,7 @@ from server.sandbox.timeutil import from_epoch, parse_timestamp
 class SandboxSettings:
     starshipit_rate_per_second: float = 20.0
     starshipit_rate_burst: float | None = None
+    starshipit_accounts: tuple[StarshipitAccount, ...] = DEFAULT_ACCOUNTS
     cartoncloud: CartonCloudOptions = field(default_factory=CartonCloudOptions)
     seed_anchor: datetime | None = None
     random_seed: int = 0
@@ -36,9 +39,11 @@ class SandboxSettings:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "SandboxSettings":
         anchor = config.get("SANDBOX_SEED_ANCHOR")
+        accounts = config.get("SANDBOX_STARSHIPIT_ACCOUNTS")
         return cls(
             starshipit_rate_per_second=float(config.get("SANDBOX_STARSHIPIT_RATE_PER_SECOND", 20)),
             starshipit_rate_burst=config.get("SANDBOX_STARSHIPIT_RATE_BURST"),
+            starshipit_accounts=DEFAULT_ACCOUNTS if accounts is None else parse_accounts(accounts),
             cartoncloud=CartonCloudOptions(
                 token_lifetime=int(config.get("SANDBOX_CARTONCLOUD_TOKEN_LIFETIME", 3600)),
                 creates_per_minute=int(config.get("SANDBOX_CARTONCLOUD_CREATES_PER_MINUTE", 30)),
@@ -56,6 +61,7 @@ class SandboxState:
     """The simulators' data. Parts, each safe to call from any thread:
 
     - `starshipit` (StarshipitStore), `cartoncloud` (CartonCloudStore)
+    - `starshipit_accounts` (StarshipitAccounts; fixed for the app's life, reset keeps them)
     - `faults` (FaultRegistry), `counters` (RequestCounters), `starshipit_limits` (BucketsPerKey)
     The methods below are the short names tests and the demo use most.
     """
@@ -65,10 +71,11 @@ class SandboxState:
         self.clock = clock
         self.lock = threading.RLock()
         self._released = threading.Event()
-        self.starshipit = StarshipitStore(self.lock, self.now)
+        self.starshipit_accounts = StarshipitAccounts(settings.starshipit_accounts)
+        self.starshipit = StarshipitStore(self.lock, self.now, self.starshipit_accounts)
         self.cartoncloud = CartonCloudStore(self.lock, self.now, clock, settings.cartoncloud)
         self.faults = FaultRegistry(self.lock, clock, settings.random_seed)
-        self.counters = RequestCounters(self.lock)
+        self.counters = RequestCounters(self.lock, [account.name for account in self.starshipit_accounts])
         self.starshipit_limits = BucketsPerKey(
             self.lock, clock, settings.starshipit_rate_per_second, settings.starshipit_rate_burst
         )
@@ -103,8 +110,9 @@ class SandboxState:
         """`key` is the UUID or the numericId."""
         return self.cartoncloud.set_status(key, status)
 
-    def starshipit_orders(self) -> list[dict]:
-        return self.starshipit.all_orders()
+    def starshipit_orders(self, account: str | None = None) -> list[dict]:
+        """Every simulator order with its `account` name; `account` keeps only that account's."""
+        return self.starshipit.all_orders(account)
 
     def add_fault(self, **spec: Any) -> dict:
         """`add_fault(service="starshipit", path="/api/orders*", status=503, count=1)`; see faults.py."""

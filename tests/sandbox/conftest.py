@@ -59,13 +59,24 @@ def starshipit_headers() -> dict:
 
 
 @pytest.fixture
-def starshipit(api, starshipit_headers):
+def starshipit_as(api):
+    """`starshipit_as(api_key, subscription_key)`: a caller like `starshipit`, with those keys."""
+
+    def caller(api_key: str, subscription_key: str):
+        headers = {"StarShipIT-Api-Key": api_key, "Ocp-Apim-Subscription-Key": subscription_key}
+
+        def call(method: str, path: str, **kwargs):
+            return api.open(f"/starshipit{path}", method=method.upper(), headers=headers, **kwargs)
+
+        return call
+
+    return caller
+
+
+@pytest.fixture
+def starshipit(starshipit_as, starshipit_headers):
     """Calls to the simulated Starshipit with the demo keys: `starshipit("post", "/api/orders", json=...)`."""
-
-    def call(method: str, path: str, **kwargs):
-        return api.open(f"/starshipit{path}", method=method.upper(), headers=starshipit_headers, **kwargs)
-
-    return call
+    return starshipit_as(starshipit_headers["StarShipIT-Api-Key"], starshipit_headers["Ocp-Apim-Subscription-Key"])
 
 
 @pytest.fixture

@@ -158,9 +158,11 @@ def test_counters_group_calls_by_route_template_and_reset(api, starshipit, carto
         "GET /tenants/{tenant_id}/outbound-orders/{order_id}": 2,
     }
     assert counts["starshipit"] == {"GET /api/orders": 1}
+    assert counts["starshipit_by_account"]["demo"] == {"GET /api/orders": 1}
     assert api.post("/_sandbox/counters/reset").status_code == 200
     assert api.get("/_sandbox/counters").json == {
-        "starshipit": {}, "cartoncloud": {}, "rate_limited": {"starshipit": {}, "cartoncloud": {}}
+        "starshipit": {}, "cartoncloud": {}, "rate_limited": {"starshipit": {}, "cartoncloud": {}},
+        "starshipit_by_account": {"demo": {}, "second": {}, "no-couriers": {}},
     }
 
 

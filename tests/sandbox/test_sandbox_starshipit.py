@@ -182,6 +182,18 @@ def test_update_cannot_mark_an_unprinted_order_printed(starshipit, status):
     assert print_label(starshipit, order_id=order["order_id"]).json["success"] is True
 
 
+def test_moving_a_printed_order_back_to_unshipped_voids_its_label(starshipit):
+    order = create(starshipit)
+    first = print_label(starshipit, order_id=order["order_id"]).json
+    moved = starshipit("put", "/api/orders", json={"order": {"order_id": order["order_id"], "status": "Unshipped"}})
+    assert moved.status_code == 200
+    package = moved.json["order"]["packages"][0]
+    assert package["tracking_number"] is None and package["labels"] == [] and package["weight"] == 1.0
+    assert starshipit("get", f"/api/track?tracking_number={first['tracking_numbers'][0]}").status_code == 404
+    second = print_label(starshipit, order_id=order["order_id"]).json
+    assert second["success"] is True and second["tracking_numbers"] != first["tracking_numbers"]
+
+
 def test_update_of_an_unknown_order_is_404(starshipit):
     response = starshipit("put", "/api/orders", json={"order": {"order_id": 12345, "reference": "x"}})
     assert response.status_code == 404

@@ -1,0 +1,122 @@
+/**
+ * What the content script may ask: look an order up, print its label. The worker reads the
+ * backend address and token from storage on every call (it keeps no state of its own: Chrome
+ * stops it at will) and sends the backend only identifiers it has checked.
+ */
+import { isUuid, readOrderRef } from '../shared/sale-order-url.js';
+import { getSettings, isConfigured } from '../shared/settings.js';
+import { savePrintJob } from '../shared/print-jobs.js';
+import { addRecentPrint } from '../shared/recent-prints.js';
+import { bytesToBase64 } from '../shared/base64.js';
+import { BackendError, NOT_CONFIGURED, createBackendClient } from './backend.js';
+
+const LOOKUP_TIMEOUT_MS = 8_000;
+// Printing waits on Starshipit; the backend's own upstream read timeout is 20 s.
+const PRINT_TIMEOUT_MS = 30_000;
+
+function invalidMessage(what) {
+  return new BackendError({ code: 'invalid_message', message: `The page sent an invalid ${what}.` });
+}
+
+/** The backend's way of naming an order: exactly one identifier plus the tenant slug. */
+function saleOrderIdentifier(order) {
+  return order.numericId ? { numeric_id: order.numericId } : { id: order.id };
+}
+
+function withTenant(fields, order) {
+  return order.tenantSlug ? { ...fields, tenant_slug: order.tenantSlug } : fields;
+}
+
+/** Only what the content script needs: never the label bytes, never the token. */
+function saleOrderSummary(saleOrder) {
+  const { id = null, numeric_id: numericId = null, customer_reference: customerReference = null } = saleOrder ?? {};
+  return { id, numericId, customerReference };
+}
+
+function trackingNumbersOf(response) {
+  const numbers = Array.isArray(response.tracking_numbers) ? response.tracking_numbers : [];
+  return numbers.filter((number) => typeof number === 'string');
+}
+
+async function labelBase64(label, client) {
+  if (typeof label.content_base64 === 'string' && label.content_base64) return label.content_base64;
+  // A response without the bytes still names the stored label: fetch it once.
+  if (typeof label.id !== 'string' || !label.id) {
+    throw new BackendError({ code: 'bad_response', message: 'The backend printed the label but sent no label back. Reprint it.' });
+  }
+  const path = `/api/v1/labels/${encodeURIComponent(label.id)}/file`;
+  return bytesToBase64(await client.requestBytes(path, { timeoutMs: PRINT_TIMEOUT_MS }));
+}
+
+/**
+ * deps: {storage: {local, session}, fetchImpl, openPrintPage(jobId, tab), newId(), now()}.
+ * Returns the two handlers, ready for the router.
+ */
+export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, now }) {
+  async function backendClient() {
+    const settings = await getSettings(storage.local);
+    if (!isConfigured(settings)) throw new BackendError(NOT_CONFIGURED);
+    return createBackendClient({ backendUrl: settings.backendUrl, token: settings.token, fetchImpl, now });
+  }
+
+  async function lookupOrder(payload) {
+    const order = readOrderRef(payload.order);
+    if (!order) throw invalidMessage('order');
+    const client = await backendClient();
+    const response = await client.requestJson('GET', '/api/v1/orders/lookup', {
+      query: withTenant(saleOrderIdentifier(order), order),
+      timeoutMs: LOOKUP_TIMEOUT_MS,
+    });
+    return {
+      saleOrder: saleOrderSummary(response.sale_order),
+      state: typeof response.state === 'string' ? response.state : null,
+      carrier: typeof response.carrier === 'string' ? response.carrier : null,
+      trackingNumbers: trackingNumbersOf(response),
+    };
+  }
+
+  async function printLabel(payload, sender) {
+    const order = readOrderRef(payload.order);
+    if (!order) throw invalidMessage('order');
+    if (!isUuid(payload.idempotencyKey)) throw invalidMessage('idempotency key');
+    const client = await backendClient();
+    const response = await client.requestJson('POST', '/api/v1/labels', {
+      body: withTenant({ sale_order: saleOrderIdentifier(order) }, order),
+      headers: { 'Idempotency-Key': payload.idempotencyKey },
+      timeoutMs: PRINT_TIMEOUT_MS,
+    });
+    if (typeof response.label !== 'object' || response.label === null) {
+      throw new BackendError({ code: 'bad_response', message: 'The backend printed the label but sent no label back. Reprint it.' });
+    }
+    const job = {
+      id: newId(),
+      createdAt: now(),
+      printedAt: null,
+      order,
+      saleOrder: saleOrderSummary(response.sale_order),
+      carrier: typeof response.carrier === 'string' ? response.carrier : null,
+      trackingNumbers: trackingNumbersOf(response),
+      reprint: response.reprint === true,
+      label: {
+        id: response.label.id ?? null,
+        format: typeof response.label.format === 'string' ? response.label.format.toLowerCase() : 'pdf',
+        contentBase64: await labelBase64(response.label, client),
+      },
+    };
+    await savePrintJob(job, storage.session);
+    await addRecentPrint(
+      { at: job.createdAt, saleOrder: job.saleOrder, carrier: job.carrier, trackingNumbers: job.trackingNumbers, reprint: job.reprint },
+      storage.local,
+    );
+    await openPrintPage(job.id, sender.tab);
+    return {
+      saleOrder: job.saleOrder,
+      carrier: job.carrier,
+      trackingNumbers: job.trackingNumbers,
+      reprint: job.reprint,
+      writeback: typeof response.writeback === 'string' ? response.writeback : null,
+    };
+  }
+
+  return { lookupOrder, printLabel };
+}

@@ -1,0 +1,56 @@
+/**
+ * The button's look, inside its shadow root so the host page's CSS can't bend it (and ours
+ * can't leak out). Light and plain, like the page's own buttons; it inherits the page's font.
+ */
+export const BUTTON_CSS = `
+:host {
+  display: inline-flex;
+  align-items: center;
+  gap: 8px;
+  margin: 0;
+  vertical-align: middle;
+  font: inherit;
+  font-size: 14px;
+  line-height: 1.3;
+}
+:host([data-placement="floating"]) {
+  position: fixed;
+  top: 12px;
+  right: 16px;
+  z-index: 2147483000;
+  margin: 0;
+  padding: 8px 10px;
+  background: #ffffff;
+  border: 1px solid #d5dde5;
+  border-radius: 6px;
+  box-shadow: 0 2px 8px rgba(20, 40, 60, 0.12);
+}
+button {
+  font: inherit;
+  font-weight: 600;
+  padding: 6px 14px;
+  border-radius: 4px;
+  border: 1px solid #1d6fb8;
+  background: #1f78c8;
+  color: #ffffff;
+  cursor: pointer;
+  white-space: nowrap;
+}
+button:hover:not(:disabled) { background: #1a69b0; }
+button:focus-visible { outline: 2px solid #7fb6e6; outline-offset: 2px; }
+button:disabled { cursor: default; }
+:host([data-tone="busy"]) button { background: #eef2f6; border-color: #c9d3dd; color: #4a5a6a; cursor: progress; }
+:host([data-tone="success"]) button { background: #e8f5ec; border-color: #8fcca3; color: #1c6b38; }
+:host([data-tone="success"]) button:hover { background: #dcefe2; }
+:host([data-tone="error"]) button { background: #ffffff; border-color: #c94a3f; color: #a8322a; }
+:host([data-tone="error"]) button:disabled { border-color: #d9c2bf; color: #8a7370; }
+.detail { color: #52606d; font-size: 13px; max-width: 440px; }
+.detail[hidden] { display: none; }
+:host([data-tone="error"]) .detail {
+  color: #8f2a22;
+  background: #fdeeec;
+  border: 1px solid #f3c9c4;
+  border-radius: 4px;
+  padding: 4px 8px;
+}
+`;

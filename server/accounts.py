@@ -1,0 +1,234 @@
+"""Upstream accounts: the CartonCloud connection and the Starshipit accounts, with routing.
+
+A single-account install is configured entirely from LABELBRIDGE_* variables; that Starshipit
+account is called ``environment``. Accounts kept in the database come on top of it (a 3PL's
+customers often each have their own Starshipit account), and routing rules send a customer's sale
+orders to its account. Keys are stored encrypted (server/crypto.py) and shown only masked.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from .crypto import SecretBox, mask
+from .errors import ApiError
+from .models import CartonCloudConnection, RoutingRule, StarshipitAccount
+
+ENVIRONMENT_ACCOUNT = "environment"
+MATCH_FIELDS = ("customer_id", "customer_code")
+
+
+@dataclass(frozen=True)
+class StarshipitCredentials:
+    name: str
+    api_key: str
+    subscription_key: str
+    rate_per_second: float
+
+    def public(self) -> dict[str, Any]:
+        return {"name": self.name, "api_key": mask(self.api_key), "subscription_key": mask(self.subscription_key),
+                "rate_per_second": self.rate_per_second}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CartonCloudCredentials:
+    base_url: str
+    tenant_id: str
+    tenant_slug: str | None
+    client_id: str
+    client_secret: str
+
+    def public(self) -> dict[str, Any]:
+        return {"base_url": self.base_url, "tenant_id": self.tenant_id, "tenant_slug": self.tenant_slug,
+                "client_id": self.client_id, "client_secret": mask(self.client_secret)}  # fmt: skip
+
+
+class NotConfigured(ApiError):
+    def __init__(self, message: str) -> None:
+        super().__init__(503, "not_configured", message)
+
+
+class Accounts:
+    """Reads the accounts for one session; decrypts keys only when a client needs them."""
+
+    def __init__(self, session: Session, box: SecretBox, config: Mapping[str, Any]) -> None:
+        self.session = session
+        self.box = box
+        self.config = config
+
+    # -- CartonCloud ----------------------------------------------------------------------
+
+    def cartoncloud(self) -> CartonCloudCredentials:
+        row = self.session.scalar(select(CartonCloudConnection).order_by(CartonCloudConnection.id).limit(1))
+        if row is not None:
+            return CartonCloudCredentials(row.base_url, row.tenant_id, row.tenant_slug, row.client_id,
+                                          self.box.decrypt(row.client_secret_encrypted))  # fmt: skip
+        names = ["CARTONCLOUD_CLIENT_ID", "CARTONCLOUD_CLIENT_SECRET", "CARTONCLOUD_TENANT_ID"]
+        missing = [f"LABELBRIDGE_{name}" for name in names if not self.config.get(name)]
+        if missing:
+            raise NotConfigured(
+                f"labelbridge is not connected to CartonCloud yet: set {', '.join(missing)} "
+                "or save a connection in the settings."
+            )
+        c = self.config
+        return CartonCloudCredentials(c["CARTONCLOUD_URL"], c["CARTONCLOUD_TENANT_ID"], c.get("CARTONCLOUD_TENANT_SLUG"),
+                                      c["CARTONCLOUD_CLIENT_ID"], c["CARTONCLOUD_CLIENT_SECRET"])  # fmt: skip
+
+    # -- Starshipit -----------------------------------------------------------------------
+
+    def environment_account(self) -> StarshipitCredentials | None:
+        api_key, subscription_key = self.config.get("STARSHIPIT_API_KEY"), self.config.get("STARSHIPIT_SUBSCRIPTION_KEY")
+        if not (api_key and subscription_key):
+            return None
+        return StarshipitCredentials(ENVIRONMENT_ACCOUNT, api_key, subscription_key,
+                                     float(self.config["STARSHIPIT_RATE_PER_SECOND"]))  # fmt: skip
+
+    def starshipit_accounts(self) -> list[StarshipitCredentials]:
+        stored = [self._credentials(row) for row in self.session.scalars(select(StarshipitAccount).order_by(StarshipitAccount.name))]
+        environment = self.environment_account()
+        return ([environment] if environment else []) + stored
+
+    def starshipit(self, name: str | None) -> StarshipitCredentials:
+        """The named account; None means the default one (orders recorded before routing)."""
+        if name is None or name == ENVIRONMENT_ACCOUNT and self.environment_account() is None:
+            return self.default_starshipit()
+        if name == ENVIRONMENT_ACCOUNT:
+            return self.environment_account()
+        row = self.session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == name))
+        if row is None:
+            raise NotConfigured(f"The Starshipit account '{name}' this order was sent to no longer exists.")
+        return self._credentials(row)
+
+    def default_starshipit(self) -> StarshipitCredentials:
+        row = self.session.scalar(select(StarshipitAccount).where(StarshipitAccount.is_default.is_(True)))
+        if row is not None:
+            return self._credentials(row)
+        environment = self.environment_account()
+        if environment is None:
+            raise NotConfigured(
+                "labelbridge is not connected to Starshipit yet: set LABELBRIDGE_STARSHIPIT_API_KEY and "
+                "LABELBRIDGE_STARSHIPIT_SUBSCRIPTION_KEY, or add a default Starshipit account."
+            )
+        return environment
+
+    def route(self, sale_order: Mapping[str, Any]) -> StarshipitCredentials:
+        """The account for ``sale_order``'s CartonCloud customer: by customer id, then by code,
+        then the default account."""
+        customer = sale_order.get("customer") or {}
+        candidates = [("customer_id", customer.get("id")), ("customer_code", (customer.get("references") or {}).get("code"))]
+        for field, value in candidates:
+            if not value:
+                continue
+            rule = self.session.scalar(
+                select(RoutingRule).where(RoutingRule.match_field == field, RoutingRule.match_value == str(value))
+            )
+            if rule is not None:
+                return self._credentials(self.session.get(StarshipitAccount, rule.account_id))
+        return self.default_starshipit()
+
+    def _credentials(self, row: StarshipitAccount) -> StarshipitCredentials:
+        return StarshipitCredentials(row.name, self.box.decrypt(row.api_key_encrypted),
+                                     self.box.decrypt(row.subscription_key_encrypted), row.rate_per_second)  # fmt: skip
+
+
+# -- changes (admin) ------------------------------------------------------------------------
+
+
+def save_starshipit_account(
+    session: Session, box: SecretBox, *, name: str, api_key: str | None, subscription_key: str | None,
+    rate_per_second: float | None = None, is_default: bool | None = None,
+) -> StarshipitAccount:  # fmt: skip
+    """Create or update an account; keys left None keep their stored value."""
+    if name == ENVIRONMENT_ACCOUNT:
+        raise ApiError(422, "validation_error", f"'{ENVIRONMENT_ACCOUNT}' is the account set by LABELBRIDGE_ variables.",
+                       errors={"name": ["This name is reserved."]})  # fmt: skip
+    row = session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == name))
+    if row is None:
+        if not (api_key and subscription_key):
+            raise ApiError(422, "validation_error", "A new account needs both keys.",
+                           errors={k: ["Missing data for required field."] for k, v in
+                                   (("api_key", api_key), ("subscription_key", subscription_key)) if not v})  # fmt: skip
+        row = StarshipitAccount(name=name, rate_per_second=rate_per_second or 2.0, is_default=False)
+        session.add(row)
+    if api_key:
+        row.api_key_encrypted = box.encrypt(api_key)
+    if subscription_key:
+        row.subscription_key_encrypted = box.encrypt(subscription_key)
+    if rate_per_second:
+        row.rate_per_second = rate_per_second
+    if is_default:
+        for other in session.scalars(select(StarshipitAccount).where(StarshipitAccount.is_default.is_(True))):
+            other.is_default = False
+        row.is_default = True
+    elif is_default is False:
+        row.is_default = False
+    session.flush()
+    return row
+
+
+def delete_starshipit_account(session: Session, name: str) -> None:
+    row = session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == name))
+    if row is None:
+        raise ApiError(404, "not_found", f"There is no Starshipit account named '{name}'.")
+    session.execute(delete(RoutingRule).where(RoutingRule.account_id == row.id))
+    session.delete(row)
+    session.flush()
+
+
+def set_route(session: Session, *, match_field: str, match_value: str, account: str) -> RoutingRule:
+    row = session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == account))
+    if row is None:
+        raise ApiError(422, "validation_error", f"There is no Starshipit account named '{account}'.",
+                       errors={"account": ["Unknown account."]})  # fmt: skip
+    rule = session.scalar(
+        select(RoutingRule).where(RoutingRule.match_field == match_field, RoutingRule.match_value == match_value)
+    )
+    if rule is None:
+        rule = RoutingRule(match_field=match_field, match_value=match_value, account_id=row.id)
+        session.add(rule)
+    rule.account_id = row.id
+    session.flush()
+    return rule
+
+
+def routes(session: Session) -> list[dict[str, str]]:
+    rows = session.execute(
+        select(RoutingRule, StarshipitAccount.name).join(StarshipitAccount).order_by(RoutingRule.id)
+    )
+    return [{"match_field": rule.match_field, "match_value": rule.match_value, "account": name} for rule, name in rows]
+
+
+def save_cartoncloud_connection(
+    session: Session, box: SecretBox, *, base_url: str, tenant_id: str, tenant_slug: str | None,
+    client_id: str, client_secret: str | None,
+) -> CartonCloudConnection:  # fmt: skip
+    row = session.scalar(select(CartonCloudConnection).order_by(CartonCloudConnection.id).limit(1))
+    if row is None:
+        if not client_secret:
+            raise ApiError(422, "validation_error", "A new connection needs the client secret.",
+                           errors={"client_secret": ["Missing data for required field."]})  # fmt: skip
+        row = CartonCloudConnection()
+        session.add(row)
+    row.base_url, row.tenant_id, row.tenant_slug, row.client_id = base_url.rstrip("/"), tenant_id, tenant_slug, client_id
+    if client_secret:
+        row.client_secret_encrypted = box.encrypt(client_secret)
+    session.flush()
+    return row
+
+
+def rotate_secrets(session: Session, box: SecretBox) -> int:
+    """Re-encrypt every stored secret under the newest key; returns how many."""
+    count = 0
+    for account in session.scalars(select(StarshipitAccount)):
+        account.api_key_encrypted = box.rotate(account.api_key_encrypted)
+        account.subscription_key_encrypted = box.rotate(account.subscription_key_encrypted)
+        count += 2
+    for connection in session.scalars(select(CartonCloudConnection)):
+        connection.client_secret_encrypted = box.rotate(connection.client_secret_encrypted)
+        count += 1
+    session.flush()
+    return count

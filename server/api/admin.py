@@ -1,0 +1,164 @@
+"""Settings, accounts and routing (admin tokens), the connection test and the audit log."""
+from __future__ import annotations
+
+from flask import current_app, g, request
+from marshmallow import Schema, ValidationError, fields, validate
+
+from .. import accounts, connection_test, settings
+from ..accounts import MATCH_FIELDS, Accounts
+from ..auth import require_admin
+from ..crypto import get_box
+from ..db import get_session
+from ..errors import ApiError
+from ..events import record_event
+from ..upstreams import get_upstreams
+from . import api
+from .bodies import json_object, load_json
+from .event_log import events_response
+
+
+class StarshipitAccountSchema(Schema):
+    api_key = fields.String(validate=validate.Length(min=8, max=200))
+    subscription_key = fields.String(validate=validate.Length(min=8, max=200))
+    rate_per_second = fields.Float(validate=validate.OneOf([2.0, 20.0], error="Starshipit's tiers are 2 or 20."))
+    is_default = fields.Boolean()
+
+
+class CartonCloudConnectionSchema(Schema):
+    base_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
+    tenant_id = fields.UUID(required=True)
+    tenant_slug = fields.String(validate=validate.Length(min=1, max=100), allow_none=True)
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    client_secret = fields.String(validate=validate.Length(min=8, max=500))
+
+
+class RouteSchema(Schema):
+    match_field = fields.String(required=True, validate=validate.OneOf(MATCH_FIELDS))
+    match_value = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    account = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+_account_schema, _connection_schema, _route_schema = StarshipitAccountSchema(), CartonCloudConnectionSchema(), RouteSchema()
+ACCOUNT_NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
+
+
+def _check_account_name(name: str) -> None:
+    try:
+        ACCOUNT_NAME(name)
+    except ValidationError:
+        raise ApiError(422, "validation_error", "An account name is 1 to 100 letters, digits, spaces, dots, dashes "
+                       "or underscores.", errors={"name": ["Invalid account name."]}) from None  # fmt: skip
+
+
+@api.get("/settings")
+def get_settings():
+    """The run-time settings (admin). 403 for a packer token."""
+    require_admin()
+    return settings.current(get_session(), current_app.config)
+
+
+@api.put("/settings")
+def put_settings():
+    """Change some settings (admin); 422 with a message per invalid field, nothing saved then."""
+    require_admin()
+    return settings.update(get_session(), current_app.config, json_object(), g.token_name)
+
+
+def _accounts_view() -> dict:
+    session = get_session()
+    reader = Accounts(session, get_box(current_app), current_app.config)
+    try:
+        cartoncloud = reader.cartoncloud().public()
+    except accounts.NotConfigured:
+        cartoncloud = None
+    view = {
+        "cartoncloud": cartoncloud,
+        "starshipit": [account.public() for account in reader.starshipit_accounts()],
+        "default_starshipit": _default_name(reader),
+        "routes": accounts.routes(session),
+    }
+    session.commit()
+    return view
+
+
+def _default_name(reader: Accounts) -> str | None:
+    try:
+        return reader.default_starshipit().name
+    except accounts.NotConfigured:
+        return None
+
+
+@api.get("/accounts")
+def get_accounts():
+    """The CartonCloud connection, the Starshipit accounts and the routing rules (admin);
+    secrets show only their last four characters."""
+    require_admin()
+    return _accounts_view()
+
+
+@api.put("/accounts/starshipit/<name>")
+def put_starshipit_account(name: str):
+    """Create or update a Starshipit account (admin). 422 for an invalid name or body."""
+    require_admin()
+    _check_account_name(name)
+    body = load_json(_account_schema)
+    session = get_session()
+    accounts.save_starshipit_account(session, get_box(current_app), name=name, **{
+        "api_key": body.get("api_key"), "subscription_key": body.get("subscription_key"),
+        "rate_per_second": body.get("rate_per_second"), "is_default": body.get("is_default"),
+    })  # fmt: skip
+    record_event(session, None, "account_saved", g.token_name, account=name, changed=sorted(body))
+    session.commit()
+    return _accounts_view()
+
+
+@api.delete("/accounts/starshipit/<name>")
+def delete_starshipit_account(name: str):
+    """Remove a Starshipit account and its routing rules (admin). 404 when unknown."""
+    require_admin()
+    session = get_session()
+    accounts.delete_starshipit_account(session, name)
+    record_event(session, None, "account_deleted", g.token_name, account=name)
+    session.commit()
+    return _accounts_view()
+
+
+@api.put("/accounts/cartoncloud")
+def put_cartoncloud_connection():
+    """Save the CartonCloud connection (admin); it replaces the LABELBRIDGE_CARTONCLOUD_* values."""
+    require_admin()
+    body = load_json(_connection_schema)
+    session = get_session()
+    accounts.save_cartoncloud_connection(session, get_box(current_app), base_url=body["base_url"],
+                                         tenant_id=str(body["tenant_id"]), tenant_slug=body.get("tenant_slug"),
+                                         client_id=body["client_id"], client_secret=body.get("client_secret"))  # fmt: skip
+    record_event(session, None, "connection_saved", g.token_name, changed=sorted(body))
+    session.commit()
+    return _accounts_view()
+
+
+@api.put("/routes")
+def put_route():
+    """Send a CartonCloud customer's orders to a Starshipit account (admin)."""
+    require_admin()
+    body = load_json(_route_schema)
+    session = get_session()
+    accounts.set_route(session, **body)
+    record_event(session, None, "route_saved", g.token_name, **body)
+    session.commit()
+    return _accounts_view()
+
+
+@api.post("/connection-test")
+def run_connection_test():
+    """Each upstream check with its result in words; always 200, ``ok`` says whether all passed."""
+    return connection_test.run(get_upstreams(current_app))
+
+
+@api.get("/events")
+def list_events():
+    """The audit log: ``?sale_order=`` (UUID, numericId or customer reference) for one order's
+    history (any token); without it, everything (admin). ``kind`` and ``limit`` narrow it."""
+    if not request.args.get("sale_order"):
+        require_admin()
+    return events_response(get_session(), request.args)

@@ -1,0 +1,57 @@
+"""Reading the audit log."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import ApiError
+from ..models import OrderEvent, SaleOrder
+
+MAX_EVENTS = 500
+
+
+def _sale_order_pks(session: Session, identifier: str) -> list[int]:
+    """Records matching a UUID, numericId or customer reference, in any tenant."""
+    query = select(SaleOrder.id).where(
+        (SaleOrder.sale_order_id == identifier)
+        | (SaleOrder.numeric_id == identifier)
+        | (SaleOrder.customer_reference == identifier)
+    )
+    return list(session.scalars(query))
+
+
+def event_dict(event: OrderEvent, sale_orders: Mapping[int, SaleOrder]) -> dict:
+    record = sale_orders.get(event.sale_order_pk)
+    return {
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "kind": event.kind,
+        "actor": event.actor,
+        "sale_order": None if record is None else {
+            "id": record.sale_order_id, "numeric_id": record.numeric_id, "customer_reference": record.customer_reference,
+        },
+        "detail": event.detail,
+    }  # fmt: skip
+
+
+def events_response(session: Session, args: Mapping[str, str]) -> dict:
+    try:
+        limit = min(int(args.get("limit", 100)), MAX_EVENTS)
+    except ValueError:
+        raise ApiError(422, "validation_error", "limit must be a number.", errors={"limit": ["Not a valid integer."]}) from None
+    query = select(OrderEvent).order_by(OrderEvent.id.desc()).limit(limit)
+    if args.get("sale_order"):
+        pks = _sale_order_pks(session, args["sale_order"])
+        if not pks:
+            raise ApiError(404, "not_found", f"labelbridge has no history for sale order {args['sale_order']}.")
+        query = query.where(OrderEvent.sale_order_pk.in_(pks))
+    if args.get("kind"):
+        query = query.where(OrderEvent.kind == args["kind"])
+    events = list(session.scalars(query))
+    pks = {event.sale_order_pk for event in events if event.sale_order_pk}
+    records = {r.id: r for r in session.scalars(select(SaleOrder).where(SaleOrder.id.in_(pks)))} if pks else {}
+    body = {"events": [event_dict(event, records) for event in reversed(events)]}
+    session.commit()
+    return body

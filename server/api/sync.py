@@ -1,0 +1,19 @@
+"""The automatic transfer's state, for the popup and for monitoring."""
+from __future__ import annotations
+
+from ..db import get_session
+from ..sync.status import sync_status
+from . import api
+from .services import runtime_config
+from .sync_schemas import SyncStatusSchema
+
+_status_schema = SyncStatusSchema()
+
+
+@api.get("/sync/status")
+def get_sync_status():
+    """Last run, each cursor, queue depth (inbox and outbox) and failures. Any valid token."""
+    session = get_session()
+    body = _status_schema.dump(sync_status(session, runtime_config()))
+    session.commit()
+    return body

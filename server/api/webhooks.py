@@ -1,0 +1,52 @@
+"""Webhooks: authenticated by their own secret (not a bearer token), answered at once; the work
+is queued in the inbox for the worker, and a duplicate delivery is dropped there."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+from ..db import get_session
+from ..sync import inbox, signatures
+from ..sync.entities import fingerprint
+from ..sync.tracking import TrackingUpdate
+from . import api
+from .bodies import load_json
+from .sync_schemas import SaleOrderWebhookSchema, TrackingWebhookSchema, WebhookAnswerSchema
+
+SECRET_HEADER = "X-Labelbridge-Secret"
+SIGNATURE_HEADER = "X-Starshipit-Signature"
+
+_sale_order_schema = SaleOrderWebhookSchema()
+_tracking_schema = TrackingWebhookSchema()
+_answer_schema = WebhookAnswerSchema()
+
+
+@api.post("/webhooks/cartoncloud")
+@api.post("/webhooks/cartoncloud/<token>")
+def cartoncloud_webhook(token: str | None = None):
+    """A sale order changed (the body is the entity): 202, queued. The secret comes in the
+    X-Labelbridge-Secret header, ``?secret=`` or the path. Errors: 403 switched off, 401 wrong
+    secret, 415/400/422 body."""
+    presented = request.headers.get(SECRET_HEADER) or request.args.get("secret") or token
+    signatures.check_shared_secret(
+        current_app.config["CARTONCLOUD_WEBHOOK_SECRET"], presented, "CARTONCLOUD_WEBHOOK_SECRET"
+    )
+    sale_order = load_json(_sale_order_schema)
+    if sale_order.get("type") not in (None, "OUTBOUND"):
+        return _answer_schema.dump({"queued": False, "ignored": f"not a sale order ({sale_order['type']})"}), 202
+    key = inbox.dedupe_key(sale_order["id"], sale_order["status"], fingerprint(sale_order))
+    added = inbox.add(get_session(), inbox.CARTONCLOUD, [(key, sale_order)])
+    return _answer_schema.dump({"queued": True, "duplicate": not added}), 202
+
+
+@api.post("/webhooks/starshipit")
+def starshipit_webhook():
+    """A tracking update: 200, queued (Starshipit wants a 200). ``?account=`` names the
+    Starshipit account when several are set up. Errors: 401 bad signature, 415/400/422 body."""
+    config = current_app.config
+    signatures.check_signature(
+        config["STARSHIPIT_WEBHOOK_SECRET"], config["STARSHIPIT_SIGNATURE_SCHEME"],
+        request.get_data(cache=True), request.headers.get(SIGNATURE_HEADER),
+    )  # fmt: skip
+    update = TrackingUpdate.from_webhook(load_json(_tracking_schema), request.args.get("account"))
+    added = inbox.add(get_session(), inbox.STARSHIPIT, [(update.key, update.to_payload())])
+    return _answer_schema.dump({"queued": True, "duplicate": not added}), 200

@@ -1,0 +1,89 @@
+"""Secrets at rest: Fernet encryption with key rotation (MultiFernet).
+
+The keys come from LABELBRIDGE_SECRET_KEYS (comma-separated, newest first) or, when that is not
+set, from ``secret.keys`` in the instance folder, created with mode 0600 on first run. They are
+never stored in the database, so a leaked database file reveals no Starshipit or CartonCloud key.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from flask import Flask
+
+KEY_FILE = "secret.keys"
+
+
+class SecretsError(RuntimeError):
+    """A secret cannot be decrypted with any configured key, or no key can be had."""
+
+
+class SecretBox:
+    """Encrypts with the newest key; decrypts with any of them."""
+
+    def __init__(self, keys: list[bytes]) -> None:
+        if not keys:
+            raise SecretsError("no encryption key configured")
+        self.keys = keys
+        self._fernet = MultiFernet([Fernet(key) for key in keys])
+
+    def encrypt(self, plain: str) -> str:
+        return self._fernet.encrypt(plain.encode()).decode()
+
+    def decrypt(self, token: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise SecretsError(
+                "a stored secret cannot be decrypted with the configured keys "
+                "(was LABELBRIDGE_SECRET_KEYS or instance/secret.keys changed?)"
+            ) from None
+
+    def rotate(self, token: str) -> str:
+        """Re-encrypt ``token`` under the newest key."""
+        return self._fernet.rotate(token.encode()).decode()
+
+
+def mask(secret: str | None) -> str | None:
+    """What responses and logs may show of a secret: its last four characters."""
+    if not secret:
+        return None
+    return "…" + secret[-4:] if len(secret) > 8 else "…"
+
+
+def _parse(text: str) -> list[bytes]:
+    return [item.strip().encode() for item in text.replace("\n", ",").split(",") if item.strip()]
+
+
+def key_file(app: Flask) -> Path:
+    return Path(app.instance_path) / KEY_FILE
+
+
+def load_keys(app: Flask) -> list[bytes]:
+    """The configured keys, newest first; creates the instance key file on first run."""
+    configured = app.config.get("SECRET_KEYS")
+    if configured:
+        return _parse(configured if isinstance(configured, str) else ",".join(configured))
+    path = key_file(app)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_key_file(path, [Fernet.generate_key()])
+    return _parse(path.read_text())
+
+
+def write_key_file(path: Path, keys: list[bytes]) -> None:
+    """Write ``keys`` (newest first) readable by the owner only, replacing the file atomically."""
+    temporary = path.with_suffix(".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write("\n".join(key.decode() for key in keys) + "\n")
+    os.replace(temporary, path)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["labelbridge.secrets"] = SecretBox(load_keys(app))
+
+
+def get_box(app: Flask) -> SecretBox:
+    return app.extensions["labelbridge.secrets"]

@@ -1,0 +1,77 @@
+"""Settings a warehouse changes at run time (GET/PUT /api/v1/settings, `labelbridge settings`).
+
+Each is a start-up setting of the same name (LABELBRIDGE_WRITEBACK_MODE ↔ ``writeback_mode``);
+a value saved in the database overrides the start-up one, and services read the merged view
+(``runtime_config``) exactly as they read the app's config.
+"""
+from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .config import LABEL_FORMATS, ORDER_NUMBER_SOURCES, WRITEBACK_MODES
+from .events import record_event
+from .models import Setting
+
+SALE_ORDER_STATUSES = ("DRAFT", "AWAITING_STOCK", "AWAITING_PICK_AND_PACK", "PACKING_IN_PROGRESS", "PICKED",
+                       "PACKED", "DISPATCHED", "REJECTED")  # fmt: skip
+_positive = validate.Range(min=0, min_inclusive=False)
+
+
+class RuntimeSettingsSchema(Schema):
+    trigger_statuses = fields.List(fields.String(validate=validate.OneOf(SALE_ORDER_STATUSES)),
+                                   validate=validate.Length(min=1))  # fmt: skip
+    writeback_mode = fields.String(validate=validate.OneOf(WRITEBACK_MODES))
+    order_number_source = fields.String(validate=validate.OneOf(ORDER_NUMBER_SOURCES))
+    default_package_weight_kg = fields.Float(validate=_positive)
+    default_package_length_m = fields.Float(validate=_positive)
+    default_package_width_m = fields.Float(validate=_positive)
+    default_package_height_m = fields.Float(validate=_positive)
+    shipping_methods = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
+                                   values=fields.String(validate=validate.Length(min=1, max=100)))  # fmt: skip
+    label_format = fields.String(validate=validate.OneOf(LABEL_FORMATS))
+    auto_print = fields.Boolean()
+    cartoncloud_poll_seconds = fields.Float(validate=validate.Range(min=5))
+    starshipit_poll_seconds = fields.Float(validate=validate.Range(min=5))
+
+
+_schema = RuntimeSettingsSchema()
+NAMES = tuple(_schema.fields)
+
+
+def _stored(session: Session) -> dict[str, Any]:
+    return {row.key: row.value for row in session.scalars(select(Setting)) if row.key in NAMES}
+
+
+def runtime_config(session: Session, config: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The app's config with the saved settings on top (upper-case keys, as in config)."""
+    return ChainMap({name.upper(): value for name, value in _stored(session).items()}, config)
+
+
+def current(session: Session, config: Mapping[str, Any]) -> dict[str, Any]:
+    merged = runtime_config(session, config)
+    return {name: merged.get(name.upper()) for name in NAMES}
+
+
+def update(session: Session, config: Mapping[str, Any], changes: Mapping[str, Any], actor: str | None) -> dict[str, Any]:
+    """Validate and save ``changes`` (raises marshmallow ValidationError per field); audited."""
+    if not isinstance(changes, Mapping):
+        raise ValidationError("The settings must be a JSON object.")
+    loaded = _schema.load(changes, partial=True)
+    before = current(session, config)
+    for name, value in loaded.items():
+        row = session.get(Setting, name)
+        if row is None:
+            session.add(Setting(key=name, value=value, updated_by=actor))
+        else:
+            row.value, row.updated_by = value, actor
+    changed = {name: {"from": before[name], "to": value} for name, value in loaded.items() if before[name] != value}
+    if changed:
+        record_event(session, None, "settings_changed", actor, changes=changed)
+    session.commit()
+    return current(session, config)

@@ -1,0 +1,147 @@
+"""The pollers, each behind a cursor (see ``cursors``): the safety net under the webhooks, and
+the only source when none is set up.
+
+- CartonCloud: sale orders at or past a trigger status modified since the cursor, all pages,
+  fed to the transfer.
+- Starshipit, per account: orders printed or shipped since the cursor, into the inbox as
+  tracking updates (deduplicated with the webhook's).
+- Pending: orders labelbridge knows should be in Starshipit but are not yet (see Transfer.sweep).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from ..accounts import StarshipitCredentials
+from ..cartoncloud import conditions
+from ..cartoncloud.client import CartonCloudClient, SearchPage
+from ..upstreams import Upstreams
+from . import inbox
+from .read_ahead import read_ahead
+from .summary import Summary
+from .tracking import TrackingUpdate
+from .trigger import RETRY_AFTER_ERROR, Transfer
+
+PAGE_SIZE = 100
+
+
+class Progress(Protocol):
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self, count: int) -> None: ...
+    def finish(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+@dataclass
+class Pass:
+    """What a poller is given for one run."""
+
+    session: Session
+    upstreams: Upstreams
+    config: Mapping[str, Any]
+    position: datetime | None  # the cursor: changes up to here are seen
+    now: datetime
+    summary: Summary
+    renew: Callable[[], None]  # keeps the cursor's lease while paging
+    progress: Progress
+
+    def since(self) -> datetime:
+        start = self.position or self.now - timedelta(hours=self.config["TRIGGER_LOOKBACK_HOURS"])
+        return start - timedelta(seconds=self.config["POLL_OVERLAP_SECONDS"])
+
+
+class Poller(Protocol):
+    name: str
+
+    def interval(self, config: Mapping[str, Any]) -> float: ...
+
+    def run(self, run: Pass) -> datetime | None:
+        """Returns the new cursor position, or None to leave it (the pass is read again)."""
+
+
+class CartonCloudPoller:
+    name = "cartoncloud.sale_orders"
+
+    def interval(self, config: Mapping[str, Any]) -> float:
+        return config["CARTONCLOUD_POLL_SECONDS"]
+
+    def run(self, run: Pass) -> datetime | None:
+        transfer = Transfer(run.session, run.upstreams, run.config, run.summary, actor="trigger:poll")
+        if not transfer.eligible:
+            return run.now
+        condition = conditions.all_of(
+            conditions.any_of(*(conditions.text_equals(conditions.STATUS, status) for status in transfer.eligible)),
+            conditions.datetime_after(conditions.MODIFIED_TIME, run.since()),
+        )
+        totals: set[int] = set()
+        for result in read_ahead(_pages(run.upstreams.cartoncloud(), condition)):
+            if not totals:
+                run.progress.start("sale orders", result.total_elements)
+            totals.add(result.total_elements)
+            transfer.add(result.items)
+            run.progress.advance(len(result.items))
+            run.renew()
+        transfer.finish()
+        run.progress.finish()
+        # Pages are offsets: if the set changed while paging, an order may have slipped between
+        # two pages, so the same window is read again next time.
+        return run.now if len(totals) == 1 else None
+
+
+def _pages(cartoncloud: CartonCloudClient, condition: dict) -> Iterator[SearchPage]:
+    page = 1
+    while True:
+        result = cartoncloud.search_sale_orders(condition, page=page, size=PAGE_SIZE)
+        yield result
+        if page >= result.total_pages:
+            return
+        page += 1
+
+
+class PendingPoller:
+    name = "trigger.pending"
+
+    def interval(self, config: Mapping[str, Any]) -> float:
+        return RETRY_AFTER_ERROR.total_seconds()
+
+    def run(self, run: Pass) -> datetime | None:
+        transfer = Transfer(run.session, run.upstreams, run.config, run.summary, actor="trigger:retry")
+        if transfer.eligible:
+            transfer.sweep()
+        return None
+
+
+class StarshipitPoller:
+    def __init__(self, account: StarshipitCredentials) -> None:
+        self.account = account
+        self.name = f"starshipit.{account.name}"[:60]
+
+    def interval(self, config: Mapping[str, Any]) -> float:
+        return config["STARSHIPIT_POLL_SECONDS"]
+
+    def run(self, run: Pass) -> datetime | None:
+        starshipit = run.upstreams.starshipit(self.account)
+        since = run.since()
+        listed = [*starshipit.iter_shipped(since), *starshipit.iter_recently_printed(since)]
+        updates = [u for u in (TrackingUpdate.from_order(o, self.account.name) for o in listed) if u is not None]
+        inbox.add(run.session, inbox.STARSHIPIT, ((u.key, u.to_payload()) for u in updates))
+        return run.now
+
+
+def pollers(upstreams: Upstreams) -> list[Poller]:
+    accounts = upstreams.read_accounts("starshipit_accounts")
+    return [CartonCloudPoller(), PendingPoller(), *(StarshipitPoller(account) for account in accounts)]

@@ -1,0 +1,180 @@
+"""One sync pass, and the loop ``labelbridge worker`` runs: the pollers that are due, then the
+inbox (webhook and poll updates). Any number of runners may run at once, in one process or many:
+cursors are leased, inbox events claimed, orders locked."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from .. import settings
+from ..errors import ApiError
+from ..models import InboxEvent, utcnow
+from ..upstream.errors import UpstreamError
+from ..upstreams import Upstreams
+from . import cursors, inbox
+from .polls import NoProgress, Pass, Poller, Progress, pollers
+from .summary import Summary
+from .tracking import Busy, TrackingApplier, TrackingUpdate
+from .trigger import Transfer, TransferAborted
+
+log = logging.getLogger(__name__)
+
+BUSY_DELAY = timedelta(seconds=5)
+CARTONCLOUD_BATCH = 200  # sale orders per transfer from the inbox: four full imports
+TRACKING_BATCH = 50
+FAILURES = (UpstreamError, ApiError, TransferAborted)
+
+
+class SyncRunner:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        upstreams: Upstreams,
+        config: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        poll_seconds: float = 2.0,
+        claim_seconds: float = 300.0,
+    ) -> None:
+        self.sessions = sessions
+        self.upstreams = upstreams
+        self.config = config
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:sync"
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.claim = timedelta(seconds=claim_seconds)
+
+    def run_once(self, *, force: bool = False, progress: Progress | None = None) -> Summary:
+        """The pollers that are due (all of them with ``force``), then every inbox event due."""
+        summary = Summary()
+        with self.sessions() as session:
+            config = settings.runtime_config(session, self.config)
+            session.commit()
+            for poller in self._pollers(summary):
+                self._poll(session, config, poller, force, progress or NoProgress(), summary)
+            self._drain_inbox(session, config, summary)
+        return summary
+
+    def run_forever(self, stop: threading.Event) -> None:
+        log.info("sync runner %s started", self.name)
+        while not stop.is_set():
+            try:
+                busy = self.run_once().did_something()
+            except Exception:  # a database hiccup must not end the worker; the loop retries
+                log.exception("sync pass failed")
+                busy = False
+            if not busy:
+                stop.wait(self.poll_seconds)
+
+    # -- pollers --------------------------------------------------------------------------
+
+    def _pollers(self, summary: Summary) -> list[Poller]:
+        try:
+            return pollers(self.upstreams)
+        except ApiError as error:  # not connected to Starshipit yet
+            summary.fail(error.message)
+            return []
+
+    def _poll(
+        self, session: Session, config: Mapping[str, Any], poller: Poller, force: bool, progress: Progress,
+        summary: Summary,
+    ) -> None:  # fmt: skip
+        interval = poller.interval(config)
+        if not interval and not force:
+            return  # polling switched off: webhooks only
+        now = self.clock()
+        cursor = cursors.lease(session, poller.name, self.name, now, self.claim, force=force)
+        if cursor is None:
+            return  # not due, or another worker is polling
+        run = Pass(
+            session, self.upstreams, config, cursor.position, now, Summary(), progress=progress,
+            renew=lambda: cursors.renew(session, poller.name, self.name, self.clock(), self.claim),
+        )  # fmt: skip
+        position, error = None, None
+        try:
+            position = poller.run(run)
+        except FAILURES as failure:
+            session.rollback()
+            error = _describe(failure)
+            run.summary.fail(error, count=0)
+            log.warning("%s poll failed: %s", poller.name, error)
+        finally:
+            next_run = now + timedelta(seconds=interval or self.poll_seconds)
+            cursors.finish(session, poller.name, self.name, self.clock(), position=position, next_run_at=next_run,
+                           summary=run.summary.to_dict(), error=error)  # fmt: skip
+        summary.add(run.summary)
+
+    # -- inbox ----------------------------------------------------------------------------
+
+    def _drain_inbox(self, session: Session, config: Mapping[str, Any], summary: Summary) -> None:
+        while True:
+            sale_orders = inbox.claim_due(session, inbox.CARTONCLOUD, self.name, self.clock(), self.claim, CARTONCLOUD_BATCH)
+            if sale_orders:
+                self._transfer(session, config, sale_orders, summary)
+            updates = inbox.claim_due(session, inbox.STARSHIPIT, self.name, self.clock(), self.claim, TRACKING_BATCH)
+            for event in updates:
+                self._track(session, config, event, summary)
+            if not sale_orders and not updates:
+                return
+
+    def _transfer(self, session: Session, config: Mapping[str, Any], events: list[InboxEvent], summary: Summary) -> None:
+        """Webhook deliveries, as one transfer: fifty to an import whatever order they came in."""
+        payloads = [event.payload for event in events]
+        error = None
+        try:
+            transfer = Transfer(session, self.upstreams, config, summary, actor="trigger:webhook")
+            transfer.add(payloads)
+            transfer.finish()
+        except FAILURES as failure:
+            session.rollback()
+            error = _describe(failure)
+        now = self.clock()
+        for event in events:
+            if error:
+                inbox.mark_failed_attempt(event, error, now)
+            else:
+                inbox.mark_done(event, transfer.outcomes.get(event.payload["id"], "not at a trigger status"), now)
+        session.commit()
+        if error:
+            summary.fail(error, count=0)
+
+    def _track(self, session: Session, config: Mapping[str, Any], event: InboxEvent, summary: Summary) -> None:
+        update = TrackingUpdate.from_payload(event.payload)
+        applier = TrackingApplier(session, self.upstreams, config, actor="tracking:" + ("poll" if update.complete else "webhook"))
+        try:
+            outcome = applier.apply(update)
+        except Busy:
+            session.rollback()
+            inbox.mark_later(event, self.clock(), BUSY_DELAY)
+            session.commit()
+            return
+        except FAILURES as failure:
+            session.rollback()
+            error = _describe(failure)
+            inbox.mark_failed_attempt(event, error, self.clock())
+            session.commit()
+            summary.fail(error)
+            return
+        inbox.mark_done(event, outcome, self.clock())
+        session.commit()
+        summary.found += 1
+        if outcome not in ("printed_in_starshipit", "relabelled", "status_updated"):
+            summary.skip(outcome.split(":")[0])
+
+
+def _describe(failure: Exception) -> str:
+    if isinstance(failure, UpstreamError):
+        service = {"starshipit": "Starshipit", "cartoncloud": "CartonCloud"}.get(failure.service, failure.service)
+        status = f" (HTTP {failure.http_status})" if failure.http_status else ""
+        return f"{service}{status}: {failure.message}"
+    if isinstance(failure, ApiError):
+        return failure.message
+    return str(failure)

@@ -1,0 +1,371 @@
+"""The status trigger: sale orders at or past a trigger status are created in Starshipit,
+fifty to a request through the bulk import, each exactly once (see ``creation``).
+
+``Transfer`` is fed sale order entities (by the poll, the webhook inbox and the sweep of orders
+left pending), keeps labelbridge's record of each up to date, and buffers those to create per
+Starshipit account until it has a full import. Orders that cannot be mapped are recorded with
+their reasons and left alone until CartonCloud changes them.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..accounts import StarshipitCredentials
+from ..events import record_event
+from ..mapping import MappingIssue, UnshippableOrder, build_starshipit_order
+from ..models import SaleOrder, utcnow
+from ..printing import resolver
+from ..printing.service import mapping_settings
+from ..starshipit.client import MAX_IMPORT, StarshipitClient
+from ..upstream.errors import (
+    UpstreamAuthError,
+    UpstreamError,
+    UpstreamNotFound,
+    UpstreamRateLimited,
+    UpstreamRejected,
+)
+from ..upstreams import Upstreams
+from . import batch_lock, creation
+from .entities import fingerprint, is_older, modified_at, newest_per_order
+from .statuses import eligible_statuses
+from .summary import Summary
+
+# An order whose transfer failed on an upstream error is swept up again after this long.
+RETRY_AFTER_ERROR = timedelta(minutes=2)
+SWEEP_LIMIT = 200
+
+
+class TransferAborted(Exception):
+    """Starshipit (or CartonCloud) failed in a way that makes the rest of this pass pointless;
+    the orders stay pending and are picked up again by the next pass."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    record_pk: int
+    sale_order: dict[str, Any]
+    order: dict[str, Any]
+    warnings: tuple[MappingIssue, ...]
+
+    @property
+    def order_number(self) -> str:
+        return self.order["order_number"]
+
+
+class Transfer:
+    """One pass's transfers, within one session. ``add`` then ``finish``."""
+
+    def __init__(
+        self,
+        session: Session,
+        upstreams: Upstreams,
+        config: Mapping[str, Any],
+        summary: Summary,
+        *,
+        actor: str,
+    ) -> None:
+        self.session = session
+        self.upstreams = upstreams
+        self.summary = summary
+        self.actor = actor
+        self.eligible = eligible_statuses(config["TRIGGER_STATUSES"])
+        self.settings = mapping_settings(config)
+        self.lease = timedelta(seconds=config["ORDER_LOCK_SECONDS"])
+        self.tenant_id = upstreams.cartoncloud_credentials().tenant_id
+        self.outcomes: dict[str, str] = {}  # sale order id -> what became of it
+        self._buffers: dict[StarshipitCredentials, list[Candidate]] = {}
+        self._routes: dict[tuple[Any, Any], StarshipitCredentials] = {}
+
+    # -- public ---------------------------------------------------------------------------
+
+    def add(self, sale_orders: Iterable[dict[str, Any]]) -> None:
+        """Consider these sale orders; full imports are sent as they fill up."""
+        sale_orders = newest_per_order(list(sale_orders))
+        if not sale_orders:
+            return
+        # Every order is recorded, eligible or not: its version stops an older copy delivered
+        # late (still PACKED, say, when it is REJECTED now) from being transferred.
+        records = self._records(sale_orders)
+        eligible = [so for so in sale_orders if so.get("status") in self.eligible]
+        self.summary.found += len(eligible)
+        for sale_order in eligible:
+            candidate = self._candidate(records[sale_order["id"]], sale_order)
+            if candidate is not None:
+                self._buffers.setdefault(self._route(sale_order), []).append(candidate)
+        self.session.commit()
+        for account, buffer in self._buffers.items():
+            while len(buffer) >= MAX_IMPORT:
+                self._flush(account, buffer[:MAX_IMPORT])
+                del buffer[:MAX_IMPORT]
+
+    def finish(self) -> None:
+        """Send what is still buffered."""
+        for account, buffer in self._buffers.items():
+            while buffer:
+                self._flush(account, buffer[:MAX_IMPORT])
+                del buffer[:MAX_IMPORT]
+
+    def sweep(self, limit: int = SWEEP_LIMIT) -> None:
+        """Orders labelbridge knows to be at or past a trigger status but not in Starshipit yet
+        (a failed import, an answer that never came, a busy order): read again and transferred."""
+        now = utcnow()
+        query = (
+            select(SaleOrder)
+            .where(
+                SaleOrder.tenant_id == self.tenant_id,
+                SaleOrder.starshipit_order_id.is_(None),
+                SaleOrder.blocked_fingerprint.is_(None),
+                SaleOrder.status.in_(self.eligible),
+                or_(SaleOrder.lock_token.is_(None), SaleOrder.locked_until < now),
+                or_(SaleOrder.last_error_at.is_(None), SaleOrder.last_error_at < now - RETRY_AFTER_ERROR),
+            )
+            .order_by(SaleOrder.updated_at)
+            .limit(limit)
+        )
+        pending = list(self.session.scalars(query))
+        self.session.commit()
+        if not pending:
+            return
+        cartoncloud = self.upstreams.cartoncloud()
+        sale_orders = []
+        for record in pending:
+            try:
+                sale_orders.append(cartoncloud.get_sale_order(record.sale_order_id))
+            except UpstreamNotFound:
+                self._block(record, "deleted", [{"field": "", "message": "The sale order is no longer in CartonCloud."}],
+                            code="not_found")  # fmt: skip
+                self.session.commit()
+            except UpstreamError as error:
+                raise TransferAborted(f"CartonCloud failed while reading pending orders: {error.message}") from error
+        self.add(sale_orders)
+        self.finish()
+
+    # -- records --------------------------------------------------------------------------
+
+    def _records(self, sale_orders: list[dict[str, Any]]) -> dict[str, SaleOrder]:
+        """labelbridge's record of each sale order, created when new, updated when newer."""
+        ids = [sale_order["id"] for sale_order in sale_orders]
+        query = select(SaleOrder).where(SaleOrder.tenant_id == self.tenant_id, SaleOrder.sale_order_id.in_(ids))
+        records = {record.sale_order_id: record for record in self.session.scalars(query)}
+        for sale_order in sale_orders:
+            if sale_order["id"] not in records:
+                record = SaleOrder(tenant_id=self.tenant_id, sale_order_id=sale_order["id"], state="new",
+                                   tracking_numbers=[])  # fmt: skip
+                self.session.add(record)
+                records[sale_order["id"]] = record
+            _apply(records[sale_order["id"]], sale_order)
+        try:
+            self.session.commit()
+        except IntegrityError:  # another worker or a click recorded one of them meanwhile
+            self.session.rollback()
+            records = {so["id"]: resolver.record_for(self.session, self.tenant_id, so) for so in sale_orders}
+            for sale_order in sale_orders:
+                _apply(records[sale_order["id"]], sale_order)
+            self.session.commit()
+        return records
+
+    def _candidate(self, record: SaleOrder, sale_order: dict[str, Any]) -> Candidate | None:
+        if record.starshipit_order_id is not None:
+            return self._skip(sale_order, "already_in_starshipit")
+        if is_older(sale_order, record.source_version):
+            return self._skip(sale_order, "older_than_known")
+        if record.blocked_fingerprint == fingerprint(sale_order):
+            return self._skip(sale_order, "not_shippable_unchanged")
+        try:
+            order, warnings = build_starshipit_order(sale_order, self.settings)
+        except UnshippableOrder as unshippable:
+            reasons = [{"field": issue.field, "message": issue.message} for issue in unshippable.issues]
+            self._block(record, fingerprint(sale_order), reasons, code="sale_order_not_shippable")
+            return self._skip(sale_order, "not_shippable")
+        return Candidate(record.id, sale_order, order, tuple(warnings))
+
+    def _route(self, sale_order: dict[str, Any]) -> StarshipitCredentials:
+        """The sale order's Starshipit account, asked once per customer in a pass."""
+        customer = sale_order.get("customer") or {}
+        key = (customer.get("id"), (customer.get("references") or {}).get("code"))
+        if key not in self._routes:
+            self._routes[key] = self.upstreams.read_accounts("route", sale_order)
+        return self._routes[key]
+
+    def _block(self, record: SaleOrder, state: str, reasons: list[dict[str, str]], *, code: str) -> None:
+        """Not retried until the sale order changes (its fingerprint ``state``)."""
+        words = " ".join(reason["message"] for reason in reasons)
+        record.blocked_fingerprint, record.blocked_reasons = state, reasons
+        record.last_error_code, record.last_error_at = code, utcnow()
+        record.last_error_message = f"This sale order cannot be created in Starshipit: {words}"
+        record_event(self.session, record, "transfer_blocked", self.actor, code=code, reasons=reasons,
+                     fingerprint=state)  # fmt: skip
+
+    def _skip(self, sale_order: dict[str, Any], reason: str) -> None:
+        self.summary.skip(reason)
+        self.outcomes[sale_order["id"]] = reason
+        return None
+
+    # -- one import -----------------------------------------------------------------------
+
+    def _flush(self, account: StarshipitCredentials, candidates: list[Candidate]) -> None:
+        """Lock the orders, find out which still need creating, import those, record their ids."""
+        starshipit = self.upstreams.starshipit(account)
+        token = str(uuid.uuid4())
+        pks = [candidate.record_pk for candidate in candidates]
+        locked = batch_lock.acquire(self.session, pks, token, self.lease)
+        try:
+            query = select(SaleOrder).where(SaleOrder.id.in_(locked)).execution_options(populate_existing=True)
+            records = {record.id: record for record in self.session.scalars(query)}
+            taken = self._numbers_taken(candidates, pks)
+            self.session.commit()  # no transaction stays open across the upstream calls
+            ready, unsure = self._sort(candidates, records, taken)
+            ready += self._look_up(starshipit, account, unsure)
+            self._import(starshipit, account, ready)
+        except UpstreamError as error:
+            self._failed(candidates, error)
+            raise TransferAborted(f"Starshipit failed while creating orders: {error.message}") from error
+        finally:
+            batch_lock.release(self.session, pks, token)
+
+    def _numbers_taken(self, candidates: list[Candidate], pks: list[int]) -> set[str]:
+        """Order numbers another sale order's Starshipit order already has."""
+        numbers = [candidate.order_number for candidate in candidates]
+        query = select(SaleOrder.starshipit_order_number).where(
+            SaleOrder.tenant_id == self.tenant_id,
+            SaleOrder.starshipit_order_number.in_(numbers),
+            SaleOrder.id.not_in(pks),
+        )
+        return set(self.session.scalars(query))
+
+    def _sort(
+        self, candidates: list[Candidate], records: dict[int, SaleOrder], taken: set[str]
+    ) -> tuple[list[tuple[Candidate, SaleOrder]], list[tuple[Candidate, SaleOrder]]]:
+        """Into those certainly not in Starshipit yet and those to look up by number first."""
+        ready, unsure, numbers = [], [], set()
+        for candidate in candidates:
+            record = records.get(candidate.record_pk)
+            if record is None:
+                self._skip(candidate.sale_order, "busy")  # a click holds it; it creates the order
+            elif record.starshipit_order_id is not None:
+                self._skip(candidate.sale_order, "already_in_starshipit")
+            elif candidate.order_number in numbers:
+                self._skip(candidate.sale_order, "order_number_shared")  # the sweep looks it up
+            else:
+                numbers.add(candidate.order_number)
+                sent_before = record.create_sent_at is not None
+                (unsure if sent_before or candidate.order_number in taken else ready).append((candidate, record))
+        return ready, unsure
+
+    def _look_up(
+        self, starshipit: StarshipitClient, account: StarshipitCredentials, unsure: list[tuple[Candidate, SaleOrder]]
+    ) -> list[tuple[Candidate, SaleOrder]]:
+        absent = []
+        for candidate, record in unsure:
+            existing = starshipit.find_order_by_number(candidate.order_number)
+            if existing is None:
+                absent.append((candidate, record))
+                continue
+            record.starshipit_account = account.name
+            creation.adopt(self.session, record, existing, candidate.order_number, creation.FOUND, self.actor,
+                           account=account.name)
+            self.session.commit()
+            self._skip(candidate.sale_order, "already_in_starshipit")
+        return absent
+
+    def _import(
+        self, starshipit: StarshipitClient, account: StarshipitCredentials, ready: list[tuple[Candidate, SaleOrder]]
+    ) -> None:
+        if not ready:
+            return
+        creation.mark_create_sent(self.session, [record for _, record in ready])
+        try:
+            reply = starshipit.import_orders([candidate.order for candidate, _ in ready])
+        except UpstreamRejected:
+            self._one_by_one(starshipit, account, ready)  # which order was refused, and why
+            return
+        except (UpstreamRateLimited, UpstreamAuthError):
+            for _, record in ready:  # refused before any work: nothing was created
+                record.create_sent_at = None
+            self.session.commit()
+            raise
+        created = {str(order.get("order_number")): order for order in _imported_orders(reply)}
+        for candidate, record in ready:
+            order = created.get(candidate.order_number)
+            if order is None:
+                self._skip(candidate.sale_order, "import_unconfirmed")  # looked up by number next time
+                continue
+            self._adopt_created(account, candidate, record, order, via="bulk import")
+        self.session.commit()
+
+    def _one_by_one(
+        self, starshipit: StarshipitClient, account: StarshipitCredentials, ready: list[tuple[Candidate, SaleOrder]]
+    ) -> None:
+        """After a refused import, each order through the print button's create-or-lookup, so a
+        refusal lands on the order at fault (blocked until it changes) and the rest go through."""
+        for candidate, record in ready:
+            try:
+                order, kind = creation.find_or_create(
+                    self.session, starshipit, record, candidate.order, self.actor, candidate.warnings,
+                    account=account.name,
+                )  # fmt: skip
+            except UpstreamRejected as refusal:
+                self.session.rollback()
+                reasons = [{"field": "", "message": f"Starshipit refused it: {refusal.message}"}]
+                self._block(record, fingerprint(candidate.sale_order), reasons, code="upstream_rejected")
+                self.session.commit()
+                self._skip(candidate.sale_order, "refused_by_starshipit")
+                continue
+            if kind == creation.CREATED:
+                self._count_created(candidate)
+            else:
+                self._skip(candidate.sale_order, "already_in_starshipit")
+
+    def _adopt_created(
+        self, account: StarshipitCredentials, candidate: Candidate, record: SaleOrder, order: dict[str, Any], via: str
+    ) -> None:
+        record.starshipit_account = account.name
+        creation.adopt(
+            self.session, record, order, candidate.order_number, creation.CREATED, self.actor,
+            via=via, account=account.name, warnings=[warning.message for warning in candidate.warnings],
+        )  # fmt: skip
+        self._count_created(candidate)
+
+    def _count_created(self, candidate: Candidate) -> None:
+        self.summary.created += 1
+        self.outcomes[candidate.sale_order["id"]] = "created"
+
+    def _failed(self, candidates: list[Candidate], error: UpstreamError) -> None:
+        """Keep the error on each order still without a Starshipit order (the lookup shows it)."""
+        self.session.rollback()
+        message = f"Starshipit failed while creating the order: {error.message}"
+        pending = self.session.scalars(
+            select(SaleOrder).where(
+                SaleOrder.id.in_([c.record_pk for c in candidates]), SaleOrder.starshipit_order_id.is_(None)
+            )
+        ).all()
+        for record in pending:
+            record.last_error_code, record.last_error_message, record.last_error_at = "upstream_error", message, utcnow()
+            record_event(self.session, record, "error", self.actor, code="upstream_error", message=message)
+            self.outcomes[record.sale_order_id] = "failed"
+        self.session.commit()
+        self.summary.fail(message, count=len(pending))
+
+
+def _apply(record: SaleOrder, sale_order: dict[str, Any]) -> None:
+    """Bring the record up to this copy of the sale order, unless it knows a newer one."""
+    if is_older(sale_order, record.source_version):
+        return
+    resolver.apply_sale_order(record, sale_order)
+    if isinstance(sale_order.get("version"), int):
+        record.source_version = sale_order["version"]
+    record.source_modified_at = modified_at(sale_order) or record.source_modified_at
+
+
+def _imported_orders(reply: Any) -> list[dict[str, Any]]:
+    """The created orders in an import's answer (``orders``), each with its ``order_id``."""
+    orders = reply.get("orders") if isinstance(reply, dict) else None
+    return [o for o in orders or [] if isinstance(o, dict) and o.get("order_id") is not None]

@@ -1,0 +1,254 @@
+"""The extension end to end: real Chromium, the unpacked extension, the live backend and the
+sandbox's look-alike CartonCloud pages. Screenshots of each button state go to docs/screenshots/."""
+from __future__ import annotations
+
+import base64
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+from server.sandbox.credentials import TENANT_SLUG
+
+pytestmark = pytest.mark.e2e
+
+SHOWCASE = {"numeric_id": "787061", "customer_reference": "SO-10045"}
+# The top of the page: title, action bar with the button, the first details.
+SCREENSHOT_AREA = {"x": 0, "y": 0, "width": 1100, "height": 330}
+
+
+def order_url(stack, numeric_id: str, *, spa: bool = False) -> str:
+    return f"{stack.sandbox.url}/app/{TENANT_SLUG}/SaleOrders/view/{numeric_id}" + ("?spa=1" if spa else "")
+
+
+def expect_state(extension, page: Page, state: str) -> None:
+    expect(extension.button_host(page)).to_have_attribute("data-state", state)
+
+
+def starshipit_orders_numbered(stack, order_number: str) -> list[dict]:
+    return [order for order in stack.sandbox.state.starshipit_orders() if order["order_number"] == order_number]
+
+
+def backend_lookup(stack, numeric_id: str) -> dict:
+    response = requests.get(
+        f"{stack.backend_url}/api/v1/orders/lookup",
+        params={"numeric_id": numeric_id, "tenant_slug": TENANT_SLUG},
+        headers={"Authorization": f"Bearer {stack.token}"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def print_and_wait(extension, page: Page) -> Page:
+    """Clicks the button; returns the print page it opens, once that page has shown the label."""
+    with extension.context.expect_page() as opened:
+        extension.button(page).click()
+    print_page = opened.value
+    expect(print_page.locator("body")).to_have_attribute("data-job-state", "printed")
+    return print_page
+
+
+def shown_label_bytes(print_page: Page) -> bytes:
+    encoded = print_page.evaluate(
+        """async () => {
+          const blob = await (await fetch(document.getElementById('download').href)).blob();
+          const bytes = new Uint8Array(await blob.arrayBuffer());
+          let binary = '';
+          bytes.forEach((byte) => { binary += String.fromCharCode(byte); });
+          return btoa(binary);
+        }"""
+    )
+    return base64.b64decode(encoded)
+
+
+def test_button_prints_the_label_of_the_order_on_the_page(fresh_stack, extension, screenshots):
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"]))
+    expect(extension.button(page)).to_have_text("Print label")
+    expect(extension.button(page)).to_be_enabled()
+    page.screenshot(path=screenshots / "button-idle.png", clip=SCREENSHOT_AREA)
+
+    # Slow Starshipit down so "Printing…" can be seen (and photographed).
+    fresh_stack.sandbox.state.add_fault(service="starshipit", path="/api/orders/shipment", latency_ms=1500, count=1)
+    with extension.context.expect_page() as opened:
+        extension.button(page).click()
+        expect(extension.button(page)).to_have_text("Printing…")
+        expect(extension.button(page)).to_be_disabled()
+        page.screenshot(path=screenshots / "button-printing.png", clip=SCREENSHOT_AREA)
+    print_page = opened.value
+    expect(print_page.locator("body")).to_have_attribute("data-job-state", "printed")
+
+    stored = backend_lookup(fresh_stack, SHOWCASE["numeric_id"])
+    tracking = stored["tracking_numbers"][0]
+    expect(extension.button(page)).to_have_text(f"Printed · {tracking}")
+    expect(extension.button_host(page)).to_contain_text(stored["carrier"])
+    page.bring_to_front()
+    page.screenshot(path=screenshots / "button-printed.png", clip=SCREENSHOT_AREA)
+
+    expect(print_page.locator("#title")).to_contain_text(SHOWCASE["customer_reference"])
+    expect(print_page.locator("#summary")).to_contain_text(tracking)
+    label = requests.get(
+        f"{fresh_stack.backend_url}{stored['label']['url']}",
+        headers={"Authorization": f"Bearer {fresh_stack.token}"},
+        timeout=10,
+    )
+    assert shown_label_bytes(print_page) == label.content
+    assert label.content.startswith(b"%PDF")
+
+
+def test_second_click_reprints_without_a_new_starshipit_order(fresh_stack, extension, screenshots):
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"]))
+    print_and_wait(extension, page)
+    first = extension.button(page).text_content()
+
+    print_and_wait(extension, page)
+    expect(extension.button(page)).to_have_text(first)
+    assert len(starshipit_orders_numbered(fresh_stack, SHOWCASE["customer_reference"])) == 1
+    tracking = first.removeprefix("Printed · ")
+
+    popup = extension.context.new_page()
+    popup.goto(extension.url("src/popup/popup.html"))
+    recent = popup.locator("#recent-prints li")
+    expect(recent).to_have_count(2)
+    expect(recent.first).to_contain_text(f"{SHOWCASE['customer_reference']} · {tracking}")
+    expect(recent.first).to_contain_text("reprint")
+    popup.close()
+
+    page.reload()
+    expect(extension.button(page)).to_have_text(f"Reprint label · {tracking}")
+    page.screenshot(path=screenshots / "button-reprint.png", clip=SCREENSHOT_AREA)
+
+
+def test_double_click_sends_one_request(fresh_stack, extension):
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"]))
+    expect(extension.button(page)).to_be_enabled()
+    with extension.context.expect_page():
+        extension.button(page).dblclick()
+    expect_state(extension, page, "printed")
+    # Each answered print request records one recent print and opens one print page.
+    assert len(extension.storage("local", "recentPrints")) == 1
+    assert len([p for p in extension.context.pages if "print.html" in p.url]) == 1
+
+
+def test_an_order_with_no_street_shows_the_backends_message(fresh_stack, extension, screenshots):
+    no_street = next(
+        order
+        for order in fresh_stack.sandbox.state.cartoncloud.sale_orders()
+        if order["details"]["deliver"]["address"]["address1"] is None
+    )
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, no_street["references"]["numericId"]))
+    extension.button(page).click()
+    expect_state(extension, page, "failed")
+    expect(extension.button(page)).to_have_text("Retry print")
+    expect(extension.button_host(page)).to_contain_text(
+        "This sale order cannot be shipped: Delivery address has no street (address line 1)."
+    )
+    page.screenshot(path=screenshots / "button-error.png", clip=SCREENSHOT_AREA)
+    assert starshipit_orders_numbered(fresh_stack, no_street["references"]["customer"]) == []
+
+
+def test_reloading_the_print_page_does_not_print_again(fresh_stack, extension):
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"]))
+    print_page = print_and_wait(extension, page)
+    print_page.reload()
+    expect(print_page.locator("body")).to_have_attribute("data-job-state", "already-printed")
+    expect(print_page.locator("#print")).to_be_visible()
+
+
+def test_service_worker_stopped_between_two_clicks(fresh_stack, extension):
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"]))
+    # Closed first: Playwright's driver trips over the PDF viewer's frames when workers stop.
+    print_and_wait(extension, page).close()
+    first = extension.button(page).text_content()
+    extension.worker.evaluate("self.labelbridgeTestMarker = 'first worker'")
+
+    extension.stop_worker()
+    print_and_wait(extension, page)
+
+    expect(extension.button(page)).to_have_text(first)
+    assert extension.worker.evaluate("self.labelbridgeTestMarker ?? 'restarted'") == "restarted"
+    assert len(starshipit_orders_numbered(fresh_stack, SHOWCASE["customer_reference"])) == 1
+
+
+def test_button_survives_the_spa_rerendering_and_push_state(fresh_stack, extension):
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"], spa=True))
+    page.evaluate("document.querySelector('h1.page-title').dataset.beforeRender = 'yes'")
+    # The look-alike rebuilds its main container a second after load.
+    page.wait_for_function("!document.querySelector('h1.page-title').dataset.beforeRender")
+    expect(extension.button_host(page)).to_have_count(1)
+    expect(extension.button(page)).to_have_text("Print label")
+
+    link = page.locator("a[data-spa]").first
+    next_numeric_id = link.text_content().split()[0]
+    link.click()
+    expect(page).to_have_url(order_url(fresh_stack, next_numeric_id, spa=True))
+    expect(page.locator("h1.page-title")).to_have_text(f"Sale Order {next_numeric_id}")
+    expect(extension.button_host(page)).to_have_count(1)
+    expect_state(extension, page, "ready")
+
+    print_page = print_and_wait(extension, page)
+    customer_reference = backend_lookup(fresh_stack, next_numeric_id)["sale_order"]["customer_reference"]
+    expect(print_page.locator("#title")).to_contain_text(customer_reference)
+
+
+def test_keyboard_shortcut_prints_the_order_on_the_tab(fresh_stack, extension):
+    commands = extension.worker.evaluate("chrome.commands.getAll()")
+    assert {"name": "print-label", "shortcut": "Alt+Shift+L"}.items() <= next(
+        command for command in commands if command["name"] == "print-label"
+    ).items()
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"]))
+    expect(extension.button(page)).to_be_enabled()
+    # Headless Chromium does not route synthetic key presses to extension commands, so this
+    # sends what the worker's onCommand listener sends to the active tab.
+    with extension.context.expect_page():
+        extension.worker.evaluate(
+            """async (url) => {
+              const [tab] = await chrome.tabs.query({ url });
+              return chrome.tabs.sendMessage(tab.id, { type: 'labelbridge/print-from-shortcut' });
+            }""",
+            page.url,
+        )
+    expect_state(extension, page, "printed")
+
+
+def test_popup_saves_settings_and_tests_the_connection(fresh_stack, extension, screenshots):
+    popup = extension.context.new_page()
+    popup.goto(extension.url("src/popup/popup.html"))
+    expect(popup.locator("body")).to_have_attribute("data-ready", "true")
+
+    popup.fill("#backendUrl", "labels.example.com")
+    popup.fill("#token", "")
+    popup.click("#save")
+    expect(popup.locator("#backendUrl-error")).to_contain_text("not a web address")
+    expect(popup.locator("#token-error")).to_contain_text("Enter the token")
+    assert extension.storage("local", "backendUrl") is None
+
+    popup.fill("#backendUrl", fresh_stack.backend_url + "/")
+    popup.fill("#token", fresh_stack.token)
+    popup.click("#test")
+    expect(popup.locator("#form-status")).to_have_text("Connection works.")
+    results = popup.locator("#test-results li")
+    # Backend, token, then the backend's own check of CartonCloud and each Starshipit account.
+    expect(results.nth(2)).to_be_visible()
+    assert results.evaluate_all("items => items.map(item => item.dataset.status)") == ["ok"] * results.count()
+    expect(results.nth(0)).to_contain_text("Backend: Reachable")
+    expect(results.nth(1)).to_contain_text("Token: Accepted")
+    expect(results.filter(has_text="CartonCloud")).to_have_count(1)
+    assert extension.storage("local", "backendUrl") == fresh_stack.backend_url
+    assert extension.storage("local", "token") == fresh_stack.token
+    popup.set_viewport_size({"width": 372, "height": 420})
+    popup.screenshot(path=screenshots / "popup.png")
+
+    popup.fill("#token", "not-the-right-token-1234")
+    popup.click("#test")
+    expect(popup.locator("#form-status")).to_have_text("Connection test failed.")
+    expect(results.nth(1)).to_have_attribute("data-status", "failed")
+    expect(results).to_have_count(2)

@@ -1,0 +1,142 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createOrderHandlers } from '../../extension/src/background/order-handlers.js';
+import { getPrintJob } from '../../extension/src/shared/print-jobs.js';
+import { getRecentPrints } from '../../extension/src/shared/recent-prints.js';
+import { fakeFetch, fakeStorageArea, senders } from './fakes.js';
+
+const KEY = '0b9f3b2c-7f55-4a8f-9d0e-5c1f7a2b3c4d';
+const ORDER = { tenantSlug: 'demo-warehouse', numericId: '787061' };
+const PDF_BASE64 = btoa('%PDF-1.4 label');
+const SETTINGS = { backendUrl: 'http://127.0.0.1:5000', token: 'token-1234567890', autoPrint: true };
+
+const labelResponse = (overrides = {}) => ({
+  sale_order: { id: 'a1b2', numeric_id: '787061', customer_reference: 'SO-10045', status: 'PACKED' },
+  starshipit_order: { order_id: 1001, order_number: 'SO-10045' },
+  carrier: 'Australia Post',
+  tracking_numbers: ['LB000001AU'],
+  reprint: false,
+  label: { id: 'lbl-1', format: 'pdf', url: '/api/v1/labels/lbl-1/file', content_base64: PDF_BASE64 },
+  writeback: 'queued',
+  ...overrides,
+});
+
+function setup({ respond = () => ({ status: 201, body: labelResponse() }), settings = SETTINGS } = {}) {
+  const storage = { local: fakeStorageArea(settings), session: fakeStorageArea() };
+  const fake = fakeFetch(respond);
+  const openPrintPage = vi.fn(async () => {});
+  const handlers = createOrderHandlers({ storage, fetchImpl: fake.fetchImpl, openPrintPage, newId: () => 'job-1', now: () => 1_700_000_000_000 });
+  return { handlers, storage, calls: fake.calls, openPrintPage };
+}
+
+describe('printLabel', () => {
+  it('posts only identifiers with the Idempotency-Key it was given', async () => {
+    const { handlers, calls } = setup();
+    await handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, senders.contentScript());
+    const [{ url, init }] = calls;
+    expect(`${init.method} ${url.pathname}`).toBe('POST /api/v1/labels');
+    expect(init.headers['Idempotency-Key']).toBe(KEY);
+    expect(JSON.parse(init.body)).toEqual({ sale_order: { numeric_id: '787061' }, tenant_slug: 'demo-warehouse' });
+  });
+
+  it('names an outbound-order page by its UUID', async () => {
+    const { handlers, calls } = setup();
+    const id = '3f0c7a52-9a4e-4a8e-9c1d-2b7f5e6d8a10';
+    await handlers.printLabel({ order: { tenantSlug: 'demo', id }, idempotencyKey: KEY }, senders.contentScript());
+    expect(JSON.parse(calls[0].init.body)).toEqual({ sale_order: { id }, tenant_slug: 'demo' });
+  });
+
+  it('stores the label for the print page, opens it next to the order tab, and answers without the bytes', async () => {
+    const { handlers, storage, openPrintPage } = setup();
+    const sender = senders.contentScript();
+    const reply = await handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, sender);
+    expect(reply).toEqual({
+      saleOrder: { id: 'a1b2', numericId: '787061', customerReference: 'SO-10045' },
+      carrier: 'Australia Post',
+      trackingNumbers: ['LB000001AU'],
+      reprint: false,
+      writeback: 'queued',
+    });
+    expect(JSON.stringify(reply)).not.toContain(PDF_BASE64);
+    expect(openPrintPage).toHaveBeenCalledWith('job-1', sender.tab);
+    expect(await getPrintJob('job-1', storage.session)).toMatchObject({
+      printedAt: null,
+      trackingNumbers: ['LB000001AU'],
+      label: { id: 'lbl-1', format: 'pdf', contentBase64: PDF_BASE64 },
+    });
+    expect(await getRecentPrints(storage.local)).toEqual([
+      { at: 1_700_000_000_000, saleOrder: reply.saleOrder, carrier: 'Australia Post', trackingNumbers: ['LB000001AU'], reprint: false },
+    ]);
+  });
+
+  it('fetches the stored label when the response carries no bytes', async () => {
+    const pdf = new TextEncoder().encode('%PDF-1.4 stored');
+    const { handlers, storage, calls } = setup({
+      respond: (url) =>
+        url.pathname === '/api/v1/labels/lbl-1/file'
+          ? { raw: pdf, headers: { 'Content-Type': 'application/pdf' } }
+          : { status: 200, body: labelResponse({ reprint: true, label: { id: 'lbl-1', format: 'pdf', url: '/api/v1/labels/lbl-1/file' } }) },
+    });
+    await handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, senders.contentScript());
+    expect(calls.map((call) => call.url.pathname)).toEqual(['/api/v1/labels', '/api/v1/labels/lbl-1/file']);
+    expect(atob((await getPrintJob('job-1', storage.session)).label.contentBase64)).toBe('%PDF-1.4 stored');
+  });
+
+  it.each([
+    ['no idempotency key', { order: ORDER }],
+    ['a key that is not a UUID', { order: ORDER, idempotencyKey: 'abc' }],
+    ['an order with markup', { order: { numericId: '<img src=x>' }, idempotencyKey: KEY }],
+    ['no order', { idempotencyKey: KEY }],
+  ])('refuses %s without calling the backend', async (_, payload) => {
+    const { handlers, calls } = setup();
+    await expect(handlers.printLabel(payload, senders.contentScript())).rejects.toMatchObject({ code: 'invalid_message' });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('says how to set up an unconfigured extension', async () => {
+    const { handlers, calls } = setup({ settings: {} });
+    await expect(handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, senders.contentScript())).rejects.toMatchObject({
+      code: 'not_configured', message: expect.stringContaining('popup'),
+    });
+    expect(calls).toHaveLength(0);
+  });
+
+  it("passes the backend's refusal on and opens no print page", async () => {
+    const message = 'This sale order cannot be shipped: Delivery address has no street (address line 1).';
+    const { handlers, openPrintPage } = setup({ respond: () => ({ status: 422, body: { code: 'sale_order_not_shippable', status: 422, message } }) });
+    await expect(handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, senders.contentScript())).rejects.toMatchObject({ message, retryable: false });
+    expect(openPrintPage).not.toHaveBeenCalled();
+  });
+});
+
+describe('lookupOrder', () => {
+  it('asks by numeric id and tenant and answers the summary', async () => {
+    const { handlers, calls } = setup({
+      respond: () => ({
+        body: {
+          sale_order: { id: 'a1b2', numeric_id: '787061', customer_reference: 'SO-10045', status: 'PACKED' },
+          state: 'labelled',
+          carrier: 'Australia Post',
+          tracking_numbers: ['LB000001AU'],
+          label: null,
+          last_error: null,
+        },
+      }),
+    });
+    const reply = await handlers.lookupOrder({ order: ORDER }, senders.contentScript());
+    expect(calls[0].url.pathname + calls[0].url.search).toBe('/api/v1/orders/lookup?numeric_id=787061&tenant_slug=demo-warehouse');
+    expect(reply).toEqual({
+      saleOrder: { id: 'a1b2', numericId: '787061', customerReference: 'SO-10045' },
+      state: 'labelled',
+      carrier: 'Australia Post',
+      trackingNumbers: ['LB000001AU'],
+    });
+  });
+
+  it('reads the settings on every call (nothing kept between worker restarts)', async () => {
+    const { handlers, storage, calls } = setup({ respond: () => ({ body: { state: 'new', tracking_numbers: [] } }) });
+    await handlers.lookupOrder({ order: ORDER }, senders.contentScript());
+    await storage.local.set({ backendUrl: 'https://moved.example' });
+    await handlers.lookupOrder({ order: ORDER }, senders.contentScript());
+    expect(calls.map((call) => call.url.origin)).toEqual(['http://127.0.0.1:5000', 'https://moved.example']);
+  });
+});

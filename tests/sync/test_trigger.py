@@ -1,0 +1,165 @@
+"""The status trigger: sale orders at or past a trigger status are created in Starshipit through
+the bulk import, each exactly once, whatever fails on the way."""
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from server.db import get_database
+from server.models import SaleOrder, SyncCursor, utcnow
+from server.printing.order_lock import release, try_acquire
+
+from .conftest import starshipit_numbers, wait_for
+
+
+def test_a_thousand_packed_orders_are_each_created_once_by_bulk_import(
+    app, sandbox, new_sale_orders, runner, db
+):
+    packed = new_sale_orders(900, "PACKED")
+    dispatched = new_sale_orders(100, "DISPATCHED")  # tenants with Packed switched off
+    new_sale_orders(30, "PICKED")  # not there yet
+
+    summary = runner.run_once(force=True)
+
+    wanted = sorted(so["references"]["customer"] for so in packed + dispatched)
+    assert starshipit_numbers(sandbox) == wanted  # each exactly once, nothing else
+    assert summary.created == 1000 and summary.failed == 0
+    counters = sandbox.state.counters.snapshot()
+    assert counters["starshipit"]["POST /api/orders/import"] == math.ceil(1000 / 50)
+    assert "POST /api/orders" not in counters["starshipit"]  # no order created one by one
+    assert counters["rate_limited"]["starshipit"] == {}  # paced under the limit: never refused
+    assert all(record.starshipit_order_id for record in db.records() if record.status != "PICKED")
+
+
+def test_a_second_pass_over_the_same_orders_creates_nothing(sandbox, new_sale_orders, runner):
+    new_sale_orders(60)
+    assert runner.run_once(force=True).created == 60
+    again = runner.run_once(force=True)  # the overlap reads the same orders again
+    assert again.created == 0 and again.skipped["already_in_starshipit"] == 60
+    assert len(starshipit_numbers(sandbox)) == 60
+
+
+@pytest.mark.parametrize(
+    ("triggers", "statuses", "created"),
+    [
+        ("PACKED", ["PICKED", "PACKED", "DISPATCHED"], 2),
+        ("PICKED", ["PICKED", "PACKED", "DISPATCHED"], 3),
+        ("DISPATCHED", ["PICKED", "PACKED", "DISPATCHED"], 1),
+        ("", ["PICKED", "PACKED", "DISPATCHED"], 0),
+    ],
+)
+def test_orders_at_or_past_the_earliest_trigger_status_are_transferred(
+    app, sandbox, new_sale_orders, runner, triggers, statuses, created
+):
+    app.config["TRIGGER_STATUSES"] = tuple(filter(None, triggers.split(",")))
+    for status in statuses:
+        new_sale_orders(1, status)
+    assert runner.run_once(force=True).created == created
+    assert len(sandbox.state.starshipit_orders()) == created
+
+
+def test_an_order_moving_to_packed_later_is_picked_up_by_the_next_poll(sandbox, new_sale_orders, runner):
+    (order,) = new_sale_orders(1, "AWAITING_PICK_AND_PACK")
+    assert runner.run_once(force=True).created == 0
+    sandbox.state.set_sale_order_status(order["id"], "PACKED")
+    assert runner.run_once(force=True).created == 1
+    assert starshipit_numbers(sandbox) == [order["references"]["customer"]]
+
+
+def test_unshippable_orders_are_recorded_and_not_retried_until_they_change(
+    sandbox, new_sale_orders, runner, db
+):
+    (order,) = new_sale_orders(1, street=None)
+    first = runner.run_once(force=True)
+    assert first.skipped["not_shippable"] == 1 and first.created == 0
+    record = db.record(order["id"])
+    assert record.last_error_code == "sale_order_not_shippable"
+    assert "street" in record.last_error_message.lower()
+    assert [reason["field"] for reason in record.blocked_reasons] == ["details.deliver.address.address1"]
+
+    second = runner.run_once(force=True)
+    assert second.skipped["not_shippable_unchanged"] == 1
+    assert len(db.events("transfer_blocked")) == 1  # not mapped again
+
+    sandbox.state.set_sale_order_status(order["id"], "DISPATCHED")  # a change: a new version
+    third = runner.run_once(force=True)
+    assert third.skipped["not_shippable"] == 1
+    assert len(db.events("transfer_blocked")) == 2
+    assert sandbox.state.starshipit_orders() == []
+
+
+def test_rate_limited_imports_are_retried_and_create_each_order_once(sandbox, new_sale_orders, runner):
+    new_sale_orders(120)
+    sandbox.state.add_fault(service="starshipit", path="/api/orders/import", status=429, count=2, retry_after=0)
+    summary = runner.run_once(force=True)
+    assert summary.created == 120 and summary.failed == 0
+    assert len(set(starshipit_numbers(sandbox))) == len(starshipit_numbers(sandbox)) == 120
+    assert sandbox.state.counters.snapshot()["rate_limited"]["starshipit"] == {"POST /api/orders/import": 2}
+
+
+def test_an_import_whose_answer_was_lost_is_looked_up_not_sent_again(app, sandbox, new_sale_orders, runner, db):
+    orders = new_sale_orders(10)
+    app.config["HTTP_READ_TIMEOUT"] = 0.3
+    # Starshipit creates the orders but the answer comes after the client gave up.
+    sandbox.state.add_fault(service="starshipit", path="/api/orders/import", timeout=True, timeout_seconds=0.6, count=1)
+    lost = runner.run_once(force=True)
+    assert lost.created == 0 and lost.failed == 10
+    assert all(record.create_sent_at and record.starshipit_order_id is None for record in db.records())
+    wait_for(lambda: len(sandbox.state.starshipit_orders()) == 10, what="Starshipit to finish the import")
+
+    mark_errors_old(app)
+    runner.run_once(force=True)
+    counters = sandbox.state.counters.snapshot()["starshipit"]
+    assert counters["POST /api/orders/import"] == 1  # never sent again
+    assert counters["GET /api/orders"] == 10  # each looked up by its number instead
+    assert starshipit_numbers(sandbox) == sorted(o["references"]["customer"] for o in orders)
+    assert {record.starshipit_order_id for record in db.records()} == {
+        order["order_id"] for order in sandbox.state.starshipit_orders()
+    }
+
+
+def test_a_refused_import_falls_back_to_one_by_one_and_blocks_only_the_refused_order(
+    sandbox, new_sale_orders, runner, db
+):
+    new_sale_orders(5)
+    sandbox.state.add_fault(service="starshipit", path="/api/orders/import", status=400, count=1)
+    sandbox.state.add_fault(service="starshipit", path="/api/orders", method="POST", status=400, count=1)
+    summary = runner.run_once(force=True)
+    assert summary.created == 4 and summary.skipped["refused_by_starshipit"] == 1
+    (refused,) = [record for record in db.records() if record.starshipit_order_id is None]
+    assert refused.last_error_code == "upstream_rejected" and refused.blocked_fingerprint
+    assert runner.run_once(force=True).skipped["not_shippable_unchanged"] == 1  # not sent again
+    assert len(sandbox.state.starshipit_orders()) == 4
+
+
+def test_an_order_a_click_holds_is_left_to_the_click_and_swept_up_if_it_fails(
+    app, sandbox, new_sale_orders, runner, db, client, auth
+):
+    first, _second = new_sale_orders(2)
+    assert client.get(f"/api/v1/orders/lookup?id={first['id']}", headers=auth).status_code == 200
+    held = db.record(first["id"])  # the page asked about it: a click may follow
+    with get_database(app).sessions() as session:
+        assert try_acquire(session, held.id, "a-click", timedelta(minutes=2), utcnow())
+        summary = runner.run_once(force=True)
+        assert summary.skipped["busy"] == 1 and summary.created == 1
+        release(session, held.id, "a-click")  # the click gave up without creating the order
+    assert runner.run_once().created == 0  # no poller is due yet
+    make_due(app, "trigger.pending")  # the sweep of pending orders, not the CartonCloud poll
+    assert runner.run_once().created == 1
+    assert len(sandbox.state.starshipit_orders()) == 2
+
+
+def mark_errors_old(app) -> None:
+    """As if the retry delay after an error had passed."""
+    with get_database(app).sessions() as session:
+        session.execute(update(SaleOrder).values(last_error_at=utcnow() - timedelta(hours=1)))
+        session.commit()
+
+
+def make_due(app, cursor: str) -> None:
+    with get_database(app).sessions() as session:
+        session.execute(update(SyncCursor).where(SyncCursor.name == cursor).values(next_run_at=utcnow()))
+        session.commit()

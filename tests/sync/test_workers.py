@@ -1,0 +1,101 @@
+"""Workers: killed mid-transfer and restarted, or several at once (on PostgreSQL when
+LABELBRIDGE_TEST_POSTGRES_URL is set) — nothing lost, nothing done twice."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections import Counter
+
+from server.db import get_database
+from server.demo import sandbox_config
+from server.upstreams import get_upstreams
+from server.worker import Worker
+
+from .conftest import WEBHOOK_SECRET, wait_for
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "from server.cli import main; main()", "worker"], env=env)
+
+
+def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(app, sandbox, new_sale_orders, db):
+    sale_orders = new_sale_orders(150)
+    env = {**os.environ, "LABELBRIDGE_DATABASE_URL": get_database(app).url}
+    env.update({f"LABELBRIDGE_{k}": str(v) for k, v in sandbox_config(sandbox).items()})
+    env.update({
+        "LABELBRIDGE_WORKER_POLL_SECONDS": "0.1", "LABELBRIDGE_WORKER_CLAIM_SECONDS": "1",
+        "LABELBRIDGE_ORDER_LOCK_SECONDS": "1", "LABELBRIDGE_CARTONCLOUD_POLL_SECONDS": "0.5",
+    })  # fmt: skip
+    # The first import is held for a while, then carried out: the worker is dead by then.
+    sandbox.state.add_fault(service="starshipit", path="/api/orders/import", latency_ms=3000, count=1)
+
+    first = start_worker(env)
+    try:
+        wait_for(lambda: any(r.create_sent_at for r in db.records()), what="the worker to send an import")
+    finally:
+        first.kill()
+        first.wait(timeout=10)
+    wait_for(lambda: len(sandbox.state.starshipit_orders()) == 50, what="the orphaned import to land")
+    assert all(record.starshipit_order_id is None for record in db.records())  # never heard back
+
+    second = start_worker(env)
+    try:
+        wait_for(lambda: sum(1 for r in db.records() if r.starshipit_order_id) == 150, what="the restarted worker")
+    finally:
+        second.terminate()
+        second.wait(timeout=10)
+    numbers = [order["order_number"] for order in sandbox.state.starshipit_orders()]
+    assert sorted(numbers) == sorted(so["references"]["customer"] for so in sale_orders)  # each once
+    assert len(db.events("found_in_starshipit")) == 50  # the orphaned import, looked up and adopted
+    assert len(db.events("starshipit_order_created")) == 100
+
+
+def run_together(*tasks):
+    start = threading.Barrier(len(tasks))
+    errors = []
+
+    def run(task):
+        start.wait()
+        try:
+            task()
+        except Exception as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_two_workers_at_once_do_no_job_twice(app, client, webhook_secret, sandbox, new_sale_orders, make_runner, db):
+    app.config["CARTONCLOUD_POLL_SECONDS"] = 60  # the poll and the webhooks
+    sale_orders = new_sale_orders(300)
+    for sale_order in sale_orders:
+        client.post("/api/v1/webhooks/cartoncloud", json=sale_order, headers={"X-Labelbridge-Secret": WEBHOOK_SECRET})
+    first, second = make_runner("runner-1"), make_runner("runner-2")
+
+    run_together(lambda: first.run_once(force=True), lambda: second.run_once(force=True))
+    run_together(first.run_once, second.run_once)  # whatever the first round left in the inbox
+
+    assert len(sandbox.state.starshipit_orders()) == 300
+    made = Counter(event.sale_order_pk for event in db.events("starshipit_order_created"))
+    assert len(made) == 300 and set(made.values()) == {1}
+    assert {event.state for event in db.inbox()} == {"done"}
+
+    for record in db.records():
+        sandbox.state.starshipit.print_in_app(record.starshipit_order_id)
+    run_together(lambda: first.run_once(force=True), lambda: second.run_once(force=True))
+    found = Counter(event.sale_order_pk for event in db.events("printed_in_starshipit"))
+    assert len(found) == 300 and set(found.values()) == {1}
+    assert len(db.jobs()) == 300
+
+    writebacks = [Worker(get_database(app).sessions, get_upstreams(app).cartoncloud, name=f"writeback-{n}")
+                  for n in (1, 2)]  # fmt: skip
+    run_together(*(worker.run_once for worker in writebacks))
+    delivered = Counter(event.detail["job_id"] for event in db.events("written_back"))
+    assert len(delivered) == 300 and set(delivered.values()) == {1}
+    assert sum(worker.delivered for worker in writebacks) == 300

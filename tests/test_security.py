@@ -1,0 +1,134 @@
+"""Security by default: tokens, CORS and origins, rate limits, strict bodies, secrets never shown."""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+import pytest
+
+from server import create_app
+from server.db import get_database
+from server.demo import sandbox_config
+from server.models import utcnow
+
+EXTENSION_ORIGIN = "chrome-extension://gemklbolcljbkdoodipaiednkjlmeckh"
+
+
+def test_expired_token_is_refused(client, make_token):
+    live = make_token("fresh", expires_at=utcnow() + timedelta(hours=1))
+    expired = make_token("stale", expires_at=utcnow() - timedelta(seconds=1))
+    assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer {live}"}).status_code == 200
+    response = client.get("/api/v1/whoami", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401 and response.get_json()["code"] == "unauthorized"
+
+
+def test_refused_tokens_are_audited_without_the_token(client, make_token):
+    admin = {"Authorization": f"Bearer {make_token('office', role='admin')}"}
+    client.get("/api/v1/whoami", headers={"Authorization": "Bearer lb_guessed-token-value"})
+    (event,) = client.get("/api/v1/events?kind=token_refused", headers=admin).get_json()["events"]
+    assert event["detail"]["path"] == "/api/v1/whoami"
+    assert "lb_guessed-token-value" not in str(event)
+
+
+def test_cors_headers_only_for_the_extension(client, auth):
+    allowed = client.get("/api/v1/whoami", headers={**auth, "Origin": EXTENSION_ORIGIN})
+    assert allowed.headers["Access-Control-Allow-Origin"] == EXTENSION_ORIGIN
+    other = client.get("/api/v1/whoami", headers={**auth, "Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    preflight = client.options(
+        "/api/v1/labels",
+        headers={"Origin": EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization,content-type,idempotency-key"},
+    )  # fmt: skip
+    assert preflight.headers["Access-Control-Allow-Origin"] == EXTENSION_ORIGIN
+    assert "idempotency-key" in preflight.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_state_changing_request_from_another_origin_is_refused_whatever_the_token(client, auth, control):
+    response = client.post(
+        "/api/v1/labels", json={"sale_order": {"numeric_id": "787061"}}, headers={**auth, "Origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+    assert response.get_json()["code"] == "forbidden_origin"
+    assert control.counters("starshipit") == {}  # nothing was printed
+    allowed = client.post(
+        "/api/v1/labels", json={"sale_order": {"numeric_id": "787061"}}, headers={**auth, "Origin": EXTENSION_ORIGIN}
+    )
+    assert allowed.status_code == 201
+
+
+def test_configured_origins_replace_the_default(sandbox, database_url):
+    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url,
+                      "CORS_ORIGINS": "chrome-extension://abcdefghijklmnopabcdefghijklmnop"})  # fmt: skip
+    response = app.test_client().options(
+        "/api/v1/labels", headers={"Origin": EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST"}
+    )
+    assert "Access-Control-Allow-Origin" not in response.headers
+    get_database(app).dispose()
+
+
+def test_rate_limit_per_token_is_hit_and_recovers(sandbox, database_url, make_token):
+    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "RATE_LIMIT": "3 per 1 second"})
+    get_database(app).upgrade()
+    client = app.test_client()
+    with get_database(app).sessions() as session:
+        from server import tokens
+
+        first = {"Authorization": f"Bearer {tokens.create_token(session, 'a')}"}
+        second = {"Authorization": f"Bearer {tokens.create_token(session, 'b')}"}
+    statuses = [client.get("/api/v1/whoami", headers=first).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/api/v1/whoami", headers=first)
+    assert limited.get_json()["code"] == "rate_limited" and int(limited.headers["Retry-After"]) >= 1
+    assert client.get("/api/v1/whoami", headers=second).status_code == 200  # another token is not held back
+    deadline = time.monotonic() + 5
+    while client.get("/api/v1/whoami", headers=first).status_code == 429:  # the window passing, not a fixed sleep
+        assert time.monotonic() < deadline, "the limit never recovered"
+        time.sleep(0.1)
+    get_database(app).dispose()
+
+
+def test_body_size_is_limited(client, auth):
+    response = client.post(
+        "/api/v1/labels", data='{"sale_order": {"customer_reference": "' + "x" * 2_000_000 + '"}}',
+        content_type="application/json", headers=auth,
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert response.get_json()["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("body", ['{"sale_order": {"numeric_id": NaN}}', '{"sale_order": Infinity}', "[1, 2]"])
+def test_json_is_parsed_strictly(client, auth, body):
+    response = client.post("/api/v1/labels", data=body, content_type="application/json", headers=auth)
+    assert response.status_code in (400, 422)
+    assert response.is_json and response.get_json()["code"] in ("bad_request", "validation_error")
+
+
+def test_no_secret_in_any_response_or_log(app, client, make_token, control, caplog, monkeypatch):
+    """Every configured secret, scanned for in every response body and header and every log line,
+    through prints, failures, settings, accounts and the connection test."""
+    caplog.set_level(logging.DEBUG)
+    admin = {"Authorization": f"Bearer {make_token('office', role='admin')}"}
+    stored_keys = {"api_key": "second-account-api-key-1234", "subscription_key": "second-account-sub-key-5678"}
+    secrets = [app.config["STARSHIPIT_API_KEY"], app.config["STARSHIPIT_SUBSCRIPTION_KEY"],
+               app.config["CARTONCLOUD_CLIENT_SECRET"], *stored_keys.values()]  # fmt: skip
+    responses = [
+        client.put("/api/v1/accounts/starshipit/second", json={**stored_keys, "rate_per_second": 20}, headers=admin),
+        client.get("/api/v1/accounts", headers=admin),
+        client.post("/api/v1/labels", json={"sale_order": {"numeric_id": "787061"}}, headers=admin),
+        client.post("/api/v1/connection-test", headers=admin),
+        client.get("/api/v1/settings", headers=admin),
+    ]
+    control.fault(service="starshipit", path="*", status=401, rate=1.0)
+    control.fault(service="cartoncloud", path="*", status=503, rate=1.0)
+    responses += [
+        client.post("/api/v1/labels", json={"sale_order": {"customer_reference": "SO-10046"}}, headers=admin),
+        client.post("/api/v1/connection-test", headers=admin),
+        client.get("/api/v1/events", headers=admin),
+    ]
+    assert [r.status_code for r in responses][:3] == [200, 200, 201]
+    assert responses[1].get_json()["starshipit"][1]["api_key"] == "…1234"
+    shown = "\n".join(r.get_data(as_text=True) + str(dict(r.headers)) for r in responses) + caplog.text
+    for secret in secrets:
+        assert secret not in shown
