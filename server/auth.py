@@ -11,8 +11,10 @@ from .errors import ApiError
 from .events import record_event
 from .tokens import authenticate
 
-# The webhooks are authenticated by their own secret or signature (server/api/webhooks.py).
-PUBLIC_ENDPOINTS = {"api.health", "api.cartoncloud_webhook", "api.starshipit_webhook"}
+# The webhooks are authenticated by their own secret or signature (server/api/webhooks.py); the
+# OpenAPI document and its docs page describe the API's shape, no secret (server/api/docs.py).
+PUBLIC_ENDPOINTS = {"api.health", "api.cartoncloud_webhook", "api.starshipit_webhook",
+                    "api.openapi_document", "api.docs", "api.docs_asset"}  # fmt: skip
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

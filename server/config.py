@@ -11,6 +11,7 @@ from typing import Any
 
 WRITEBACK_MODES = ("consignment", "document", "both", "none")
 ORDER_NUMBER_SOURCES = ("customer_reference", "numeric_id")
+REFERENCE_SOURCES = ("other_identifier", "customer_reference", "numeric_id", "none")
 LABEL_FORMATS = ("pdf", "zpl")
 # How X-Starshipit-Signature is made (Starshipit does not publish it): HMAC-SHA256 of the raw
 # body in hex or base64 (``hmac-sha256`` accepts either), or the shared secret itself.
@@ -36,6 +37,12 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_PACKAGE_WIDTH_M": 0.2,
     "DEFAULT_PACKAGE_HEIGHT_M": 0.1,
     "SHIPPING_METHODS": {},  # CartonCloud requestedService -> Starshipit shipping method
+    "REFERENCE_SOURCE": "other_identifier",  # or customer_reference, numeric_id, none
+    "SKU_PACKAGES": {},  # SKU -> {"weight_kg", "length_m"?, "width_m"?, "height_m"?}
+    "CARRIER_SERVICES": {},  # requestedService -> {"carrier", "service_code"?}
+    "EXTRAS_PROPERTY": None,  # the CartonCloud custom property holding "signature required" etc.
+    "PHONE_REQUIRED_CARRIERS": "StarTrack,DHL,DHLExpress,FedEx,TNT,UPS,Aramex",
+    "VALIDATE_ADDRESSES": True,  # Starshipit's address validation before printing and in previews
     "LABEL_FORMAT": "pdf",
     "AUTO_PRINT": True,
     "SECRET_KEYS": None,  # Fernet keys, newest first; None: instance/secret.keys
@@ -105,6 +112,32 @@ def _string_map(value: Any) -> dict[str, str]:
     return {str(k): v for k, v in value.items()}
 
 
+def _mapping_setting(name: str) -> Callable[[Any], Any]:
+    """A mapping setting given as JSON in the environment, checked by its run-time schema."""
+    def check(value: Any) -> Any:
+        from marshmallow import ValidationError
+
+        from .settings import RuntimeSettingsSchema
+
+        if isinstance(value, str):
+            value = json.loads(value or "null")
+        try:
+            return RuntimeSettingsSchema(only=(name,)).load({name: value})[name]
+        except ValidationError as error:
+            raise ValueError(json.dumps(error.messages[name])) from None
+
+    return check
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _optional_text(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
 def _non_negative_number(value: Any) -> float:
     number = float(value)
     if number < 0:
@@ -152,6 +185,12 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "DEFAULT_PACKAGE_WIDTH_M": _positive_number,
     "DEFAULT_PACKAGE_HEIGHT_M": _positive_number,
     "SHIPPING_METHODS": _string_map,
+    "REFERENCE_SOURCE": _choice(REFERENCE_SOURCES),
+    "SKU_PACKAGES": _mapping_setting("sku_packages"),
+    "CARRIER_SERVICES": _mapping_setting("carrier_services"),
+    "EXTRAS_PROPERTY": _optional_text,
+    "PHONE_REQUIRED_CARRIERS": _names,
+    "VALIDATE_ADDRESSES": _boolean,
     "LABEL_FORMAT": _choice(LABEL_FORMATS),
     "AUTO_PRINT": _boolean,
     "ORDER_LOCK_SECONDS": _positive_number,

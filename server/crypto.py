@@ -67,14 +67,27 @@ def load_keys(app: Flask) -> list[bytes]:
         return _parse(configured if isinstance(configured, str) else ",".join(configured))
     path = key_file(app)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_key_file(path, [Fernet.generate_key()])
+        _create_key_file(path)
     return _parse(path.read_text())
+
+
+def _create_key_file(path: Path) -> None:
+    """Make the first key file; when several processes start at once, the first one wins and the
+    others read its key (a key written over another would make its secrets unreadable)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = path.with_name(f"{path.name}.{os.getpid()}.new")
+    write_key_file(candidate, [Fernet.generate_key()])
+    try:
+        os.link(candidate, path)  # fails if another process made the file meanwhile
+    except FileExistsError:
+        pass
+    finally:
+        candidate.unlink()
 
 
 def write_key_file(path: Path, keys: list[bytes]) -> None:
     """Write ``keys`` (newest first) readable by the owner only, replacing the file atomically."""
-    temporary = path.with_suffix(".tmp")
+    temporary = path.with_name(path.name + ".tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write("\n".join(key.decode() for key in keys) + "\n")

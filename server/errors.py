@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,10 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http_exception(error: HTTPException):
         if not request.path.startswith("/api/"):
             return error
-        return error_response(_from_http_exception(error))
+        response = error_response(_from_http_exception(error))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)  # RFC 9110 requires it on a 405
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -14,13 +14,34 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .config import LABEL_FORMATS, ORDER_NUMBER_SOURCES, WRITEBACK_MODES
+from .config import LABEL_FORMATS, ORDER_NUMBER_SOURCES, REFERENCE_SOURCES, WRITEBACK_MODES
 from .events import record_event
 from .models import Setting
+from .validation import StrictBoolean, StrictFloat
 
 SALE_ORDER_STATUSES = ("DRAFT", "AWAITING_STOCK", "AWAITING_PICK_AND_PACK", "PACKING_IN_PROGRESS", "PICKED",
                        "PACKED", "DISPATCHED", "REJECTED")  # fmt: skip
 _positive = validate.Range(min=0, min_inclusive=False)
+
+
+class SkuPackageSchema(Schema):
+    """One unit of a SKU (kg and metres, Starshipit's units)."""
+
+    weight_kg = StrictFloat(required=True, validate=_positive)
+    length_m = StrictFloat(validate=_positive)
+    width_m = StrictFloat(validate=_positive)
+    height_m = StrictFloat(validate=_positive)
+
+
+class CarrierServiceSchema(Schema):
+    """The Starshipit courier and service a CartonCloud requested service books."""
+
+    carrier = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    service_code = fields.String(validate=validate.Length(min=1, max=100))
+
+
+_sku = fields.String(validate=validate.Length(min=1, max=50))
+_requested_service = fields.String(validate=validate.Length(min=1, max=100))
 
 
 class RuntimeSettingsSchema(Schema):
@@ -28,16 +49,23 @@ class RuntimeSettingsSchema(Schema):
                                    validate=validate.Length(min=1))  # fmt: skip
     writeback_mode = fields.String(validate=validate.OneOf(WRITEBACK_MODES))
     order_number_source = fields.String(validate=validate.OneOf(ORDER_NUMBER_SOURCES))
-    default_package_weight_kg = fields.Float(validate=_positive)
-    default_package_length_m = fields.Float(validate=_positive)
-    default_package_width_m = fields.Float(validate=_positive)
-    default_package_height_m = fields.Float(validate=_positive)
+    default_package_weight_kg = StrictFloat(validate=_positive)
+    default_package_length_m = StrictFloat(validate=_positive)
+    default_package_width_m = StrictFloat(validate=_positive)
+    default_package_height_m = StrictFloat(validate=_positive)
     shipping_methods = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
                                    values=fields.String(validate=validate.Length(min=1, max=100)))  # fmt: skip
     label_format = fields.String(validate=validate.OneOf(LABEL_FORMATS))
-    auto_print = fields.Boolean()
-    cartoncloud_poll_seconds = fields.Float(validate=validate.Range(min=5))
-    starshipit_poll_seconds = fields.Float(validate=validate.Range(min=5))
+    auto_print = StrictBoolean()
+    cartoncloud_poll_seconds = StrictFloat(validate=validate.Range(min=5))
+    starshipit_poll_seconds = StrictFloat(validate=validate.Range(min=5))
+    # Mapping control (issue 8): see server/mapping/settings.py for what each one does.
+    reference_source = fields.String(validate=validate.OneOf(REFERENCE_SOURCES))
+    sku_packages = fields.Dict(keys=_sku, values=fields.Nested(SkuPackageSchema))
+    carrier_services = fields.Dict(keys=_requested_service, values=fields.Nested(CarrierServiceSchema))
+    extras_property = fields.String(validate=validate.Length(min=1, max=100), allow_none=True)
+    phone_required_carriers = fields.List(fields.String(validate=validate.Length(min=1, max=100)))
+    validate_addresses = StrictBoolean()
 
 
 _schema = RuntimeSettingsSchema()
@@ -62,7 +90,8 @@ def update(session: Session, config: Mapping[str, Any], changes: Mapping[str, An
     """Validate and save ``changes`` (raises marshmallow ValidationError per field); audited."""
     if not isinstance(changes, Mapping):
         raise ValidationError("The settings must be a JSON object.")
-    loaded = _schema.load(changes, partial=True)
+    # Top-level names only: the nested tables (SKUs, carrier rules) keep their required fields.
+    loaded = _schema.load(changes, partial=NAMES)
     before = current(session, config)
     for name, value in loaded.items():
         row = session.get(Setting, name)

@@ -8,6 +8,7 @@ import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,11 +21,13 @@ from .writeback import deliver, describe, is_permanent
 log = logging.getLogger(__name__)
 
 
-class Worker:
+class Loop:
+    """What the worker's loops share: a name for their claims, a clock, claims that expire, and
+    passes repeated until stopped, at once while they make progress."""
+
     def __init__(
         self,
         sessions: sessionmaker[Session],
-        cartoncloud: Callable[[], CartonCloudClient],
         *,
         name: str | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -32,11 +35,35 @@ class Worker:
         claim_seconds: float = 300.0,
     ) -> None:
         self.sessions = sessions
-        self.cartoncloud = cartoncloud
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.clock = clock
         self.poll_seconds = poll_seconds
         self.claim = timedelta(seconds=claim_seconds)
+
+    def run_pass(self) -> bool:
+        """One pass; whether it made progress."""
+        raise NotImplementedError
+
+    def run_forever(self, stop: threading.Event) -> None:
+        log.info("%s %s started", type(self).__name__, self.name)
+        while not stop.is_set():
+            try:
+                progressed = self.run_pass()
+            except Exception:  # a database hiccup must not end the worker; the loop retries
+                log.exception("%s pass failed", type(self).__name__)
+                progressed = False
+            if not progressed:
+                stop.wait(self.poll_seconds)
+
+
+class Worker(Loop):
+    """Delivers the writeback outbox."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], cartoncloud: Callable[[], CartonCloudClient], **loop: Any
+    ) -> None:
+        super().__init__(sessions, **loop)
+        self.cartoncloud = cartoncloud
         self.delivered = self.failed = 0  # since this worker was made, for `labelbridge sync --once`
 
     def run_once(self) -> int:
@@ -49,16 +76,8 @@ class Worker:
                     attempted += 1
         return attempted
 
-    def run_forever(self, stop: threading.Event) -> None:
-        log.info("worker %s started", self.name)
-        while not stop.is_set():
-            try:
-                attempted = self.run_once()
-            except Exception:  # a database hiccup must not end the worker; the loop retries
-                log.exception("worker pass failed")
-                attempted = 0
-            if not attempted:
-                stop.wait(self.poll_seconds)
+    def run_pass(self) -> bool:
+        return bool(self.run_once())
 
     def _attempt(self, session: Session, job: outbox.OutboxJob) -> None:
         record = session.get(SaleOrder, job.sale_order_pk)

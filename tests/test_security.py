@@ -132,3 +132,19 @@ def test_no_secret_in_any_response_or_log(app, client, make_token, control, capl
     shown = "\n".join(r.get_data(as_text=True) + str(dict(r.headers)) for r in responses) + caplog.text
     for secret in secrets:
         assert secret not in shown
+
+
+def test_audit_log_on_the_command_line(app, print_label, monkeypatch):
+    from click.testing import CliRunner
+
+    from server.cli import main
+
+    printed = print_label(customer_reference="SO-10045").get_json()
+    print_label(customer_reference="SO-10045")
+    monkeypatch.setenv("LABELBRIDGE_DATABASE_URL", get_database(app).url)
+    result = CliRunner().invoke(main, ["events", "--sale-order", "787061"], catch_exceptions=False)
+    assert result.exit_code == 0
+    kinds = [line.split("\t")[1] for line in result.stdout.splitlines()]
+    assert "print" in kinds and kinds[-1] == "reprint"
+    assert all(line.split("\t")[2] == "bench-1" for line in result.stdout.splitlines() if "\tprint\t" in line)
+    assert printed["tracking_numbers"][0] in result.stdout

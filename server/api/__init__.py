@@ -2,8 +2,10 @@
 from flask import Blueprint
 
 from ..auth import protect
+from .bodies import refuse_unusable_path
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+api.before_request(refuse_unusable_path)  # first: the refused-token audit would store the path
 protect(api)
 
-from . import admin, health, labels, orders, sync, webhooks  # noqa: E402,F401  (routes register on import)
+from . import admin, docs, health, labels, orders, sync, troubleshooting, webhooks  # noqa: E402,F401  (routes register on import)

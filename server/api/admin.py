@@ -11,25 +11,29 @@ from ..crypto import get_box
 from ..db import get_session
 from ..errors import ApiError
 from ..events import record_event
+from ..openapi import operation
+from ..settings import RuntimeSettingsSchema
 from ..upstreams import get_upstreams
+from ..validation import VISIBLE_ASCII, StrictBoolean, StrictFloat, WholeMatch
 from . import api
 from .bodies import json_object, load_json
-from .event_log import events_response
+from .event_log import AuditLogSchema, AuditQuerySchema, events_response
+from .schemas import ConnectionTestResponseSchema, ResponseSchema
 
 
 class StarshipitAccountSchema(Schema):
-    api_key = fields.String(validate=validate.Length(min=8, max=200))
-    subscription_key = fields.String(validate=validate.Length(min=8, max=200))
-    rate_per_second = fields.Float(validate=validate.OneOf([2.0, 20.0], error="Starshipit's tiers are 2 or 20."))
-    is_default = fields.Boolean()
+    api_key = fields.String(validate=[validate.Length(min=8, max=200), WholeMatch(VISIBLE_ASCII)])
+    subscription_key = fields.String(validate=[validate.Length(min=8, max=200), WholeMatch(VISIBLE_ASCII)])
+    rate_per_second = StrictFloat(validate=validate.OneOf([2.0, 20.0], error="Starshipit's tiers are 2 or 20."))
+    is_default = StrictBoolean()
 
 
 class CartonCloudConnectionSchema(Schema):
     base_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
     tenant_id = fields.UUID(required=True)
     tenant_slug = fields.String(validate=validate.Length(min=1, max=100), allow_none=True)
-    client_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    client_secret = fields.String(validate=validate.Length(min=8, max=500))
+    client_id = fields.String(required=True, validate=[validate.Length(min=1, max=200), WholeMatch(VISIBLE_ASCII)])
+    client_secret = fields.String(validate=[validate.Length(min=8, max=500), WholeMatch(VISIBLE_ASCII)])
 
 
 class RouteSchema(Schema):
@@ -38,8 +42,31 @@ class RouteSchema(Schema):
     account = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
+class MaskedStarshipitAccountSchema(ResponseSchema):
+    name = fields.String(required=True)
+    api_key = fields.String(allow_none=True, required=True, metadata={"description": "Only its last 4 characters."})
+    subscription_key = fields.String(allow_none=True, required=True, metadata={"description": "Only its last 4 characters."})
+    rate_per_second = fields.Float(required=True)
+
+
+class MaskedCartonCloudConnectionSchema(ResponseSchema):
+    base_url = fields.String(required=True)
+    tenant_id = fields.String(required=True)
+    tenant_slug = fields.String(allow_none=True, required=True)
+    client_id = fields.String(required=True)
+    client_secret = fields.String(allow_none=True, required=True, metadata={"description": "Only its last 4 characters."})
+
+
+class AccountsViewSchema(ResponseSchema):
+    cartoncloud = fields.Nested(MaskedCartonCloudConnectionSchema, allow_none=True, required=True)
+    starshipit = fields.List(fields.Nested(MaskedStarshipitAccountSchema), required=True)
+    default_starshipit = fields.String(allow_none=True, required=True)
+    routes = fields.List(fields.Nested(RouteSchema), required=True)
+
+
+_ACCOUNTS = {200: (AccountsViewSchema, "The accounts and routes as they are now (keys masked).")}
 _account_schema, _connection_schema, _route_schema = StarshipitAccountSchema(), CartonCloudConnectionSchema(), RouteSchema()
-ACCOUNT_NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
+ACCOUNT_NAME = WholeMatch(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
 
 
 def _check_account_name(name: str) -> None:
@@ -51,6 +78,7 @@ def _check_account_name(name: str) -> None:
 
 
 @api.get("/settings")
+@operation(admin=True, responses={200: (RuntimeSettingsSchema, "Every run-time setting and its value.")})
 def get_settings():
     """The run-time settings (admin). 403 for a packer token."""
     require_admin()
@@ -58,6 +86,8 @@ def get_settings():
 
 
 @api.put("/settings")
+@operation(admin=True, request=RuntimeSettingsSchema,
+           responses={200: (RuntimeSettingsSchema, "Every run-time setting, changes applied.")})  # fmt: skip
 def put_settings():
     """Change some settings (admin); 422 with a message per invalid field, nothing saved then."""
     require_admin()
@@ -89,6 +119,7 @@ def _default_name(reader: Accounts) -> str | None:
 
 
 @api.get("/accounts")
+@operation(admin=True, responses=_ACCOUNTS)
 def get_accounts():
     """The CartonCloud connection, the Starshipit accounts and the routing rules (admin);
     secrets show only their last four characters."""
@@ -97,6 +128,9 @@ def get_accounts():
 
 
 @api.put("/accounts/starshipit/<name>")
+@operation(admin=True, request=StarshipitAccountSchema, responses=_ACCOUNTS, path={"name": "The account's name."},
+           errors={422: "The name is not 1 to 100 letters, digits, spaces, dots, dashes or underscores, is "
+                        "'environment', or a new account lacks a key."})  # fmt: skip
 def put_starshipit_account(name: str):
     """Create or update a Starshipit account (admin). 422 for an invalid name or body."""
     require_admin()
@@ -113,6 +147,8 @@ def put_starshipit_account(name: str):
 
 
 @api.delete("/accounts/starshipit/<name>")
+@operation(admin=True, responses=_ACCOUNTS, path={"name": "The account's name."},
+           errors={404: "There is no Starshipit account of that name."})  # fmt: skip
 def delete_starshipit_account(name: str):
     """Remove a Starshipit account and its routing rules (admin). 404 when unknown."""
     require_admin()
@@ -124,6 +160,8 @@ def delete_starshipit_account(name: str):
 
 
 @api.put("/accounts/cartoncloud")
+@operation(admin=True, request=CartonCloudConnectionSchema, responses=_ACCOUNTS,
+           errors={422: "A new connection needs the client secret."})  # fmt: skip
 def put_cartoncloud_connection():
     """Save the CartonCloud connection (admin); it replaces the LABELBRIDGE_CARTONCLOUD_* values."""
     require_admin()
@@ -138,6 +176,8 @@ def put_cartoncloud_connection():
 
 
 @api.put("/routes")
+@operation(admin=True, request=RouteSchema, responses=_ACCOUNTS,
+           errors={422: "There is no Starshipit account of that name."})  # fmt: skip
 def put_route():
     """Send a CartonCloud customer's orders to a Starshipit account (admin)."""
     require_admin()
@@ -150,12 +190,19 @@ def put_route():
 
 
 @api.post("/connection-test")
+@operation(responses={200: (ConnectionTestResponseSchema, "Each check and its result in words.")})
 def run_connection_test():
     """Each upstream check with its result in words; always 200, ``ok`` says whether all passed."""
     return connection_test.run(get_upstreams(current_app))
 
 
 @api.get("/events")
+@operation(
+    query=AuditQuerySchema,
+    responses={200: (AuditLogSchema, "The events, oldest first.")},
+    errors={403: "Without `sale_order`, this needs an admin token.",
+            404: "labelbridge has no history for that sale order."},
+)  # fmt: skip
 def list_events():
     """The audit log: ``?sale_order=`` (UUID, numericId or customer reference) for one order's
     history (any token); without it, everything (admin). ``kind`` and ``limit`` narrow it."""

@@ -11,10 +11,11 @@ from ..errors import ApiError
 from ..models import Label
 from ..printing.identifiers import SaleOrderRef
 from ..printing.labels import CONTENT_TYPES
+from ..openapi import Binary, operation
 from . import api
 from .bodies import load_json
 from .presenters import print_response, with_label_content
-from .schemas import PrintRequestSchema, RedoRequestSchema
+from .schemas import PrintRequestSchema, PrintResponseSchema, RedoRequestSchema
 from .services import print_service
 
 _print_request = PrintRequestSchema()
@@ -25,7 +26,26 @@ def _status(reprint: bool) -> int:
     return 200 if reprint else 201
 
 
+_UPSTREAM_ERRORS = {
+    502: "Starshipit (or CartonCloud) refused, in its own words, or did not accept labelbridge's keys.",
+    503: "Starshipit or CartonCloud is busy or down (with Retry-After), or no account is set up.",
+}
+
+
 @api.post("/labels")
+@operation(
+    request=PrintRequestSchema,
+    headers={"Idempotency-Key": "Any key up to 255 characters, new per click: a retry with the same key and body "
+                                "gets the first answer again."},
+    responses={201: (PrintResponseSchema, "Printed now: a new shipment."),
+               200: (PrintResponseSchema, "The order already had a label: the stored one, no new shipment.")},
+    errors={404: "The sale order is not in CartonCloud.",
+            409: "This order (or this Idempotency-Key) is being printed right now, or the identifier matches several "
+                 "sale orders.",
+            422: "The sale order cannot be shipped (each reason under `errors`), the page is from another tenant, or "
+                 "the Idempotency-Key was used for another body.",
+            **_UPSTREAM_ERRORS},
+)  # fmt: skip
 def print_label():
     """Print (201) or reprint (200) a sale order's label. Errors: 404 unknown sale order,
     422 invalid body or unshippable order, 409 same Idempotency-Key in flight, 502 Starshipit
@@ -59,6 +79,11 @@ def _print(body: dict) -> tuple[dict, int]:
 
 
 @api.get("/labels/<label_id>/file")
+@operation(
+    path={"label_id": "`label.id` from a print."},
+    responses={200: (Binary(tuple(dict.fromkeys(CONTENT_TYPES.values()))), "The label's bytes.")},
+    errors={404: "There is no such label."},
+)
 def label_file(label_id: str):
     """The stored label bytes with their content type. 404 when there is no such label."""
     label = get_session().get(Label, label_id)
@@ -72,6 +97,13 @@ def label_file(label_id: str):
 
 
 @api.post("/labels/<label_id>/redo")
+@operation(
+    request=RedoRequestSchema,
+    path={"label_id": "The order's current label."},
+    responses={201: (PrintResponseSchema, "A new label, a new shipment; the old one is recorded as replaced.")},
+    errors={404: "There is no such label.", 409: "That label was replaced already, or the order is being printed.",
+            422: "`confirm` is not true, or the reason is missing.", **_UPSTREAM_ERRORS},
+)  # fmt: skip
 def redo_label(label_id: str):
     """A new label (a new shipment) replacing ``label_id``; needs ``confirm: true`` and a reason.
     Errors: 404 unknown label, 409 label already replaced, 502/503 as for printing."""

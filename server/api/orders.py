@@ -7,16 +7,25 @@ from .. import outbox
 from ..db import get_session
 from ..models import Label
 from ..printing.identifiers import SaleOrderRef
+from ..openapi import operation
 from ..printing.resolver import IDENTIFIER_KINDS
 from . import api
 from .presenters import lookup_response
-from .schemas import LookupQuerySchema
+from .schemas import LookupQuerySchema, LookupResponseSchema
 from .services import print_service, runtime_config
 
 _lookup_query = LookupQuerySchema()
 
 
 @api.get("/orders/lookup")
+@operation(
+    query=LookupQuerySchema,
+    responses={200: (LookupResponseSchema, "What labelbridge knows of the order.")},
+    errors={404: "The sale order is not in CartonCloud.", 409: "The identifier matches several sale orders.",
+            422: "Give exactly one of `id`, `numeric_id`, `customer_reference`.",
+            502: "CartonCloud refused the look-up, in its own words.",
+            503: "CartonCloud is busy or down (with Retry-After), or the connection is not set up."},
+)  # fmt: skip
 def lookup_order():
     """By ``numeric_id``, ``customer_reference`` or ``id``: answered from labelbridge's own record
     when it has one, else from CartonCloud. Errors: 422 bad query, 404 unknown sale order."""

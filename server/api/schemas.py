@@ -1,15 +1,25 @@
 """Request and response bodies of the API (marshmallow): load schemas in, dump schemas out."""
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from ..validation import StrictBoolean, WholeMatch, no_nul
 
 IDENTIFIERS = ("id", "numeric_id", "customer_reference")
+WRITEBACK_STATES = ("queued", "done", "failed", "disabled")
+ORDER_STATES = ("new", "ordered", "labelled", "written_back", "failed")
 
 
 class SaleOrderIdentifierSchema(Schema):
+    """Exactly one of the three."""
+
+    class Meta:
+        json_schema = {"minProperties": 1, "maxProperties": 1}
+
     id = fields.UUID()
-    numeric_id = fields.String(validate=validate.Regexp(r"^\d{1,18}$", error="Must be the order's number (digits)."))
-    customer_reference = fields.String(validate=validate.Length(min=1, max=200))
+    # (?!\n): in Python (and so in python-jsonschema) $ also matches before a final newline.
+    numeric_id = fields.String(validate=WholeMatch(r"^[0-9]{1,18}(?!\n)$", error="Must be the order's number (digits)."))
+    customer_reference = fields.String(validate=[validate.Length(min=1, max=200), no_nul])
 
     @validates_schema
     def exactly_one(self, data, **_kwargs):
@@ -23,7 +33,7 @@ class PrintRequestSchema(Schema):
 
 
 class LookupQuerySchema(SaleOrderIdentifierSchema):
-    tenant_slug = fields.String(validate=validate.Length(min=1, max=100))
+    tenant_slug = fields.String(validate=[validate.Length(min=1, max=100), no_nul])
 
     @validates_schema
     def exactly_one(self, data, **_kwargs):
@@ -32,56 +42,100 @@ class LookupQuerySchema(SaleOrderIdentifierSchema):
 
 
 class RedoRequestSchema(Schema):
-    confirm = fields.Boolean(
+    confirm = StrictBoolean(
         required=True, validate=validate.Equal(True, error="Set confirm to true: a new label is a new shipment.")
     )
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class SaleOrderSchema(Schema):
-    id = fields.String(attribute="sale_order_id")
-    numeric_id = fields.String(allow_none=True)
-    customer_reference = fields.String(allow_none=True)
-    status = fields.String(allow_none=True)
+class ResponseSchema(Schema):
+    """An answer. ``required`` marks what it always holds (dumping ignores it; the OpenAPI
+    document and shared-schemas/ say it). Answers may gain fields within v1, so a reader
+    ignores the fields it does not know."""
+
+    class Meta:
+        unknown = EXCLUDE
 
 
-class StarshipitOrderSchema(Schema):
-    order_id = fields.Integer()
-    order_number = fields.String()
+class SaleOrderSchema(ResponseSchema):
+    id = fields.String(attribute="sale_order_id", required=True)
+    numeric_id = fields.String(allow_none=True, required=True)
+    customer_reference = fields.String(allow_none=True, required=True)
+    status = fields.String(allow_none=True, required=True)
 
 
-class LabelRefSchema(Schema):
-    id = fields.String()
-    format = fields.String()
-    url = fields.String()
+class StarshipitOrderSchema(ResponseSchema):
+    order_id = fields.Integer(strict=True, required=True)
+    order_number = fields.String(required=True)
+
+
+class LabelRefSchema(ResponseSchema):
+    id = fields.String(required=True)
+    format = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "Where to GET the label's bytes."})
 
 
 class LabelSchema(LabelRefSchema):
-    content_base64 = fields.String()
+    content_base64 = fields.String(metadata={"description": "The label's bytes; when absent, GET `url`."})
 
 
-class PrintResponseSchema(Schema):
-    sale_order = fields.Nested(SaleOrderSchema)
-    starshipit_order = fields.Nested(StarshipitOrderSchema)
-    carrier = fields.String(allow_none=True)
-    tracking_numbers = fields.List(fields.String())
-    reprint = fields.Boolean()
-    label = fields.Nested(LabelSchema)
-    writeback = fields.String(validate=validate.OneOf(["queued", "done", "failed", "disabled"]))
+class PrintResponseSchema(ResponseSchema):
+    sale_order = fields.Nested(SaleOrderSchema, required=True)
+    starshipit_order = fields.Nested(StarshipitOrderSchema, required=True)
+    carrier = fields.String(allow_none=True, required=True)
+    tracking_numbers = fields.List(fields.String(), required=True)
+    reprint = StrictBoolean(required=True, metadata={"description": "true: the stored label, no new shipment."})
+    label = fields.Nested(LabelSchema, required=True)
+    writeback = fields.String(validate=validate.OneOf(WRITEBACK_STATES), required=True)
 
 
-class LastErrorSchema(Schema):
-    code = fields.String()
-    message = fields.String()
-    at = fields.DateTime()
+class LastErrorSchema(ResponseSchema):
+    code = fields.String(required=True)
+    message = fields.String(allow_none=True, required=True)
+    at = fields.DateTime(required=True)
 
 
-class LookupResponseSchema(Schema):
-    sale_order = fields.Nested(SaleOrderSchema)
-    state = fields.String()
-    starshipit_order = fields.Nested(StarshipitOrderSchema, allow_none=True)
-    carrier = fields.String(allow_none=True)
-    tracking_numbers = fields.List(fields.String())
-    label = fields.Nested(LabelRefSchema, allow_none=True)
-    writeback = fields.String(allow_none=True)
-    last_error = fields.Nested(LastErrorSchema, allow_none=True)
+class LookupResponseSchema(ResponseSchema):
+    sale_order = fields.Nested(SaleOrderSchema, required=True)
+    state = fields.String(validate=validate.OneOf(ORDER_STATES), required=True)
+    starshipit_order = fields.Nested(StarshipitOrderSchema, allow_none=True, required=True)
+    carrier = fields.String(allow_none=True, required=True)
+    tracking_numbers = fields.List(fields.String(), required=True)
+    label = fields.Nested(LabelRefSchema, allow_none=True, required=True)
+    writeback = fields.String(allow_none=True, validate=validate.OneOf(WRITEBACK_STATES), required=True)
+    last_error = fields.Nested(LastErrorSchema, allow_none=True, required=True)
+
+
+class HealthSchema(ResponseSchema):
+    status = fields.String(required=True, validate=validate.OneOf(["ok"]))
+    version = fields.String(required=True)
+
+
+class TokenNameSchema(ResponseSchema):
+    name = fields.String(required=True)
+
+
+class WhoamiSchema(ResponseSchema):
+    token = fields.Nested(TokenNameSchema, required=True)
+
+
+class ConnectionCheckSchema(ResponseSchema):
+    name = fields.String(required=True)
+    ok = StrictBoolean(required=True)
+    message = fields.String(required=True, metadata={"description": "The result in words."})
+
+
+class ConnectionTestResponseSchema(ResponseSchema):
+    ok = StrictBoolean(required=True, metadata={"description": "Whether every check passed."})
+    checks = fields.List(fields.Nested(ConnectionCheckSchema), required=True)
+
+
+class ErrorSchema(ResponseSchema):
+    """Every answer that is not 2xx (``server/errors.py``, ``ApiError.to_dict``)."""
+
+    code = fields.String(required=True, metadata={"description": "What went wrong, for programs."})
+    status = fields.Integer(strict=True, required=True, metadata={"description": "The HTTP status again."})
+    message = fields.String(required=True, metadata={"description": "A sentence a packer can act on."})
+    errors = fields.Dict(
+        keys=fields.String(), metadata={"description": "Each field at fault and why, as marshmallow reports it."}
+    )

@@ -2,21 +2,25 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 
 from .. import settings
 from ..db import get_session
 from ..printing.service import PrintService
 from ..upstreams import get_upstreams
 
+_RUNTIME_CONFIG = "labelbridge.runtime_config"
+
 
 def runtime_config() -> Mapping[str, Any]:
-    """The app's config with the saved settings on top, read once per request."""
-    if "runtime_config" not in g:
+    """The app's config with the saved settings on top, read once per request (kept on the
+    request, not on ``g``: an app context can outlive a request, and a change saved by one
+    request must reach the next)."""
+    if _RUNTIME_CONFIG not in request.environ:
         session = get_session()
-        g.runtime_config = settings.runtime_config(session, current_app.config)
+        request.environ[_RUNTIME_CONFIG] = settings.runtime_config(session, current_app.config)
         session.commit()
-    return g.runtime_config
+    return request.environ[_RUNTIME_CONFIG]
 
 
 def print_service() -> PrintService:

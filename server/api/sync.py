@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..db import get_session
+from ..openapi import operation
 from ..sync.status import sync_status
 from . import api
 from .services import runtime_config
@@ -11,6 +12,7 @@ _status_schema = SyncStatusSchema()
 
 
 @api.get("/sync/status")
+@operation(responses={200: (SyncStatusSchema, "The automatic transfer's state.")})
 def get_sync_status():
     """Last run, each cursor, queue depth (inbox and outbox) and failures. Any valid token."""
     session = get_session()

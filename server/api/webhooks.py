@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 
 from ..db import get_session
+from ..openapi import operation
 from ..sync import inbox, signatures
 from ..sync.entities import fingerprint
 from ..sync.tracking import TrackingUpdate
@@ -22,6 +23,13 @@ _answer_schema = WebhookAnswerSchema()
 
 @api.post("/webhooks/cartoncloud")
 @api.post("/webhooks/cartoncloud/<token>")
+@operation(
+    security=("cartoncloudWebhookSecret",),
+    request=SaleOrderWebhookSchema,
+    path={"token": "The webhook secret, for senders that cannot set a header."},
+    responses={202: (WebhookAnswerSchema, "Queued for the worker (or ignored: not a sale order).")},
+    errors={401: "The webhook secret is missing or wrong.", 403: "The webhook is switched off (no secret set)."},
+)
 def cartoncloud_webhook(token: str | None = None):
     """A sale order changed (the body is the entity): 202, queued. The secret comes in the
     X-Labelbridge-Secret header, ``?secret=`` or the path. Errors: 403 switched off, 401 wrong
@@ -39,6 +47,12 @@ def cartoncloud_webhook(token: str | None = None):
 
 
 @api.post("/webhooks/starshipit")
+@operation(
+    request=TrackingWebhookSchema,
+    headers={SIGNATURE_HEADER: "HMAC-SHA256 of the raw body with LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET, when set."},
+    responses={200: (WebhookAnswerSchema, "Queued for the worker.")},
+    errors={401: "The signature is missing or does not match."},
+)
 def starshipit_webhook():
     """A tracking update: 200, queued (Starshipit wants a 200). ``?account=`` names the
     Starshipit account when several are set up. Errors: 401 bad signature, 415/400/422 body."""

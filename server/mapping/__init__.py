@@ -5,10 +5,21 @@
 """
 
 from server.mapping.issues import MappingIssue, UnshippableOrder
-from server.mapping.order import blocking_issues, build_starshipit_order, order_number_for
-from server.mapping.settings import MappingSettings, OrderNumberSource, PackageDefaults
+from server.mapping.order import blocking_issues, build_starshipit_order, order_number_for, preview_starshipit_order
+from server.mapping.settings import (
+    CarrierService,
+    MappingSettings,
+    OrderNumberSource,
+    PackageDefaults,
+    ReferenceSource,
+    SkuPackage,
+)
 
 __all__ = [
+    "CarrierService",
+    "ReferenceSource",
+    "SkuPackage",
+    "preview_starshipit_order",
     "MappingIssue",
     "MappingSettings",
     "OrderNumberSource",

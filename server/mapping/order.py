@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from server.mapping.destination import build_destination
+from server.mapping.extras import build_extras
 from server.mapping.issues import IssueLog, MappingIssue, UnshippableOrder
 from server.mapping.items import build_items
 from server.mapping.limits import fit
+from server.mapping.packages import build_packages
 from server.mapping.settings import MappingSettings, OrderNumberSource
 from server.mapping.values import currency_code, dig, text, without_empty
 
@@ -44,6 +46,15 @@ def blocking_issues(sale_order: dict, settings: MappingSettings = MappingSetting
     return _map(sale_order, settings)[1].blocking
 
 
+def preview_starshipit_order(
+    sale_order: dict, settings: MappingSettings = MappingSettings()
+) -> tuple[dict, list[MappingIssue], list[MappingIssue]]:
+    """The Starshipit order as far as it maps, the blocking issues and the warnings: what a
+    preview shows, even for an order that cannot be shipped."""
+    order, log = _map(sale_order, settings)
+    return order, log.blocking, log.warnings
+
+
 def order_number_for(sale_order: dict, settings: MappingSettings) -> str:
     """The Starshipit order number for a sale order (the key to find it in Starshipit again).
 
@@ -72,9 +83,24 @@ def _map(sale_order: dict, settings: MappingSettings) -> tuple[dict, IssueLog]:
         "currency": _currency(sale_order, settings, log),
         "destination": build_destination(sale_order, log),
         "items": build_items(sale_order, log),
-        "packages": _default_packages(settings, log),
+        "packages": build_packages(sale_order, settings, log),
+        **build_extras(sale_order, settings, log),
     }
+    _check_phone_for_carrier(order, settings, log)
     return without_empty(order), log
+
+
+def _check_phone_for_carrier(order: dict, settings: MappingSettings, log: IssueLog) -> None:
+    """Some couriers refuse a parcel they cannot phone about: block before Starshipit does."""
+    carrier = order.get("carrier")
+    needs_phone = {name.casefold() for name in settings.phone_required_carriers}
+    if carrier and carrier.casefold() in needs_phone and not order["destination"].get("phone"):
+        log.block(
+            "details.deliver.address.phone",
+            "no_phone_for_carrier",
+            f"The courier {carrier} needs the recipient's phone number, and the delivery address has none: "
+            "add one in CartonCloud.",
+        )
 
 
 def _check_status(sale_order: dict, log: IssueLog) -> None:
@@ -100,9 +126,14 @@ def _order_number(sale_order: object, settings: MappingSettings, log: IssueLog) 
 
 
 def _reference(sale_order: dict, settings: MappingSettings, log: IssueLog) -> str | None:
-    """The identifier the order number is not, so both can be found in Starshipit."""
-    other = "numeric_id" if settings.order_number_source == "customer_reference" else "customer_reference"
-    key, _ = _IDENTIFIERS[other]
+    """The configured identifier; by default the one the order number is not, so both can be
+    found in Starshipit."""
+    source = settings.reference_source
+    if source == "none":
+        return None
+    if source == "other_identifier":
+        source = "numeric_id" if settings.order_number_source == "customer_reference" else "customer_reference"
+    key, _ = _IDENTIFIERS[source]
     return fit(text(dig(sale_order, "references", key)), "reference", f"references.{key}", log)
 
 
@@ -135,9 +166,11 @@ def _shipping(sale_order: dict, settings: MappingSettings, log: IssueLog) -> dic
         (method for known, method in settings.shipping_methods.items() if known.strip().casefold() == wanted),
         service,
     )
+    rule = next((rule for known, rule in settings.carrier_services.items() if known.strip().casefold() == wanted), None)
     return {
         "shipping_method": fit(method, "shipping_method", field, log),
         "shipping_description": fit(service, "shipping_description", field, log),
+        **({"carrier": rule.carrier, "carrier_service_code": rule.service_code} if rule else {}),
     }
 
 
@@ -156,23 +189,3 @@ def _currency(sale_order: dict, settings: MappingSettings, log: IssueLog) -> str
             "it is left out of the Starshipit order.",
         )
     return currency
-
-
-def _default_packages(settings: MappingSettings, log: IssueLog) -> list[dict]:
-    """One parcel of the configured default size: CartonCloud sale orders carry no weight or
-    dimensions, and Starshipit needs a weight to quote and book a courier."""
-    package = settings.default_package
-    log.warn(
-        "packages",
-        "default_package",
-        "CartonCloud gives no parcel weight or size, so the default parcel is used: "
-        f"{package.weight_kg:g} kg, "
-        f"{package.length_m:g} x {package.width_m:g} x {package.height_m:g} m. "
-        "A heavier or bigger parcel may be charged extra by the courier.",
-    )
-    return [{
-        "weight": package.weight_kg,
-        "length": package.length_m,
-        "width": package.width_m,
-        "height": package.height_m,
-    }]

@@ -17,10 +17,18 @@ from sqlalchemy.orm import Session
 from .. import outbox
 from ..events import record_event
 from ..errors import ApiError
-from ..mapping import MappingSettings, PackageDefaults, UnshippableOrder, build_starshipit_order
+from ..mapping import (
+    CarrierService,
+    MappingSettings,
+    PackageDefaults,
+    SkuPackage,
+    UnshippableOrder,
+    build_starshipit_order,
+)
 from ..models import Label, SaleOrder, utcnow
 from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
 from ..sync import creation
+from ..troubleshooting.address_check import check_address
 from ..upstream.errors import UpstreamError, UpstreamNotFound
 from ..upstreams import Upstreams
 from . import labels, resolver
@@ -37,6 +45,12 @@ class PrintOutcome:
     writeback: str
 
 
+def _busy() -> ApiError:
+    return ApiError(409, "request_in_progress",
+                    "Another workstation is printing this order right now; try again in a few seconds.",
+                    retry_after=2)  # fmt: skip
+
+
 def mapping_settings(config: Mapping[str, Any]) -> MappingSettings:
     return MappingSettings(
         order_number_source=config["ORDER_NUMBER_SOURCE"],
@@ -47,6 +61,11 @@ def mapping_settings(config: Mapping[str, Any]) -> MappingSettings:
             height_m=config["DEFAULT_PACKAGE_HEIGHT_M"],
         ),
         shipping_methods=config["SHIPPING_METHODS"],
+        reference_source=config["REFERENCE_SOURCE"],
+        sku_packages={sku: SkuPackage(**unit) for sku, unit in config["SKU_PACKAGES"].items()},
+        carrier_services={service: CarrierService(**rule) for service, rule in config["CARRIER_SERVICES"].items()},
+        extras_property=config["EXTRAS_PROPERTY"],
+        phone_required_carriers=frozenset(config["PHONE_REQUIRED_CARRIERS"]),
     )
 
 
@@ -75,12 +94,7 @@ class PrintService:
                     return self._reprint(record)
                 return self._create_and_print(record, sale_order)
         except LockTimeout:
-            raise ApiError(
-                409,
-                "request_in_progress",
-                "Another workstation is printing this order right now; try again in a few seconds.",
-                retry_after=2,
-            ) from None
+            raise _busy() from None
 
     def redo(self, label_id: str, reason: str) -> PrintOutcome:
         """A deliberate new label (a new shipment) for an order that has one; records the old one."""
@@ -92,19 +106,22 @@ class PrintService:
             raise ApiError(
                 409, "label_replaced", "That label has been replaced already; redo the order's current label."
             )
-        with self._lock(record, until=lambda: False):
-            self.session.refresh(record)
-            self.session.commit()  # no transaction stays open across the upstream calls
-            if record.current_label_id != old.id:
-                raise ApiError(409, "label_replaced", "That label was replaced meanwhile by another request.")
-            starshipit = self._starshipit_for(record)
-            try:
-                starshipit.update_order({"order_id": record.starshipit_order_id, "status": "Unshipped"})
-                shipment = starshipit.print_label(order_id=record.starshipit_order_id)
-            except UpstreamError as error:
-                raise self._failure(record, error, "printing a new label") from error
-            label = self._store(record, shipment, kind="redo", replaces=old, reason=reason)
-            return PrintOutcome(record, label, False, self._writeback_state(label))
+        try:
+            with self._lock(record, until=lambda: False):
+                self.session.refresh(record)
+                self.session.commit()  # no transaction stays open across the upstream calls
+                if record.current_label_id != old.id:
+                    raise ApiError(409, "label_replaced", "That label was replaced meanwhile by another request.")
+                starshipit = self._starshipit_for(record)
+                try:
+                    starshipit.update_order({"order_id": record.starshipit_order_id, "status": "Unshipped"})
+                    shipment = starshipit.print_label(order_id=record.starshipit_order_id)
+                except UpstreamError as error:
+                    raise self._failure(record, error, "printing a new label") from error
+                label = self._store(record, shipment, kind="redo", replaces=old, reason=reason)
+                return PrintOutcome(record, label, False, self._writeback_state(label))
+        except LockTimeout:
+            raise _busy() from None
 
     def resolve(self, ref: SaleOrderRef) -> tuple[SaleOrder, dict[str, Any] | None]:
         tenant_id = self.upstreams.cartoncloud_credentials().tenant_id
@@ -185,6 +202,10 @@ class PrintService:
         except UnshippableOrder as unshippable:
             raise self._unshippable(record, unshippable) from None
         account = self.upstreams.read_accounts("route", sale_order)
+        if self.config["VALIDATE_ADDRESSES"]:
+            # Advice for the history only: the label still prints, to the address as written.
+            address = check_address(self.upstreams.starshipit(account), order["destination"])
+            warnings = [*warnings, address.issue] if address.issue else warnings
         try:
             found, _kind = creation.find_or_create(
                 self.session, self.upstreams.starshipit(account), record, order, self.actor, warnings,
@@ -227,12 +248,16 @@ class PrintService:
         record.tracking_numbers = list(shipment.tracking_numbers)
         record.state = "labelled"
         record.last_error_code = record.last_error_message = record.last_error_at = None
-        outbox.enqueue(self.session, record, label, self.config["WRITEBACK_MODE"])
+        job = outbox.enqueue(self.session, record, label, self.config["WRITEBACK_MODE"])
         record_event(
             self.session, record, kind, self.actor,
             label_id=label.id, tracking_numbers=label.tracking_numbers, carrier=label.carrier,
             replaces_label_id=label.replaces_label_id, reason=reason,
         )  # fmt: skip
+        if job is not None:
+            self.session.flush()
+            record_event(self.session, record, "writeback_queued", self.actor, job_id=job.id, mode=job.mode,
+                         label_id=label.id)  # fmt: skip
         self.session.commit()
         return label
 

@@ -17,7 +17,8 @@ from ..models import SaleOrder, utcnow
 
 
 def acquire(session: Session, record_pks: Collection[int], token: str, lease: timedelta) -> set[int]:
-    """Lock the free ones of ``record_pks`` under ``token``; returns those locked. Commits."""
+    """Lock the free ones of ``record_pks`` under ``token``; returns those locked. The caller
+    commits (and may first read the locked rows in the same short transaction)."""
     now = utcnow()
     free = or_(SaleOrder.lock_token.is_(None), SaleOrder.locked_until < now)
     wanted = list(record_pks)
@@ -31,10 +32,7 @@ def acquire(session: Session, record_pks: Collection[int], token: str, lease: ti
             .values(lock_token=token, locked_until=now + lease)
             .execution_options(synchronize_session=False)
         )
-    session.commit()
-    locked = set(session.scalars(select(SaleOrder.id).where(SaleOrder.id.in_(record_pks), SaleOrder.lock_token == token)))
-    session.commit()
-    return locked
+    return set(session.scalars(select(SaleOrder.id).where(SaleOrder.id.in_(record_pks), SaleOrder.lock_token == token)))
 
 
 def release(session: Session, record_pks: Collection[int], token: str) -> None:

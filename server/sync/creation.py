@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..events import record_event
@@ -26,11 +27,15 @@ PRINTED_STATUSES = {"Printed", "Shipped", "Delivered", "Dispatched", "Manifested
 CREATED, FOUND = "starshipit_order_created", "found_in_starshipit"
 
 
-def mark_create_sent(session: Session, records: Iterable[SaleOrder]) -> None:
-    """Committed before the request goes: if its answer is lost, the order is looked up next time."""
-    now = utcnow()
-    for record in records:
-        record.create_sent_at = now
+def mark_create_sent(session: Session, records: Iterable[SaleOrder], sent: bool = True) -> None:
+    """Committed before the request goes: if its answer is lost, the order is looked up next time.
+    ``sent=False`` takes it back for a request refused before any work (or never sent)."""
+    session.execute(
+        update(SaleOrder)
+        .where(SaleOrder.id.in_([record.id for record in records]))
+        .values(create_sent_at=utcnow() if sent else None)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
 
 

@@ -25,7 +25,8 @@ def parse_time(text: Any) -> datetime | None:
 def fingerprint(sale_order: dict[str, Any]) -> str:
     """What identifies this state of the order: its version and modified time. An order that
     could not be shipped is tried again only when this changes."""
-    return f"{sale_order.get('version')}|{((sale_order.get('timestamps') or {}).get('modified') or {}).get('time')}"[:80]
+    modified = ((sale_order.get("timestamps") or {}).get("modified") or {}).get("time")
+    return f"{sale_order.get('version')}|{modified}"[:80]
 
 
 def is_older(sale_order: dict[str, Any], known_version: int | None) -> bool:

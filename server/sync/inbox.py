@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -49,13 +49,30 @@ def add(session: Session, source: str, items: Iterable[tuple[str, dict[str, Any]
     return added
 
 
-def claim_due(session: Session, source: str, worker: str, now: datetime, claim: timedelta, limit: int) -> list[InboxEvent]:
+def claim_due(
+    session: Session, source: str, worker: str, now: datetime, claim: timedelta, limit: int
+) -> list[InboxEvent]:
     return claims.claim_due(session, InboxEvent, worker, now, claim, limit, InboxEvent.source == source)
 
 
 def mark_done(event: InboxEvent, outcome: str, now: datetime) -> None:
     event.state, event.outcome, event.done_at = DONE, outcome[:200], now
     event.claimed_by = event.claimed_until = None
+
+
+def mark_done_many(session: Session, outcomes: dict[int, str], now: datetime) -> None:
+    """``mark_done`` for many events at once (one UPDATE per outcome). Commits."""
+    by_outcome: dict[str, list[int]] = {}
+    for event_id, outcome in outcomes.items():
+        by_outcome.setdefault(outcome[:200], []).append(event_id)
+    for outcome, ids in by_outcome.items():
+        session.execute(
+            update(InboxEvent)
+            .where(InboxEvent.id.in_(ids))
+            .values(state=DONE, outcome=outcome, done_at=now, claimed_by=None, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
 
 
 def mark_later(event: InboxEvent, now: datetime, delay: timedelta) -> None:
@@ -74,6 +91,16 @@ def mark_failed_attempt(event: InboxEvent, error: str, now: datetime) -> None:
     else:
         event.state = QUEUED
         event.next_attempt_at = now + outbox.retry_delay(event.attempts)
+
+
+def purge_done(session: Session, before: datetime) -> int:
+    """Forget events done before ``before`` (far behind any poll's overlap); a replay that old
+    is processed again, harmlessly. Commits."""
+    removed = session.execute(
+        delete(InboxEvent).where(InboxEvent.state == DONE, InboxEvent.done_at < before)
+    ).rowcount
+    session.commit()
+    return removed
 
 
 def depth(session: Session) -> dict[str, dict[str, int]]:

@@ -88,15 +88,17 @@ class CartonCloudPoller:
             conditions.datetime_after(conditions.MODIFIED_TIME, run.since()),
         )
         totals: set[int] = set()
-        for result in read_ahead(_pages(run.upstreams.cartoncloud(), condition)):
-            if not totals:
-                run.progress.start("sale orders", result.total_elements)
-            totals.add(result.total_elements)
-            transfer.add(result.items)
-            run.progress.advance(len(result.items))
-            run.renew()
-        transfer.finish()
-        run.progress.finish()
+        try:
+            for result in read_ahead(_pages(run.upstreams.cartoncloud(), condition)):
+                if not totals:
+                    run.progress.start("sale orders", result.total_elements)
+                totals.add(result.total_elements)
+                transfer.add(result.items)
+                run.progress.advance(len(result.items))
+                run.renew()
+        finally:  # even when CartonCloud fails half way: what was read is still transferred
+            transfer.finish()
+            run.progress.finish()
         # Pages are offsets: if the set changed while paging, an order may have slipped between
         # two pages, so the same window is read again next time.
         return run.now if len(totals) == 1 else None

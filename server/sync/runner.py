@@ -4,20 +4,18 @@ cursors are leased, inbox events claimed, orders locked."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
-from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import settings
 from ..errors import ApiError
-from ..models import InboxEvent, utcnow
+from ..models import InboxEvent
 from ..upstream.errors import UpstreamError
 from ..upstreams import Upstreams
+from ..worker import Loop
 from . import cursors, inbox
 from .polls import NoProgress, Pass, Poller, Progress, pollers
 from .summary import Summary
@@ -27,30 +25,23 @@ from .trigger import Transfer, TransferAborted
 log = logging.getLogger(__name__)
 
 BUSY_DELAY = timedelta(seconds=5)
-CARTONCLOUD_BATCH = 200  # sale orders per transfer from the inbox: four full imports
+CLAIM_BATCH = 500  # webhook deliveries claimed at a time
+ADD_CHUNK = 100  # ... and handed to the transfer at a time, so the first import goes early
+TRANSFER_LIMIT = 5000  # webhook deliveries per transfer: done well within a claim's life
 TRACKING_BATCH = 50
+KEEP_DONE = timedelta(days=14)  # inbox events kept for deduplication after they are done
 FAILURES = (UpstreamError, ApiError, TransferAborted)
 
 
-class SyncRunner:
+class SyncRunner(Loop):
+    """The automatic transfer: pollers, then the inbox."""
+
     def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        upstreams: Upstreams,
-        config: Mapping[str, Any],
-        *,
-        name: str | None = None,
-        clock: Callable[[], datetime] = utcnow,
-        poll_seconds: float = 2.0,
-        claim_seconds: float = 300.0,
+        self, sessions: sessionmaker[Session], upstreams: Upstreams, config: Mapping[str, Any], **loop: Any
     ) -> None:
-        self.sessions = sessions
+        super().__init__(sessions, **loop)
         self.upstreams = upstreams
         self.config = config
-        self.name = name or f"{socket.gethostname()}:{os.getpid()}:sync"
-        self.clock = clock
-        self.poll_seconds = poll_seconds
-        self.claim = timedelta(seconds=claim_seconds)
 
     def run_once(self, *, force: bool = False, progress: Progress | None = None) -> Summary:
         """The pollers that are due (all of them with ``force``), then every inbox event due."""
@@ -63,16 +54,8 @@ class SyncRunner:
             self._drain_inbox(session, config, summary)
         return summary
 
-    def run_forever(self, stop: threading.Event) -> None:
-        log.info("sync runner %s started", self.name)
-        while not stop.is_set():
-            try:
-                busy = self.run_once().did_something()
-            except Exception:  # a database hiccup must not end the worker; the loop retries
-                log.exception("sync pass failed")
-                busy = False
-            if not busy:
-                stop.wait(self.poll_seconds)
+    def run_pass(self) -> bool:
+        return self.run_once().did_something()
 
     # -- pollers --------------------------------------------------------------------------
 
@@ -116,39 +99,49 @@ class SyncRunner:
 
     def _drain_inbox(self, session: Session, config: Mapping[str, Any], summary: Summary) -> None:
         while True:
-            sale_orders = inbox.claim_due(session, inbox.CARTONCLOUD, self.name, self.clock(), self.claim, CARTONCLOUD_BATCH)
-            if sale_orders:
-                self._transfer(session, config, sale_orders, summary)
+            transferred = self._transfer(session, config, summary)
             updates = inbox.claim_due(session, inbox.STARSHIPIT, self.name, self.clock(), self.claim, TRACKING_BATCH)
             for event in updates:
                 self._track(session, config, event, summary)
-            if not sale_orders and not updates:
+            if not transferred and not updates:
+                inbox.purge_done(session, self.clock() - KEEP_DONE)
                 return
 
-    def _transfer(self, session: Session, config: Mapping[str, Any], events: list[InboxEvent], summary: Summary) -> None:
-        """Webhook deliveries, as one transfer: fifty to an import whatever order they came in."""
-        payloads = [event.payload for event in events]
+    def _transfer(self, session: Session, config: Mapping[str, Any], summary: Summary) -> int:
+        """Sale orders delivered by webhook, up to TRANSFER_LIMIT as one transfer (fifty to an
+        import whatever order they came in, the next claim read while an import travels);
+        returns how many events were done."""
+        events: list[InboxEvent] = []
         error = None
         try:
             transfer = Transfer(session, self.upstreams, config, summary, actor="trigger:webhook")
-            transfer.add(payloads)
+            while len(events) < TRANSFER_LIMIT and (
+                claimed := inbox.claim_due(session, inbox.CARTONCLOUD, self.name, self.clock(), self.claim, CLAIM_BATCH)
+            ):
+                events += claimed
+                for start in range(0, len(claimed), ADD_CHUNK):
+                    transfer.add([event.payload for event in claimed[start : start + ADD_CHUNK]])
             transfer.finish()
         except FAILURES as failure:
             session.rollback()
             error = _describe(failure)
-        now = self.clock()
-        for event in events:
-            if error:
-                inbox.mark_failed_attempt(event, error, now)
-            else:
-                inbox.mark_done(event, transfer.outcomes.get(event.payload["id"], "not at a trigger status"), now)
-        session.commit()
-        if error:
             summary.fail(error, count=0)
+        now = self.clock()
+        if error:
+            for event in events:
+                inbox.mark_failed_attempt(event, error, now)
+            session.commit()
+        else:
+            outcomes = {
+                event.id: transfer.outcomes.get(event.payload["id"], "not at a trigger status") for event in events
+            }
+            inbox.mark_done_many(session, outcomes, now)
+        return len(events)
 
     def _track(self, session: Session, config: Mapping[str, Any], event: InboxEvent, summary: Summary) -> None:
         update = TrackingUpdate.from_payload(event.payload)
-        applier = TrackingApplier(session, self.upstreams, config, actor="tracking:" + ("poll" if update.complete else "webhook"))
+        actor = "tracking:" + ("poll" if update.complete else "webhook")
+        applier = TrackingApplier(session, self.upstreams, config, actor=actor)
         try:
             outcome = applier.apply(update)
         except Busy:

@@ -194,7 +194,9 @@ class TrackingApplier:
             self._adopt(record, order, update)
         if current and current != record.tracking_numbers:
             outcome = self._new_tracking(record, update, current, order)
-        elif moves_forward(record.tracking_status, record.tracking_updated_at, update.status, parse_time(update.updated_at)):
+        elif moves_forward(
+            record.tracking_status, record.tracking_updated_at, update.status, parse_time(update.updated_at)
+        ):
             record_event(self.session, record, "tracking_status", self.actor, status=update.status,
                          previous=record.tracking_status, at=update.updated_at)  # fmt: skip
             record.tracking_status, record.tracking_updated_at = update.status, parse_time(update.updated_at)

@@ -8,9 +8,11 @@ their reasons and left alone until CartonCloud changes them.
 """
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -82,6 +84,7 @@ class Transfer:
         self.tenant_id = upstreams.cartoncloud_credentials().tenant_id
         self.outcomes: dict[str, str] = {}  # sale order id -> what became of it
         self._buffers: dict[StarshipitCredentials, list[Candidate]] = {}
+        self._in_flight: _Batch | None = None
         self._routes: dict[tuple[Any, Any], StarshipitCredentials] = {}
 
     # -- public ---------------------------------------------------------------------------
@@ -91,27 +94,30 @@ class Transfer:
         sale_orders = newest_per_order(list(sale_orders))
         if not sale_orders:
             return
-        # Every order is recorded, eligible or not: its version stops an older copy delivered
-        # late (still PACKED, say, when it is REJECTED now) from being transferred.
-        records = self._records(sale_orders)
-        eligible = [so for so in sale_orders if so.get("status") in self.eligible]
-        self.summary.found += len(eligible)
-        for sale_order in eligible:
-            candidate = self._candidate(records[sale_order["id"]], sale_order)
-            if candidate is not None:
-                self._buffers.setdefault(self._route(sale_order), []).append(candidate)
-        self.session.commit()
-        for account, buffer in self._buffers.items():
-            while len(buffer) >= MAX_IMPORT:
-                self._flush(account, buffer[:MAX_IMPORT])
-                del buffer[:MAX_IMPORT]
+        with self._completing_on_error():
+            # Every order is recorded, eligible or not: its version stops an older copy delivered
+            # late (still PACKED, say, when it is REJECTED now) from being transferred.
+            records = self._records(sale_orders)
+            eligible = [so for so in sale_orders if so.get("status") in self.eligible]
+            self.summary.found += len(eligible)
+            for sale_order in eligible:
+                candidate = self._candidate(records[sale_order["id"]], sale_order)
+                if candidate is not None:
+                    self._buffers.setdefault(self._route(sale_order), []).append(candidate)
+            self.session.commit()
+            for account, buffer in self._buffers.items():
+                while len(buffer) >= MAX_IMPORT:
+                    self._flush(account, buffer[:MAX_IMPORT])
+                    del buffer[:MAX_IMPORT]
 
     def finish(self) -> None:
-        """Send what is still buffered."""
-        for account, buffer in self._buffers.items():
-            while buffer:
-                self._flush(account, buffer[:MAX_IMPORT])
-                del buffer[:MAX_IMPORT]
+        """Send what is still buffered, and record what the last import created."""
+        with self._completing_on_error():
+            for account, buffer in self._buffers.items():
+                while buffer:
+                    self._flush(account, buffer[:MAX_IMPORT])
+                    del buffer[:MAX_IMPORT]
+            self._complete_in_flight()
 
     def sweep(self, limit: int = SWEEP_LIMIT) -> None:
         """Orders labelbridge knows to be at or past a trigger status but not in Starshipit yet
@@ -140,13 +146,30 @@ class Transfer:
             try:
                 sale_orders.append(cartoncloud.get_sale_order(record.sale_order_id))
             except UpstreamNotFound:
-                self._block(record, "deleted", [{"field": "", "message": "The sale order is no longer in CartonCloud."}],
-                            code="not_found")  # fmt: skip
+                gone = [{"field": "", "message": "The sale order is no longer in CartonCloud."}]
+                self._block(record, "deleted", gone, code="not_found")
                 self.session.commit()
             except UpstreamError as error:
                 raise TransferAborted(f"CartonCloud failed while reading pending orders: {error.message}") from error
         self.add(sale_orders)
         self.finish()
+
+    @contextmanager
+    def _completing_on_error(self) -> Iterator[None]:
+        """Whatever fails, an import already on its way has its result recorded."""
+        try:
+            yield
+        except BaseException:
+            self.session.rollback()  # what this pass did so far is committed already
+            try:
+                self._complete_in_flight()
+            except TransferAborted:
+                pass  # the first failure is the one to report; this one is on its orders
+            raise
+
+    def _complete_in_flight(self) -> None:
+        batch, self._in_flight = self._in_flight, None
+        self._complete(batch)
 
     # -- records --------------------------------------------------------------------------
 
@@ -210,26 +233,55 @@ class Transfer:
         return None
 
     # -- one import -----------------------------------------------------------------------
+    #
+    # A batch's import is sent as soon as the batch is ready, and the previous one's answer is
+    # recorded while it travels: the rate limit allows one request every 1/R seconds, and the
+    # work around a request fits in that time only if it does not wait for the answers too.
 
     def _flush(self, account: StarshipitCredentials, candidates: list[Candidate]) -> None:
-        """Lock the orders, find out which still need creating, import those, record their ids."""
+        batch = self._prepare(account, candidates)
+        if batch is not None:
+            batch.call = _Call(batch.starshipit.import_orders, [candidate.order for candidate, _ in batch.ready])
+        previous, self._in_flight = self._in_flight, batch
+        self._complete(previous)
+
+    def _prepare(self, account: StarshipitCredentials, candidates: list[Candidate]) -> "_Batch | None":
+        """Lock the orders, find out which still need creating, and mark those as sent."""
         starshipit = self.upstreams.starshipit(account)
-        token = str(uuid.uuid4())
-        pks = [candidate.record_pk for candidate in candidates]
-        locked = batch_lock.acquire(self.session, pks, token, self.lease)
+        batch = _Batch(account, starshipit, candidates, token=str(uuid.uuid4()))
+        prepared = False
         try:
-            query = select(SaleOrder).where(SaleOrder.id.in_(locked)).execution_options(populate_existing=True)
-            records = {record.id: record for record in self.session.scalars(query)}
-            taken = self._numbers_taken(candidates, pks)
+            locked = batch_lock.acquire(self.session, batch.pks, batch.token, self.lease)
+            # What the orders are now, read under the lock: a click may have created one meanwhile.
+            query = select(SaleOrder.id, SaleOrder.starshipit_order_id, SaleOrder.create_sent_at)
+            now = {row.id: row for row in self.session.execute(query.where(SaleOrder.id.in_(locked)))}
+            taken = self._numbers_taken(candidates, batch.pks)
             self.session.commit()  # no transaction stays open across the upstream calls
-            ready, unsure = self._sort(candidates, records, taken)
-            ready += self._look_up(starshipit, account, unsure)
-            self._import(starshipit, account, ready)
+            batch.ready, unsure = self._sort(candidates, now, taken)
+            batch.ready += self._look_up(starshipit, account, unsure)
+            if batch.ready:
+                creation.mark_create_sent(self.session, [record for _, record in batch.ready])
+                prepared = True
+                return batch
+            return None
         except UpstreamError as error:
             self._failed(candidates, error)
+            raise TransferAborted(f"Starshipit failed while looking orders up: {error.message}") from error
+        finally:
+            if not prepared:
+                batch_lock.release(self.session, batch.pks, batch.token)
+
+    def _complete(self, batch: "_Batch | None") -> None:
+        """Record what ``batch``'s import created, and unlock its orders."""
+        if batch is None:
+            return
+        try:
+            self._record(batch)
+        except UpstreamError as error:
+            self._failed(batch.candidates, error)
             raise TransferAborted(f"Starshipit failed while creating orders: {error.message}") from error
         finally:
-            batch_lock.release(self.session, pks, token)
+            batch_lock.release(self.session, batch.pks, batch.token)
 
     def _numbers_taken(self, candidates: list[Candidate], pks: list[int]) -> set[str]:
         """Order numbers another sale order's Starshipit order already has."""
@@ -242,21 +294,22 @@ class Transfer:
         return set(self.session.scalars(query))
 
     def _sort(
-        self, candidates: list[Candidate], records: dict[int, SaleOrder], taken: set[str]
+        self, candidates: list[Candidate], now: dict[int, Any], taken: set[str]
     ) -> tuple[list[tuple[Candidate, SaleOrder]], list[tuple[Candidate, SaleOrder]]]:
         """Into those certainly not in Starshipit yet and those to look up by number first."""
         ready, unsure, numbers = [], [], set()
         for candidate in candidates:
-            record = records.get(candidate.record_pk)
-            if record is None:
+            state = now.get(candidate.record_pk)
+            if state is None:
                 self._skip(candidate.sale_order, "busy")  # a click holds it; it creates the order
-            elif record.starshipit_order_id is not None:
+            elif state.starshipit_order_id is not None:
                 self._skip(candidate.sale_order, "already_in_starshipit")
             elif candidate.order_number in numbers:
                 self._skip(candidate.sale_order, "order_number_shared")  # the sweep looks it up
             else:
                 numbers.add(candidate.order_number)
-                sent_before = record.create_sent_at is not None
+                record = self.session.get(SaleOrder, candidate.record_pk)
+                sent_before = state.create_sent_at is not None
                 (unsure if sent_before or candidate.order_number in taken else ready).append((candidate, record))
         return ready, unsure
 
@@ -276,29 +329,23 @@ class Transfer:
             self._skip(candidate.sale_order, "already_in_starshipit")
         return absent
 
-    def _import(
-        self, starshipit: StarshipitClient, account: StarshipitCredentials, ready: list[tuple[Candidate, SaleOrder]]
-    ) -> None:
-        if not ready:
-            return
-        creation.mark_create_sent(self.session, [record for _, record in ready])
+    def _record(self, batch: "_Batch") -> None:
         try:
-            reply = starshipit.import_orders([candidate.order for candidate, _ in ready])
+            reply = batch.call.result()
         except UpstreamRejected:
-            self._one_by_one(starshipit, account, ready)  # which order was refused, and why
+            self._one_by_one(batch.starshipit, batch.account, batch.ready)  # which order was refused, and why
             return
-        except (UpstreamRateLimited, UpstreamAuthError):
-            for _, record in ready:  # refused before any work: nothing was created
-                record.create_sent_at = None
-            self.session.commit()
+        except (UpstreamRateLimited, UpstreamAuthError):  # refused before any work: nothing was created
+            self.session.rollback()
+            creation.mark_create_sent(self.session, [record for _, record in batch.ready], sent=False)
             raise
         created = {str(order.get("order_number")): order for order in _imported_orders(reply)}
-        for candidate, record in ready:
+        for candidate, record in batch.ready:
             order = created.get(candidate.order_number)
             if order is None:
                 self._skip(candidate.sale_order, "import_unconfirmed")  # looked up by number next time
                 continue
-            self._adopt_created(account, candidate, record, order, via="bulk import")
+            self._adopt_created(batch.account, candidate, record, order, via="bulk import")
         self.session.commit()
 
     def _one_by_one(
@@ -348,7 +395,8 @@ class Transfer:
             )
         ).all()
         for record in pending:
-            record.last_error_code, record.last_error_message, record.last_error_at = "upstream_error", message, utcnow()
+            record.last_error_code, record.last_error_message = "upstream_error", message
+            record.last_error_at = utcnow()
             record_event(self.session, record, "error", self.actor, code="upstream_error", message=message)
             self.outcomes[record.sale_order_id] = "failed"
         self.session.commit()
@@ -369,3 +417,41 @@ def _imported_orders(reply: Any) -> list[dict[str, Any]]:
     """The created orders in an import's answer (``orders``), each with its ``order_id``."""
     orders = reply.get("orders") if isinstance(reply, dict) else None
     return [o for o in orders or [] if isinstance(o, dict) and o.get("order_id") is not None]
+
+
+@dataclass
+class _Batch:
+    """Up to fifty orders of one account, locked under ``token``; ``ready`` are those to import."""
+
+    account: StarshipitCredentials
+    starshipit: StarshipitClient
+    candidates: list[Candidate]
+    token: str
+    ready: list[tuple[Candidate, SaleOrder]] = field(default_factory=list)
+    call: "_Call | None" = None
+
+    @property
+    def pks(self) -> list[int]:
+        return [candidate.record_pk for candidate in self.candidates]
+
+
+class _Call:
+    """One upstream call on a thread of its own; ``result()`` waits for it (or raises its error)."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, args), name="import", daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., Any], args: tuple) -> None:
+        try:
+            self._result = function(*args)
+        except BaseException as error:  # raised in the caller's thread by result()
+            self._error = error
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result

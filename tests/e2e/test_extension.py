@@ -252,3 +252,31 @@ def test_popup_saves_settings_and_tests_the_connection(fresh_stack, extension, s
     expect(popup.locator("#form-status")).to_have_text("Connection test failed.")
     expect(results.nth(1)).to_have_attribute("data-status", "failed")
     expect(results).to_have_count(2)
+
+
+def test_details_panel_shows_a_blocked_orders_reasons_and_history(fresh_stack, extension):
+    no_street = next(
+        order
+        for order in fresh_stack.sandbox.state.cartoncloud.sale_orders()
+        if order["details"]["deliver"]["address"]["address1"] is None
+    )
+    extension.configure(fresh_stack.backend_url, fresh_stack.token)
+    page = extension.open_order_page(order_url(fresh_stack, no_street["references"]["numericId"]))
+    extension.button(page).click()
+    expect_state(extension, page, "failed")
+    details_link = extension.button_host(page).locator(".details-link")
+    expect(details_link).to_have_text("Why? Details")
+
+    with extension.context.expect_page() as opened:
+        details_link.click()
+    panel = opened.value
+    expect(panel.locator("body")).to_have_attribute("data-ready", "true")
+    assert panel.url.startswith(extension.url("src/details/details.html"))
+    expect(panel.locator("#title")).to_have_text(f"Sale order {no_street['references']['customer']}")
+    expect(panel.locator("#status")).to_contain_text("Cannot be printed")
+    expect(panel.locator("#blocking li[data-code='no_street']")).to_contain_text(
+        "Delivery address has no street (address line 1)."
+    )
+    expect(panel.locator("#fields tbody tr").first).to_be_visible()
+    expect(panel.locator("#events li[data-kind='error']")).to_contain_text("This sale order cannot be shipped")
+    assert starshipit_orders_numbered(fresh_stack, no_street["references"]["customer"]) == []

@@ -52,11 +52,23 @@ describe('Test connection', () => {
     ]);
   });
 
-  it('reads an upstream check without a list of checks as one step', async () => {
+  it('reports an upstream check answer of another form in words, as a failed step', async () => {
     const routes = { ...HEALTHY, 'POST /api/v1/connection-test': { body: { ok: true, message: 'All good.' } } };
     const { steps, ok } = await run(routes).result;
-    expect(ok).toBe(true);
-    expect(steps[2]).toEqual({ name: 'Starshipit and CartonCloud', status: 'ok', message: 'All good.' });
+    expect(ok).toBe(false);
+    expect(steps[2]).toEqual({
+      name: 'Starshipit and CartonCloud',
+      status: 'failed',
+      message: expect.stringContaining("answer to the connection test is not in the form this extension expects (the answer must have required property 'checks')"),
+    });
+  });
+
+  it('reports a health answer of another form as a failed step and stops there', async () => {
+    const { result, calls } = run({ ...HEALTHY, 'GET /api/v1/health': { body: { status: 'ok' } } });
+    expect((await result).steps).toEqual([
+      { name: 'Backend', status: 'failed', message: expect.stringContaining("the answer must have required property 'version'") },
+    ]);
+    expect(calls).toHaveLength(1);
   });
 
   it('reports a failing upstream check endpoint in its words', async () => {

@@ -20,6 +20,18 @@ const labelResponse = (overrides = {}) => ({
   ...overrides,
 });
 
+const lookupResponse = (overrides = {}) => ({
+  sale_order: { id: 'a1b2', numeric_id: '787061', customer_reference: 'SO-10045', status: 'PACKED' },
+  state: 'labelled',
+  starshipit_order: { order_id: 1001, order_number: 'SO-10045' },
+  carrier: 'Australia Post',
+  tracking_numbers: ['LB000001AU'],
+  label: { id: 'lbl-1', format: 'pdf', url: '/api/v1/labels/lbl-1/file' },
+  writeback: 'done',
+  last_error: null,
+  ...overrides,
+});
+
 function setup({ respond = () => ({ status: 201, body: labelResponse() }), settings = SETTINGS } = {}) {
   const storage = { local: fakeStorageArea(settings), session: fakeStorageArea() };
   const fake = fakeFetch(respond);
@@ -108,19 +120,37 @@ describe('printLabel', () => {
   });
 });
 
+describe('answers of another form', () => {
+  it('refuses a print answer without the label, in words, and opens no print page', async () => {
+    const { label: _, ...noLabel } = labelResponse();
+    const { handlers, openPrintPage, storage } = setup({ respond: () => ({ status: 201, body: noLabel }) });
+    await expect(handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, senders.contentScript())).rejects.toMatchObject({
+      code: 'unexpected_response',
+      retryable: false,
+      message: expect.stringContaining("printing the label is not in the form this extension expects (the answer must have required property 'label')"),
+    });
+    expect(openPrintPage).not.toHaveBeenCalled();
+    expect(await getRecentPrints(storage.local)).toEqual([]);
+  });
+
+  it('names each wrong field of a lookup answer', async () => {
+    const { handlers } = setup({ respond: () => ({ body: lookupResponse({ state: 'printed', tracking_numbers: 'LB000001AU' }) }) });
+    await expect(handlers.lookupOrder({ order: ORDER }, senders.contentScript())).rejects.toMatchObject({
+      code: 'unexpected_response',
+      message: expect.stringMatching(/state must be equal to one of the allowed values; tracking_numbers must be array/),
+    });
+  });
+
+  it('takes fields it does not know (the backend may add fields within v1)', async () => {
+    const { handlers } = setup({ respond: () => ({ body: lookupResponse({ added_later: { any: 'thing' } }) }) });
+    await expect(handlers.lookupOrder({ order: ORDER }, senders.contentScript())).resolves.toMatchObject({ state: 'labelled' });
+  });
+});
+
 describe('lookupOrder', () => {
   it('asks by numeric id and tenant and answers the summary', async () => {
     const { handlers, calls } = setup({
-      respond: () => ({
-        body: {
-          sale_order: { id: 'a1b2', numeric_id: '787061', customer_reference: 'SO-10045', status: 'PACKED' },
-          state: 'labelled',
-          carrier: 'Australia Post',
-          tracking_numbers: ['LB000001AU'],
-          label: null,
-          last_error: null,
-        },
-      }),
+      respond: () => ({ body: lookupResponse() }),
     });
     const reply = await handlers.lookupOrder({ order: ORDER }, senders.contentScript());
     expect(calls[0].url.pathname + calls[0].url.search).toBe('/api/v1/orders/lookup?numeric_id=787061&tenant_slug=demo-warehouse');
@@ -133,7 +163,7 @@ describe('lookupOrder', () => {
   });
 
   it('reads the settings on every call (nothing kept between worker restarts)', async () => {
-    const { handlers, storage, calls } = setup({ respond: () => ({ body: { state: 'new', tracking_numbers: [] } }) });
+    const { handlers, storage, calls } = setup({ respond: () => ({ body: lookupResponse({ state: 'new', tracking_numbers: [] }) }) });
     await handlers.lookupOrder({ order: ORDER }, senders.contentScript());
     await storage.local.set({ backendUrl: 'https://moved.example' });
     await handlers.lookupOrder({ order: ORDER }, senders.contentScript());

@@ -119,7 +119,8 @@ def test_the_tracking_status_never_moves_backwards(client, sandbox, transferred,
     shipment = sandbox.state.starshipit.print_in_app(record.starshipit_order_id)
     runner.run_once(force=True)
     for status, time in updates:
-        webhook(client, record.starshipit_order_number, shipment["tracking_numbers"][0], status, f"2025-06-22T{time}:00Z")
+        at = f"2025-06-22T{time}:00Z"
+        webhook(client, record.starshipit_order_number, shipment["tracking_numbers"][0], status, at)
         runner.run_once()
     assert db.record(record.sale_order_id).tracking_status == final
 

@@ -163,3 +163,19 @@ def make_due(app, cursor: str) -> None:
     with get_database(app).sessions() as session:
         session.execute(update(SyncCursor).where(SyncCursor.name == cursor).values(next_run_at=utcnow()))
         session.commit()
+
+
+def test_an_import_failing_while_the_next_is_on_its_way_loses_and_duplicates_nothing(
+    app, sandbox, new_sale_orders, runner, db
+):
+    orders = new_sale_orders(200)
+    sandbox.state.add_fault(service="starshipit", path="/api/orders/import", status=503, count=1)
+    failed = runner.run_once(force=True)
+    assert failed.failed == 50 and failed.created in (0, 50)  # the next import may have been on its way
+    recorded = {record.starshipit_order_id for record in db.records()} - {None}
+    assert recorded == {order["order_id"] for order in sandbox.state.starshipit_orders()}
+
+    mark_errors_old(app)
+    runner.run_once(force=True)
+    assert starshipit_numbers(sandbox) == sorted(o["references"]["customer"] for o in orders)
+    assert sandbox.state.counters.snapshot()["starshipit"]["GET /api/orders"] == 50  # the failed batch, looked up

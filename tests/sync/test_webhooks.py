@@ -6,8 +6,14 @@ import base64
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
+
+from server.db import get_database
+from server.models import utcnow
+from server.sync.runner import SyncRunner
+from server.upstreams import get_upstreams
 
 from .conftest import WEBHOOK_SECRET, starshipit_numbers
 
@@ -57,7 +63,11 @@ def test_the_cartoncloud_webhook_refuses_a_missing_or_wrong_secret(
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"status": "PACKED"}, "id"), ({"id": "x"}, "status"), ({"id": "x", "status": "PACKED", "version": "7"}, "version")],
+    [
+        ({"status": "PACKED"}, "id"),
+        ({"id": "x"}, "status"),
+        ({"id": "x", "status": "PACKED", "version": "7"}, "version"),
+    ],
 )
 def test_an_invalid_sale_order_body_is_refused_field_by_field(client, webhook_secret, body, field):
     response = deliver(client, body)
@@ -169,3 +179,13 @@ def test_a_tracking_webhook_without_a_tracking_number_is_refused(client):
 def test_the_webhooks_need_no_bearer_token_but_the_status_does(client, webhook_secret):
     assert client.post(STARSHIPIT, json=TRACKING).status_code == 200
     assert client.get("/api/v1/sync/status").status_code == 401
+
+
+def test_done_events_are_forgotten_after_two_weeks(app, client, runner, db):
+    client.post(STARSHIPIT, json=TRACKING)
+    runner.run_once()
+    assert [event.state for event in db.inbox()] == ["done"]
+    later = SyncRunner(get_database(app).sessions, get_upstreams(app), app.config,
+                       clock=lambda: utcnow() + timedelta(days=15))  # fmt: skip
+    later.run_once()
+    assert db.inbox() == []

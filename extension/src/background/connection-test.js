@@ -5,26 +5,15 @@
  */
 import { getSettings, isConfigured } from '../shared/settings.js';
 import { BackendError, NOT_CONFIGURED, createBackendClient } from './backend.js';
+import { SHAPE, expectShape } from './response-shapes.js';
 
 const STEP = Object.freeze({ OK: 'ok', FAILED: 'failed', SKIPPED: 'skipped' });
 
 const UPSTREAM_STEP = 'Starshipit and CartonCloud';
 
-/**
- * The backend's own upstream check as steps: one per entry of its `checks`
- * ([{name, ok, message}]), or one step for the whole answer when it has no such list.
- */
+/** The backend's own upstream check as steps, one per entry of its `checks`. */
 function upstreamSteps(body) {
-  if (Array.isArray(body.checks) && body.checks.length) {
-    return body.checks.map((check) => ({
-      name: String(check?.name ?? UPSTREAM_STEP),
-      status: check?.ok === false ? STEP.FAILED : STEP.OK,
-      message: String(check?.message ?? (check?.ok === false ? 'Failed.' : 'Passed.')),
-    }));
-  }
-  const ok = body.ok !== false;
-  const message = (typeof body.message === 'string' && body.message) || (ok ? 'Checks passed.' : 'Checks failed.');
-  return [{ name: UPSTREAM_STEP, status: ok ? STEP.OK : STEP.FAILED, message }];
+  return body.checks.map((check) => ({ name: check.name, status: check.ok ? STEP.OK : STEP.FAILED, message: check.message }));
 }
 
 export function createConnectionTest({ storage, fetchImpl, now }) {
@@ -45,17 +34,17 @@ export function createConnectionTest({ storage, fetchImpl, now }) {
 
     const proceed =
       (await step('Backend', async () => {
-        const health = await client.requestJson('GET', '/api/v1/health', { authorized: false, timeoutMs: 5_000 });
-        return { status: STEP.OK, message: `Reachable${health.version ? ` (version ${health.version})` : ''}.` };
+        const health = expectShape(SHAPE.HEALTH, await client.requestJson('GET', '/api/v1/health', { authorized: false, timeoutMs: 5_000 }));
+        return { status: STEP.OK, message: `Reachable (version ${health.version}).` };
       })) &&
       (await step('Token', async () => {
-        const whoami = await client.requestJson('GET', '/api/v1/whoami');
-        const name = whoami?.token?.name;
-        return { status: STEP.OK, message: name ? `Accepted (token “${name}”).` : 'Accepted.' };
+        const whoami = expectShape(SHAPE.WHOAMI, await client.requestJson('GET', '/api/v1/whoami'));
+        return { status: STEP.OK, message: `Accepted (token “${whoami.token.name}”).` };
       }));
     if (proceed) {
       try {
-        steps.push(...upstreamSteps(await client.requestJson('POST', '/api/v1/connection-test', { body: {}, timeoutMs: 30_000 })));
+        const body = await client.requestJson('POST', '/api/v1/connection-test', { body: {}, timeoutMs: 30_000 });
+        steps.push(...upstreamSteps(expectShape(SHAPE.CONNECTION_TEST, body)));
       } catch (error) {
         if (!(error instanceof BackendError)) throw error;
         // Older backends have no such endpoint yet: that is not a failed connection.

@@ -9,6 +9,7 @@ import { savePrintJob } from '../shared/print-jobs.js';
 import { addRecentPrint } from '../shared/recent-prints.js';
 import { bytesToBase64 } from '../shared/base64.js';
 import { BackendError, NOT_CONFIGURED, createBackendClient } from './backend.js';
+import { SHAPE, expectShape } from './response-shapes.js';
 
 const LOOKUP_TIMEOUT_MS = 8_000;
 // Printing waits on Starshipit; the backend's own upstream read timeout is 20 s.
@@ -29,21 +30,13 @@ function withTenant(fields, order) {
 
 /** Only what the content script needs: never the label bytes, never the token. */
 function saleOrderSummary(saleOrder) {
-  const { id = null, numeric_id: numericId = null, customer_reference: customerReference = null } = saleOrder ?? {};
+  const { id, numeric_id: numericId, customer_reference: customerReference } = saleOrder;
   return { id, numericId, customerReference };
 }
 
-function trackingNumbersOf(response) {
-  const numbers = Array.isArray(response.tracking_numbers) ? response.tracking_numbers : [];
-  return numbers.filter((number) => typeof number === 'string');
-}
-
 async function labelBase64(label, client) {
-  if (typeof label.content_base64 === 'string' && label.content_base64) return label.content_base64;
-  // A response without the bytes still names the stored label: fetch it once.
-  if (typeof label.id !== 'string' || !label.id) {
-    throw new BackendError({ code: 'bad_response', message: 'The backend printed the label but sent no label back. Reprint it.' });
-  }
+  if (label.content_base64) return label.content_base64;
+  // The contract lets an answer leave the bytes out: the stored label is then fetched once.
   const path = `/api/v1/labels/${encodeURIComponent(label.id)}/file`;
   return bytesToBase64(await client.requestBytes(path, { timeoutMs: PRINT_TIMEOUT_MS }));
 }
@@ -63,15 +56,18 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
     const order = readOrderRef(payload.order);
     if (!order) throw invalidMessage('order');
     const client = await backendClient();
-    const response = await client.requestJson('GET', '/api/v1/orders/lookup', {
-      query: withTenant(saleOrderIdentifier(order), order),
-      timeoutMs: LOOKUP_TIMEOUT_MS,
-    });
+    const response = expectShape(
+      SHAPE.LOOKUP,
+      await client.requestJson('GET', '/api/v1/orders/lookup', {
+        query: withTenant(saleOrderIdentifier(order), order),
+        timeoutMs: LOOKUP_TIMEOUT_MS,
+      }),
+    );
     return {
       saleOrder: saleOrderSummary(response.sale_order),
-      state: typeof response.state === 'string' ? response.state : null,
-      carrier: typeof response.carrier === 'string' ? response.carrier : null,
-      trackingNumbers: trackingNumbersOf(response),
+      state: response.state,
+      carrier: response.carrier,
+      trackingNumbers: response.tracking_numbers,
     };
   }
 
@@ -80,26 +76,26 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
     if (!order) throw invalidMessage('order');
     if (!isUuid(payload.idempotencyKey)) throw invalidMessage('idempotency key');
     const client = await backendClient();
-    const response = await client.requestJson('POST', '/api/v1/labels', {
-      body: withTenant({ sale_order: saleOrderIdentifier(order) }, order),
-      headers: { 'Idempotency-Key': payload.idempotencyKey },
-      timeoutMs: PRINT_TIMEOUT_MS,
-    });
-    if (typeof response.label !== 'object' || response.label === null) {
-      throw new BackendError({ code: 'bad_response', message: 'The backend printed the label but sent no label back. Reprint it.' });
-    }
+    const response = expectShape(
+      SHAPE.PRINT,
+      await client.requestJson('POST', '/api/v1/labels', {
+        body: withTenant({ sale_order: saleOrderIdentifier(order) }, order),
+        headers: { 'Idempotency-Key': payload.idempotencyKey },
+        timeoutMs: PRINT_TIMEOUT_MS,
+      }),
+    );
     const job = {
       id: newId(),
       createdAt: now(),
       printedAt: null,
       order,
       saleOrder: saleOrderSummary(response.sale_order),
-      carrier: typeof response.carrier === 'string' ? response.carrier : null,
-      trackingNumbers: trackingNumbersOf(response),
-      reprint: response.reprint === true,
+      carrier: response.carrier,
+      trackingNumbers: response.tracking_numbers,
+      reprint: response.reprint,
       label: {
-        id: response.label.id ?? null,
-        format: typeof response.label.format === 'string' ? response.label.format.toLowerCase() : 'pdf',
+        id: response.label.id,
+        format: response.label.format.toLowerCase(),
         contentBase64: await labelBase64(response.label, client),
       },
     };
@@ -114,7 +110,7 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
       carrier: job.carrier,
       trackingNumbers: job.trackingNumbers,
       reprint: job.reprint,
-      writeback: typeof response.writeback === 'string' ? response.writeback : null,
+      writeback: response.writeback,
     };
   }
 

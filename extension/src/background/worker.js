@@ -7,6 +7,7 @@ import { COMMAND_PRINT_LABEL, MESSAGE, SENDER } from '../shared/messages.js';
 import { createRouter, messageListener } from './router.js';
 import { createOrderHandlers } from './order-handlers.js';
 import { createConnectionTest } from './connection-test.js';
+import { createDetailsHandlers } from './details-handlers.js';
 import { syncSandboxContentScript } from './sandbox-pages.js';
 
 const PRINT_PAGE = 'src/print/print.html';
@@ -17,15 +18,23 @@ async function openPrintPage(jobId, openerTab) {
   await chrome.tabs.create({ url, ...placement });
 }
 
+async function openDetailsPage(path, openerTab) {
+  const placement = openerTab ? { openerTabId: openerTab.id, index: openerTab.index + 1 } : {};
+  await chrome.tabs.create({ url: chrome.runtime.getURL(path), ...placement });
+}
+
 const storage = { local: chrome.storage.local, session: chrome.storage.session };
 const deps = { storage, fetchImpl: (...args) => fetch(...args), now: Date.now };
 const orders = createOrderHandlers({ ...deps, openPrintPage, newId: () => crypto.randomUUID() });
+const details = createDetailsHandlers({ ...deps, openDetailsPage });
 
 const route = createRouter(
   {
     [MESSAGE.LOOKUP_ORDER]: { from: SENDER.CONTENT_SCRIPT, handle: orders.lookupOrder },
     [MESSAGE.PRINT_LABEL]: { from: SENDER.CONTENT_SCRIPT, handle: orders.printLabel },
     [MESSAGE.TEST_CONNECTION]: { from: SENDER.EXTENSION_PAGE, handle: createConnectionTest(deps) },
+    [MESSAGE.OPEN_DETAILS]: { from: SENDER.CONTENT_SCRIPT, handle: details.openDetails },
+    [MESSAGE.ORDER_DETAILS]: { from: SENDER.EXTENSION_PAGE, handle: details.orderDetails },
   },
   chrome.runtime.id,
 );

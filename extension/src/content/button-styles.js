@@ -45,6 +45,9 @@ button:disabled { cursor: default; }
 :host([data-tone="error"]) button { background: #ffffff; border-color: #c94a3f; color: #a8322a; }
 :host([data-tone="error"]) button:disabled { border-color: #d9c2bf; color: #8a7370; }
 .detail { color: #52606d; font-size: 13px; max-width: 440px; }
+.details-link { color: #1d6fb8; font-size: 13px; white-space: nowrap; }
+.details-link[hidden] { display: none; }
+.details-link[data-emphasis="true"] { color: #a8322a; font-weight: 600; }
 .detail[hidden] { display: none; }
 :host([data-tone="error"]) .detail {
   color: #8f2a22;

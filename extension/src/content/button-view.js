@@ -11,8 +11,11 @@ export function findButtonHosts(document) {
   return [...document.querySelectorAll(`[${MARKER_ATTRIBUTE}="${MARKER_VALUE}"]`)];
 }
 
-/** A new, unrendered button host; `onClick(event)` is removed when `signal` aborts. */
-export function createButtonHost(document, { onClick, signal }) {
+/**
+ * A new, unrendered button host; `onClick(event)` and `onDetails(event)` (the Details link
+ * beside the button) are removed when `signal` aborts.
+ */
+export function createButtonHost(document, { onClick, onDetails = null, signal }) {
   const host = document.createElement('span');
   host.setAttribute(MARKER_ATTRIBUTE, MARKER_VALUE);
   const root = host.attachShadow({ mode: 'open' });
@@ -24,8 +27,21 @@ export function createButtonHost(document, { onClick, signal }) {
   detail.className = 'detail';
   detail.setAttribute('role', 'status');
   detail.setAttribute('aria-live', 'polite');
-  root.append(style, button, detail);
+  // A link, not a second <button>: the page (and its tests) know one button per host.
+  const details = document.createElement('a');
+  details.className = 'details-link';
+  details.href = '#';
+  details.textContent = 'Details';
+  details.title = 'How this order maps to Starshipit, what is wrong with it, and its history';
+  details.hidden = !onDetails;
+  root.append(style, button, details, detail);
   button.addEventListener('click', onClick, { signal });
+  if (onDetails) {
+    details.addEventListener('click', (event) => {
+      event.preventDefault();
+      onDetails(event);
+    }, { signal });
+  }
   return host;
 }
 
@@ -39,6 +55,11 @@ export function renderButton(host, view) {
   button.title = view.title;
   detail.textContent = view.detail ?? '';
   detail.hidden = !view.detail;
+  // A failure links straight to the reasons.
+  const details = host.shadowRoot.querySelector('.details-link');
+  const failed = view.status === 'failed' || view.status === 'blocked';
+  details.textContent = failed ? 'Why? Details' : 'Details';
+  details.dataset.emphasis = failed ? 'true' : 'false';
 }
 
 /** Puts the host where the page wants it (placement from page.js), or floating when null. */

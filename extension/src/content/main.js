@@ -29,7 +29,8 @@ export function start({ win = window, runtime = chrome.runtime, newKey = () => c
     let controller = null;
     // Only a person's click prints: page scripts can reach an open shadow root, not isTrusted.
     const onClick = (event) => event.isTrusted && controller.print();
-    const host = createButtonHost(document, { onClick, signal: orderSignal });
+    const onDetails = (event) => event.isTrusted && send(MESSAGE.OPEN_DETAILS, { order });
+    const host = createButtonHost(document, { onClick, onDetails, signal: orderSignal });
     orderSignal.addEventListener('abort', () => host.remove(), { once: true });
     controller = createOrderController({
       order,

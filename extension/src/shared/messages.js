@@ -11,6 +11,10 @@ export const MESSAGE = Object.freeze({
   TEST_CONNECTION: 'labelbridge/test-connection',
   /** worker → content script: the keyboard shortcut was pressed on this tab. */
   PRINT_FROM_SHORTCUT: 'labelbridge/print-from-shortcut',
+  /** content script → worker: open the Details panel for this order. */
+  OPEN_DETAILS: 'labelbridge/open-details',
+  /** Details panel → worker: the order's preview (mapping, warnings) and history. */
+  ORDER_DETAILS: 'labelbridge/order-details',
 });
 
 /** Who may send a message, as the router classifies the sender. */

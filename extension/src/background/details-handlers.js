@@ -1,0 +1,54 @@
+/**
+ * The Details panel's two messages: the content script asks to open it for the order on
+ * screen; the panel (an extension page) asks for the order's preview and history. The worker
+ * reads settings on every call and sends the backend only identifiers it has checked.
+ */
+import { detailsPath } from '../shared/details-url.js';
+import { readOrderRef } from '../shared/sale-order-url.js';
+import { getSettings, isConfigured } from '../shared/settings.js';
+import { BackendError, NOT_CONFIGURED, createBackendClient } from './backend.js';
+
+const DETAILS_TIMEOUT_MS = 15_000;
+
+function invalidOrder() {
+  return new BackendError({ code: 'invalid_message', message: 'The Details panel was opened for an invalid order.' });
+}
+
+/** A failed part of the panel becomes its message, so the rest still shows. */
+async function settle(promise) {
+  try {
+    return { data: await promise, error: null };
+  } catch (error) {
+    if (!(error instanceof BackendError)) throw error;
+    return { data: null, error: error.toPayload() };
+  }
+}
+
+/** deps: {storage: {local}, fetchImpl, now, openDetailsPage(path, tab)}. */
+export function createDetailsHandlers({ storage, fetchImpl, now, openDetailsPage }) {
+  async function openDetails(payload, sender) {
+    const order = readOrderRef(payload.order);
+    if (!order) throw invalidOrder();
+    await openDetailsPage(detailsPath(order), sender.tab);
+    return { opened: true };
+  }
+
+  async function orderDetails(payload) {
+    const order = readOrderRef(payload.order);
+    if (!order) throw invalidOrder();
+    const settings = await getSettings(storage.local);
+    if (!isConfigured(settings)) throw new BackendError(NOT_CONFIGURED);
+    const client = createBackendClient({ backendUrl: settings.backendUrl, token: settings.token, fetchImpl, now });
+    const identifier = order.numericId ? { numeric_id: order.numericId } : { id: order.id };
+    const query = order.tenantSlug ? { ...identifier, tenant_slug: order.tenantSlug } : identifier;
+    const [preview, history] = await Promise.all([
+      settle(client.requestJson('GET', '/api/v1/orders/preview', { query, timeoutMs: DETAILS_TIMEOUT_MS })),
+      settle(client.requestJson('GET', `/api/v1/orders/${encodeURIComponent(order.numericId ?? order.id)}/events`, {
+        timeoutMs: DETAILS_TIMEOUT_MS,
+      })),
+    ]);
+    return { order, preview: preview.data, previewError: preview.error, events: history.data?.events ?? [], eventsError: history.error };
+  }
+
+  return { openDetails, orderDetails };
+}

@@ -1,0 +1,174 @@
+"""The bodies the extension and the backend exchange, each with the marshmallow schema it comes
+from and examples that must pass (``valid``) or fail (``invalid``) both that schema and its
+exported JSON Schema. ``labelbridge schemas export`` writes them into shared-schemas/; pytest and
+vitest check the same example files."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema
+
+from ..api.schemas import (
+    ConnectionTestResponseSchema,
+    ErrorSchema,
+    HealthSchema,
+    LookupResponseSchema,
+    PrintRequestSchema,
+    PrintResponseSchema,
+    RedoRequestSchema,
+    WhoamiSchema,
+)
+
+
+@dataclass(frozen=True)
+class SharedBody:
+    name: str
+    schema: type[Schema]
+    used_by: str
+    valid: dict[str, Any] = field(default_factory=dict)
+    invalid: dict[str, Any] = field(default_factory=dict)
+
+
+SALE_ORDER = {"id": "5f0c8a9e-2a43-4c1e-9d55-3d0f4a1b7c21", "numeric_id": "787061",
+              "customer_reference": "SO-10045", "status": "PACKED"}  # fmt: skip
+LABEL_ID = "7a2c9f4e-1b7d-4f0a-9a61-0c2b9d8e5f13"
+LABEL_REF = {"id": LABEL_ID, "format": "pdf", "url": f"/api/v1/labels/{LABEL_ID}/file"}
+PRINTED = {
+    "sale_order": SALE_ORDER,
+    "starshipit_order": {"order_id": 1001, "order_number": "SO-10045"},
+    "carrier": "Australia Post",
+    "tracking_numbers": ["LB000001AU"],
+    "reprint": False,
+    "label": {**LABEL_REF, "content_base64": "JVBERi0xLjQKJcfs"},
+    "writeback": "queued",
+}
+LABELLED = {
+    "sale_order": SALE_ORDER,
+    "state": "labelled",
+    "starshipit_order": {"order_id": 1001, "order_number": "SO-10045"},
+    "carrier": "Australia Post",
+    "tracking_numbers": ["LB000001AU"],
+    "label": LABEL_REF,
+    "writeback": "done",
+    "last_error": None,
+}
+NOT_YET = {**LABELLED, "state": "new", "starshipit_order": None, "carrier": None, "tracking_numbers": [],
+           "label": None, "writeback": None}  # fmt: skip
+
+
+def _without(body: dict[str, Any], key: str) -> dict[str, Any]:
+    return {name: value for name, value in body.items() if name != key}
+
+
+BODIES = (
+    SharedBody(
+        "print-request", PrintRequestSchema, "POST /api/v1/labels (request)",
+        valid={
+            "numeric-id": {"sale_order": {"numeric_id": "787061"}, "tenant_slug": "demo-warehouse"},
+            "customer-reference": {"sale_order": {"customer_reference": "SO-10045"}},
+            "uuid": {"sale_order": {"id": SALE_ORDER["id"]}, "tenant_slug": "demo-warehouse"},
+        },
+        invalid={
+            "no-identifier": {"sale_order": {}},
+            "two-identifiers": {"sale_order": {"numeric_id": "787061", "customer_reference": "SO-10045"}},
+            "numeric-id-with-letters": {"sale_order": {"numeric_id": "78706a"}},
+            "numeric-id-in-other-digits": {"sale_order": {"numeric_id": "٧٨٧٠٦١"}},
+            "numeric-id-trailing-newline": {"sale_order": {"numeric_id": "787061\n"}},
+            "numeric-id-as-number": {"sale_order": {"numeric_id": 787061}},
+            "id-not-a-uuid": {"sale_order": {"id": "787061"}},
+            "unknown-field": {"sale_order": {"numeric_id": "787061"}, "copies": 2},
+            "no-sale-order": {"tenant_slug": "demo-warehouse"},
+        },
+    ),
+    SharedBody(
+        "print-response", PrintResponseSchema, "POST /api/v1/labels and POST /api/v1/labels/{label_id}/redo (200, 201)",
+        valid={
+            "printed": PRINTED,
+            "reprint": {**PRINTED, "reprint": True, "writeback": "done"},
+            "no-content": {**PRINTED, "label": LABEL_REF, "carrier": None, "tracking_numbers": []},
+            "unknown-field-ignored": {**PRINTED, "added_in_a_later_v1": {"any": "thing"}},
+        },
+        invalid={
+            "no-label": _without(PRINTED, "label"),
+            "writeback-unknown": {**PRINTED, "writeback": "sent"},
+            "tracking-numbers-not-a-list": {**PRINTED, "tracking_numbers": "LB000001AU"},
+            "reprint-as-text": {**PRINTED, "reprint": "false"},
+            "order-id-as-text": {**PRINTED, "starshipit_order": {"order_id": "1001", "order_number": "SO-10045"}},
+            "label-without-url": {**PRINTED, "label": _without(PRINTED["label"], "url")},
+        },
+    ),
+    SharedBody(
+        "lookup-response", LookupResponseSchema, "GET /api/v1/orders/lookup (200)",
+        valid={
+            "labelled": LABELLED,
+            "not-printed-yet": NOT_YET,
+            "last-error": {**NOT_YET, "last_error": {"code": "sale_order_not_shippable", "at": "2026-11-25T10:00:00+00:00",
+                                                     "message": "This sale order cannot be shipped: no street."}},
+        },  # fmt: skip
+        invalid={
+            "state-unknown": {**LABELLED, "state": "printed"},
+            "no-sale-order": _without(LABELLED, "sale_order"),
+            "label-without-id": {**LABELLED, "label": _without(LABEL_REF, "id")},
+            "last-error-at-not-a-time": {**NOT_YET, "last_error": {"code": "x", "message": "y", "at": "yesterday"}},
+            "sale-order-id-null": {**LABELLED, "sale_order": {**SALE_ORDER, "id": None}},
+        },
+    ),
+    SharedBody(
+        "redo-request", RedoRequestSchema, "POST /api/v1/labels/{label_id}/redo (request)",
+        valid={"damaged": {"confirm": True, "reason": "The label was damaged in the printer."}},
+        invalid={
+            "not-confirmed": {"confirm": False, "reason": "damaged"},
+            "confirm-as-text": {"confirm": "yes", "reason": "damaged"},
+            "confirm-as-number": {"confirm": 1, "reason": "damaged"},
+            "no-reason": {"confirm": True},
+            "empty-reason": {"confirm": True, "reason": ""},
+            "unknown-field": {"confirm": True, "reason": "damaged", "carrier": "DHL"},
+        },
+    ),
+    SharedBody(
+        "whoami-response", WhoamiSchema, "GET /api/v1/whoami (200)",
+        valid={"bench": {"token": {"name": "bench-1"}}},
+        invalid={"name-only": {"token": "bench-1"}, "empty": {}},
+    ),
+    SharedBody(
+        "health-response", HealthSchema, "GET /api/v1/health (200)",
+        valid={"ok": {"status": "ok", "version": "0.1.0"}},
+        invalid={"down": {"status": "down", "version": "0.1.0"}, "no-version": {"status": "ok"}},
+    ),
+    SharedBody(
+        "connection-test-response", ConnectionTestResponseSchema, "POST /api/v1/connection-test (200)",
+        valid={
+            "all-passed": {"ok": True, "checks": [
+                {"name": "CartonCloud", "ok": True, "message": "Signed in to CartonCloud; tenant 1 is reachable."},
+                {"name": "Starshipit account 'environment'", "ok": True,
+                 "message": "The keys work; couriers set up: Australia Post."}]},
+            "one-failed": {"ok": False, "checks": [
+                {"name": "CartonCloud", "ok": False, "message": "CartonCloud refused the credentials: check them."}]},
+        },  # fmt: skip
+        invalid={
+            "no-checks": {"ok": True},
+            "check-ok-as-text": {"ok": False, "checks": [{"name": "CartonCloud", "ok": "no", "message": "Refused."}]},
+            "check-without-message": {"ok": True, "checks": [{"name": "CartonCloud", "ok": True}]},
+        },
+    ),
+    SharedBody(
+        "error", ErrorSchema, "every answer that is not 2xx",
+        valid={
+            "not-shippable": {
+                "code": "sale_order_not_shippable", "status": 422,
+                "message": "This sale order cannot be shipped: Delivery address has no street (address line 1).",
+                "errors": {"details.deliver.address.address1": ["Delivery address has no street (address line 1)."]},
+            },
+            "unauthorized": {"code": "unauthorized", "status": 401,
+                             "message": "Send the API token as 'Authorization: Bearer <token>'."},
+            "nested-field-errors": {"code": "validation_error", "status": 422, "message": "The request has invalid fields.",
+                                    "errors": {"sale_order": {"numeric_id": ["Must be the order's number (digits)."]}}},
+        },  # fmt: skip
+        invalid={
+            "no-message": {"code": "not_found", "status": 404},
+            "status-as-text": {"code": "not_found", "status": "404", "message": "Label 1 does not exist."},
+            "errors-as-list": {"code": "validation_error", "status": 422, "message": "Invalid.", "errors": ["numeric_id"]},
+        },
+    ),
+)  # fmt: skip

@@ -1,0 +1,378 @@
+"""Every status code the OpenAPI document gives an operation is real: for each one, a request
+that gets it from the app, against the simulators, with a body that matches the documented
+schema (and nothing unnamed in it). A documented status without such a request fails, and so does
+a request here for a status the document does not give.
+
+Statuses every operation of a kind shares (401 without a token, 403 from a foreign origin, 429,
+400/413/415/422 for a body, 422 for a path parameter) are made the same way for each operation;
+the others have a scenario of their own."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from server import create_app, idempotency
+from server.db import get_database
+from server.demo import sandbox_config
+
+from .conftest import WEBHOOK_SECRET
+from .openapi_checks import body_problems, strict
+
+SHOWCASE = {"numeric_id": "787061"}  # the sandbox's first seeded order, PACKED, ready to print
+NO_STREET = {"customer_reference": "SO-10054"}  # the seeded order with no street
+FOREIGN_ORIGIN = "https://evil.example"
+STARSHIPIT_SECRET = "contract-tests-starshipit-secret"
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    body: Any = None
+    query: dict[str, str] = field(default_factory=dict)
+    public: bool = False
+
+
+# One valid request per documented operation, named by its operationId; {label_id} and {name}
+# are filled in by the scenario that needs a real one.
+OPERATIONS = {
+    "health": Operation("GET", "/api/v1/health", public=True),
+    "whoami": Operation("GET", "/api/v1/whoami"),
+    "print_label": Operation("POST", "/api/v1/labels", body={"sale_order": SHOWCASE}),
+    "label_file": Operation("GET", "/api/v1/labels/{label_id}/file"),
+    "redo_label": Operation("POST", "/api/v1/labels/{label_id}/redo", body={"confirm": True, "reason": "damaged"}),
+    "lookup_order": Operation("GET", "/api/v1/orders/lookup", query=SHOWCASE),
+    "get_settings": Operation("GET", "/api/v1/settings"),
+    "put_settings": Operation("PUT", "/api/v1/settings", body={"auto_print": False}),
+    "get_accounts": Operation("GET", "/api/v1/accounts"),
+    "put_starshipit_account": Operation("PUT", "/api/v1/accounts/starshipit/{name}",
+                                        body={"api_key": "key-0123456789", "subscription_key": "sub-0123456789"}),
+    "delete_starshipit_account": Operation("DELETE", "/api/v1/accounts/starshipit/{name}"),
+    "put_cartoncloud_connection": Operation("PUT", "/api/v1/accounts/cartoncloud", body={
+        "base_url": "http://127.0.0.1:9/cartoncloud", "tenant_id": str(uuid.uuid4()),
+        "client_id": "client-1", "client_secret": "secret-0123456789"}),
+    "put_route": Operation("PUT", "/api/v1/routes", body={"match_field": "customer_code", "match_value": "ACME",
+                                                            "account": "acme"}),
+    "run_connection_test": Operation("POST", "/api/v1/connection-test"),
+    "list_events": Operation("GET", "/api/v1/events"),
+    "get_sync_status": Operation("GET", "/api/v1/sync/status"),
+    "cartoncloud_webhook": Operation("POST", "/api/v1/webhooks/cartoncloud", public=True,
+                                     body={"id": str(uuid.uuid4()), "status": "PACKED", "type": "OUTBOUND"}),
+    "cartoncloud_webhook_by_token": Operation("POST", f"/api/v1/webhooks/cartoncloud/{WEBHOOK_SECRET}", public=True,
+                                              body={"id": str(uuid.uuid4()), "status": "PACKED"}),
+    "starshipit_webhook": Operation("POST", "/api/v1/webhooks/starshipit", public=True,
+                                    body={"order_number": "SO-10045", "tracking_number": "LB000001AU"}),
+    "preview_order": Operation("GET", "/api/v1/orders/{sale_order_id}/preview"),
+    "preview_order_by_query": Operation("GET", "/api/v1/orders/preview", query=SHOWCASE),
+    "order_events": Operation("GET", "/api/v1/orders/{identifier}/events"),
+    "import_sku_packages": Operation("POST", "/api/v1/settings/sku-packages/import",
+                                     body={"csv": "sku,weight_kg\nWIDGET-1,1.5\n"}),
+}  # fmt: skip
+PATH_VALUES = {"label_id": str(uuid.uuid4()), "name": "acme", "identifier": SHOWCASE["numeric_id"],
+               "sale_order_id": str(uuid.uuid4())}  # fmt: skip
+
+
+@dataclass
+class Api:
+    """What a scenario needs: the app's client, tokens, the simulators, and other apps on the
+    same database with some settings changed."""
+
+    client: Any
+    admin: dict[str, str]
+    packer: dict[str, str]
+    admin_name: str
+    control: Any  # tests/conftest.py SandboxControl
+    app_with: Callable[..., Any]
+    sandbox: Any
+    monkeypatch: pytest.MonkeyPatch
+
+    def call(self, name: str, *, headers: dict | None = None, client=None, path: str | None = None, **overrides):
+        operation = OPERATIONS[name]
+        headers = {**(self.admin if not operation.public else {}), **self._own_headers(name), **(headers or {})}
+        if "json" not in overrides and "data" not in overrides and operation.body is not None:
+            overrides["json"] = operation.body
+        return (client or self.client).open(
+            path or operation.path.format(**PATH_VALUES),
+            method=operation.method, query_string=operation.query, headers=headers, **overrides,
+        )
+
+    @staticmethod
+    def _own_headers(name: str) -> dict[str, str]:
+        return {"X-Labelbridge-Secret": WEBHOOK_SECRET} if name == "cartoncloud_webhook" else {}
+
+    def print_showcase(self) -> dict:
+        response = self.call("print_label")
+        assert response.status_code in (200, 201), response.get_json()
+        return response.get_json()
+
+    def save_account(self, name: str = "acme"):
+        response = self.call("put_starshipit_account", path=f"/api/v1/accounts/starshipit/{name}")
+        assert response.status_code == 200, response.get_json()
+        return response
+
+
+# -- what every operation of a kind answers ------------------------------------------------------
+
+
+def no_token(api: Api, name: str):
+    return api.call(name, headers={"Authorization": ""})
+
+
+def foreign_origin(api: Api, name: str):
+    return api.call(name, headers={"Origin": FOREIGN_ORIGIN})
+
+
+def over_rate_limit(api: Api, name: str):
+    tight = api.app_with(RATE_LIMIT="1 per hour").test_client()
+    api.call(name, client=tight)
+    return api.call(name, client=tight)
+
+
+def not_json(api: Api, name: str):
+    return api.call(name, data="{", content_type="application/json")
+
+
+def too_large(api: Api, name: str):
+    small = api.app_with(MAX_CONTENT_LENGTH=64).test_client()
+    return api.call(name, client=small, json={"padding": "x" * 200})
+
+
+def not_sent_as_json(api: Api, name: str):
+    return api.call(name, data="sale_order=1", content_type="text/plain")
+
+
+def not_an_object(api: Api, name: str):
+    return api.call(name, json=[])
+
+
+def nul_in_path(api: Api, name: str):
+    return api.call(name, path=OPERATIONS[name].path.format(**{key: "a%00b" for key in PATH_VALUES}))
+
+
+def generic_scenario(name: str, status: int) -> Callable[[Api], Any] | None:
+    operation = OPERATIONS[name]
+    has_body = operation.body is not None
+    rules = {
+        401: None if operation.public else no_token,
+        403: foreign_origin if operation.method in {"POST", "PUT", "DELETE"} else None,
+        429: over_rate_limit,
+        400: not_json if has_body else None,
+        413: too_large if has_body else None,
+        415: not_sent_as_json if has_body else None,
+        422: not_an_object if has_body else (nul_in_path if "{label_id}" in operation.path or "{name}" in operation.path
+                                             or "{identifier}" in operation.path else None),
+    }
+    scenario = rules.get(status)
+    return None if scenario is None else (lambda api: scenario(api, name))
+
+
+# -- what only one operation answers --------------------------------------------------------------
+
+
+def printed_then_label_file(api: Api):
+    return api.client.get(api.print_showcase()["label"]["url"], headers=api.admin)
+
+
+def reprinted(api: Api):
+    api.print_showcase()
+    return api.call("print_label")
+
+
+def same_key_in_flight(api: Api):
+    key = str(uuid.uuid4())
+    request_hash = idempotency.fingerprint("POST", "/api/v1/labels", OPERATIONS["print_label"].body)
+    with get_database(api.client.application).sessions() as session:
+        idempotency.begin(session, api.admin_name, key, request_hash, timedelta(minutes=5))
+    return api.call("print_label", headers={"Idempotency-Key": key})
+
+
+def starshipit_refuses_the_label(api: Api, name: str = "print_label", label_id: str | None = None):
+    api.control.fault(service="starshipit", path="/api/orders/shipment", method="POST", status=400, count=1)
+    return api.call(name, path=label_id and f"/api/v1/labels/{label_id}/redo")
+
+
+def starshipit_down(api: Api, name: str = "print_label", label_id: str | None = None):
+    api.control.fault(service="starshipit", path="/api/orders/shipment", method="POST", status=503, count=1)
+    return api.call(name, path=label_id and f"/api/v1/labels/{label_id}/redo")
+
+
+def redone(api: Api):
+    label_id = api.print_showcase()["label"]["id"]
+    return api.call("redo_label", path=f"/api/v1/labels/{label_id}/redo")
+
+
+def redo_of_a_replaced_label(api: Api):
+    label_id = api.print_showcase()["label"]["id"]
+    assert api.call("redo_label", path=f"/api/v1/labels/{label_id}/redo").status_code == 201
+    return api.call("redo_label", path=f"/api/v1/labels/{label_id}/redo")
+
+
+def a_reference_two_sale_orders_share(api: Api, path: str = "/api/v1/orders/lookup"):
+    """The simulator refuses a duplicate customer reference; CartonCloud itself does not."""
+    store = api.sandbox.state.cartoncloud
+    twins = store.sale_orders()[:2]
+    api.monkeypatch.setattr(store, "search_sale_orders", lambda matches: twins)
+    return api.client.get(f"{path}?customer_reference=SO-10045", headers=api.admin)
+
+
+def cartoncloud_lookup_fails(api: Api, status: int, path: str = "/api/v1/orders/lookup?id={id}"):
+    api.control.fault(service="cartoncloud", path="*/outbound-orders/*", status=status, rate=1.0)
+    return api.client.get(path.format(id=uuid.uuid4()), headers=api.admin)
+
+
+def preview_of_the_showcase(api: Api):
+    sale_order_id = api.call("lookup_order").get_json()["sale_order"]["id"]
+    return api.client.get(f"/api/v1/orders/{sale_order_id}/preview", headers=api.admin)
+
+
+def route_to_saved_account(api: Api):
+    api.save_account("acme")
+    return api.call("put_route")
+
+
+def delete_saved_account(api: Api):
+    api.save_account("acme")
+    return api.call("delete_starshipit_account")
+
+
+def signed_wrongly(api: Api):
+    signing = api.app_with(STARSHIPIT_WEBHOOK_SECRET=STARSHIPIT_SECRET).test_client()
+    return api.call("starshipit_webhook", client=signing, headers={"X-Starshipit-Signature": "sha256=00"})
+
+
+def packer(name: str):
+    return lambda api: api.call(name, headers=api.packer)
+
+
+SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
+    ("health", 200): lambda api: api.call("health"),
+    ("whoami", 200): lambda api: api.call("whoami"),
+    ("print_label", 201): lambda api: api.call("print_label"),
+    ("print_label", 200): reprinted,
+    ("print_label", 404): lambda api: api.call("print_label", json={"sale_order": {"numeric_id": "999999999"}}),
+    ("print_label", 409): same_key_in_flight,
+    ("print_label", 422): lambda api: api.call("print_label", json={"sale_order": NO_STREET}),
+    ("print_label", 502): starshipit_refuses_the_label,
+    ("print_label", 503): starshipit_down,
+    ("label_file", 200): printed_then_label_file,
+    ("label_file", 404): lambda api: api.call("label_file"),
+    ("redo_label", 201): redone,
+    ("redo_label", 404): lambda api: api.call("redo_label"),
+    ("redo_label", 409): redo_of_a_replaced_label,
+    ("redo_label", 422): lambda api: api.call("redo_label", json={"confirm": False, "reason": "damaged"}),
+    ("redo_label", 502): lambda api: starshipit_refuses_the_label(api, "redo_label", api.print_showcase()["label"]["id"]),
+    ("redo_label", 503): lambda api: starshipit_down(api, "redo_label", api.print_showcase()["label"]["id"]),
+    ("lookup_order", 200): lambda api: api.call("lookup_order"),
+    ("lookup_order", 404): lambda api: api.client.get("/api/v1/orders/lookup?numeric_id=999999999", headers=api.admin),
+    ("lookup_order", 409): a_reference_two_sale_orders_share,
+    ("lookup_order", 422): lambda api: api.client.get("/api/v1/orders/lookup", headers=api.admin),
+    ("lookup_order", 502): lambda api: cartoncloud_lookup_fails(api, 400),
+    ("lookup_order", 503): lambda api: cartoncloud_lookup_fails(api, 503),
+    ("get_settings", 200): lambda api: api.call("get_settings"),
+    ("get_settings", 403): packer("get_settings"),
+    ("put_settings", 200): lambda api: api.call("put_settings"),
+    ("get_accounts", 200): lambda api: api.call("get_accounts"),
+    ("get_accounts", 403): packer("get_accounts"),
+    ("put_starshipit_account", 200): lambda api: api.save_account(),
+    ("put_starshipit_account", 422): lambda api: api.call("put_starshipit_account", json={"api_key": "key-0123456789"}),
+    ("delete_starshipit_account", 200): delete_saved_account,
+    ("delete_starshipit_account", 404): lambda api: api.call("delete_starshipit_account"),
+    ("put_cartoncloud_connection", 200): lambda api: api.call("put_cartoncloud_connection"),
+    ("put_route", 200): route_to_saved_account,
+    ("put_route", 422): lambda api: api.call("put_route"),
+    ("run_connection_test", 200): lambda api: api.call("run_connection_test"),
+    ("list_events", 200): lambda api: api.call("list_events"),
+    ("list_events", 403): packer("list_events"),
+    ("list_events", 404): lambda api: api.client.get("/api/v1/events?sale_order=SO-NONE", headers=api.packer),
+    ("list_events", 422): lambda api: api.client.get("/api/v1/events?limit=0", headers=api.admin),
+    ("get_sync_status", 200): lambda api: api.call("get_sync_status"),
+    ("cartoncloud_webhook", 202): lambda api: api.call("cartoncloud_webhook"),
+    ("cartoncloud_webhook", 401): lambda api: api.call("cartoncloud_webhook", headers={"X-Labelbridge-Secret": "wrong"}),
+    ("cartoncloud_webhook_by_token", 202): lambda api: api.call("cartoncloud_webhook_by_token"),
+    ("cartoncloud_webhook_by_token", 401): lambda api: api.call(
+        "cartoncloud_webhook_by_token", path="/api/v1/webhooks/cartoncloud/not-the-secret"),
+    ("starshipit_webhook", 200): lambda api: api.call("starshipit_webhook"),
+    ("starshipit_webhook", 401): signed_wrongly,
+    ("preview_order", 200): preview_of_the_showcase,
+    ("preview_order", 404): lambda api: api.call("preview_order"),
+    ("preview_order", 502): lambda api: cartoncloud_lookup_fails(api, 400, "/api/v1/orders/{id}/preview"),
+    ("preview_order", 503): lambda api: cartoncloud_lookup_fails(api, 503, "/api/v1/orders/{id}/preview"),
+    ("preview_order_by_query", 200): lambda api: api.call("preview_order_by_query"),
+    ("preview_order_by_query", 404): lambda api: api.client.get("/api/v1/orders/preview?numeric_id=999999999",
+                                                                headers=api.admin),
+    ("preview_order_by_query", 409): lambda api: a_reference_two_sale_orders_share(api, "/api/v1/orders/preview"),
+    ("preview_order_by_query", 422): lambda api: api.client.get("/api/v1/orders/preview", headers=api.admin),
+    ("preview_order_by_query", 502): lambda api: cartoncloud_lookup_fails(api, 400, "/api/v1/orders/preview?id={id}"),
+    ("preview_order_by_query", 503): lambda api: cartoncloud_lookup_fails(api, 503, "/api/v1/orders/preview?id={id}"),
+    ("order_events", 200): lambda api: api.call("order_events"),
+    ("import_sku_packages", 200): lambda api: api.call("import_sku_packages"),
+    ("import_sku_packages", 422): lambda api: api.call("import_sku_packages", json={"csv": "sku,weight_kg\nWIDGET-1,heavy\n"}),
+}  # fmt: skip
+
+
+def scenario_for(name: str, status: int) -> Callable[[Api], Any] | None:
+    return SCENARIOS.get((name, status)) or generic_scenario(name, status)
+
+
+def reproducible() -> list[tuple[str, int]]:
+    """Every (operation, status) this file can make happen."""
+    statuses = {status for _, status in SCENARIOS} | {400, 401, 403, 413, 415, 422, 429}
+    return sorted({(name, status) for name in OPERATIONS for status in statuses if scenario_for(name, status)})
+
+
+def documented(document: dict) -> list[tuple[str, int]]:
+    return sorted(
+        (operation["operationId"], int(status))
+        for item in document["paths"].values()
+        for operation in item.values()
+        for status in operation["responses"]
+    )
+
+
+@pytest.fixture
+def api(app, client, make_token, control, sandbox, database_url, monkeypatch) -> Api:
+    def app_with(**config):
+        other = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True,
+                            "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET, **config})  # fmt: skip
+        created.append(other)
+        return other
+
+    created: list = []
+    admin_name = "contract-admin"
+    api = Api(client, {"Authorization": f"Bearer {make_token(admin_name, role='admin')}"},
+              {"Authorization": f"Bearer {make_token('contract-packer')}"}, admin_name, control, app_with,
+              sandbox, monkeypatch)  # fmt: skip
+    yield api
+    control.clear_faults()
+    for other in created:
+        get_database(other).dispose()
+
+
+def test_every_documented_status_has_a_request_that_gets_it(document):
+    assert sorted(set(documented(document)) - set(reproducible())) == []
+
+
+def test_no_request_here_gets_an_undocumented_status(document):
+    assert sorted(set(reproducible()) - set(documented(document))) == []
+
+
+@pytest.mark.parametrize(("name", "status"), reproducible())
+def test_documented_status_is_real(api, document, name, status):
+    operation = next(item for path in document["paths"].values() for item in path.values()
+                     if item["operationId"] == name)  # fmt: skip
+    response = scenario_for(name, status)(api)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    documented_response = operation["responses"][str(status)]
+    content = documented_response.get("content", {})
+    if "application/json" in content:
+        assert response.mimetype == "application/json"
+        assert body_problems(strict(document), documented_response, response.get_json()) == []
+    else:
+        assert response.mimetype in content, f"{response.mimetype} is not among {sorted(content)}"
+    for header, spec in documented_response.get("headers", {}).items():
+        assert not spec.get("required") or header in response.headers
