@@ -85,6 +85,7 @@ class Transfer:
         self.outcomes: dict[str, str] = {}  # sale order id -> what became of it
         self._buffers: dict[StarshipitCredentials, list[Candidate]] = {}
         self._in_flight: _Batch | None = None
+        self._sent_numbers: set[str] = set()  # order numbers imported (or on their way) this pass
         self._routes: dict[tuple[Any, Any], StarshipitCredentials] = {}
 
     # -- public ---------------------------------------------------------------------------
@@ -261,6 +262,7 @@ class Transfer:
             batch.ready += self._look_up(starshipit, account, unsure)
             if batch.ready:
                 creation.mark_create_sent(self.session, [record for _, record in batch.ready])
+                self._sent_numbers.update(candidate.order_number for candidate, _ in batch.ready)
                 prepared = True
                 return batch
             return None
@@ -304,8 +306,11 @@ class Transfer:
                 self._skip(candidate.sale_order, "busy")  # a click holds it; it creates the order
             elif state.starshipit_order_id is not None:
                 self._skip(candidate.sale_order, "already_in_starshipit")
-            elif candidate.order_number in numbers:
-                self._skip(candidate.sale_order, "order_number_shared")  # the sweep looks it up
+            elif candidate.order_number in numbers or candidate.order_number in self._sent_numbers:
+                # Another sale order has this number (CartonCloud refuses duplicate references, but
+                # a number is not a reference when ORDER_NUMBER_SOURCE says so): left to the sweep,
+                # which looks the number up, as a click would.
+                self._skip(candidate.sale_order, "order_number_shared")
             else:
                 numbers.add(candidate.order_number)
                 record = self.session.get(SaleOrder, candidate.record_pk)

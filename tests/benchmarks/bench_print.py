@@ -118,6 +118,10 @@ def run(orders: int, database_url: str | None) -> dict:
             **sandbox_config(sandbox),
             "STARSHIPIT_RATE_PER_SECOND": UNLIMITED,
             "WRITEBACK_MODE": "consignment",
+            "RATE_LIMIT": "1000000 per minute",  # the per-token limit would throttle the loop itself
+            # the print path's optional address check is one more Starshipit GET; off, so both
+            # paths make exactly the same upstream calls
+            "VALIDATE_ADDRESSES": False,
             "DATABASE_URL": database_url or f"sqlite:///{Path(workdir.name) / 'bench.sqlite3'}",
         }
         app = create_app(config)

@@ -189,3 +189,17 @@ def test_done_events_are_forgotten_after_two_weeks(app, client, runner, db):
                        clock=lambda: utcnow() + timedelta(days=15))  # fmt: skip
     later.run_once()
     assert db.inbox() == []
+
+
+def test_an_order_number_already_imported_in_the_pass_is_not_imported_again(
+    client, webhook_secret, sandbox, new_sale_orders, runner
+):
+    sale_orders = new_sale_orders(51)
+    first, last = sale_orders[0], sale_orders[-1]
+    # The 51st, in the next import, has the first one's number (a second sale order with it).
+    twin = {**last, "references": {**last["references"], "customer": first["references"]["customer"]}}
+    for sale_order in [*sale_orders[:-1], twin]:
+        deliver(client, sale_order)
+    summary = runner.run_once()
+    assert summary.created == 50 and summary.skipped["order_number_shared"] == 1
+    assert starshipit_numbers(sandbox).count(first["references"]["customer"]) == 1
