@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 
 from .config import LABEL_FORMATS, ORDER_NUMBER_SOURCES, REFERENCE_SOURCES, WRITEBACK_MODES
 from .events import record_event
+from .sync.statuses import PROGRESSION
 from .models import Setting
 from .validation import StrictBoolean, StrictFloat
 
-SALE_ORDER_STATUSES = ("DRAFT", "AWAITING_STOCK", "AWAITING_PICK_AND_PACK", "PACKING_IN_PROGRESS", "PICKED",
-                       "PACKED", "DISPATCHED", "REJECTED")  # fmt: skip
 _positive = validate.Range(min=0, min_inclusive=False)
 
 
@@ -45,7 +44,7 @@ _requested_service = fields.String(validate=validate.Length(min=1, max=100))
 
 
 class RuntimeSettingsSchema(Schema):
-    trigger_statuses = fields.List(fields.String(validate=validate.OneOf(SALE_ORDER_STATUSES)),
+    trigger_statuses = fields.List(fields.String(validate=validate.OneOf(PROGRESSION)),
                                    validate=validate.Length(min=1))  # fmt: skip
     writeback_mode = fields.String(validate=validate.OneOf(WRITEBACK_MODES))
     order_number_source = fields.String(validate=validate.OneOf(ORDER_NUMBER_SOURCES))
