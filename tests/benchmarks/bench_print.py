@@ -66,6 +66,19 @@ class Sandbox:
         self.process.wait(timeout=10)
 
 
+def direct_clients(sandbox: Sandbox, rate_per_second: float) -> tuple[CartonCloudClient, StarshipitClient]:
+    """The two clients on the sandbox's demo credentials, used without labelbridge (the baselines)."""
+    cartoncloud = CartonCloudClient(
+        sandbox.cartoncloud_url, credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET,
+        credentials.CARTONCLOUD_TENANT_ID,
+    )  # fmt: skip
+    starshipit = StarshipitClient(
+        sandbox.starshipit_url, credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY,
+        rate_per_second=rate_per_second,
+    )  # fmt: skip
+    return cartoncloud, starshipit
+
+
 def sale_order(number: int) -> dict:
     return {
         "status": "PACKED",
@@ -129,14 +142,7 @@ def run(orders: int, database_url: str | None) -> dict:
         with get_database(app).sessions() as session:
             headers = {"Authorization": f"Bearer {tokens.create_token(session, 'bench')}"}
         client = app.test_client()
-        cartoncloud = CartonCloudClient(
-            sandbox.cartoncloud_url, credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET,
-            credentials.CARTONCLOUD_TENANT_ID,
-        )  # fmt: skip
-        starshipit = StarshipitClient(
-            sandbox.starshipit_url, credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY,
-            rate_per_second=UNLIMITED,
-        )  # fmt: skip
+        cartoncloud, starshipit = direct_clients(sandbox, UNLIMITED)
 
         def backend_print(numeric_id: str, expected: int):
             response = client.post("/api/v1/labels", json={"sale_order": {"numeric_id": numeric_id}}, headers=headers)

@@ -37,18 +37,16 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-from bench_print import Sandbox, sale_order
+from bench_print import Sandbox, direct_clients, sale_order
 from sqlalchemy import create_engine, text
 
 from server import create_app
 from server.cartoncloud import conditions
-from server.cartoncloud.client import CartonCloudClient
 from server.db import get_database
 from server.demo import sandbox_config
 from server.mapping import build_starshipit_order
 from server.models import utcnow
-from server.sandbox import credentials
-from server.starshipit.client import MAX_IMPORT, StarshipitClient
+from server.starshipit.client import MAX_IMPORT
 from server.sync.runner import SyncRunner
 from server.upstreams import get_upstreams
 
@@ -109,14 +107,7 @@ def labelbridge(sandbox: Sandbox, rate: float, database_url: str, webhooks: list
 
 
 def naive(sandbox: Sandbox, orders: int, first_number: int, rate: float) -> dict:
-    cartoncloud = CartonCloudClient(
-        sandbox.cartoncloud_url, credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET,
-        credentials.CARTONCLOUD_TENANT_ID,
-    )  # fmt: skip
-    starshipit = StarshipitClient(
-        sandbox.starshipit_url, credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY,
-        rate_per_second=rate,
-    )  # fmt: skip
+    cartoncloud, starshipit = direct_clients(sandbox, rate)
     condition = conditions.all_of(
         conditions.any_of(conditions.text_equals(conditions.STATUS, "PACKED"),
                           conditions.text_equals(conditions.STATUS, "DISPATCHED")),
