@@ -65,6 +65,10 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
     role: Mapped[str] = mapped_column(String(20), default="packer")
     expires_at: Mapped[datetime | None]
+    # The workstation's printing preferences (PUT /api/v1/workstation).
+    label_layout: Mapped[str] = mapped_column(String(20), default="original")
+    printer_id: Mapped[int | None] = mapped_column(ForeignKey("printers.id", ondelete="SET NULL"))
+    packing_slip: Mapped[bool] = mapped_column(default=False)
 
 
 class SaleOrder(Base):
@@ -127,6 +131,51 @@ class Label(Base):
     replaces_label_id: Mapped[str | None] = mapped_column(String(36))
     replaced_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PackingSlip(Base):
+    """Starshipit's packing slip for a printed order, kept like its label."""
+
+    __tablename__ = "packing_slips"
+
+    label_id: Mapped[str] = mapped_column(ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Printer(Base):
+    """A network label printer that takes raw print jobs over TCP (port 9100)."""
+
+    __tablename__ = "printers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    host: Mapped[str] = mapped_column(String(255))
+    port: Mapped[int] = mapped_column(default=9100)
+    language: Mapped[str] = mapped_column(String(10))  # pdf | zpl
+    dpi: Mapped[int] = mapped_column(default=203)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PrintBatch(Base):
+    """Labels for several sale orders in one request: progress while it runs, then each order's
+    result and the merged document, in the order asked for."""
+
+    __tablename__ = "print_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    token_name: Mapped[str] = mapped_column(String(100), index=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="running")  # running | finished
+    total: Mapped[int]
+    done: Mapped[int] = mapped_column(default=0)
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    format: Mapped[str | None] = mapped_column(String(10))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[datetime | None]
 
 
 class OutboxJob(Base):
