@@ -367,15 +367,16 @@ def accounts_list() -> None:
 @click.argument("name")
 @click.option("--api-key", prompt=True, hide_input=True, help="Asked for when not given.")
 @click.option("--subscription-key", prompt=True, hide_input=True, help="Asked for when not given.")
-@click.option("--rate", type=click.Choice(["2", "20"]), default="2", show_default=True)
+@click.option("--rate", type=click.FloatRange(0.1, 20), default=2.0, show_default=True,
+              help="Requests/s each process may send: 2 (developer) or 20 (production), or a share of it.")
 @click.option("--default", "is_default", is_flag=True, help="Orders no rule routes go here.")
-def accounts_starshipit(name: str, api_key: str, subscription_key: str, rate: str, is_default: bool) -> None:
+def accounts_starshipit(name: str, api_key: str, subscription_key: str, rate: float, is_default: bool) -> None:
     """Add or update a Starshipit account (keys are stored encrypted)."""
     from .accounts import save_starshipit_account
 
     _accounts_call(lambda session, box, _app: save_starshipit_account(
         session, box, name=name, api_key=api_key, subscription_key=subscription_key,
-        rate_per_second=float(rate), is_default=is_default or None,
+        rate_per_second=rate, is_default=is_default or None,
     ))  # fmt: skip
     click.echo(f"saved Starshipit account {name}", err=True)
 
@@ -436,3 +437,128 @@ def events(sale_order: str | None, kind: str | None, limit: int) -> None:
     for event in body["events"]:
         order = event["sale_order"]["numeric_id"] if event["sale_order"] else "-"
         click.echo(f"{event['at']}\t{event['kind']}\t{event['actor'] or '-'}\t{order}\t{json.dumps(event['detail'])}")
+
+
+@main.group("printers")
+def printers_group() -> None:
+    """Network label printers, sent raw print jobs (port 9100) by the backend."""
+
+
+def _printer_fields(schema, fields: dict) -> dict:
+    """``fields`` checked as the API checks them; the messages of what is wrong, else."""
+    from marshmallow import ValidationError
+
+    try:
+        return schema.load(fields)
+    except ValidationError as error:
+        raise click.ClickException("; ".join(f"{name}: {' '.join(map(str, messages))}"
+                                             for name, messages in error.messages.items())) from None  # fmt: skip
+
+
+def _printers_call(action):
+    """Run ``action(session, app)`` and commit; an ApiError ends the command with its message."""
+    app = _app()
+    with _session(app) as session:
+        try:
+            result = action(session, app)
+        except ApiError as error:
+            raise click.ClickException(error.message) from None
+        session.commit()
+        return result
+
+
+@printers_group.command("add")
+@click.argument("name")
+@click.option("--host", required=True, help="The printer's host name or IP address.")
+@click.option("--port", type=int, default=9100, show_default=True)
+@click.option("--language", type=click.Choice(["pdf", "zpl"]), required=True, help="What the printer takes.")
+@click.option("--dpi", type=click.Choice(["203", "300", "600"]), default="203", show_default=True)
+def printers_add(name: str, host: str, port: int, language: str, dpi: str) -> None:
+    """Register a network printer."""
+    from .api.printing_schemas import PrinterCreateSchema
+    from .events import record_event
+    from .printing.printers import add_printer
+
+    fields = _printer_fields(PrinterCreateSchema(), {"name": name, "host": host, "port": port, "language": language,
+                                                     "dpi": int(dpi)})  # fmt: skip
+
+    def add(session, _app):
+        add_printer(session, fields)
+        record_event(session, None, "printer_saved", "command line", **fields)
+
+    _printers_call(add)
+    click.echo(f"added printer {name} ({host}:{port}, {language.upper()}, {dpi} dpi)", err=True)
+
+
+@printers_group.command("list")
+def printers_list() -> None:
+    """Every printer: name, address, language, dpi."""
+    from .printing.printers import all_printers
+
+    def show(session, _app):
+        for printer in all_printers(session):
+            click.echo(f"{printer.name}\t{printer.host}:{printer.port}\t{printer.language}\t{printer.dpi} dpi")
+
+    _printers_call(show)
+
+
+@printers_group.command("remove")
+@click.argument("name")
+def printers_remove(name: str) -> None:
+    """Remove a printer; workstations that used it print from the browser again."""
+    from .events import record_event
+    from .printing.printers import remove_printer
+
+    def remove(session, _app):
+        remove_printer(session, name)
+        record_event(session, None, "printer_removed", "command line", name=name)
+
+    _printers_call(remove)
+    click.echo(f"removed printer {name}", err=True)
+
+
+@printers_group.command("test")
+@click.argument("name")
+def printers_test(name: str) -> None:
+    """Send a 4×6 test page in the printer's language; exits 1 with the reason when it fails."""
+    from .printing.printer_jobs import send_test_page
+    from .printing.printers import find_printer
+
+    def send(session, app):
+        return send_test_page(session, find_printer(session, name), app.config["PRINTER_TIMEOUT_SECONDS"], "command line")
+
+    delivery = _printers_call(send)
+    if delivery["status"] == "failed":
+        raise click.ClickException(delivery["message"])
+    for warning in delivery["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"sent a test page to {name} ({delivery['bytes']} bytes)", err=True)
+
+
+@token.command("prefs")
+@click.argument("name")
+@click.option("--layout", type=click.Choice(["original", "4x6", "a4"]), help="How PDF labels come out.")
+@click.option("--printer", help="The network printer its prints go to.")
+@click.option("--no-printer", is_flag=True, help="No network printer: the browser prints.")
+@click.option("--packing-slip/--no-packing-slip", default=None, help="Offer the packing slip with each label.")
+def token_prefs(name: str, layout: str | None, printer: str | None, no_printer: bool, packing_slip: bool | None) -> None:
+    """Show, or change, the printing preferences of the workstation holding token NAME."""
+    from .events import record_event
+    from .printing.workstation import save_preferences, workstation_for
+
+    if printer and no_printer:
+        raise click.UsageError("Give --printer NAME or --no-printer, not both.")
+    changes = {key: value for key, value in {"label_layout": layout, "packing_slip": packing_slip}.items() if value is not None}
+    if printer or no_printer:
+        changes["printer"] = printer
+
+    def apply(session, _app):
+        save_preferences(session, name, changes)  # with no changes: only checks that the token exists
+        if changes:
+            record_event(session, None, "workstation_saved", "command line", token=name, **changes)
+        return workstation_for(session, name)
+
+    workstation = _printers_call(apply)
+    click.echo(json.dumps({"name": name, "label_layout": workstation.label_layout,
+                           "printer": workstation.printer.name if workstation.printer else None,
+                           "packing_slip": workstation.packing_slip}))  # fmt: skip

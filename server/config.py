@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "VALIDATE_ADDRESSES": True,  # Starshipit's address validation before printing and in previews
     "LABEL_FORMAT": "pdf",
     "AUTO_PRINT": True,
+    "PRINTER_TIMEOUT_SECONDS": 5.0,  # a network label printer's time to take a job (server/printing/network_printer.py)
     "SECRET_KEYS": None,  # Fernet keys, newest first; None: instance/secret.keys
     "RATE_LIMIT": "600 per minute",  # per token
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several instances run
@@ -193,6 +194,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "VALIDATE_ADDRESSES": _boolean,
     "LABEL_FORMAT": _choice(LABEL_FORMATS),
     "AUTO_PRINT": _boolean,
+    "PRINTER_TIMEOUT_SECONDS": _positive_number,
     "ORDER_LOCK_SECONDS": _positive_number,
     "ORDER_LOCK_WAIT_SECONDS": _positive_number,
     "MAX_CONTENT_LENGTH": int,

@@ -58,8 +58,10 @@ def writeback_state(session: Session, label_id: str, mode: str) -> str:
 def claim_due(
     session: Session, worker: str, now: datetime, claim: timedelta, limit: int = 20
 ) -> list[OutboxJob]:
-    """Claim up to ``limit`` due jobs for ``worker`` for ``claim``; a crashed worker's claims expire."""
-    return claims.claim_due(session, OutboxJob, worker, now, claim, limit)
+    """Claim up to ``limit`` due jobs for ``worker`` for ``claim``; a crashed worker's claims expire,
+    and the worker's own left by a failed pass are taken back at once (it delivers one job at a
+    time, each finished before it claims again)."""
+    return claims.claim_due(session, OutboxJob, worker, now, claim, limit, retake_own=True)
 
 
 def retry_delay(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:

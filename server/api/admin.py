@@ -21,10 +21,14 @@ from .event_log import AuditLogSchema, AuditQuerySchema, events_response
 from .schemas import ConnectionTestResponseSchema, ResponseSchema
 
 
+RATE_ERROR = ("Requests per second each labelbridge process may send to this account: Starshipit allows 2 "
+              "(developer) or 20 (production); with several processes give each its share.")
+
+
 class StarshipitAccountSchema(Schema):
     api_key = fields.String(validate=[validate.Length(min=8, max=200), WholeMatch(VISIBLE_ASCII)])
     subscription_key = fields.String(validate=[validate.Length(min=8, max=200), WholeMatch(VISIBLE_ASCII)])
-    rate_per_second = StrictFloat(validate=validate.OneOf([2.0, 20.0], error="Starshipit's tiers are 2 or 20."))
+    rate_per_second = StrictFloat(validate=validate.Range(min=0.1, max=20, error=RATE_ERROR))
     is_default = StrictBoolean()
 
 

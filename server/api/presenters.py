@@ -7,6 +7,7 @@ from typing import Any
 from flask import url_for
 
 from ..models import Label, SaleOrder
+from ..printing.layouts import apply_layout, effective_layout
 from ..printing.service import PrintOutcome
 from .schemas import LookupResponseSchema, PrintResponseSchema
 
@@ -24,10 +25,14 @@ def starshipit_order(record: SaleOrder) -> dict[str, Any] | None:
     return {"order_id": record.starshipit_order_id, "order_number": record.starshipit_order_number}
 
 
-def print_response(outcome: PrintOutcome, with_content: bool = True) -> dict[str, Any]:
-    label = {**label_ref(outcome.label)}
-    if with_content:
-        label["content_base64"] = base64.b64encode(outcome.label.content).decode()
+def print_response(
+    outcome: PrintOutcome, layout: str, content: bytes, printer: dict[str, Any] | None, packing_slip: bool
+) -> dict[str, Any]:
+    """The print answer: ``content`` is the label laid out as ``layout``, ``printer`` its
+    PrinterDelivery (None: no network printer), ``packing_slip`` whether to offer the slip."""
+    label = {**label_ref(outcome.label), "layout": effective_layout(outcome.label.format, layout),
+             "content_base64": base64.b64encode(content).decode()}  # fmt: skip
+    slip = {"url": url_for("api.label_packing_slip", label_id=outcome.label.id)} if packing_slip else None
     return _print_schema.dump(
         {
             "sale_order": outcome.record,
@@ -37,12 +42,19 @@ def print_response(outcome: PrintOutcome, with_content: bool = True) -> dict[str
             "reprint": outcome.reprint,
             "label": label,
             "writeback": outcome.writeback,
+            "printer": printer,
+            "packing_slip": slip,
         }
     )
 
 
 def with_label_content(body: dict[str, Any], label: Label) -> dict[str, Any]:
-    return {**body, "label": {**body["label"], "content_base64": base64.b64encode(label.content).decode()}}
+    """A stored answer (kept without the label's bytes) made whole again, laid out as it was;
+    an answer stored before printers existed gains their fields, empty."""
+    layout = body["label"].get("layout", "original")
+    content = apply_layout(label.content, label.format, layout)
+    return {"printer": None, "packing_slip": None, **body,
+            "label": {**body["label"], "layout": layout, "content_base64": base64.b64encode(content).decode()}}
 
 
 def lookup_response(record: SaleOrder, label: Label | None, writeback: str | None) -> dict[str, Any]:

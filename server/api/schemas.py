@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..printing.layouts import LAYOUTS
 from ..validation import StrictBoolean, WholeMatch, no_nul
 
 IDENTIFIERS = ("id", "numeric_id", "customer_reference")
@@ -27,9 +28,17 @@ class SaleOrderIdentifierSchema(Schema):
             raise ValidationError(f"Give exactly one of {', '.join(IDENTIFIERS)}.", "_schema")
 
 
+def printer_choice() -> fields.String:
+    """A print request's ``printer``."""
+    return fields.String(allow_none=True, validate=validate.Length(min=1, max=100),
+                         metadata={"description": "A network printer's name; null: none (the browser prints); "
+                                                  "absent: the workstation's default printer."})  # fmt: skip
+
+
 class PrintRequestSchema(Schema):
     sale_order = fields.Nested(SaleOrderIdentifierSchema, required=True)
     tenant_slug = fields.String(validate=validate.Length(min=1, max=100))
+    printer = printer_choice()
 
 
 class LookupQuerySchema(SaleOrderIdentifierSchema):
@@ -46,6 +55,7 @@ class RedoRequestSchema(Schema):
         required=True, validate=validate.Equal(True, error="Set confirm to true: a new label is a new shipment.")
     )
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    printer = printer_choice()
 
 
 class ResponseSchema(Schema):
@@ -76,7 +86,28 @@ class LabelRefSchema(ResponseSchema):
 
 
 class LabelSchema(LabelRefSchema):
-    content_base64 = fields.String(metadata={"description": "The label's bytes; when absent, GET `url`."})
+    content_base64 = fields.String(metadata={"description": "The label's bytes, laid out as `layout`; when absent, "
+                                                            "GET `url`."})  # fmt: skip
+    layout = fields.String(validate=validate.OneOf(LAYOUTS), required=True,
+                           metadata={"description": "How `content_base64` and `url` lay the label out: the "
+                                                    "workstation's layout (PDF only; ZPL is always as Starshipit "
+                                                    "made it)."})  # fmt: skip
+
+
+class PrinterDeliverySchema(ResponseSchema):
+    """A label (or test page) sent to a network printer, or why it was not."""
+
+    name = fields.String(required=True, metadata={"description": "The printer's name."})
+    status = fields.String(required=True, validate=validate.OneOf(("sent", "failed")))
+    bytes = fields.Integer(strict=True, required=True, metadata={"description": "How many bytes the printer took."})
+    message = fields.String(allow_none=True, required=True,
+                            metadata={"description": "Why it failed, in words a packer can act on."})  # fmt: skip
+    warnings = fields.List(fields.String(), required=True,
+                           metadata={"description": "Sent, but it may not print as intended (e.g. another dpi)."})  # fmt: skip
+
+
+class PackingSlipRefSchema(ResponseSchema):
+    url = fields.String(required=True, metadata={"description": "Where to GET the order's packing slip (PDF)."})
 
 
 class PrintResponseSchema(ResponseSchema):
@@ -87,6 +118,12 @@ class PrintResponseSchema(ResponseSchema):
     reprint = StrictBoolean(required=True, metadata={"description": "true: the stored label, no new shipment."})
     label = fields.Nested(LabelSchema, required=True)
     writeback = fields.String(validate=validate.OneOf(WRITEBACK_STATES), required=True)
+    printer = fields.Nested(
+        PrinterDeliverySchema, allow_none=True, required=True,
+        metadata={"description": "The label sent to a network printer, or why not; null: no printer (the browser prints)."},
+    )
+    packing_slip = fields.Nested(PackingSlipRefSchema, allow_none=True, required=True,
+                                 metadata={"description": "The packing slip, when the workstation asks for them; else null."})  # fmt: skip
 
 
 class LastErrorSchema(ResponseSchema):

@@ -9,6 +9,8 @@ from typing import Any
 
 from marshmallow import Schema
 
+from ..api.batch_schemas import BatchRequestSchema, BatchResponseSchema
+from ..api.printing_schemas import PrinterListSchema, WorkstationSchema, WorkstationUpdateSchema
 from ..api.schemas import (
     ConnectionTestResponseSchema,
     ErrorSchema,
@@ -40,9 +42,17 @@ PRINTED = {
     "carrier": "Australia Post",
     "tracking_numbers": ["LB000001AU"],
     "reprint": False,
-    "label": {**LABEL_REF, "content_base64": "JVBERi0xLjQKJcfs"},
+    "label": {**LABEL_REF, "layout": "original", "content_base64": "JVBERi0xLjQKJcfs"},
     "writeback": "queued",
+    "printer": None,
+    "packing_slip": None,
 }
+PRINTER = {"id": 1, "name": "bench-1", "host": "10.0.0.5", "port": 9100, "language": "zpl", "dpi": 203}
+SENT = {"name": "bench-1", "status": "sent", "bytes": 2048, "message": None, "warnings": []}
+PRINTER_OFFLINE = {**SENT, "status": "failed", "bytes": 0,
+                   "message": "Printer 'bench-1' (10.0.0.5:9100) did not answer within 5 s: check that it is on and "
+                              "connected. The label is saved: print it from the browser."}  # fmt: skip
+WORKSTATION = {"name": "bench-1", "label_layout": "4x6", "printer": PRINTER, "packing_slip": True}
 LABELLED = {
     "sale_order": SALE_ORDER,
     "state": "labelled",
@@ -61,6 +71,24 @@ def _without(body: dict[str, Any], key: str) -> dict[str, Any]:
     return {name: value for name, value in body.items() if name != key}
 
 
+BATCH_ID = "0d6f3c2e-8b1a-4c55-9e0f-2a7b6c1d9e84"
+BATCH_PRINTED = {"index": 0, "sale_order": {"numeric_id": "787061"}, "status": "printed",
+                 "label": {**LABEL_REF, "layout": "original"}, "carrier": "Australia Post",
+                 "tracking_numbers": ["LB000001AU"], "error": None}  # fmt: skip
+BATCH_FAILED = {"index": 1, "sale_order": {"customer_reference": "SO-10054"}, "status": "failed", "label": None,
+                "carrier": None, "tracking_numbers": [], "error": {
+                    "code": "sale_order_not_shippable",
+                    "message": "This sale order cannot be shipped: Delivery address has no street (address line 1).",
+                    "errors": {"details.deliver.address.address1": ["Delivery address has no street (address line 1)."]}}}  # fmt: skip
+BATCH_FINISHED = {
+    "batch": {"id": BATCH_ID, "state": "finished", "total": 2, "done": 2, "printed": 1, "reprinted": 0, "failed": 1},
+    "results": [BATCH_PRINTED, BATCH_FAILED],
+    "file": {"url": f"/api/v1/labels/batches/{BATCH_ID}/file", "format": "pdf", "layout": "original", "pages": 1},
+    "file_error": None,
+    "printer": None,
+}
+
+
 BODIES = (
     SharedBody(
         "print-request", PrintRequestSchema, "POST /api/v1/labels (request)",
@@ -68,6 +96,8 @@ BODIES = (
             "numeric-id": {"sale_order": {"numeric_id": "787061"}, "tenant_slug": "demo-warehouse"},
             "customer-reference": {"sale_order": {"customer_reference": "SO-10045"}},
             "uuid": {"sale_order": {"id": SALE_ORDER["id"]}, "tenant_slug": "demo-warehouse"},
+            "to-a-printer": {"sale_order": {"numeric_id": "787061"}, "printer": "bench-1"},
+            "no-printer": {"sale_order": {"numeric_id": "787061"}, "printer": None},
         },
         invalid={
             "no-identifier": {"sale_order": {}},
@@ -79,6 +109,8 @@ BODIES = (
             "id-not-a-uuid": {"sale_order": {"id": "787061"}},
             "unknown-field": {"sale_order": {"numeric_id": "787061"}, "copies": 2},
             "no-sale-order": {"tenant_slug": "demo-warehouse"},
+            "printer-empty": {"sale_order": {"numeric_id": "787061"}, "printer": ""},
+            "printer-as-number": {"sale_order": {"numeric_id": "787061"}, "printer": 1},
         },
     ),
     SharedBody(
@@ -86,8 +118,12 @@ BODIES = (
         valid={
             "printed": PRINTED,
             "reprint": {**PRINTED, "reprint": True, "writeback": "done"},
-            "no-content": {**PRINTED, "label": LABEL_REF, "carrier": None, "tracking_numbers": []},
+            "no-content": {**PRINTED, "label": {**LABEL_REF, "layout": "4x6"}, "carrier": None, "tracking_numbers": []},
             "unknown-field-ignored": {**PRINTED, "added_in_a_later_v1": {"any": "thing"}},
+            "sent-to-a-printer": {**PRINTED, "printer": {**SENT, "warnings": [
+                "This label is 203 dpi ZPL and printer 'bench-1' is 300 dpi: it will print smaller than intended."]},
+                "packing_slip": {"url": f"/api/v1/labels/{LABEL_ID}/packing-slip"}},
+            "printer-offline": {**PRINTED, "printer": PRINTER_OFFLINE},
         },
         invalid={
             "no-label": _without(PRINTED, "label"),
@@ -96,6 +132,11 @@ BODIES = (
             "reprint-as-text": {**PRINTED, "reprint": "false"},
             "order-id-as-text": {**PRINTED, "starshipit_order": {"order_id": "1001", "order_number": "SO-10045"}},
             "label-without-url": {**PRINTED, "label": _without(PRINTED["label"], "url")},
+            "label-without-layout": {**PRINTED, "label": _without(PRINTED["label"], "layout")},
+            "layout-unknown": {**PRINTED, "label": {**PRINTED["label"], "layout": "letter"}},
+            "no-printer-field": _without(PRINTED, "printer"),
+            "printer-status-unknown": {**PRINTED, "printer": {**SENT, "status": "queued"}},
+            "packing-slip-without-url": {**PRINTED, "packing_slip": {}},
         },
     ),
     SharedBody(
@@ -127,6 +168,45 @@ BODIES = (
         },
     ),
     SharedBody(
+        "workstation-response", WorkstationSchema, "GET and PUT /api/v1/workstation (200)",
+        valid={
+            "thermal-bench": WORKSTATION,
+            "browser-prints": {**WORKSTATION, "label_layout": "original", "printer": None, "packing_slip": False},
+        },
+        invalid={
+            "layout-unknown": {**WORKSTATION, "label_layout": "letter"},
+            "printer-by-name": {**WORKSTATION, "printer": "bench-1"},
+            "printer-language-unknown": {**WORKSTATION, "printer": {**PRINTER, "language": "epl"}},
+            "no-packing-slip": _without(WORKSTATION, "packing_slip"),
+        },
+    ),
+    SharedBody(
+        "workstation-request", WorkstationUpdateSchema, "PUT /api/v1/workstation (request)",
+        valid={
+            "everything": {"label_layout": "a4", "printer": "bench-1", "packing_slip": True},
+            "no-printer": {"printer": None},
+            "layout-only": {"label_layout": "4x6"},
+        },
+        invalid={
+            "empty": {},
+            "layout-unknown": {"label_layout": "letter"},
+            "packing-slip-as-text": {"packing_slip": "yes"},
+            "printer-empty": {"printer": ""},
+            "unknown-field": {"label_layout": "4x6", "copies": 2},
+        },
+    ),
+    SharedBody(
+        "printers-response", PrinterListSchema, "GET /api/v1/printers (200)",
+        valid={"two": {"printers": [PRINTER, {**PRINTER, "id": 2, "name": "office-laser", "host": "printer.local",
+                                               "language": "pdf", "dpi": 600}]},
+               "none": {"printers": []}},  # fmt: skip
+        invalid={
+            "dpi-unknown": {"printers": [{**PRINTER, "dpi": 150}]},
+            "port-as-text": {"printers": [{**PRINTER, "port": "9100"}]},
+            "no-list": {},
+        },
+    ),
+    SharedBody(
         "whoami-response", WhoamiSchema, "GET /api/v1/whoami (200)",
         valid={"bench": {"token": {"name": "bench-1"}}},
         invalid={"name-only": {"token": "bench-1"}, "empty": {}},
@@ -150,6 +230,48 @@ BODIES = (
             "no-checks": {"ok": True},
             "check-ok-as-text": {"ok": False, "checks": [{"name": "CartonCloud", "ok": "no", "message": "Refused."}]},
             "check-without-message": {"ok": True, "checks": [{"name": "CartonCloud", "ok": True}]},
+        },
+    ),
+    SharedBody(
+        "batch-request", BatchRequestSchema, "POST /api/v1/labels/batch (request)",
+        valid={
+            "from-the-list-page": {"batch_id": BATCH_ID, "tenant_slug": "demo-warehouse",
+                                   "sale_orders": [{"numeric_id": "787061"}, {"numeric_id": "787062"}]},
+            "any-identifiers": {"sale_orders": [{"id": SALE_ORDER["id"]}, {"customer_reference": "SO-10046"}]},
+            "to-a-printer": {"sale_orders": [{"numeric_id": "787061"}], "printer": "bench-1"},
+            "no-printer": {"sale_orders": [{"numeric_id": "787061"}], "printer": None},
+        },  # fmt: skip
+        invalid={
+            "no-sale-orders": {"batch_id": BATCH_ID},
+            "empty": {"sale_orders": []},
+            "over-100": {"sale_orders": [{"numeric_id": str(787000 + n)} for n in range(101)]},
+            "repeated": {"sale_orders": [{"numeric_id": "787061"}, {"numeric_id": "787061"}]},
+            "two-identifiers": {"sale_orders": [{"numeric_id": "787061", "customer_reference": "SO-10045"}]},
+            "batch-id-not-a-uuid": {"batch_id": "batch-1", "sale_orders": [{"numeric_id": "787061"}]},
+            "unknown-field": {"sale_orders": [{"numeric_id": "787061"}], "copies": 2},
+        },
+    ),
+    SharedBody(
+        "batch-response", BatchResponseSchema,
+        "POST /api/v1/labels/batch and GET /api/v1/labels/batches/{batch_id} (200)",
+        valid={
+            "finished": BATCH_FINISHED,
+            "running": {**BATCH_FINISHED, "batch": {**BATCH_FINISHED["batch"], "state": "running", "done": 1, "failed": 0},
+                        "results": [BATCH_PRINTED], "file": None},
+            "sent-to-a-printer": {**BATCH_FINISHED, "printer": SENT},
+            "zpl": {**BATCH_FINISHED, "file": {**BATCH_FINISHED["file"], "format": "zpl", "pages": None}},
+            "no-file": {**BATCH_FINISHED, "file": None,
+                        "file_error": "The labels came from Starshipit in different formats (pdf, zpl), so they cannot "
+                                      "be printed as one document: print each order's label on its own."},
+        },  # fmt: skip
+        invalid={
+            "no-results": _without(BATCH_FINISHED, "results"),
+            "state-unknown": {**BATCH_FINISHED, "batch": {**BATCH_FINISHED["batch"], "state": "done"}},
+            "done-as-text": {**BATCH_FINISHED, "batch": {**BATCH_FINISHED["batch"], "done": "2"}},
+            "result-status-unknown": {**BATCH_FINISHED, "results": [{**BATCH_PRINTED, "status": "queued"}]},
+            "label-without-layout": {**BATCH_FINISHED, "results": [{**BATCH_PRINTED, "label": LABEL_REF}]},
+            "file-as-png": {**BATCH_FINISHED, "file": {**BATCH_FINISHED["file"], "format": "png"}},
+            "no-printer-field": _without(BATCH_FINISHED, "printer"),
         },
     ),
     SharedBody(

@@ -82,8 +82,13 @@ class PrintService:
 
     def print_label(self, ref: SaleOrderRef, tenant_slug: str | None = None) -> PrintOutcome:
         """Print the sale order's label, or return the one it already has (``reprint``)."""
-        self._check_tenant(tenant_slug)
+        self.check_tenant(tenant_slug)
         record, sale_order = self.resolve(ref)
+        return self.print_record(record, sale_order)
+
+    def print_record(self, record: SaleOrder, sale_order: dict[str, Any] | None = None) -> PrintOutcome:
+        """``print_label`` for a sale order resolved already (a batch resolves all of its orders
+        first); ``sale_order`` is its CartonCloud JSON when at hand, else it is read when needed."""
         if record.current_label_id:
             return self._reprint(record)
         try:
@@ -129,7 +134,7 @@ class PrintService:
 
     # -- steps ------------------------------------------------------------------------------
 
-    def _check_tenant(self, tenant_slug: str | None) -> None:
+    def check_tenant(self, tenant_slug: str | None) -> None:
         expected = self.upstreams.cartoncloud_credentials().tenant_slug
         if tenant_slug and expected and tenant_slug.lower() != expected.lower():
             raise ApiError(

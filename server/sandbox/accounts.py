@@ -1,13 +1,14 @@
 """The simulated Starshipit accounts: a 3PL ships for many customers, each with its own account.
 
-An account is (name, API key, subscription key, has_couriers). The `StarShipIT-Api-Key` picks
+An account is (name, API key, subscription key, has_couriers, label_format). `label_format` is the
+account's print setting: "pdf" (4×6 PDF, the default) or "zpl" (ZPL for a 203 dpi printer). The `StarShipIT-Api-Key` picks
 the account, whose orders nobody else sees; the `Ocp-Apim-Subscription-Key` picks the rate-limit
 bucket. Starshipit is not known to tie the two together, so the simulator accepts any account's
 subscription key with any account's API key (two accounts may also share a subscription key).
 
-Defaults: "demo" and "second" (with couriers) and "no-couriers" (keys in credentials.py).
+Defaults: "demo" and "second" (with couriers), "no-couriers" and "zpl" (keys in credentials.py).
 `SANDBOX_STARSHIPIT_ACCOUNTS` replaces them with a list of
-`{"name", "api_key", "subscription_key", "has_couriers"?: true}`; the first is the one
+`{"name", "api_key", "subscription_key", "has_couriers"?: true, "label_format"?: "pdf"}`; the first is the one
 in-process callers get when they name none.
 """
 
@@ -18,6 +19,8 @@ from typing import Any
 
 from server.sandbox import credentials
 
+LABEL_FORMATS = ("pdf", "zpl")
+
 
 @dataclass(frozen=True)
 class StarshipitAccount:
@@ -25,6 +28,7 @@ class StarshipitAccount:
     api_key: str
     subscription_key: str
     has_couriers: bool = True
+    label_format: str = "pdf"
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -40,6 +44,9 @@ DEFAULT_ACCOUNTS = (
         credentials.STARSHIPIT_NO_COURIERS_API_KEY,
         credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY,
         has_couriers=False,
+    ),
+    StarshipitAccount(
+        "zpl", credentials.STARSHIPIT_ZPL_API_KEY, credentials.STARSHIPIT_ZPL_SUBSCRIPTION_KEY, label_format="zpl"
     ),
 )
 
@@ -70,6 +77,8 @@ def _parse_account(entry: Any, index: int) -> StarshipitAccount:
             raise ValueError(f"{where}.{key} must be a non-empty ASCII string")
     if not isinstance(entry.get("has_couriers", True), bool):
         raise ValueError(f"{where}.has_couriers must be true or false")
+    if entry.get("label_format", "pdf") not in LABEL_FORMATS:
+        raise ValueError(f"{where}.label_format must be one of {', '.join(LABEL_FORMATS)}")
     return StarshipitAccount(**entry)
 
 

@@ -8,7 +8,6 @@ Errors are arrays: `[{"message": ...}]`, validation `[{"field", "message", "type
 
 import base64
 import binascii
-import hmac
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request

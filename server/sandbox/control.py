@@ -151,11 +151,13 @@ def add_tracking_event(order_id: int) -> Response:
 
 
 @blueprint.get("/starshipit/labels/<int:order_id>.pdf")
-def label_pdf(order_id: int) -> Response:
-    pdf = sandbox_state().starshipit.label_pdf(order_id)
-    if pdf is None:
+@blueprint.get("/starshipit/labels/<int:order_id>.zpl")
+def label_document(order_id: int) -> Response:
+    """The order's labels: a PDF, or ZPL for an account that prints ZPL."""
+    document = sandbox_state().starshipit.label_document(order_id)
+    if document is None:
         raise ControlError(404, f"order {order_id} has no label")
-    return Response(pdf, mimetype="application/pdf")
+    return Response(document, mimetype="application/pdf" if document.startswith(b"%PDF") else "application/zpl")
 
 
 @blueprint.put("/starshipit/rate-limit")

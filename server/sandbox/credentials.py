@@ -14,6 +14,9 @@ STARSHIPIT_SECOND_API_KEY = "second-starshipit-api-key-b83e51"
 STARSHIPIT_SECOND_SUBSCRIPTION_KEY = "second-subscription-key-0c96fa"
 STARSHIPIT_NO_COURIERS_API_KEY = "no-couriers-starshipit-api-key-5a7d19"
 STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY = "no-couriers-subscription-key-e2f4b7"
+# An account whose print setting is ZPL (a thermal printer at 203 dpi).
+STARSHIPIT_ZPL_API_KEY = "zpl-starshipit-api-key-61c0d4"
+STARSHIPIT_ZPL_SUBSCRIPTION_KEY = "zpl-subscription-key-9a3e27"
 
 CARTONCLOUD_CLIENT_ID = "demo-cartoncloud-client"
 CARTONCLOUD_CLIENT_SECRET = "demo-cartoncloud-secret-93b2c8"

@@ -60,7 +60,7 @@ def _page(label: LabelInput, index: int, tracking_number: str) -> Page:
     for line in _wrap(label.destination.get("name"), 13):
         page.text(MARGIN, y, line, size=13, bold=True)
         y -= 15
-    for line in _address_lines(label.destination):
+    for line in address_lines(label.destination):
         for wrapped in _wrap(line, 10):
             page.text(MARGIN, y, wrapped, size=10)
             y -= 12
@@ -78,7 +78,7 @@ def _page(label: LabelInput, index: int, tracking_number: str) -> Page:
     return page
 
 
-def _address_lines(destination: dict) -> list[str]:
+def address_lines(destination: dict) -> list[str]:
     locality = " ".join(
         str(destination[key]) for key in ("suburb", "state", "post_code") if destination.get(key)
     )

@@ -1,7 +1,8 @@
 """Look-alike CartonCloud web pages for the extension to run on (server-rendered, no script
-except the `?spa=1` imitation of a single-page app).
+except the list's "select all" and the `?spa=1` imitation of a single-page app).
 
-- GET /app/{tenantSlug}/SaleOrders                      list of sale orders
+- GET /app/{tenantSlug}/SaleOrders[?page=N]            list of sale orders, 100 to a page, a checkbox
+                                                        per row and "select all" in the header (its script)
 - GET /app/{tenantSlug}/SaleOrders/view/{numericId}     the View Sale Order page
 - GET /app/{tenantSlug}/outbound-orders/{uuid}[/...]    the same page under the newer URL form
 """
@@ -18,6 +19,7 @@ from server.sandbox.sale_orders import STATUS_LABELS
 blueprint = Blueprint("pages", __name__)
 
 NEIGHBOURS = 3  # other orders linked from a page in SPA mode
+PAGE_SIZE = 100  # orders on a page of the list: as many as one batch print takes
 
 
 @blueprint.context_processor
@@ -41,9 +43,16 @@ def home():
 def sale_orders(tenant_slug: str):
     if tenant_slug != credentials.TENANT_SLUG:
         return _not_found(f"No tenant '{tenant_slug}'.")
+    orders = sandbox_state().cartoncloud.sale_orders()
+    pages = max(1, -(-len(orders) // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    start = (page - 1) * PAGE_SIZE
+    shown = orders[start:start + PAGE_SIZE]
     return render_template(
-        "sale_orders.html", orders=sandbox_state().cartoncloud.sale_orders(), status_labels=STATUS_LABELS
-    )
+        "sale_orders.html", orders=shown, status_labels=STATUS_LABELS, total=len(orders),
+        first=start + 1 if shown else 0, last=start + len(shown),
+        previous_page=page - 1 if page > 1 else None, next_page=page + 1 if page < pages else None,
+    )  # fmt: skip
 
 
 @blueprint.get("/app/<tenant_slug>/SaleOrders/view/<numeric_id>")

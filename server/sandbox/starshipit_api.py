@@ -221,6 +221,12 @@ def print_label() -> Response:
     return jsonify(sandbox_state().starshipit.print_label(_body(), account=_account_name()))
 
 
+@blueprint.post("/api/orders/packingslips")
+def packing_slips() -> Response:
+    """`{order_ids, summary?}` → `{label_type: "PackingSlip", pdf: <base64>, success}`."""
+    return jsonify(sandbox_state().starshipit.packing_slips(_body(), account=_account_name()))
+
+
 @blueprint.get("/api/track")
 def track() -> Response:
     results = sandbox_state().starshipit.track(

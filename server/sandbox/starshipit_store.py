@@ -18,6 +18,9 @@ Order ids come from one sequence, so an id names one order across accounts and t
 API's calls by id need no account. Printing for an account without couriers is refused with
 HTTP 200, `success: false`, message "No carrier is set up for this account. Add a courier in
 Settings > Couriers." (NO_COURIERS), details "Order <order_number> was not booked".
+An account whose print setting is ZPL (`label_format`) gets its labels as ZPL (zpl.py) in the
+same base64 fields. Packing slips (`packing_slips`) are PDFs for orders of the caller's account,
+printed or not.
 """
 
 import base64
@@ -30,8 +33,10 @@ from server.sandbox import addresses, carriers
 from server.sandbox.accounts import StarshipitAccounts
 from server.sandbox.errors import StarshipitRefusal
 from server.sandbox.labels import LabelInput, render_label
+from server.sandbox.packing_slips import render_packing_slips
 from server.sandbox.starshipit_orders import clean_order, clean_packages, item_line, new_order, package_line
 from server.sandbox.timeutil import starshipit_time
+from server.sandbox.zpl import render_zpl_label
 
 ALREADY_PRINTED = "Order has already been printed"
 NOT_FOUND = "Order not found"
@@ -204,9 +209,25 @@ class StarshipitStore:
             self._book(order, {"carrier": order["carrier"], "carrier_service_code": order["carrier_service_code"]})
             return self._shipment(order)
 
-    def label_pdf(self, order_id: int) -> bytes | None:
+    def label_document(self, order_id: int) -> bytes | None:
+        """The order's labels as printed: a PDF, or ZPL for a ZPL account."""
         with self._lock:
             return self._labels.get(order_id)
+
+    def packing_slips(self, request: object, *, account: str) -> dict:
+        """`POST /api/orders/packingslips` `{order_ids, summary?}`: one PDF for all the orders."""
+        order_ids = request.get("order_ids") if isinstance(request, dict) else None
+        if not isinstance(order_ids, list) or not order_ids or not all(
+            isinstance(order_id, int) and not isinstance(order_id, bool) for order_id in order_ids
+        ):
+            raise StarshipitRefusal.one(400, "The order_ids field is required.", "order_ids must be a list of order ids")
+        summary = request.get("summary", False)
+        if not isinstance(summary, bool):
+            raise StarshipitRefusal.one(400, "The field summary must be true or false.", f"summary={summary}")
+        with self._lock:
+            orders = [copy.deepcopy(self._by_id(order_id, account)) for order_id in order_ids]
+        pdf = render_packing_slips(orders, summary=summary, printed_at=self._now())
+        return {"label_type": "PackingSlip", "pdf": base64.b64encode(pdf).decode("ascii"), "success": True}
 
     # --- tracking -------------------------------------------------------------------------
 
@@ -312,6 +333,7 @@ class StarshipitStore:
         else:
             packages = order["packages"] or [package_line(_default_package(order), self._line_id())]
         now = self._now()
+        label_format = self._accounts.named(self._owner[order["order_id"]]).label_format
         for package in packages:
             tracking_number = carrier.tracking_number(self._next_serial)
             self._next_serial += 1
@@ -321,12 +343,13 @@ class StarshipitStore:
                 "carrier_service_code": service.code,
                 "label_created_date": starshipit_time(now),
                 "labels": [{"label_type": "Label",
-                            "label_url": f"/_sandbox/starshipit/labels/{order['order_id']}.pdf",
+                            "label_url": f"/_sandbox/starshipit/labels/{order['order_id']}.{label_format}",
                             "label_base64_string": None}],
             })
         order.update({"packages": packages, "carrier": carrier.code, "carrier_name": carrier.name,
                       "carrier_service_code": service.code, "status": "Printed"})
-        self._labels[order["order_id"]] = render_label(LabelInput(
+        render = render_zpl_label if label_format == "zpl" else render_label
+        self._labels[order["order_id"]] = render(LabelInput(
             order_number=order["order_number"],
             destination=order["destination"],
             carrier_name=carrier.name,

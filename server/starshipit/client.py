@@ -1,6 +1,8 @@
 """Starshipit's REST API, HTTP only: every method is one documented call (or its pages)."""
 from __future__ import annotations
 
+import base64
+import binascii
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -155,6 +157,27 @@ class StarshipitClient:
                 ) from error
             raise
         return shipment_from_reply(reply, order_id=order_id, order_number=order_number)
+
+    def packing_slips(self, order_ids: list[int], *, summary: bool = False) -> bytes:
+        """One PDF of packing slips for the orders (with ``summary``, a pick list of SKU totals).
+
+        ⚠ The answer's field is read as ``pdf`` (``{label_type, pdf, success}``, the shape of
+        the manifest call and of a public client of this call), not confirmed against a live
+        account: a ``labels`` list like the print answer's is accepted too. Only reads, so a
+        failure may be retried."""
+        if not order_ids:
+            raise ValueError("give at least one order id")
+        reply = self._call("POST", "/api/orders/packingslips", json={"order_ids": list(order_ids), "summary": summary},
+                           safe=True)  # fmt: skip
+        body = reply.body if isinstance(reply.body, dict) else {}
+        labels = body.get("labels")
+        encoded = body.get("pdf") or (labels[0] if isinstance(labels, list) and labels else None)
+        if not isinstance(encoded, str) or not encoded.strip():
+            raise reply.bad_response("the answer holds no packing slip")
+        try:
+            return base64.b64decode("".join(encoded.split()), validate=True)
+        except binascii.Error as error:
+            raise reply.bad_response("unreadable packing slip (not base64)") from error
 
     def track(self, *, tracking_number: str | None = None, order_number: str | None = None) -> dict:
         """The ``results`` object: status, tracking URL and events."""

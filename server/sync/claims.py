@@ -25,14 +25,19 @@ def claim_due(
     claim: timedelta,
     limit: int,
     *where: Any,
+    retake_own: bool = False,
 ) -> list[Row]:
     """Claim up to ``limit`` due rows of ``model`` (matching ``where``) for ``worker`` until
-    ``now + claim``; commits."""
-    due = or_(
+    ``now + claim``; commits. ``retake_own``: also the rows ``worker`` itself claimed and left
+    (a pass that failed half way, say when the database dropped its connection), for callers
+    that hold no claimed row in progress when they claim: they need not wait for the claim to run out."""
+    due = [
         and_(model.state == QUEUED, model.next_attempt_at <= now),
         and_(model.state == RUNNING, model.claimed_until < now),
-    )
-    query = select(model).where(due, *where).order_by(model.next_attempt_at, model.id).limit(limit)
+    ]
+    if retake_own:
+        due.append(and_(model.state == RUNNING, model.claimed_by == worker))
+    query = select(model).where(or_(*due), *where).order_by(model.next_attempt_at, model.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.scalars(query))

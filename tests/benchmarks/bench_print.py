@@ -194,6 +194,14 @@ def run(orders: int, database_url: str | None) -> dict:
         workdir.cleanup()
 
 
+def emit(figures: dict, output: Path | None) -> None:
+    """The figures as JSON on stdout, and in ``output`` when given."""
+    text = json.dumps(figures, indent=2)
+    print(text)
+    if output:
+        output.write_text(text + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=500)
@@ -201,10 +209,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args()
     figures = run(args.orders + 1, args.database_url)
-    text = json.dumps(figures, indent=2)
-    print(text)
-    if args.output:
-        args.output.write_text(text + "\n")
+    emit(figures, args.output)
 
 
 if __name__ == "__main__":

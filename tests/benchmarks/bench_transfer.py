@@ -27,7 +27,6 @@ subscription key as Starshipit's gateway is. Setting the orders up is not timed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -37,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-from bench_print import Sandbox, direct_clients, sale_order
+from bench_print import Sandbox, direct_clients, emit, sale_order
 from sqlalchemy import create_engine, text
 
 from server import create_app
@@ -183,10 +182,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args()
     figures = run(args.orders, args.rate, min(args.naive_orders, args.orders), args.database_url)
-    text = json.dumps(figures, indent=2)
-    print(text)
-    if args.output:
-        args.output.write_text(text + "\n")
+    emit(figures, args.output)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Every Starshipit call: the request it sends and what it makes of the answer."""
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -57,6 +58,8 @@ CALLS = {
     "validate_address": (lambda c: c.validate_address(street="1 Main Street", post_code="4000", country="Australia"),
                          "GET", "/api/address/validate",
                          {"street": "1 Main Street", "post_code": "4000", "country": "Australia"}, None),
+    "packing_slips": (lambda c: c.packing_slips([81234567]), "POST", "/api/orders/packingslips", {},
+                      {"order_ids": [81234567], "summary": False}),
 }
 ANSWERS = {
     "create_order": load("starshipit_order.json"),
@@ -74,6 +77,7 @@ ANSWERS = {
     "track": load("starshipit_tracking.json"),
     "delivery_services": {"services": [{"carrier": "PlainLabel", "service_code": "PLL"}], "success": True},
     "validate_address": {"valid": True, "suggestions": [], "success": 1},
+    "packing_slips": {"label_type": "PackingSlip", "pdf": base64.b64encode(PDF).decode(), "success": True},
 }
 EXPECTED = {
     "create_order": ORDER,
@@ -92,6 +96,7 @@ EXPECTED = {
     "track": load("starshipit_tracking.json")["results"],
     "delivery_services": [{"carrier": "PlainLabel", "service_code": "PLL"}],
     "validate_address": ANSWERS["validate_address"],
+    "packing_slips": PDF,
 }
 
 
@@ -280,3 +285,21 @@ def test_iterators_follow_total_pages(http, starshipit, iterate, path, extra):
 def test_client_refuses_missing_credentials():
     with pytest.raises(ValueError, match="both the API key and the subscription key"):
         StarshipitClient(STARSHIPIT_URL, "", SUBSCRIPTION_KEY)
+
+
+def test_packing_slips_also_read_a_labels_list_and_ask_for_a_summary(http, starshipit):
+    http.post(url("/api/orders/packingslips"), json={"labels": [base64.b64encode(PDF).decode()], "success": True},
+              match=[matchers.json_params_matcher({"order_ids": [1, 2], "summary": True})])  # fmt: skip
+    assert starshipit.packing_slips([1, 2], summary=True) == PDF
+
+
+@pytest.mark.parametrize("answer", [{"success": True}, {"pdf": "", "success": True}, {"pdf": "not base64!", "success": True}])
+def test_a_packing_slip_answer_without_a_readable_pdf_is_a_bad_response(http, starshipit, answer):
+    http.post(url("/api/orders/packingslips"), json=answer)
+    with pytest.raises(errors.UpstreamBadResponse):
+        starshipit.packing_slips([1])
+
+
+def test_packing_slips_need_an_order(starshipit):
+    with pytest.raises(ValueError, match="at least one order id"):
+        starshipit.packing_slips([])

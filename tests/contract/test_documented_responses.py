@@ -8,6 +8,7 @@ Statuses every operation of a kind shares (401 without a token, 403 from a forei
 the others have a scenario of their own."""
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,9 @@ import pytest
 from server import create_app, idempotency
 from server.db import get_database
 from server.demo import sandbox_config
+from server.printing import batch_runs
 
+from printing.listener import PrinterListener  # tests/printing: a raw-printing printer on loopback
 from .conftest import WEBHOOK_SECRET
 from .openapi_checks import body_problems, strict
 
@@ -72,9 +75,20 @@ OPERATIONS = {
     "order_events": Operation("GET", "/api/v1/orders/{identifier}/events"),
     "import_sku_packages": Operation("POST", "/api/v1/settings/sku-packages/import",
                                      body={"csv": "sku,weight_kg\nWIDGET-1,1.5\n"}),
+    "print_batch": Operation("POST", "/api/v1/labels/batch", body={"sale_orders": [SHOWCASE, NO_STREET]}),
+    "batch_progress": Operation("GET", "/api/v1/labels/batches/{batch_id}"),
+    "batch_file": Operation("GET", "/api/v1/labels/batches/{batch_id}/file"),
+    "label_packing_slip": Operation("GET", "/api/v1/labels/{label_id}/packing-slip"),
+    "get_workstation": Operation("GET", "/api/v1/workstation"),
+    "put_workstation": Operation("PUT", "/api/v1/workstation", body={"label_layout": "4x6"}),
+    "list_printers": Operation("GET", "/api/v1/printers"),
+    "add_printer": Operation("POST", "/api/v1/printers", body={"name": "acme", "host": "127.0.0.1", "language": "pdf"}),
+    "change_printer": Operation("PUT", "/api/v1/printers/{name}", body={"dpi": 300}),
+    "remove_printer": Operation("DELETE", "/api/v1/printers/{name}"),
+    "test_printer": Operation("POST", "/api/v1/printers/{name}/test"),
 }  # fmt: skip
 PATH_VALUES = {"label_id": str(uuid.uuid4()), "name": "acme", "identifier": SHOWCASE["numeric_id"],
-               "sale_order_id": str(uuid.uuid4())}  # fmt: skip
+               "sale_order_id": str(uuid.uuid4()), "batch_id": str(uuid.uuid4())}  # fmt: skip
 
 
 @dataclass
@@ -165,7 +179,8 @@ def generic_scenario(name: str, status: int) -> Callable[[Api], Any] | None:
         413: too_large if has_body else None,
         415: not_sent_as_json if has_body else None,
         422: not_an_object if has_body else (nul_in_path if "{label_id}" in operation.path or "{name}" in operation.path
-                                             or "{identifier}" in operation.path else None),
+                                             or "{identifier}" in operation.path or "{batch_id}" in operation.path
+                                             else None),
     }
     scenario = rules.get(status)
     return None if scenario is None else (lambda api: scenario(api, name))
@@ -245,6 +260,47 @@ def signed_wrongly(api: Api):
     return api.call("starshipit_webhook", client=signing, headers={"X-Starshipit-Signature": "sha256=00"})
 
 
+def batch_printed(api: Api, path: str = "") -> Any:
+    body = api.call("print_batch").get_json()
+    return api.client.get(f"/api/v1/labels/batches/{body['batch']['id']}{path}", headers=api.admin)
+
+
+def batch_running(api: Api, name: str = "print_batch"):
+    """A batch another request is printing right now."""
+    body = {**OPERATIONS["print_batch"].body, "batch_id": str(uuid.uuid4())}
+    request_hash = idempotency.fingerprint("POST", "/api/v1/labels/batch", body)
+    with get_database(api.client.application).sessions() as session:
+        batch_runs.claim(session, body["batch_id"], api.admin_name, request_hash, 2, timedelta(minutes=5))
+    if name == "print_batch":
+        return api.call(name, json=body)
+    return api.call(name, path=f"/api/v1/labels/batches/{body['batch_id']}/file")
+
+
+def printer_added(api: Api, then: str | None = None, port: int = 9100):
+    """The printer "acme" registered (at ``port`` on loopback), then the operation ``then``."""
+    assert api.call("add_printer", json={**OPERATIONS["add_printer"].body, "port": port}).status_code == 201
+    return api.call(then) if then else None
+
+
+def sent_a_test_page(api: Api):
+    printer = PrinterListener()
+    try:
+        return printer_added(api, "test_printer", port=printer.port)
+    finally:
+        printer.close()
+
+
+def sent_a_test_page_to_a_printer_that_is_off(api: Api):
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        closed_port = probe.getsockname()[1]
+    return printer_added(api, "test_printer", port=closed_port)
+
+
+def packing_slip_of_the_showcase(api: Api, client=None):
+    url = f"/api/v1/labels/{api.print_showcase()['label']['id']}/packing-slip"
+    return (client or api.client).get(url, headers=api.admin)
+
+
 def packer(name: str):
     return lambda api: api.call(name, headers=api.packer)
 
@@ -312,6 +368,37 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("order_events", 200): lambda api: api.call("order_events"),
     ("import_sku_packages", 200): lambda api: api.call("import_sku_packages"),
     ("import_sku_packages", 422): lambda api: api.call("import_sku_packages", json={"csv": "sku,weight_kg\nWIDGET-1,heavy\n"}),
+    ("print_batch", 200): lambda api: api.call("print_batch"),
+    ("print_batch", 409): batch_running,
+    ("print_batch", 422): lambda api: api.call("print_batch", json={"sale_orders": [SHOWCASE, SHOWCASE]}),
+    ("print_batch", 503): lambda api: api.call("print_batch", client=api.app_with(CARTONCLOUD_CLIENT_ID=None).test_client()),
+    ("batch_progress", 200): batch_printed,
+    ("batch_progress", 404): lambda api: api.call("batch_progress"),
+    ("batch_file", 200): lambda api: batch_printed(api, "/file"),
+    ("batch_file", 404): lambda api: api.call("batch_file"),
+    ("batch_file", 409): lambda api: batch_running(api, "batch_file"),
+    ("label_packing_slip", 200): packing_slip_of_the_showcase,
+    ("label_packing_slip", 404): lambda api: api.call("label_packing_slip"),
+    ("label_packing_slip", 502): lambda api: (api.control.fault(service="starshipit", path="/api/orders/packingslips",
+                                                                status=400, count=1), packing_slip_of_the_showcase(api))[1],
+    ("label_packing_slip", 503): lambda api: packing_slip_of_the_showcase(
+        api, api.app_with(STARSHIPIT_API_KEY=None).test_client()),
+    ("get_workstation", 200): lambda api: api.call("get_workstation"),
+    ("put_workstation", 200): lambda api: api.call("put_workstation"),
+    ("put_workstation", 422): lambda api: api.call("put_workstation", json={"printer": "nope"}),
+    ("list_printers", 200): lambda api: api.call("list_printers"),
+    ("add_printer", 201): lambda api: api.call("add_printer"),
+    ("add_printer", 403): packer("add_printer"),
+    ("add_printer", 409): lambda api: printer_added(api, "add_printer"),
+    ("change_printer", 200): lambda api: printer_added(api, "change_printer"),
+    ("change_printer", 403): packer("change_printer"),
+    ("change_printer", 404): lambda api: api.call("change_printer"),
+    ("remove_printer", 204): lambda api: printer_added(api, "remove_printer"),
+    ("remove_printer", 403): packer("remove_printer"),
+    ("remove_printer", 404): lambda api: api.call("remove_printer"),
+    ("test_printer", 200): sent_a_test_page,
+    ("test_printer", 404): lambda api: api.call("test_printer"),
+    ("test_printer", 503): sent_a_test_page_to_a_printer_that_is_off,
 }  # fmt: skip
 
 
@@ -372,6 +459,8 @@ def test_documented_status_is_real(api, document, name, status):
     if "application/json" in content:
         assert response.mimetype == "application/json"
         assert body_problems(strict(document), documented_response, response.get_json()) == []
+    elif not content:  # an answer documented without a body (204) has none
+        assert response.data == b"" and "Content-Type" not in response.headers
     else:
         assert response.mimetype in content, f"{response.mimetype} is not among {sorted(content)}"
     for header, spec in documented_response.get("headers", {}).items():

@@ -75,6 +75,13 @@ describe('printing', () => {
     expect(view.detail).toBe('Australia Post · reprint');
   });
 
+  it('says where a network printer put the label', () => {
+    const sent = viewOf(nextState(printing(), { type: EVENT.PRINT_SUCCEEDED, result: { ...printed, printer: { name: 'bench-1', status: 'sent' } } }));
+    expect(sent.detail).toBe('Australia Post · Sent to printer bench-1');
+    const failed = viewOf(nextState(printing(), { type: EVENT.PRINT_SUCCEEDED, result: { ...printed, printer: { name: 'bench-1', status: 'failed' } } }));
+    expect(failed.detail).toBe('Australia Post · Printer bench-1 failed: print it from the print page');
+  });
+
   it("shows the backend's message with a retry on failure", () => {
     const message = 'This sale order cannot be shipped: Delivery address has no street (address line 1).';
     const view = viewOf(nextState(printing(), { type: EVENT.PRINT_FAILED, error: { message, retryable: false } }));

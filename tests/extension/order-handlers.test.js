@@ -15,8 +15,10 @@ const labelResponse = (overrides = {}) => ({
   carrier: 'Australia Post',
   tracking_numbers: ['LB000001AU'],
   reprint: false,
-  label: { id: 'lbl-1', format: 'pdf', url: '/api/v1/labels/lbl-1/file', content_base64: PDF_BASE64 },
+  label: { id: 'lbl-1', format: 'pdf', layout: 'original', url: '/api/v1/labels/lbl-1/file', content_base64: PDF_BASE64 },
   writeback: 'queued',
+  printer: null,
+  packing_slip: null,
   ...overrides,
 });
 
@@ -67,6 +69,7 @@ describe('printLabel', () => {
       trackingNumbers: ['LB000001AU'],
       reprint: false,
       writeback: 'queued',
+      printer: null,
     });
     expect(JSON.stringify(reply)).not.toContain(PDF_BASE64);
     expect(openPrintPage).toHaveBeenCalledWith('job-1', sender.tab);
@@ -86,7 +89,7 @@ describe('printLabel', () => {
       respond: (url) =>
         url.pathname === '/api/v1/labels/lbl-1/file'
           ? { raw: pdf, headers: { 'Content-Type': 'application/pdf' } }
-          : { status: 200, body: labelResponse({ reprint: true, label: { id: 'lbl-1', format: 'pdf', url: '/api/v1/labels/lbl-1/file' } }) },
+          : { status: 200, body: labelResponse({ reprint: true, label: { id: 'lbl-1', format: 'pdf', layout: 'original', url: '/api/v1/labels/lbl-1/file' } }) },
     });
     await handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, senders.contentScript());
     expect(calls.map((call) => call.url.pathname)).toEqual(['/api/v1/labels', '/api/v1/labels/lbl-1/file']);
@@ -117,6 +120,40 @@ describe('printLabel', () => {
     const { handlers, openPrintPage } = setup({ respond: () => ({ status: 422, body: { code: 'sale_order_not_shippable', status: 422, message } }) });
     await expect(handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, senders.contentScript())).rejects.toMatchObject({ message, retryable: false });
     expect(openPrintPage).not.toHaveBeenCalled();
+  });
+});
+
+describe('printer and packing slip', () => {
+  const LABEL_ID = '7a2c9f4e-1b7d-4f0a-9a61-0c2b9d8e5f13';
+  const printerSent = { name: 'bench-1', status: 'sent', bytes: 1834, message: null, warnings: ['It will print smaller than intended.'] };
+
+  it("keeps the printer's outcome and the packing slip for the print page, and tells the button", async () => {
+    const response = labelResponse({
+      label: { id: LABEL_ID, format: 'pdf', layout: '4x6', url: `/api/v1/labels/${LABEL_ID}/file`, content_base64: PDF_BASE64 },
+      printer: printerSent,
+      packing_slip: { url: `/api/v1/labels/${LABEL_ID}/packing-slip` },
+    });
+    const { handlers, storage } = setup({ respond: () => ({ status: 201, body: response }) });
+    const reply = await handlers.printLabel({ order: ORDER, idempotencyKey: KEY }, senders.contentScript());
+    expect(reply.printer).toEqual({ name: 'bench-1', status: 'sent' });
+    expect(await getPrintJob('job-1', storage.session)).toMatchObject({
+      label: { id: LABEL_ID, layout: '4x6' },
+      printer: { name: 'bench-1', status: 'sent', message: null, warnings: ['It will print smaller than intended.'] },
+      packingSlip: { labelId: LABEL_ID },
+    });
+  });
+
+  it('fetches the packing slip for the print page', async () => {
+    const { handlers, calls } = setup({ respond: () => ({ raw: new TextEncoder().encode('%PDF slip'), headers: { 'Content-Type': 'application/pdf' } }) });
+    const reply = await handlers.packingSlip({ labelId: LABEL_ID });
+    expect(calls[0].url.pathname).toBe(`/api/v1/labels/${LABEL_ID}/packing-slip`);
+    expect(atob(reply.contentBase64)).toBe('%PDF slip');
+  });
+
+  it.each([[{}], [{ labelId: '../../orders' }]])('refuses a packing slip request %j', async (payload) => {
+    const { handlers, calls } = setup();
+    await expect(handlers.packingSlip(payload)).rejects.toMatchObject({ code: 'invalid_message' });
+    expect(calls).toHaveLength(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSaleOrderHostUrl, orderKey, parseSaleOrderUrl, readOrderRef } from '../../extension/src/shared/sale-order-url.js';
+import { isSaleOrderHostUrl, orderKey, parseSaleOrderListUrl, parseSaleOrderUrl, readOrderRef } from '../../extension/src/shared/sale-order-url.js';
 
 const UUID = '3f0c7a52-9a4e-4a8e-9c1d-2b7f5e6d8a10';
 
@@ -31,6 +31,22 @@ describe('parseSaleOrderUrl', () => {
     ['not a URL', 'not a url'],
   ])('ignores %s', (_, url) => {
     expect(parseSaleOrderUrl(url)).toBeNull();
+  });
+});
+
+describe('parseSaleOrderListUrl', () => {
+  it.each([
+    ['https://app.cartoncloud.com/demo-warehouse/SaleOrders', { tenantSlug: 'demo-warehouse' }],
+    ['https://app.cartoncloud.com.au/acme/SaleOrders/?status=PACKED&page=2', { tenantSlug: 'acme' }],
+    ['http://127.0.0.1:5000/app/demo-warehouse/SaleOrders', { tenantSlug: 'demo-warehouse' }],
+    ['http://localhost:8000/app/demo-warehouse/SaleOrders?page=2', { tenantSlug: 'demo-warehouse' }],
+    ['https://app.cartoncloud.com/demo-warehouse/SaleOrders/view/787061', null],
+    ['https://app.cartoncloud.com/demo-warehouse/PurchaseOrders', null],
+    ['http://127.0.0.1:5000/demo-warehouse/SaleOrders', null],
+    ['https://evil.example/demo-warehouse/SaleOrders', null],
+    ['https://app.cartoncloud.com/%3Cb%3E/SaleOrders', null],
+  ])('%s → %j', (url, expected) => {
+    expect(parseSaleOrderListUrl(url)).toEqual(expected);
   });
 });
 

@@ -16,3 +16,17 @@ export function snapshotDocument(name) {
 
 /** Every saved View Sale Order page of order 787061 / SO-10045 (hand-written and fetched). */
 export const SALE_ORDER_SNAPSHOTS = readdirSync(DIRECTORY).filter((name) => name.endsWith('.html') && name.includes('sale-order'));
+
+/** Every saved Sale Orders list page (hand-written and fetched). */
+export const ORDER_LIST_SNAPSHOTS = readdirSync(DIRECTORY).filter((name) => name.endsWith('.html') && name.includes('order-list'));
+
+/** Puts saved markup into the window's document at `url`, so relative links resolve as on the page. */
+export function showHtml(html, url) {
+  window.happyDOM.setURL(url);
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  document.body.replaceChildren(...[...parsed.body.childNodes].map((node) => document.importNode(node, true)));
+}
+
+export function showSnapshot(name, url) {
+  showHtml(snapshotHtml(name), url);
+}

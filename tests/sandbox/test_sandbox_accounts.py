@@ -42,14 +42,19 @@ def print_label(call, **body):
 # --- isolation ----------------------------------------------------------------------------
 
 
-def test_default_accounts_are_demo_second_and_no_couriers(api):
+def test_default_accounts_are_demo_second_no_couriers_and_zpl(api):
     assert api.get("/_sandbox/info").json["starshipit_accounts"] == [
         {"name": "demo", "api_key": credentials.STARSHIPIT_API_KEY,
-         "subscription_key": credentials.STARSHIPIT_SUBSCRIPTION_KEY, "has_couriers": True},
+         "subscription_key": credentials.STARSHIPIT_SUBSCRIPTION_KEY, "has_couriers": True, "label_format": "pdf"},
         {"name": "second", "api_key": credentials.STARSHIPIT_SECOND_API_KEY,
-         "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY, "has_couriers": True},
+         "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY, "has_couriers": True,
+         "label_format": "pdf"},
         {"name": "no-couriers", "api_key": credentials.STARSHIPIT_NO_COURIERS_API_KEY,
-         "subscription_key": credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY, "has_couriers": False},
+         "subscription_key": credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY, "has_couriers": False,
+         "label_format": "pdf"},
+        {"name": "zpl", "api_key": credentials.STARSHIPIT_ZPL_API_KEY,
+         "subscription_key": credentials.STARSHIPIT_ZPL_SUBSCRIPTION_KEY, "has_couriers": True,
+         "label_format": "zpl"},
     ]
 
 
@@ -212,6 +217,7 @@ def test_counters_by_account(api, starshipit, second, no_couriers, starshipit_as
         "demo": {"POST /api/orders": 1},
         "second": {"POST /api/orders": 1, "GET /api/orders/unshipped": 1},
         "no-couriers": {"POST /api/deliveryservices": 1},
+        "zpl": {},
     }
     assert counts["starshipit"] == {"POST /api/orders": 2, "GET /api/orders/unshipped": 2,
                                     "POST /api/deliveryservices": 1}
@@ -227,7 +233,8 @@ def test_refused_calls_count_for_the_account_whose_key_they_carry(api, second):
 # --- configuration ------------------------------------------------------------------------
 
 CUSTOM = [{"name": "acme", "api_key": "acme-key", "subscription_key": "shared-sub"},
-          {"name": "globex", "api_key": "globex-key", "subscription_key": "shared-sub", "has_couriers": False}]
+          {"name": "globex", "api_key": "globex-key", "subscription_key": "shared-sub", "has_couriers": False,
+           "label_format": "zpl"}]
 
 
 def test_config_replaces_the_accounts(sandbox_config):
@@ -242,7 +249,7 @@ def test_config_replaces_the_accounts(sandbox_config):
     assert call(credentials.STARSHIPIT_API_KEY).status_code == 401
     assert call("acme-key", credentials.STARSHIPIT_SUBSCRIPTION_KEY).json["statusCode"] == 401
     info = client.get("/_sandbox/info").json
-    assert info["starshipit_accounts"] == [{**CUSTOM[0], "has_couriers": True}, CUSTOM[1]]
+    assert info["starshipit_accounts"] == [{**CUSTOM[0], "has_couriers": True, "label_format": "pdf"}, CUSTOM[1]]
     assert client.get("/_sandbox/counters").json["starshipit_by_account"] == {
         "acme": {"POST /api/deliveryservices": 2}, "globex": {"POST /api/deliveryservices": 1}
     }
@@ -258,6 +265,7 @@ def test_config_replaces_the_accounts(sandbox_config):
         ([{"name": "a", "api_key": "", "subscription_key": "s"}], "api_key"),
         ([{"name": "a", "api_key": "ключ", "subscription_key": "s"}], "ASCII"),
         ([{"name": "a", "api_key": "k", "subscription_key": "s", "has_couriers": "no"}], "has_couriers"),
+        ([{"name": "a", "api_key": "k", "subscription_key": "s", "label_format": "png"}], "label_format"),
         ([{"name": "a", "api_key": "k", "subscription_key": "s", "tier": 20}], "unknown fields tier"),
         ([{"name": "a", "api_key": "k", "subscription_key": "s"},
           {"name": "a", "api_key": "k2", "subscription_key": "s"}], "same name"),

@@ -162,7 +162,7 @@ def test_counters_group_calls_by_route_template_and_reset(api, starshipit, carto
     assert api.post("/_sandbox/counters/reset").status_code == 200
     assert api.get("/_sandbox/counters").json == {
         "starshipit": {}, "cartoncloud": {}, "rate_limited": {"starshipit": {}, "cartoncloud": {}},
-        "starshipit_by_account": {"demo": {}, "second": {}, "no-couriers": {}},
+        "starshipit_by_account": {"demo": {}, "second": {}, "no-couriers": {}, "zpl": {}},
     }
 
 

@@ -63,3 +63,29 @@ def test_list_and_home_pages(api):
     assert api.get("/").headers["Location"] == "/app/demo-warehouse/SaleOrders"
     html = api.get("/app/demo-warehouse/SaleOrders").get_data(as_text=True)
     assert html.count(f'href="{VIEW}/') == 60
+
+
+def test_the_list_has_a_checkbox_per_row_and_select_all(api, state):
+    html = api.get("/app/demo-warehouse/SaleOrders").get_data(as_text=True)
+    header = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    assert header.count('<input type="checkbox"') == 1 and 'aria-label="Select all"' in header
+    rows = re.findall(r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1), re.S)
+    assert len(rows) == 60
+    for row, order in zip(rows, state.sale_orders()):
+        numeric_id = order["references"]["numericId"]
+        assert f'<input type="checkbox" name="selected" value="{order["id"]}"' in row
+        assert f'<a href="{VIEW}/{numeric_id}">{numeric_id}</a>' in row
+    assert html.count("<script>") == 1 and "indeterminate" in html
+    assert "1–60 of 60" in html and "Next" not in html
+
+
+def test_the_list_shows_100_orders_a_page(api, state):
+    for number in range(45):
+        state.create_sale_order({"references": {"customer": f"LIST-{number}"}, "status": "PACKED"})
+    first = api.get("/app/demo-warehouse/SaleOrders").get_data(as_text=True)
+    second = api.get("/app/demo-warehouse/SaleOrders?page=2").get_data(as_text=True)
+    assert first.count(f'href="{VIEW}/') == 100 and first.count('name="selected"') == 100
+    assert second.count(f'href="{VIEW}/') == 5
+    assert "1–100 of 105" in first and 'href="/app/demo-warehouse/SaleOrders?page=2">Next' in first
+    assert "101–105 of 105" in second and 'href="/app/demo-warehouse/SaleOrders?page=1">Previous' in second
+    assert api.get("/app/demo-warehouse/SaleOrders?page=9").get_data(as_text=True) == second  # past the end: the last

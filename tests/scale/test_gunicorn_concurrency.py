@@ -2,78 +2,22 @@
 at once, on each database engine, make exactly one Starshipit order and one label per order."""
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-import requests
-
-from server import tokens
-from server.db import Database
-from server.demo import sandbox_config
+from .stack import make_sale_orders
 
 ORDERS, REQUESTS = 50, 200
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def gunicorn(sandbox, database_url, tmp_path):
-    database = Database(database_url)
-    database.upgrade()
-    with database.sessions() as session:
-        token = tokens.create_token(session, "bench-1")
-    database.dispose()
-    port = free_port()
-    env = {**os.environ, "LABELBRIDGE_DATABASE_URL": database_url, "LABELBRIDGE_INSTANCE_PATH": str(tmp_path),
-           "LABELBRIDGE_STARSHIPIT_RATE_PER_SECOND": "1000", "LABELBRIDGE_RATE_LIMIT": "100000 per minute"}  # fmt: skip
-    env.update({f"LABELBRIDGE_{name}": str(value) for name, value in sandbox_config(sandbox).items()})
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(port), "--workers", "3"],
-        env=env, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:  # wait until gunicorn listens (start-up, not a result)
-        try:
-            requests.get(f"{url}/api/v1/health", timeout=1).raise_for_status()
-            break
-        except requests.ConnectionError:
-            assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
-            time.sleep(0.1)
-    yield url, {"Authorization": f"Bearer {token}"}
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
-
-
-def test_200_concurrent_prints_over_50_orders_make_one_shipment_each(gunicorn, sandbox, control):
-    url, headers = gunicorn
+def test_200_concurrent_prints_over_50_orders_make_one_shipment_each(database_url, backend_on, sandbox, control):
     sandbox.state.set_starshipit_rate_limit(1000)
-    references = [
-        sandbox.state.create_sale_order({
-            "status": "PACKED", "references": {"customer": f"LOAD-{n}"},
-            "details": {"deliver": {"address": {
-                "contactName": f"Load {n}", "address1": f"{n} George Street", "suburb": "Brisbane City",
-                "city": "Brisbane", "state": {"code": "QLD"}, "postcode": "4000", "country": {"iso2Code": "AU"},
-                "phone": "07 3000 0000"}}},
-            "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
-        })["references"]["customer"]
-        for n in range(ORDERS)
-    ]  # fmt: skip
+    backend = backend_on(database_url, STARSHIPIT_RATE_PER_SECOND=1000)
+    backend.start_serve(3)
+    references = make_sale_orders(sandbox, "LOAD", ORDERS)
 
     def click(n: int):
-        response = requests.post(f"{url}/api/v1/labels", json={"sale_order": {"customer_reference": references[n % ORDERS]}},
-                                 headers=headers, timeout=120)  # fmt: skip
+        response = backend.print_label(references[n % ORDERS])
         return references[n % ORDERS], response.status_code, response.json()
 
     with ThreadPoolExecutor(max_workers=40) as pool:

@@ -5,8 +5,8 @@
  */
 import { detailsPath } from '../shared/details-url.js';
 import { readOrderRef } from '../shared/sale-order-url.js';
-import { getSettings, isConfigured } from '../shared/settings.js';
-import { BackendError, NOT_CONFIGURED, createBackendClient } from './backend.js';
+import { BackendError } from './backend.js';
+import { configuredClient } from './configured-client.js';
 
 const DETAILS_TIMEOUT_MS = 15_000;
 
@@ -26,6 +26,8 @@ async function settle(promise) {
 
 /** deps: {storage: {local}, fetchImpl, now, openDetailsPage(path, tab)}. */
 export function createDetailsHandlers({ storage, fetchImpl, now, openDetailsPage }) {
+  const backendClient = configuredClient({ storage, fetchImpl, now });
+
   async function openDetails(payload, sender) {
     const order = readOrderRef(payload.order);
     if (!order) throw invalidOrder();
@@ -36,9 +38,7 @@ export function createDetailsHandlers({ storage, fetchImpl, now, openDetailsPage
   async function orderDetails(payload) {
     const order = readOrderRef(payload.order);
     if (!order) throw invalidOrder();
-    const settings = await getSettings(storage.local);
-    if (!isConfigured(settings)) throw new BackendError(NOT_CONFIGURED);
-    const client = createBackendClient({ backendUrl: settings.backendUrl, token: settings.token, fetchImpl, now });
+    const client = await backendClient();
     const identifier = order.numericId ? { numeric_id: order.numericId } : { id: order.id };
     const query = order.tenantSlug ? { ...identifier, tenant_slug: order.tenantSlug } : identifier;
     const [preview, history] = await Promise.all([

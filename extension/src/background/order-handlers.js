@@ -4,16 +4,21 @@
  * stops it at will) and sends the backend only identifiers it has checked.
  */
 import { isUuid, readOrderRef } from '../shared/sale-order-url.js';
-import { getSettings, isConfigured } from '../shared/settings.js';
 import { savePrintJob } from '../shared/print-jobs.js';
 import { addRecentPrint } from '../shared/recent-prints.js';
 import { bytesToBase64 } from '../shared/base64.js';
-import { BackendError, NOT_CONFIGURED, createBackendClient } from './backend.js';
+import { BackendError } from './backend.js';
+import { configuredClient } from './configured-client.js';
 import { SHAPE, expectShape } from './response-shapes.js';
 
 const LOOKUP_TIMEOUT_MS = 8_000;
 // Printing waits on Starshipit; the backend's own upstream read timeout is 20 s.
 const PRINT_TIMEOUT_MS = 30_000;
+
+/** The network printer's outcome (PrinterDelivery) as the print page and the button use it. */
+export function printerDelivery(printer) {
+  return printer ? { name: printer.name, status: printer.status, message: printer.message, warnings: printer.warnings } : null;
+}
 
 function invalidMessage(what) {
   return new BackendError({ code: 'invalid_message', message: `The page sent an invalid ${what}.` });
@@ -43,14 +48,10 @@ async function labelBase64(label, client) {
 
 /**
  * deps: {storage: {local, session}, fetchImpl, openPrintPage(jobId, tab), newId(), now()}.
- * Returns the two handlers, ready for the router.
+ * Returns the handlers, ready for the router.
  */
 export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, now }) {
-  async function backendClient() {
-    const settings = await getSettings(storage.local);
-    if (!isConfigured(settings)) throw new BackendError(NOT_CONFIGURED);
-    return createBackendClient({ backendUrl: settings.backendUrl, token: settings.token, fetchImpl, now });
-  }
+  const backendClient = configuredClient({ storage, fetchImpl, now });
 
   async function lookupOrder(payload) {
     const order = readOrderRef(payload.order);
@@ -96,8 +97,12 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
       label: {
         id: response.label.id,
         format: response.label.format.toLowerCase(),
+        layout: response.label.layout ?? null,
         contentBase64: await labelBase64(response.label, client),
       },
+      printer: printerDelivery(response.printer),
+      // The packing slip is fetched only when the packer asks for it on the print page.
+      packingSlip: response.packing_slip ? { labelId: response.label.id } : null,
     };
     await savePrintJob(job, storage.session);
     await addRecentPrint(
@@ -111,8 +116,17 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
       trackingNumbers: job.trackingNumbers,
       reprint: job.reprint,
       writeback: response.writeback,
+      printer: job.printer && { name: job.printer.name, status: job.printer.status },
     };
   }
 
-  return { lookupOrder, printLabel };
+  /** The packing slip of a label printed from this browser, for the print page. */
+  async function packingSlip(payload) {
+    if (!isUuid(payload.labelId)) throw invalidMessage('label id');
+    const client = await backendClient();
+    const path = `/api/v1/labels/${payload.labelId.toLowerCase()}/packing-slip`;
+    return { contentBase64: bytesToBase64(await client.requestBytes(path, { timeoutMs: PRINT_TIMEOUT_MS })) };
+  }
+
+  return { lookupOrder, printLabel, packingSlip };
 }

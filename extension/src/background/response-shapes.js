@@ -14,6 +14,9 @@ export const SHAPE = Object.freeze({
   CONNECTION_TEST: 'connectionTestResponse',
   LOOKUP: 'lookupResponse',
   PRINT: 'printResponse',
+  BATCH: 'batchResponse',
+  WORKSTATION: 'workstationResponse',
+  PRINTERS: 'printersResponse',
 });
 
 const CALLED = Object.freeze({
@@ -22,6 +25,9 @@ const CALLED = Object.freeze({
   [SHAPE.CONNECTION_TEST]: 'the connection test',
   [SHAPE.LOOKUP]: 'looking the order up',
   [SHAPE.PRINT]: 'printing the label',
+  [SHAPE.BATCH]: 'printing the batch',
+  [SHAPE.WORKSTATION]: 'the workstation preferences',
+  [SHAPE.PRINTERS]: 'the list of printers',
 });
 
 const SHOWN_PROBLEMS = 3;

@@ -6,8 +6,11 @@
 import { COMMAND_PRINT_LABEL, MESSAGE, SENDER } from '../shared/messages.js';
 import { createRouter, messageListener } from './router.js';
 import { createOrderHandlers } from './order-handlers.js';
+import { createBatchHandlers } from './batch-handlers.js';
+import { configuredClient } from './configured-client.js';
 import { createConnectionTest } from './connection-test.js';
 import { createDetailsHandlers } from './details-handlers.js';
+import { createWorkstationHandlers } from './workstation-handlers.js';
 import { syncSandboxContentScript } from './sandbox-pages.js';
 
 const PRINT_PAGE = 'src/print/print.html';
@@ -23,10 +26,20 @@ async function openDetailsPage(path, openerTab) {
   await chrome.tabs.create({ url: chrome.runtime.getURL(path), ...placement });
 }
 
+/** Tells the list page how far its batch has got; a closed tab just stops hearing. */
+async function sendProgress(tab, frameId, payload) {
+  await chrome.tabs.sendMessage(tab.id, { type: MESSAGE.BATCH_PROGRESS, payload }, { frameId }).catch(() => {});
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const storage = { local: chrome.storage.local, session: chrome.storage.session };
 const deps = { storage, fetchImpl: (...args) => fetch(...args), now: Date.now };
-const orders = createOrderHandlers({ ...deps, openPrintPage, newId: () => crypto.randomUUID() });
+const newId = () => crypto.randomUUID();
+const backendClient = configuredClient(deps);
+const orders = createOrderHandlers({ ...deps, openPrintPage, newId });
+const batches = createBatchHandlers({ ...deps, backendClient, newId, openPrintPage, sendProgress, sleep });
 const details = createDetailsHandlers({ ...deps, openDetailsPage });
+const workstation = createWorkstationHandlers({ backendClient });
 
 const route = createRouter(
   {
@@ -35,6 +48,11 @@ const route = createRouter(
     [MESSAGE.TEST_CONNECTION]: { from: SENDER.EXTENSION_PAGE, handle: createConnectionTest(deps) },
     [MESSAGE.OPEN_DETAILS]: { from: SENDER.CONTENT_SCRIPT, handle: details.openDetails },
     [MESSAGE.ORDER_DETAILS]: { from: SENDER.EXTENSION_PAGE, handle: details.orderDetails },
+    [MESSAGE.PRINT_BATCH]: { from: SENDER.CONTENT_SCRIPT, handle: batches.printBatch },
+    [MESSAGE.BATCH_FILE]: { from: SENDER.EXTENSION_PAGE, handle: batches.batchFile },
+    [MESSAGE.PACKING_SLIP]: { from: SENDER.EXTENSION_PAGE, handle: orders.packingSlip },
+    [MESSAGE.GET_WORKSTATION]: { from: SENDER.EXTENSION_PAGE, handle: workstation.getWorkstation },
+    [MESSAGE.SAVE_WORKSTATION]: { from: SENDER.EXTENSION_PAGE, handle: workstation.saveWorkstation },
   },
   chrome.runtime.id,
 );

@@ -77,6 +77,7 @@ export function nextState(state, event) {
         trackingNumbers: event.result.trackingNumbers,
         carrier: event.result.carrier,
         reprint: event.result.reprint,
+        printer: event.result.printer ?? null,
       };
     case EVENT.PRINT_FAILED:
       if (state.status !== STATUS.PRINTING) return state;
@@ -88,6 +89,12 @@ export function nextState(state, event) {
     default:
       return state;
   }
+}
+
+/** Where the label went when a network printer was involved; null when the browser prints it. */
+function printerNote(printer) {
+  if (!printer) return null;
+  return printer.status === 'sent' ? `Sent to printer ${printer.name}` : `Printer ${printer.name} failed: print it from the print page`;
 }
 
 function trackingText(numbers) {
@@ -122,7 +129,7 @@ export function viewOf(state) {
         label: `Printed · ${trackingText(state.trackingNumbers) || 'no tracking number'}`,
         disabled: false,
         tone: 'success',
-        detail: [state.carrier, state.reprint ? 'reprint' : null].filter(Boolean).join(' · ') || null,
+        detail: [state.carrier, state.reprint ? 'reprint' : null, printerNote(state.printer)].filter(Boolean).join(' · ') || null,
         title: `Tracking: ${state.trackingNumbers.join(', ')}. Click to print it again.`,
       };
     case STATUS.FAILED:

@@ -57,3 +57,21 @@ button:disabled { cursor: default; }
   padding: 4px 8px;
 }
 `;
+
+/** The batch button of the Sale Orders list: the same button, with a summary and a list of failures below. */
+export const BATCH_CSS = `${BUTTON_CSS}
+:host { flex-wrap: wrap; margin: 0 0 12px; }
+:host([data-tone="error"]) .detail { color: #52606d; background: none; border: 0; padding: 0; font-weight: 600; }
+.notices, .failures { flex-basis: 100%; margin: 4px 0 0; padding: 0; list-style: none; font-size: 13px; }
+.notices:empty, .failures:empty { display: none; }
+.notices li { color: #1c6b38; }
+:host([data-printer="failed"]) .notices li { color: #8f2a22; }
+.failures li {
+  color: #8f2a22;
+  background: #fdeeec;
+  border: 1px solid #f3c9c4;
+  border-radius: 4px;
+  padding: 3px 8px;
+  margin-top: 3px;
+}
+`;

@@ -7,8 +7,29 @@ import { BUTTON_CSS } from './button-styles.js';
 export const MARKER_ATTRIBUTE = 'data-labelbridge';
 const MARKER_VALUE = 'print-button';
 
+/** Every labelbridge button host on the page (the order page's and the list's). */
 export function findButtonHosts(document) {
-  return [...document.querySelectorAll(`[${MARKER_ATTRIBUTE}="${MARKER_VALUE}"]`)];
+  return [...document.querySelectorAll(`[${MARKER_ATTRIBUTE}]`)];
+}
+
+/**
+ * The parts every labelbridge button shares: a host element with the marker attribute, an open
+ * shadow root (the page's CSS cannot bend it), its style, the button and a status line. The
+ * caller appends them to `root` in the order it wants.
+ */
+export function createShadowButton(document, { tag, marker, css }) {
+  const host = document.createElement(tag);
+  host.setAttribute(MARKER_ATTRIBUTE, marker);
+  const root = host.attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent = css;
+  const button = document.createElement('button');
+  button.type = 'button';
+  const detail = document.createElement('span');
+  detail.className = 'detail';
+  detail.setAttribute('role', 'status');
+  detail.setAttribute('aria-live', 'polite');
+  return { host, root, style, button, detail };
 }
 
 /**
@@ -16,17 +37,7 @@ export function findButtonHosts(document) {
  * beside the button) are removed when `signal` aborts.
  */
 export function createButtonHost(document, { onClick, onDetails = null, signal }) {
-  const host = document.createElement('span');
-  host.setAttribute(MARKER_ATTRIBUTE, MARKER_VALUE);
-  const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = BUTTON_CSS;
-  const button = document.createElement('button');
-  button.type = 'button';
-  const detail = document.createElement('span');
-  detail.className = 'detail';
-  detail.setAttribute('role', 'status');
-  detail.setAttribute('aria-live', 'polite');
+  const { host, root, style, button, detail } = createShadowButton(document, { tag: 'span', marker: MARKER_VALUE, css: BUTTON_CSS });
   // A link, not a second <button>: the page (and its tests) know one button per host.
   const details = document.createElement('a');
   details.className = 'details-link';

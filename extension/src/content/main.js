@@ -1,12 +1,16 @@
 /**
- * The content script: keeps exactly one Print label button on a sale-order page, for the order
- * the URL names, through single-page-app re-renders and history.pushState navigation.
+ * The content script: keeps exactly one labelbridge button on the page — Print label on a
+ * sale-order page, for the order the URL names; Print labels for selected (N) on the Sale Orders
+ * list — through single-page-app re-renders and history.pushState navigation.
  * Everything it sets up hangs off one AbortSignal, so stopping it leaves the page as it was.
  */
 import { MESSAGE } from '../shared/messages.js';
-import { orderKey, parseSaleOrderUrl } from '../shared/sale-order-url.js';
+import { orderKey, parseSaleOrderListUrl, parseSaleOrderUrl } from '../shared/sale-order-url.js';
+import { createBatchController } from './batch-controller.js';
+import { createBatchHost, renderBatch } from './batch-view.js';
 import { createButtonHost, findButtonHosts, placeButtonHost, renderButton } from './button-view.js';
 import { createOrderController } from './controller.js';
+import { findOrderRows, selectedNumericIds } from './list-page.js';
 import { createSender } from './messaging.js';
 import { findButtonPlacement, readCustomerReference } from './page.js';
 
@@ -23,7 +27,7 @@ export function start({ win = window, runtime = chrome.runtime, newKey = () => c
   const send = createSender(runtime);
   let mounted = null;
 
-  function mount(order) {
+  function mountOrder(order) {
     const orderLifetime = new AbortController();
     const orderSignal = AbortSignal.any([signal, orderLifetime.signal]);
     let controller = null;
@@ -41,20 +45,49 @@ export function start({ win = window, runtime = chrome.runtime, newKey = () => c
       signal: orderSignal,
     });
     controller.lookup();
-    return { key: orderKey(order), host, controller, stop: () => orderLifetime.abort() };
+    return { host, controller, stop: () => orderLifetime.abort(), refresh: () => controller.recheck() };
+  }
+
+  function mountList(list) {
+    const listLifetime = new AbortController();
+    const listSignal = AbortSignal.any([signal, listLifetime.signal]);
+    let controller = null;
+    const onClick = (event) => event.isTrusted && controller.print();
+    const host = createBatchHost(document, { onClick, signal: listSignal });
+    listSignal.addEventListener('abort', () => host.remove(), { once: true });
+    controller = createBatchController({
+      list,
+      send,
+      readSelection: () => selectedNumericIds(findOrderRows(document, list.tenantSlug)),
+      render: (view) => renderBatch(host, view),
+      signal: listSignal,
+    });
+    // Ticking a row, or "select all" (whose handler ticks the rows before the event reaches the
+    // document), ends in a change event that bubbles here.
+    document.addEventListener('change', () => controller.selectionChanged(), { signal: listSignal });
+    return { host, controller, stop: () => listLifetime.abort(), refresh: () => controller.selectionChanged() };
+  }
+
+  /** What the current URL asks for: {key, kind, mount()}, or null on pages without a button. */
+  function pageFor(href) {
+    const order = parseSaleOrderUrl(href);
+    if (order) return { key: orderKey(order), kind: 'order', mount: () => mountOrder(order) };
+    const list = parseSaleOrderListUrl(href);
+    if (list) return { key: `${list.tenantSlug}/SaleOrders`, kind: 'list', mount: () => mountList(list) };
+    return null;
   }
 
   function sync() {
-    const order = parseSaleOrderUrl(win.location.href);
-    if (mounted && (!order || mounted.key !== orderKey(order))) {
+    const page = pageFor(win.location.href);
+    if (mounted && (!page || mounted.key !== page.key)) {
       mounted.stop();
       mounted = null;
     }
-    if (!order || !document.body) return;
-    mounted ??= mount(order);
+    if (!page || !document.body) return;
+    mounted ??= { key: page.key, kind: page.kind, ...page.mount() };
     for (const stray of findButtonHosts(document)) if (stray !== mounted.host) stray.remove();
     placeButtonHost(mounted.host, findButtonPlacement(document), document.body);
-    mounted.controller.recheck();
+    mounted.refresh();
   }
 
   // Re-rendering the container removes the button; navigating changes the URL. Both show up as
@@ -65,9 +98,15 @@ export function start({ win = window, runtime = chrome.runtime, newKey = () => c
   win.navigation?.addEventListener('currententrychange', sync, { signal });
 
   const onWorkerMessage = (message, sender, sendResponse) => {
-    if (sender.id !== runtime.id || sender.tab || message?.type !== MESSAGE.PRINT_FROM_SHORTCUT) return false;
-    mounted?.controller.print();
-    sendResponse({ ok: Boolean(mounted) });
+    if (sender.id !== runtime.id || sender.tab) return false;
+    if (message?.type === MESSAGE.PRINT_FROM_SHORTCUT) {
+      // The shortcut prints the order on screen; on the list a click chooses what to print.
+      const onOrder = mounted?.kind === 'order';
+      if (onOrder) mounted.controller.print();
+      sendResponse({ ok: onOrder });
+    } else if (message?.type === MESSAGE.BATCH_PROGRESS && mounted?.kind === 'list') {
+      mounted.controller.progress(message.payload);
+    }
     return false;
   };
   runtime.onMessage.addListener(onWorkerMessage);

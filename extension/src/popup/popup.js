@@ -1,13 +1,16 @@
 /**
  * The popup: settings (validated, then the host permission for the backend is asked for, then
- * saved), Test connection (done by the worker), and the last few prints.
+ * saved), Test connection (done by the worker), this workstation's printing preferences (kept on
+ * the backend), and the last few prints.
  */
 import { MESSAGE } from '../shared/messages.js';
 import { getRecentPrints } from '../shared/recent-prints.js';
-import { getSettings, hostPermissionFor, saveSettings, validateSettings } from '../shared/settings.js';
+import { getSettings, hostPermissionFor, isConfigured, saveSettings, validateSettings } from '../shared/settings.js';
+import { createWorkstationForm } from './workstation-form.js';
 
 const FIELDS = ['backendUrl', 'token', 'autoPrint'];
 const element = (id) => document.getElementById(id);
+const workstation = createWorkstationForm({ document, send: (message) => chrome.runtime.sendMessage(message) });
 
 function readForm() {
   return { backendUrl: element('backendUrl').value, token: element('token').value, autoPrint: element('autoPrint').checked };
@@ -53,6 +56,7 @@ async function saveForm() {
   await saveSettings(result.settings);
   fillForm(result.settings);
   showStatus('Saved.', 'success');
+  workstation.load();
   return true;
 }
 
@@ -112,6 +116,9 @@ element('test').addEventListener('click', testConnection);
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.recentPrints) showRecentPrints();
 });
-fillForm(await getSettings());
+const settings = await getSettings();
+fillForm(settings);
+if (isConfigured(settings)) await workstation.load();
+else element('workstation-status').textContent = 'Save the backend address and token first.';
 await showRecentPrints();
 document.body.dataset.ready = 'true';

@@ -15,7 +15,22 @@ export const MESSAGE = Object.freeze({
   OPEN_DETAILS: 'labelbridge/open-details',
   /** Details panel → worker: the order's preview (mapping, warnings) and history. */
   ORDER_DETAILS: 'labelbridge/order-details',
+  /** content script (sale-order list) → worker: print the labels of these orders as one batch. */
+  PRINT_BATCH: 'labelbridge/print-batch',
+  /** worker → content script: how far the batch it asked for has got. */
+  BATCH_PROGRESS: 'labelbridge/batch-progress',
+  /** print page → worker: the merged document of a batch. */
+  BATCH_FILE: 'labelbridge/batch-file',
+  /** print page → worker: the packing slip of a printed label. */
+  PACKING_SLIP: 'labelbridge/packing-slip',
+  /** popup → worker: this workstation's preferences and the printers to choose from. */
+  GET_WORKSTATION: 'labelbridge/get-workstation',
+  /** popup → worker: save this workstation's preferences. */
+  SAVE_WORKSTATION: 'labelbridge/save-workstation',
 });
+
+/** The most orders one PRINT_BATCH may name: what the backend prints in one batch. */
+export const MAX_BATCH = 100;
 
 /** Who may send a message, as the router classifies the sender. */
 export const SENDER = Object.freeze({

@@ -18,7 +18,7 @@ const TENANT_SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const NUMERIC_ID = /^[0-9]{1,18}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function isNumericId(value) {
+export function isNumericId(value) {
   return typeof value === 'string' && NUMERIC_ID.test(value);
 }
 
@@ -26,7 +26,7 @@ export function isUuid(value) {
   return typeof value === 'string' && UUID.test(value);
 }
 
-function isTenantSlug(value) {
+export function isTenantSlug(value) {
   return typeof value === 'string' && TENANT_SLUG.test(value);
 }
 
@@ -88,6 +88,18 @@ export function parseSaleOrderUrl(href) {
     return { tenantSlug, id: rest[0].toLowerCase() };
   }
   return null;
+}
+
+/**
+ * The tenant of a sale-order list page, /{TenantSlug}/SaleOrders (any query: filters, paging),
+ * as {tenantSlug}; null for any other page.
+ */
+export function parseSaleOrderListUrl(href) {
+  const url = toUrl(href);
+  const path = url && appPath(url);
+  if (!path) return null;
+  const [tenantSlug, section, ...rest] = path.split('/').filter(Boolean).map(decodeSegment);
+  return isTenantSlug(tenantSlug) && section === 'SaleOrders' && rest.length === 0 ? { tenantSlug } : null;
 }
 
 /** One string per order, to tell whether the page now shows another order. */

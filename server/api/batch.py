@@ -1,0 +1,159 @@
+"""Printing many labels in one request: POST /labels/batch, its progress and its merged document."""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask import Response, current_app, g, request, url_for
+
+from .. import idempotency
+from ..db import get_session
+from ..errors import ApiError
+from ..models import PrintBatch
+from ..openapi import Binary, operation
+from ..printing import batch_document, batch_runs
+from ..printing.batch import BatchOrder, BatchPrinter
+from ..printing.identifiers import SaleOrderRef
+from ..printing.labels import CONTENT_TYPES
+from ..printing.layouts import apply_layout
+from ..printing.printer_jobs import send_label
+from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
+from ..upstreams import get_upstreams
+from . import api
+from .batch_schemas import BatchRequestSchema, BatchResponseSchema
+from .printing_schemas import LayoutQuerySchema
+from .bodies import load_json
+from .services import print_service, runtime_config
+
+_batch_request = BatchRequestSchema()
+_batch_response = BatchResponseSchema()
+_layout_query = LayoutQuerySchema()
+_BATCH_ID = {"batch_id": "The `batch.id` of a batch this token started."}
+
+
+@api.post("/labels/batch")
+@operation(
+    request=BatchRequestSchema,
+    responses={200: (BatchResponseSchema, "Every order's result (printed, reprinted or failed with its reason) and "
+                                          "the labels as one document; also when some orders failed.")},
+    errors={409: "This batch_id is still printing (follow it at GET /labels/batches/{batch_id}).",
+            422: "An identifier is invalid or repeated (`errors.sale_orders.<index>`), the page is from another "
+                 "tenant, the printer is unknown, or the batch_id was used for another batch.",
+            503: "labelbridge is not connected to CartonCloud yet."},
+)  # fmt: skip
+def print_batch():
+    """Print the labels of 1 to 100 sale orders, each exactly once (a reprint when it has a label),
+    in the order given. The answer comes when all are done; meanwhile GET /labels/batches/{batch_id}
+    shows the progress. Errors: 422 invalid body, 409 batch still running."""
+    body = load_json(_batch_request)
+    session, token = get_session(), g.token_name
+    service = print_service()
+    service.check_tenant(body.get("tenant_slug"))
+    workstation = workstation_for(session, token)
+    printer = choose_printer(session, workstation, body.get("printer", UNSET))
+    session.commit()
+    given = request.get_json()["sale_orders"]
+    orders = [
+        BatchOrder(index, given[index], SaleOrderRef.from_mapping({k: str(v) for k, v in identifier.items()}))
+        for index, identifier in enumerate(body["sale_orders"])
+    ]
+    batch_id = str(body.get("batch_id") or uuid.uuid4())
+    request_hash = idempotency.fingerprint("POST", request.path, request.get_json())
+    lease = timedelta(seconds=current_app.config["ORDER_LOCK_SECONDS"])
+    claim = batch_runs.claim(session, batch_id, token, request_hash, len(orders), lease)
+    if not claim.run:
+        return _present(claim.batch, workstation), 200
+    batch = claim.batch
+    BatchPrinter(session, get_upstreams(current_app), runtime_config(), token).run(batch, orders)
+    delivery = None
+    if printer is not None and batch.content is not None:
+        content = apply_layout(batch.content, batch.format, _layout(batch.format, workstation.label_layout))
+        delivery = send_label(session, printer, content, batch.format, runtime_config()["PRINTER_TIMEOUT_SECONDS"],
+                              record=None, actor=token, batch_id=batch.id)  # fmt: skip
+    return _present(batch, workstation, delivery), 200
+
+
+@api.get("/labels/batches/<batch_id>")
+@operation(
+    path=_BATCH_ID,
+    responses={200: (BatchResponseSchema, "The batch so far: while it runs, `done` of `total` and the results "
+                                          "so far; when finished, the same answer as the POST's.")},
+    errors={404: "There is no such batch, or another token started it."},
+)  # fmt: skip
+def batch_progress(batch_id: str):
+    """A batch's progress and results (only the token that started it sees it)."""
+    session = get_session()
+    batch = batch_runs.owned(session, batch_id, g.token_name)
+    return _present(batch, workstation_for(session, g.token_name)), 200
+
+
+@api.get("/labels/batches/<batch_id>/file")
+@operation(
+    path=_BATCH_ID,
+    query=LayoutQuerySchema,
+    responses={200: (Binary((CONTENT_TYPES["pdf"], CONTENT_TYPES["zpl"])),
+                     "Every label of the batch in the order asked for (failed orders absent), laid out with the "
+                     "workstation's layout.")},
+    errors={404: "There is no such batch (or another token started it), or it has no document: see the batch's "
+                 "`file_error`.",
+            409: "The batch is still printing."},
+)  # fmt: skip
+def batch_file(batch_id: str):
+    """The batch's merged document, laid out as ``layout`` asks (default: the workstation's
+    layout). 409 while it runs, 404 when there is none."""
+    query = _layout_query.load(request.args.to_dict())
+    session = get_session()
+    batch = batch_runs.owned(session, batch_id, g.token_name)
+    if batch.state != "finished":
+        raise ApiError(409, "batch_in_progress", "This batch is still printing: its document comes when it is done.",
+                       retry_after=2)  # fmt: skip
+    if batch.content is None:
+        raise ApiError(404, "not_found", f"Batch {batch.id} has no document: {_file_error(batch)}")
+    layout = _layout(batch.format, query.get("layout") or workstation_for(session, g.token_name).label_layout)
+    session.commit()
+    return Response(
+        apply_layout(batch.content, batch.format, layout),
+        content_type=CONTENT_TYPES[batch.format],
+        headers={"Content-Disposition": f'inline; filename="labels-{batch.id}.{batch.format}"'},
+    )
+
+
+# -- the answer ---------------------------------------------------------------------------------
+
+
+def _present(batch: PrintBatch, workstation: Workstation, delivery: dict[str, Any] | None = None) -> dict[str, Any]:
+    layout = workstation.label_layout
+    results = [
+        {**result, "label": result["label"] and {
+            **result["label"], "layout": _layout(result["label"]["format"], layout),
+            "url": url_for("api.label_file", label_id=result["label"]["id"])}}
+        for result in batch.results
+    ]  # fmt: skip
+    statuses = [result["status"] for result in results]
+    finished = batch.state == "finished"
+    return _batch_response.dump({
+        "batch": {"id": batch.id, "state": batch.state, "total": batch.total, "done": batch.done,
+                  "printed": statuses.count("printed"), "reprinted": statuses.count("reprinted"),
+                  "failed": statuses.count("failed")},
+        "results": results,
+        "file": _file(batch, layout) if finished and batch.content is not None else None,
+        "file_error": _file_error(batch) if finished and batch.content is None else None,
+        "printer": delivery,
+    })  # fmt: skip
+
+
+def _layout(label_format: str, layout: str) -> str:
+    """Layouts are for PDF; ZPL always comes as Starshipit made it (as for a single label)."""
+    return layout if label_format == "pdf" else "original"
+
+
+def _file(batch: PrintBatch, layout: str) -> dict[str, Any]:
+    layout = _layout(batch.format, layout)
+    pages = batch_document.page_count(apply_layout(batch.content, batch.format, layout), batch.format)
+    return {"url": url_for("api.batch_file", batch_id=batch.id), "format": batch.format, "layout": layout,
+            "pages": pages}  # fmt: skip
+
+
+def _file_error(batch: PrintBatch) -> str | None:
+    return batch_document.problem([result["label"]["format"] for result in batch.results if result["label"]])

@@ -1,0 +1,48 @@
+"""A workstation's printing preferences: the calling token's label layout, default printer and
+packing slip choice (GET/PUT /workstation)."""
+from __future__ import annotations
+
+from flask import g
+
+from ..db import get_session
+from ..events import record_event
+from ..openapi import operation
+from ..printing.workstation import save_preferences, workstation_for
+from . import api
+from .bodies import load_json
+from .printing_schemas import WorkstationSchema, WorkstationUpdateSchema
+
+_update = WorkstationUpdateSchema()
+_view = WorkstationSchema()
+_PREFERENCES = {200: (WorkstationSchema, "The calling token's printing preferences.")}
+
+
+def workstation_view(session, token_name: str) -> dict:
+    workstation = workstation_for(session, token_name)
+    return _view.dump({"name": token_name, "label_layout": workstation.label_layout,
+                       "printer": workstation.printer, "packing_slip": workstation.packing_slip})  # fmt: skip
+
+
+@api.get("/workstation")
+@operation(responses=_PREFERENCES)
+def get_workstation():
+    """The calling token's printing preferences: layout, default printer, packing slips."""
+    session = get_session()
+    view = workstation_view(session, g.token_name)
+    session.commit()
+    return view
+
+
+@api.put("/workstation")
+@operation(request=WorkstationUpdateSchema, responses=_PREFERENCES,
+           errors={422: "There is no printer of that name (`errors.printer`)."})  # fmt: skip
+def put_workstation():
+    """Change the calling token's printing preferences (any role); only the fields sent change.
+    422 for an unknown printer."""
+    body = load_json(_update)
+    session = get_session()
+    save_preferences(session, g.token_name, body)
+    record_event(session, None, "workstation_saved", g.token_name, **body)
+    view = workstation_view(session, g.token_name)
+    session.commit()
+    return view

@@ -1,0 +1,60 @@
+"""CartonCloud down for a window while two `labelbridge worker` processes hold the writebacks of
+many printed orders: every attempt in the window fails and is retried, and after it every
+tracking number is on its consignment, each written back once."""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import select
+
+from server import outbox
+from server.db import Database
+from server.models import OrderEvent, OutboxJob
+
+from .stack import SCALE_PRINTS, click_until_printed, consignment_tracking, make_sale_orders, report, wait_for
+
+WINDOW = 8.0  # seconds CartonCloud answers 503 to everything
+
+
+def test_cartoncloud_down_for_a_window_loses_no_writeback(postgres_url, backend_on, sandbox, control):
+    sandbox.state.set_starshipit_rate_limit(1000)
+    backend = backend_on(postgres_url, STARSHIPIT_RATE_PER_SECOND=100, WORKER_POLL_SECONDS=0.2,
+                         CARTONCLOUD_POLL_SECONDS=0, STARSHIPIT_POLL_SECONDS=0)  # fmt: skip
+    backend.start_serve(3)
+    references = make_sale_orders(sandbox, "OUTAGE", max(1, SCALE_PRINTS // 4))
+    answers: list = []
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        printed = list(pool.map(lambda r: click_until_printed(backend, r, time.monotonic() + 120, answers), references))
+    assert all(body.get("label") for body in printed)
+
+    # Down from now: 503 with Retry-After longer than a request may wait, so each attempt fails at once.
+    control.fault(service="cartoncloud", path="*", status=503, retry_after=30, until=time.time() + WINDOW)
+    for _ in range(2):
+        backend.start_worker()
+    database = Database(postgres_url)
+    try:
+        def jobs() -> list[OutboxJob]:
+            with database.sessions() as session:
+                return outbox.jobs(session)
+
+        wait_for(lambda: all(job.attempts >= 1 for job in jobs()), WINDOW, "every writeback to fail in the outage")
+        assert all(job.state == outbox.QUEUED for job in jobs())  # failed, none given up
+        wait_for(lambda: all(job.state == outbox.DONE for job in jobs()), WINDOW + 90, "every writeback after it")
+
+        with database.sessions() as session:
+            written = Counter(
+                session.scalars(select(OrderEvent.sale_order_pk).where(OrderEvent.kind == "written_back"))
+            )
+            failed = session.scalar(select(OrderEvent.id).where(OrderEvent.kind == "writeback_failed").limit(1))
+        assert len(written) == len(references) and set(written.values()) == {1}
+        assert failed is not None
+        report("cartoncloud_outage", orders=len(references), window_seconds=WINDOW,
+               failed_attempts=sum(job.attempts for job in jobs()), delivered=len(written))  # fmt: skip
+    finally:
+        database.dispose()
+
+    tracking = consignment_tracking(sandbox)
+    for body in printed:
+        assert tracking[body["sale_order"]["id"]] == ", ".join(body["tracking_numbers"])
