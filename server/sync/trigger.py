@@ -62,6 +62,9 @@ class Candidate:
         return self.order["order_number"]
 
 
+ANSWERED_FAILURE = "upstream_error"  # the code kept on an order whose create Starshipit answered with an error
+
+
 class Transfer:
     """One pass's transfers, within one session. ``add`` then ``finish``."""
 
@@ -81,6 +84,9 @@ class Transfer:
         self.eligible = eligible_statuses(config["TRIGGER_STATUSES"])
         self.settings = mapping_settings(config)
         self.lease = timedelta(seconds=config["ORDER_LOCK_SECONDS"])
+        # How long a create sent but not answered may still land in Starshipit: the longest call
+        # (connect + read timeout), and as long again for a server finishing after its client left.
+        self.in_flight = timedelta(seconds=2 * (config["HTTP_CONNECT_TIMEOUT"] + config["HTTP_READ_TIMEOUT"]))
         self.tenant_id = upstreams.cartoncloud_credentials().tenant_id
         self.outcomes: dict[str, str] = {}  # sale order id -> what became of it
         self._buffers: dict[StarshipitCredentials, list[Candidate]] = {}
@@ -324,6 +330,11 @@ class Transfer:
         absent = []
         for candidate, record in unsure:
             existing = starshipit.find_order_by_number(candidate.order_number)
+            if existing is None and self._may_still_land(record):
+                # Its create went out moments ago (its sender slow or killed mid-call, its lease run
+                # out): sending another could make a second order. The sweep looks again later.
+                self._skip(candidate.sale_order, "create_unconfirmed")
+                continue
             if existing is None:
                 absent.append((candidate, record))
                 continue
@@ -333,6 +344,14 @@ class Transfer:
             self.session.commit()
             self._skip(candidate.sale_order, "already_in_starshipit")
         return absent
+
+    def _may_still_land(self, record: SaleOrder) -> bool:
+        """Whether the order's last create may still land: sent within ``in_flight`` and not
+        known to have ended with an answer."""
+        sent = record.create_sent_at
+        if sent is None or utcnow() - sent >= self.in_flight:
+            return False
+        return record.last_error_code != ANSWERED_FAILURE
 
     def _record(self, batch: "_Batch") -> None:
         try:
@@ -394,15 +413,17 @@ class Transfer:
         """Keep the error on each order still without a Starshipit order (the lookup shows it)."""
         self.session.rollback()
         message = f"Starshipit failed while creating the order: {error.message}"
+        # An answered failure ends the request; with no answer, its create may still land.
+        code = ANSWERED_FAILURE if error.http_status is not None else "upstream_no_answer"
         pending = self.session.scalars(
             select(SaleOrder).where(
                 SaleOrder.id.in_([c.record_pk for c in candidates]), SaleOrder.starshipit_order_id.is_(None)
             )
         ).all()
         for record in pending:
-            record.last_error_code, record.last_error_message = "upstream_error", message
+            record.last_error_code, record.last_error_message = code, message
             record.last_error_at = utcnow()
-            record_event(self.session, record, "error", self.actor, code="upstream_error", message=message)
+            record_event(self.session, record, "error", self.actor, code=code, message=message)
             self.outcomes[record.sale_order_id] = "failed"
         self.session.commit()
         self.summary.fail(message, count=len(pending))

@@ -31,7 +31,7 @@ def test_kill_9_of_a_serve_worker_and_a_sync_worker_loses_and_duplicates_nothing
     backend = backend_on(
         postgres_url, STARSHIPIT_RATE_PER_SECOND=100, WORKER_POLL_SECONDS=0.2, WORKER_CLAIM_SECONDS=CLAIM_SECONDS,
         ORDER_LOCK_SECONDS=CLAIM_SECONDS + 1, CARTONCLOUD_POLL_SECONDS=1, STARSHIPIT_POLL_SECONDS=0,
-        TRIGGER_LOOKBACK_HOURS=1,
+        TRIGGER_LOOKBACK_HOURS=1, HTTP_READ_TIMEOUT=4,  # a create unanswered is retried 14 s after it went
     )  # fmt: skip
     backend.start_serve(3)
     count = max(2, SCALE_PRINTS // 8)

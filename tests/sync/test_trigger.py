@@ -121,6 +121,25 @@ def test_an_import_whose_answer_was_lost_is_looked_up_not_sent_again(app, sandbo
     }
 
 
+def test_an_import_still_on_its_way_is_not_sent_again_before_it_can_land(app, sandbox, new_sale_orders, runner, db):
+    """A create whose answer is lost may land later: a pass that does not find the orders yet
+    leaves them (create_unconfirmed) instead of importing them a second time."""
+    orders = new_sale_orders(5)
+    app.config["HTTP_READ_TIMEOUT"] = 0.3
+    sandbox.state.add_fault(service="starshipit", path="/api/orders/import", timeout=True, timeout_seconds=4, count=1)
+    assert runner.run_once(force=True).failed == 5
+    mark_errors_old(app)
+    early = runner.run_once(force=True)  # Starshipit is still working on the first import
+    assert early.created == 0 and early.skipped["create_unconfirmed"] >= 5  # by the poll and by the sweep
+    assert sandbox.state.counters.snapshot()["starshipit"]["POST /api/orders/import"] == 1
+    wait_for(lambda: len(sandbox.state.starshipit_orders()) == 5, what="the first import to land")
+
+    runner.run_once(force=True)
+    assert sandbox.state.counters.snapshot()["starshipit"]["POST /api/orders/import"] == 1
+    assert starshipit_numbers(sandbox) == sorted(o["references"]["customer"] for o in orders)
+    assert all(record.starshipit_order_id for record in db.records())
+
+
 def test_a_refused_import_falls_back_to_one_by_one_and_blocks_only_the_refused_order(
     sandbox, new_sale_orders, runner, db
 ):

@@ -27,6 +27,9 @@ def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(a
     env.update({
         "LABELBRIDGE_WORKER_POLL_SECONDS": "0.1", "LABELBRIDGE_WORKER_CLAIM_SECONDS": "1",
         "LABELBRIDGE_ORDER_LOCK_SECONDS": "1", "LABELBRIDGE_CARTONCLOUD_POLL_SECONDS": "0.5",
+        # A create sent and never answered is retried (after a lookup) once it can no longer land:
+        # 2 × (connect + read timeout) = 10 s after it went.
+        "LABELBRIDGE_HTTP_CONNECT_TIMEOUT": "1", "LABELBRIDGE_HTTP_READ_TIMEOUT": "4",
     })  # fmt: skip
     # The first import is held for a while, then carried out: the worker is dead by then.
     sandbox.state.add_fault(service="starshipit", path="/api/orders/import", latency_ms=3000, count=1)
