@@ -45,6 +45,19 @@ def database_url(request, tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'labelbridge.sqlite3'}"
 
 
+@pytest.fixture
+def postgres_url() -> str:
+    """The PostgreSQL database with an empty schema. Without LABELBRIDGE_TEST_POSTGRES_URL the
+    scale suites are skipped on a developer's machine, and fail in CI (which must run them)."""
+    if not POSTGRES_URL:
+        message = "the scale suites run on PostgreSQL: set LABELBRIDGE_TEST_POSTGRES_URL (.ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    _reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
 @pytest.fixture(scope="session")
 def sandbox_server():
     with SandboxServer() as server:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import io
 import re
-import socket
 import threading
 import time
 import uuid
 from datetime import timedelta
 
+import pytest
 import requests
 from pypdf import PdfReader
 from sqlalchemy import update
 
+from printing.listener import PrinterListener
 from server import idempotency
 from server.db import get_database
 from server.models import ApiToken, Printer, PrintBatch, utcnow
@@ -376,33 +377,14 @@ def test_another_tenants_page_is_refused(client, auth, control):
     assert control.counters("starshipit") == {}
 
 
-class NetworkPrinter:
-    """A raw (port 9100) printer on loopback that keeps the one job it is sent."""
-
-    def __init__(self) -> None:
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self.port = self._socket.getsockname()[1]
-        self.job: bytes | None = None
-        self._thread = threading.Thread(target=self._take_one_job, daemon=True)
-        self._thread.start()
-
-    def _take_one_job(self) -> None:
-        self._socket.settimeout(60)
-        connection, _ = self._socket.accept()
-        with connection:
-            chunks = []
-            while chunk := connection.recv(65536):
-                chunks.append(chunk)
-        self.job = b"".join(chunks)
-
-    def received(self) -> bytes:
-        self._thread.join(timeout=60)
-        self._socket.close()
-        return self.job
+@pytest.fixture
+def printer():
+    listener = PrinterListener()  # tests/printing: a raw-printing printer on loopback
+    yield listener
+    listener.close()
 
 
-def test_the_merged_document_goes_to_the_workstations_printer_laid_out(app, client, auth, control):
-    printer = NetworkPrinter()
+def test_the_merged_document_goes_to_the_workstations_printer_laid_out(app, client, auth, control, printer):
     with get_database(app).sessions() as session:
         session.add(Printer(name="bench-laser", host="127.0.0.1", port=printer.port, language="pdf", dpi=203))
         session.flush()
@@ -415,12 +397,13 @@ def test_the_merged_document_goes_to_the_workstations_printer_laid_out(app, clie
 
     body = client.post(BATCH, json=request_body, headers=auth).get_json()
 
-    assert body["printer"] == {"name": "bench-laser", "status": "sent", "bytes": len(printer.received()),
+    [job] = printer.wait_for_jobs(1)
+    assert body["printer"] == {"name": "bench-laser", "status": "sent", "bytes": len(job),
                                "message": None, "warnings": []}  # fmt: skip
     assert body["file"]["layout"] == "a4"
     assert all(result["label"]["layout"] == "a4" for result in body["results"])
     served = client.get(body["file"]["url"], headers=auth).data
-    assert printer.job == served  # the same laid-out document, sent once
+    assert job == served  # the same laid-out document, sent once
     assert len(PdfReader(io.BytesIO(served)).pages) == body["file"]["pages"] < 3  # labels side by side on A4
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(served)).pages)
     numbers = re.findall(r"Order: (\S+)", text)

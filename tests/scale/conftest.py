@@ -1,26 +1,9 @@
 """Fixtures of the scale suites: the backend's processes on PostgreSQL (what runs at scale)."""
 from __future__ import annotations
 
-import os
-
 import pytest
-from sqlalchemy import create_engine, text
 
 from .stack import Backend
-
-
-@pytest.fixture
-def postgres_url() -> str:
-    """The PostgreSQL database with an empty schema; skips when LABELBRIDGE_TEST_POSTGRES_URL is unset."""
-    url = os.environ.get("LABELBRIDGE_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("LABELBRIDGE_TEST_POSTGRES_URL is not set")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
 
 
 @pytest.fixture
