@@ -9,8 +9,9 @@ from flask import Flask
 from . import crypto, db
 from .config import DEFAULTS, validate
 from .errors import register_error_handlers
+from .version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["__version__", "create_app"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -16,6 +16,7 @@ from . import create_app, outbox, tokens
 from .config import ConfigError
 from .db import get_database
 from .errors import ApiError
+from .failures import Failure
 from .models import utcnow
 
 
@@ -338,7 +339,7 @@ def _accounts_call(action):
     with _session(app) as session:
         try:
             result = action(session, get_box(app), app)
-        except ApiError as error:
+        except (ApiError, Failure) as error:
             raise click.ClickException(error.message) from None
         session.commit()
         return result
@@ -423,16 +424,15 @@ def keys_rotate() -> None:
 @main.command()
 @click.option("--sale-order", help="UUID, numericId or customer reference.")
 @click.option("--kind", help="Only events of this kind (print, reprint, redo, written_back, …).")
-@click.option("--limit", default=100, show_default=True)
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
 def events(sale_order: str | None, kind: str | None, limit: int) -> None:
     """The audit log, oldest first."""
-    from .api.event_log import events_response
+    from .audit_log import read_events
 
-    args = {key: value for key, value in {"sale_order": sale_order, "kind": kind, "limit": str(limit)}.items() if value}
     with _session() as session:
         try:
-            body = events_response(session, args)
-        except ApiError as error:
+            body = read_events(session, sale_order=sale_order, kind=kind, limit=limit)
+        except (ApiError, Failure) as error:
             raise click.ClickException(error.message) from None
     for event in body["events"]:
         order = event["sale_order"]["numeric_id"] if event["sale_order"] else "-"
@@ -461,7 +461,7 @@ def _printers_call(action):
     with _session(app) as session:
         try:
             result = action(session, app)
-        except ApiError as error:
+        except (ApiError, Failure) as error:
             raise click.ClickException(error.message) from None
         session.commit()
         return result
@@ -475,7 +475,7 @@ def _printers_call(action):
 @click.option("--dpi", type=click.Choice(["203", "300", "600"]), default="203", show_default=True)
 def printers_add(name: str, host: str, port: int, language: str, dpi: str) -> None:
     """Register a network printer."""
-    from .api.printing_schemas import PrinterCreateSchema
+    from .schemas.printing import PrinterCreateSchema
     from .events import record_event
     from .printing.printers import add_printer
 

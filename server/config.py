@@ -5,14 +5,11 @@ Every setting is checked once at start-up so a mistake fails fast with a message
 from __future__ import annotations
 
 import json
-
 from collections.abc import Callable, Mapping
 from typing import Any
 
-WRITEBACK_MODES = ("consignment", "document", "both", "none")
-ORDER_NUMBER_SOURCES = ("customer_reference", "numeric_id")
-REFERENCE_SOURCES = ("other_identifier", "customer_reference", "numeric_id", "none")
-LABEL_FORMATS = ("pdf", "zpl")
+from .choices import LABEL_FORMATS, ORDER_NUMBER_SOURCES, REFERENCE_SOURCES, WRITEBACK_MODES
+
 # How X-Starshipit-Signature is made (Starshipit does not publish it): HMAC-SHA256 of the raw
 # body in hex or base64 (``hmac-sha256`` accepts either), or the shared secret itself.
 SIGNATURE_SCHEMES = ("hmac-sha256", "hmac-sha256-hex", "hmac-sha256-base64", "secret")
@@ -147,7 +144,7 @@ def _non_negative_number(value: Any) -> float:
 
 
 def _trigger_statuses(value: Any) -> tuple[str, ...]:
-    from .sync.statuses import parse_trigger_statuses
+    from .statuses import parse_trigger_statuses
 
     return parse_trigger_statuses(value)
 

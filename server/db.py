@@ -1,7 +1,6 @@
 """The database: one engine and session factory per app, SQLite by default, any SQLAlchemy URL."""
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -9,13 +8,9 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import ApiError, error_response
-
 MIGRATIONS = Path(__file__).parent / "migrations"
-log = logging.getLogger(__name__)
 
 
 class Database:
@@ -69,21 +64,7 @@ def init_app(app: Flask) -> Database:
     database = Database(app.config["DATABASE_URL"] or default_url(app))
     app.extensions["labelbridge.db"] = database
     app.teardown_appcontext(_close_session)
-    app.register_error_handler(OperationalError, _database_unavailable)
-    app.register_error_handler(InterfaceError, _database_unavailable)
     return database
-
-
-def _database_unavailable(error: Exception):
-    """The database dropped the connection (a restart, a failover) or is locked: the request is
-    answered with a retryable 503; the pool checks connections before use (pool_pre_ping), so the
-    next request gets a fresh one. What was committed before stays; a print continues from it."""
-    log.warning("database unavailable: %s", str(error).splitlines()[0])
-    return error_response(ApiError(
-        503, "database_unavailable",
-        "labelbridge lost its connection to its database for a moment; try again in a few seconds.",
-        retry_after=2,
-    ))  # fmt: skip
 
 
 def get_database(app: Flask) -> Database:

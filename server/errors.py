@@ -10,7 +10,10 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from .failures import Conflict, Failure, Invalid, NotFound, Refused, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,15 @@ _HTTP_CODES = {
 }
 
 
+# The status the API answers each kind of domain failure with.
+FAILURE_STATUSES = {NotFound: 404, Conflict: 409, Invalid: 422, Refused: 502, Unavailable: 503}
+
+
+def from_failure(failure: Failure) -> ApiError:
+    status = next(code for kind, code in FAILURE_STATUSES.items() if isinstance(failure, kind))
+    return ApiError(status, failure.code, failure.message, errors=failure.errors, retry_after=failure.retry_after)
+
+
 def _from_http_exception(error: HTTPException) -> ApiError:
     status = error.code or 500
     code, message = _HTTP_CODES.get(status, ("http_error", error.description or "Request failed."))
@@ -70,6 +82,23 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):
         return error_response(error)
+
+    @app.errorhandler(Failure)
+    def handle_failure(failure: Failure):
+        return error_response(from_failure(failure))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def handle_database_unavailable(error: Exception):
+        """The database dropped the connection (a restart, a failover) or is locked: a retryable
+        503; the pool checks connections before use (pool_pre_ping), so the next request gets a
+        fresh one. What was committed before stays; a print continues from it."""
+        log.warning("database unavailable: %s", str(error).splitlines()[0])
+        return error_response(ApiError(
+            503, "database_unavailable",
+            "labelbridge lost its connection to its database for a moment; try again in a few seconds.",
+            retry_after=2,
+        ))  # fmt: skip
 
     @app.errorhandler(ValidationError)
     def handle_validation_error(error: ValidationError):

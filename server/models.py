@@ -103,18 +103,36 @@ class SaleOrder(Base):
     last_error_at: Mapped[datetime | None]
     lock_token: Mapped[str | None] = mapped_column(String(36))
     locked_until: Mapped[datetime | None]
-    # Automatic transfer (server/sync): the CartonCloud version last seen; when a create was
-    # sent to Starshipit (until its id is recorded the order must be looked up by number first);
-    # why the order cannot be shipped, and for which version (not retried until it changes).
+    # Automatic transfer (server/sync): the CartonCloud version last seen; why the order cannot
+    # be shipped, and for which version (not retried until it changes).
     source_version: Mapped[int | None]
     source_modified_at: Mapped[datetime | None]
-    create_sent_at: Mapped[datetime | None]
     blocked_fingerprint: Mapped[str | None] = mapped_column(String(80))
     blocked_reasons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     tracking_status: Mapped[str | None] = mapped_column(String(40))
     tracking_updated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class StarshipitCreate(Base):
+    """One create of a sale order's Starshipit order, sent alone or in a bulk import (rows of one
+    import share ``send_id``): written before the request goes out, ended when its answer comes.
+    ``outcome``: ``sent`` (no answer yet), ``created``, ``refused`` (answered: nothing was
+    created), ``unconfirmed`` (answered, but not known to have created it) or ``no_answer``."""
+
+    __tablename__ = "starshipit_creates"
+    __table_args__ = (Index("ix_starshipit_creates_sale_order", "sale_order_pk", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    send_id: Mapped[str] = mapped_column(String(36), index=True)
+    sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"))
+    account: Mapped[str | None] = mapped_column(String(100))
+    order_number: Mapped[str] = mapped_column(String(50))
+    via: Mapped[str] = mapped_column(String(10))  # "create" (one order) or "import"
+    outcome: Mapped[str] = mapped_column(String(20), default="sent")
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 class Label(Base):

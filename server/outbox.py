@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .models import Label, OutboxJob, SaleOrder
-from .sync import claims
+from . import claims
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FIRST_DELAY = timedelta(seconds=30)

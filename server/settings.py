@@ -14,9 +14,9 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .config import LABEL_FORMATS, ORDER_NUMBER_SOURCES, REFERENCE_SOURCES, WRITEBACK_MODES
+from .choices import LABEL_FORMATS, ORDER_NUMBER_SOURCES, REFERENCE_SOURCES, WRITEBACK_MODES
 from .events import record_event
-from .sync.statuses import PROGRESSION
+from .statuses import PROGRESSION
 from .models import Setting
 from .validation import StrictBoolean, StrictFloat
 

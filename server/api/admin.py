@@ -15,10 +15,11 @@ from ..openapi import operation
 from ..settings import RuntimeSettingsSchema
 from ..upstreams import get_upstreams
 from ..validation import VISIBLE_ASCII, StrictBoolean, StrictFloat, WholeMatch
-from . import api
+from .blueprint import api
 from .bodies import json_object, load_json
-from .event_log import AuditLogSchema, AuditQuerySchema, events_response
-from .schemas import ConnectionTestResponseSchema, ResponseSchema
+from ..audit_log import read_events
+from ..schemas.audit import AuditLogSchema, AuditQuerySchema
+from ..schemas.labels import ConnectionTestResponseSchema, ResponseSchema
 
 
 RATE_ERROR = ("Requests per second each labelbridge process may send to this account: Starshipit allows 2 "
@@ -70,6 +71,7 @@ class AccountsViewSchema(ResponseSchema):
 
 _ACCOUNTS = {200: (AccountsViewSchema, "The accounts and routes as they are now (keys masked).")}
 _account_schema, _connection_schema, _route_schema = StarshipitAccountSchema(), CartonCloudConnectionSchema(), RouteSchema()
+_audit_query = AuditQuerySchema()
 ACCOUNT_NAME = WholeMatch(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
 
 
@@ -212,4 +214,8 @@ def list_events():
     history (any token); without it, everything (admin). ``kind`` and ``limit`` narrow it."""
     if not request.args.get("sale_order"):
         require_admin()
-    return events_response(get_session(), request.args)
+    try:
+        query = _audit_query.load(request.args)
+    except ValidationError as error:
+        raise ApiError(422, "validation_error", "limit must be a whole number, 1 or more.", errors=error.messages) from None
+    return read_events(get_session(), **query)

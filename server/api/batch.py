@@ -7,22 +7,23 @@ from typing import Any
 
 from flask import Response, current_app, g, request, url_for
 
-from .. import idempotency
 from ..db import get_session
 from ..errors import ApiError
 from ..models import PrintBatch
 from ..openapi import Binary, operation
-from ..printing import batch_document, batch_runs
-from ..printing.batch import BatchOrder, BatchPrinter
-from ..printing.identifiers import SaleOrderRef
+from ..orders import batch_runs
+from ..orders.batch import BatchOrder, BatchPrinter
+from ..orders import idempotency
+from ..orders.identifiers import SaleOrderRef
+from ..printing import batch_document
 from ..printing.labels import CONTENT_TYPES
 from ..printing.layouts import apply_layout
 from ..printing.printer_jobs import send_label
 from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
 from ..upstreams import get_upstreams
-from . import api
-from .batch_schemas import BatchRequestSchema, BatchResponseSchema
-from .printing_schemas import LayoutQuerySchema
+from .blueprint import api
+from ..schemas.batch import BatchRequestSchema, BatchResponseSchema
+from ..schemas.printing import LayoutQuerySchema
 from .bodies import load_json
 from .services import print_service, runtime_config
 

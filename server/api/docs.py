@@ -10,7 +10,7 @@ from flask import current_app, render_template_string, send_from_directory, url_
 
 from ..errors import ApiError
 from ..openapi.spec import build_spec
-from . import api
+from .blueprint import api
 
 OWN_ASSETS = Path(__file__).resolve().parent.parent / "openapi" / "static"
 SWAGGER_UI_ASSETS = resources.files("swagger_ui") / "static"

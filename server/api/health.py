@@ -1,10 +1,10 @@
 """Liveness and token checks."""
 from flask import g
 
-from .. import __version__
+from ..version import __version__
 from ..openapi import operation
-from . import api
-from .schemas import HealthSchema, WhoamiSchema
+from .blueprint import api
+from ..schemas.labels import HealthSchema, WhoamiSchema
 
 
 @api.get("/health")

@@ -1,34 +1,31 @@
 """Printing labels: POST /labels, the label file and packing slip, and a deliberate redo.
 
-A print answers with the label laid out as the workstation prefers, sends it to the network
-printer chosen (the request's ``printer``, else the workstation's), and offers the packing slip
-when the workstation wants it. A printer that fails never fails the print: the label is stored,
-and the answer says what went wrong so the browser can print it instead."""
+The views parse and present; the order core (``server/orders/``) prints, sends to the network
+printer, and answers a retried click (same Idempotency-Key) with its first answer."""
 from __future__ import annotations
 
-from datetime import timedelta
+import base64
 
 from flask import Response, current_app, g, request
 
-from .. import idempotency
 from ..db import get_session
 from ..errors import ApiError
-from ..models import Label, Printer
-from ..printing.identifiers import SaleOrderRef
+from ..models import Label
+from ..openapi import Binary, operation
+from ..orders import idempotency
+from ..orders.bench import Answer, Printed
+from ..orders.identifiers import SaleOrderRef
 from ..printing.labels import CONTENT_TYPES
 from ..printing.layouts import apply_layout, effective_layout
 from ..printing.packing_slips import packing_slip
-from ..printing.printer_jobs import send_label
-from ..printing.service import PrintOutcome
-from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
-from ..openapi import Binary, operation
+from ..printing.workstation import UNSET, workstation_for
 from ..upstreams import get_upstreams
-from . import api
+from .blueprint import api
 from .bodies import load_json
 from .presenters import print_response, with_label_content
-from .printing_schemas import LayoutQuerySchema
-from .schemas import PrintRequestSchema, PrintResponseSchema, RedoRequestSchema
-from .services import print_service, runtime_config
+from ..schemas.printing import LayoutQuerySchema
+from ..schemas.labels import PrintRequestSchema, PrintResponseSchema, RedoRequestSchema
+from .services import bench
 
 _print_request = PrintRequestSchema()
 _redo_request = RedoRequestSchema()
@@ -61,58 +58,33 @@ _UPSTREAM_ERRORS = {
             **_UPSTREAM_ERRORS},
 )  # fmt: skip
 def print_label():
-    """Print (201) or reprint (200) a sale order's label. Errors: 404 unknown sale order,
-    422 invalid body or unshippable order, 409 same Idempotency-Key in flight, 502 Starshipit
-    refused, 503 upstream busy or down (with Retry-After)."""
+    """Print (201) or reprint (200) a sale order's label."""
     body = load_json(_print_request)
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return _print(body)
-    session, token = get_session(), g.token_name
-    key = idempotency.check_key(key)
-    request_hash = idempotency.fingerprint("POST", request.path, request.get_json())
-    lease = timedelta(seconds=current_app.config["ORDER_LOCK_SECONDS"])
-    replay = idempotency.begin(session, token, key, request_hash, lease)
-    if replay is not None:
-        # The same click retried (its answer was lost on the way): the first answer again, and
-        # not another copy from the network printer, which printed it the first time.
-        label = session.get(Label, replay.label_id)
-        return with_label_content(replay.body, label), replay.status
-    try:
-        response, status = _print(body)
-    except BaseException:
-        idempotency.release(session, token, key)
-        raise
-    stored = {**response, "label": {k: v for k, v in response["label"].items() if k != "content_base64"}}
-    idempotency.finish(session, token, key, status, stored, response["label"]["id"])
-    return response, status
-
-
-def _print(body: dict) -> tuple[dict, int]:
     ref = SaleOrderRef.from_mapping({k: str(v) for k, v in body["sale_order"].items()})
-    workstation, printer = _bench(body)
-    outcome = print_service().print_label(ref, body.get("tenant_slug"))
-    return _answer(outcome, workstation, printer), _status(outcome.reprint)
+    workstation = bench()
+    printed: list[Printed] = []
+
+    def answer() -> Answer:
+        printed.append(workstation.print_label(ref, body.get("tenant_slug"), body.get("printer", UNSET)))
+        return _answer(printed[0], _status(printed[0].outcome.reprint))
+
+    request_hash = idempotency.fingerprint("POST", request.path, request.get_json())
+    return _with_label(workstation.once(request.headers.get("Idempotency-Key"), request_hash, answer), printed)
 
 
-def _bench(body: dict) -> tuple[Workstation, Printer | None]:
-    """The caller's preferences and the printer for this print: an unknown printer is refused
-    (422) before anything is printed."""
-    session = get_session()
-    workstation = workstation_for(session, g.token_name)
-    printer = choose_printer(session, workstation, body.get("printer", UNSET))
-    session.commit()  # no transaction stays open across the upstream calls
-    return workstation, printer
+def _answer(printed: Printed, status: int) -> Answer:
+    """The answer to keep for a retry: everything but the label's bytes."""
+    response = print_response(printed.outcome, printed.layout, printed.delivery, printed.packing_slip)
+    return Answer(status, response, printed.outcome.label.id)
 
 
-def _answer(outcome: PrintOutcome, workstation: Workstation, printer: Printer | None) -> dict:
-    label = outcome.label
-    content = apply_layout(label.content, label.format, workstation.label_layout)
-    delivery = None
-    if printer is not None:
-        delivery = send_label(get_session(), printer, content, label.format, runtime_config()["PRINTER_TIMEOUT_SECONDS"],
-                              record=outcome.record, actor=g.token_name, label_id=label.id)  # fmt: skip
-    return print_response(outcome, workstation.label_layout, content, delivery, workstation.packing_slip)
+def _with_label(answer: Answer, printed: list[Printed]) -> tuple[dict, int]:
+    """The answer with the label's bytes: as just laid out, or read again for a replay (which
+    the network printer does not print again)."""
+    if answer.replayed:
+        return with_label_content(answer.body, get_session().get(Label, answer.label_id)), answer.status
+    label = {**answer.body["label"], "content_base64": base64.b64encode(printed[0].content).decode()}
+    return {**answer.body, "label": label}, answer.status
 
 
 def _label(label_id: str) -> Label:
@@ -169,9 +141,7 @@ def label_packing_slip(label_id: str):
             **_UPSTREAM_ERRORS},
 )  # fmt: skip
 def redo_label(label_id: str):
-    """A new label (a new shipment) replacing ``label_id``; needs ``confirm: true`` and a reason.
-    Errors: 404 unknown label, 409 label already replaced, 502/503 as for printing."""
+    """A new label (a new shipment) replacing ``label_id``; needs ``confirm: true`` and a reason."""
     body = load_json(_redo_request)
-    workstation, printer = _bench(body)
-    outcome = print_service().redo(label_id, body["reason"])
-    return _answer(outcome, workstation, printer), 201
+    printed = bench().redo(label_id, body["reason"], body.get("printer", UNSET))
+    return _with_label(_answer(printed, 201), [printed])

@@ -6,12 +6,12 @@ from flask import request
 from .. import outbox
 from ..db import get_session
 from ..models import Label
-from ..printing.identifiers import SaleOrderRef
+from ..orders.identifiers import SaleOrderRef
 from ..openapi import operation
-from ..printing.resolver import IDENTIFIER_KINDS
-from . import api
+from ..orders.resolver import IDENTIFIER_KINDS
+from .blueprint import api
 from .presenters import lookup_response
-from .schemas import LookupQuerySchema, LookupResponseSchema
+from ..schemas.labels import LookupQuerySchema, LookupResponseSchema
 from .services import print_service, runtime_config
 
 _lookup_query = LookupQuerySchema()

@@ -7,9 +7,9 @@ from typing import Any
 from flask import url_for
 
 from ..models import Label, SaleOrder
+from ..orders.service import PrintOutcome
 from ..printing.layouts import apply_layout, effective_layout
-from ..printing.service import PrintOutcome
-from .schemas import LookupResponseSchema, PrintResponseSchema
+from ..schemas.labels import LookupResponseSchema, PrintResponseSchema
 
 _print_schema = PrintResponseSchema()
 _lookup_schema = LookupResponseSchema()
@@ -26,12 +26,12 @@ def starshipit_order(record: SaleOrder) -> dict[str, Any] | None:
 
 
 def print_response(
-    outcome: PrintOutcome, layout: str, content: bytes, printer: dict[str, Any] | None, packing_slip: bool
+    outcome: PrintOutcome, layout: str, printer: dict[str, Any] | None, packing_slip: bool
 ) -> dict[str, Any]:
-    """The print answer: ``content`` is the label laid out as ``layout``, ``printer`` its
-    PrinterDelivery (None: no network printer), ``packing_slip`` whether to offer the slip."""
-    label = {**label_ref(outcome.label), "layout": effective_layout(outcome.label.format, layout),
-             "content_base64": base64.b64encode(content).decode()}  # fmt: skip
+    """The print answer but the label's bytes (``content_base64``, added by the view): the label
+    laid out as ``layout``, ``printer`` its PrinterDelivery (None: no network printer),
+    ``packing_slip`` whether to offer the slip."""
+    label = {**label_ref(outcome.label), "layout": effective_layout(outcome.label.format, layout)}
     slip = {"url": url_for("api.label_packing_slip", label_id=outcome.label.id)} if packing_slip else None
     return _print_schema.dump(
         {

@@ -10,10 +10,10 @@ from ..events import record_event
 from ..openapi import operation
 from ..printing import printers
 from ..printing.printer_jobs import send_test_page
-from . import api
+from .blueprint import api
 from .bodies import load_json
-from .printing_schemas import PrinterCreateSchema, PrinterFieldsSchema, PrinterListSchema, PrinterSchema
-from .schemas import PrinterDeliverySchema
+from ..schemas.printing import PrinterCreateSchema, PrinterFieldsSchema, PrinterListSchema, PrinterSchema
+from ..schemas.labels import PrinterDeliverySchema
 from .services import runtime_config
 
 _create, _change, _printer = PrinterCreateSchema(), PrinterFieldsSchema(), PrinterSchema()

@@ -6,7 +6,8 @@ from flask import current_app, g, request
 
 from .. import settings
 from ..db import get_session
-from ..printing.service import PrintService
+from ..orders.bench import Bench
+from ..orders.service import PrintService
 from ..upstreams import get_upstreams
 
 _RUNTIME_CONFIG = "labelbridge.runtime_config"
@@ -25,3 +26,8 @@ def runtime_config() -> Mapping[str, Any]:
 
 def print_service() -> PrintService:
     return PrintService(get_session(), get_upstreams(current_app), runtime_config(), g.get("token_name"))
+
+
+def bench() -> Bench:
+    """The caller's workstation: printing with its preferences and printer."""
+    return Bench(get_session(), get_upstreams(current_app), runtime_config(), g.token_name)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from ..db import get_session
 from ..openapi import operation
 from ..sync.status import sync_status
-from . import api
+from .blueprint import api
 from .services import runtime_config
-from .sync_schemas import SyncStatusSchema
+from ..schemas.sync import SyncStatusSchema
 
 _status_schema = SyncStatusSchema()
 

@@ -12,17 +12,17 @@ from ..errors import ApiError
 from ..mapping.sku_csv import read_sku_csv
 from ..openapi import operation
 from ..models import OrderEvent, SaleOrder
-from ..printing.identifiers import SaleOrderRef
-from ..printing.resolver import IDENTIFIER_KINDS, fetch_sale_order
-from ..printing.service import mapping_settings
+from ..orders.identifiers import SaleOrderRef
+from ..orders.resolver import IDENTIFIER_KINDS, fetch_sale_order
+from ..orders.settings import mapping_settings
 from ..troubleshooting.preview import build_preview
 from ..upstreams import get_upstreams
-from . import api
+from .blueprint import api
 from .bodies import load_json
-from .event_log import event_dict, sale_order_pks
-from .schemas import LookupQuerySchema
+from ..audit_log import event_dict, sale_order_pks
+from ..schemas.labels import LookupQuerySchema
 from .services import runtime_config
-from .troubleshooting_schemas import (
+from ..schemas.troubleshooting import (
     EventsQuerySchema,
     OrderEventsResponseSchema,
     PreviewResponseSchema,

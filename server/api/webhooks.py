@@ -9,9 +9,9 @@ from ..openapi import operation
 from ..sync import inbox, signatures
 from ..sync.entities import fingerprint
 from ..sync.tracking import TrackingUpdate
-from . import api
+from .blueprint import api
 from .bodies import load_json
-from .sync_schemas import SaleOrderWebhookSchema, TrackingWebhookSchema, WebhookAnswerSchema
+from ..schemas.sync import SaleOrderWebhookSchema, TrackingWebhookSchema, WebhookAnswerSchema
 
 SECRET_HEADER = "X-Labelbridge-Secret"
 SIGNATURE_HEADER = "X-Starshipit-Signature"

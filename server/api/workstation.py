@@ -8,9 +8,9 @@ from ..db import get_session
 from ..events import record_event
 from ..openapi import operation
 from ..printing.workstation import save_preferences, workstation_for
-from . import api
+from .blueprint import api
 from .bodies import load_json
-from .printing_schemas import WorkstationSchema, WorkstationUpdateSchema
+from ..schemas.printing import WorkstationSchema, WorkstationUpdateSchema
 
 _update = WorkstationUpdateSchema()
 _view = WorkstationSchema()

@@ -9,9 +9,9 @@ from typing import Any
 
 from marshmallow import Schema
 
-from ..api.batch_schemas import BatchRequestSchema, BatchResponseSchema
-from ..api.printing_schemas import PrinterListSchema, WorkstationSchema, WorkstationUpdateSchema
-from ..api.schemas import (
+from ..schemas.batch import BatchRequestSchema, BatchResponseSchema
+from ..schemas.printing import PrinterListSchema, WorkstationSchema, WorkstationUpdateSchema
+from ..schemas.labels import (
     ConnectionTestResponseSchema,
     ErrorSchema,
     HealthSchema,

@@ -22,7 +22,7 @@ from flask import Flask
 from marshmallow import fields, validate
 from werkzeug.routing import Rule
 
-from .. import __version__
+from ..version import __version__
 from ..auth import PUBLIC_ENDPOINTS, STATE_CHANGING
 from .operations import Binary, Operation, described
 
@@ -240,7 +240,7 @@ def _operation_id(rule: Rule, rules: list[Rule]) -> str:
 
 def build_spec(app: Flask) -> dict[str, Any]:
     """The whole document, as a JSON-ready dict."""
-    from ..api.schemas import ErrorSchema
+    from ..schemas.labels import ErrorSchema
 
     spec = new_spec(info={"description": DESCRIPTION}, security=[{BEARER: []}])
     for name, scheme in SECURITY_SCHEMES.items():

@@ -1,1 +1,2 @@
-"""Printing: resolve a sale order, find or create its Starshipit order, print once, queue writeback."""
+"""Printing's parts below the order core: label layouts, merged documents, packing slips, the
+network printers and each workstation's printing preferences."""

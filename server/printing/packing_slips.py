@@ -5,16 +5,15 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import ApiError
+from ..failures import Refused, from_upstream
 from ..events import record_event
 from ..models import Label, PackingSlip, SaleOrder
 from ..upstream.errors import UpstreamError
 from ..upstreams import Upstreams
-from .failures import api_error_from_upstream
 
 
 def packing_slip(session: Session, upstreams: Upstreams, label: Label, actor: str | None) -> bytes:
-    """The packing slip of ``label``'s order. Raises ApiError (502/503) when Starshipit cannot
+    """The packing slip of ``label``'s order. Raises Refused or Unavailable when Starshipit cannot
     make it; nothing is stored then, so the next ask tries again."""
     stored = session.get(PackingSlip, label.id)
     record = session.get(SaleOrder, label.sale_order_pk)
@@ -25,9 +24,9 @@ def packing_slip(session: Session, upstreams: Upstreams, label: Label, actor: st
     try:
         content = starshipit.packing_slips([record.starshipit_order_id])
     except UpstreamError as error:
-        raise api_error_from_upstream(error, "making the packing slip") from error
+        raise from_upstream(error, "making the packing slip") from error
     if not content.startswith(b"%PDF"):
-        raise ApiError(502, "upstream_bad_response", "Starshipit's packing slip is not a PDF; print it from Starshipit.")
+        raise Refused("upstream_bad_response", "Starshipit's packing slip is not a PDF; print it from Starshipit.")
     session.add(PackingSlip(label_id=label.id, content=content))
     record_event(session, record, "packing_slip", actor, label_id=label.id, bytes=len(content))
     try:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import ApiError
+from ..failures import Conflict, NotFound
 from ..models import Printer
 from .workstation import printer_named
 
@@ -20,7 +20,7 @@ def find_printer(session: Session, name: str) -> Printer:
     """The printer called ``name``; 404 when there is none."""
     printer = printer_named(session, name)
     if printer is None:
-        raise ApiError(404, "not_found", f"There is no printer named '{name}'.")
+        raise NotFound("not_found", f"There is no printer named '{name}'.")
     return printer
 
 
@@ -32,8 +32,8 @@ def add_printer(session: Session, fields: dict[str, Any]) -> Printer:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise ApiError(409, "printer_exists", f"A printer named '{fields['name']}' exists already: change it "
-                                              "or choose another name.") from None  # fmt: skip
+        raise Conflict("printer_exists", f"A printer named '{fields['name']}' exists already: change it "
+                                       "or choose another name.") from None  # fmt: skip
     return printer
 
 

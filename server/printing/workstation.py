@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import ApiError
+from ..failures import Invalid, NotFound
 from ..models import ApiToken, Printer
 
 UNSET = object()  # "printer" absent from the request: the workstation's default printer
@@ -55,7 +55,7 @@ def save_preferences(session: Session, token_name: str, changes: dict[str, Any])
     token's preferences; 404 for an unknown token, 422 for an unknown printer. Not committed."""
     token = session.scalar(select(ApiToken).where(ApiToken.name == token_name))
     if token is None:
-        raise ApiError(404, "not_found", f"There is no token named '{token_name}'.")
+        raise NotFound("not_found", f"There is no token named '{token_name}'.")
     if "printer" in changes:
         name = changes["printer"]
         printer = printer_named(session, name) if name is not None else None
@@ -69,6 +69,6 @@ def save_preferences(session: Session, token_name: str, changes: dict[str, Any])
     session.flush()
 
 
-def unknown_printer(name: str) -> ApiError:
+def unknown_printer(name: str) -> Invalid:
     message = f"There is no printer named '{name}': choose one from the list of printers."
-    return ApiError(422, "validation_error", message, errors={"printer": [message]})
+    return Invalid("validation_error", message, errors={"printer": [message]})

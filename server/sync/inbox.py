@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import outbox
 from ..models import InboxEvent, utcnow
-from . import claims
+from .. import claims
 
 CARTONCLOUD, STARSHIPIT = "cartoncloud", "starshipit"
 QUEUED, RUNNING, DONE, FAILED = claims.QUEUED, claims.RUNNING, "done", "failed"

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .. import settings
 from ..errors import ApiError
+from ..failures import Failure
 from ..models import InboxEvent
 from ..upstream.errors import UpstreamError
 from ..upstreams import Upstreams
@@ -30,7 +31,7 @@ ADD_CHUNK = 100  # ... and handed to the transfer at a time, so the first import
 TRANSFER_LIMIT = 5000  # webhook deliveries per transfer: done well within a claim's life
 TRACKING_BATCH = 50
 KEEP_DONE = timedelta(days=14)  # inbox events kept for deduplication after they are done
-FAILURES = (UpstreamError, ApiError, TransferAborted)
+FAILURES = (UpstreamError, ApiError, Failure, TransferAborted)
 
 
 class SyncRunner(Loop):
@@ -168,6 +169,6 @@ def _describe(failure: Exception) -> str:
         service = {"starshipit": "Starshipit", "cartoncloud": "CartonCloud"}.get(failure.service, failure.service)
         status = f" (HTTP {failure.http_status})" if failure.http_status else ""
         return f"{service}{status}: {failure.message}"
-    if isinstance(failure, ApiError):
+    if isinstance(failure, (ApiError, Failure)):
         return failure.message
     return str(failure)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..models import OutboxJob, SaleOrder
 from . import cursors, inbox
-from .statuses import eligible_statuses
+from ..statuses import eligible_statuses
 
 RECENT_FAILURES = 10
 

@@ -21,16 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import outbox
-from ..errors import ApiError
 from ..events import record_event
-from ..models import Label, SaleOrder, utcnow
-from ..printing import resolver
-from ..printing.identifiers import SaleOrderRef
-from ..printing.order_lock import release, try_acquire
+from ..failures import Failure, Unavailable
+from ..models import Label, SaleOrder
+from ..orders import creation, resolver
+from ..orders.identifiers import SaleOrderRef
+from ..orders.lock import release, try_lock
 from ..starshipit.client import StarshipitClient
 from ..upstream.errors import UpstreamNotFound
 from ..upstreams import Upstreams
-from . import creation
 from .entities import parse_time
 from .inbox import dedupe_key
 
@@ -126,20 +125,19 @@ class TrackingApplier:
         self.lease = timedelta(seconds=config["ORDER_LOCK_SECONDS"])
 
     def apply(self, update: TrackingUpdate) -> str:
-        """What became of the update (its outcome). Raises Busy, UpstreamError, ApiError (5xx)."""
+        """What became of the update (its outcome). Raises Busy, UpstreamError, Failure (Refused, Unavailable)."""
         record = self._match(update)
         if record is None:
             return "unmatched: no sale order has this order number"
         token = str(uuid.uuid4())
-        if not try_acquire(self.session, record.id, token, self.lease, utcnow()):
+        if not try_lock(self.session, record.id, token, self.lease):
             raise Busy()
         try:
             self.session.refresh(record)
             self.session.commit()  # no transaction stays open across the upstream calls
             return self._apply(record, update)
         finally:
-            self.session.rollback()
-            release(self.session, record.id, token)
+            release(self.session, [record.id], token)
 
     # -- matching -------------------------------------------------------------------------
 
@@ -158,8 +156,8 @@ class TrackingApplier:
             record, _ = resolver.resolve(
                 self.session, self.upstreams.cartoncloud, tenant_id, SaleOrderRef(source, update.order_number)
             )
-        except ApiError as error:
-            if error.status in (404, 409, 422):  # not a CartonCloud order, or not one order
+        except Failure as error:
+            if not isinstance(error, Unavailable):  # not a CartonCloud order, or not one order
                 return None
             raise
         return record
@@ -224,8 +222,8 @@ class TrackingApplier:
         return kind
 
     def _adopt(self, record: SaleOrder, order: dict[str, Any], update: TrackingUpdate) -> None:
-        record.starshipit_account = update.account or record.starshipit_account
-        creation.adopt(self.session, record, order, update.order_number, creation.FOUND, self.actor)
+        creation.adopt(self.session, record, order, update.order_number, creation.FOUND, self.actor,
+                       account=update.account or record.starshipit_account)  # fmt: skip
 
     def _starshipit(self, record: SaleOrder, update: TrackingUpdate) -> StarshipitClient:
         account = record.starshipit_account or update.account

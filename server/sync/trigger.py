@@ -1,5 +1,5 @@
 """The status trigger: sale orders at or past a trigger status are created in Starshipit,
-fifty to a request through the bulk import, each exactly once (see ``creation``).
+fifty to a request through the order core's bulk import, each exactly once (``orders.bulk``).
 
 ``Transfer`` is fed sale order entities (by the poll, the webhook inbox and the sweep of orders
 left pending), keeps labelbridge's record of each up to date, and buffers those to create per
@@ -8,11 +8,8 @@ their reasons and left alone until CartonCloud changes them.
 """
 from __future__ import annotations
 
-import threading
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -22,22 +19,15 @@ from sqlalchemy.orm import Session
 
 from ..accounts import StarshipitCredentials
 from ..events import record_event
-from ..mapping import MappingIssue, UnshippableOrder, build_starshipit_order
+from ..mapping import UnshippableOrder, build_starshipit_order
 from ..models import SaleOrder, utcnow
-from ..printing import resolver
-from ..printing.service import mapping_settings
-from ..starshipit.client import MAX_IMPORT, StarshipitClient
-from ..upstream.errors import (
-    UpstreamAuthError,
-    UpstreamError,
-    UpstreamNotFound,
-    UpstreamRateLimited,
-    UpstreamRejected,
-)
+from ..orders import resolver
+from ..orders.bulk import MAX_IMPORT, BulkCreator, Candidate, ImportAborted
+from ..orders.settings import mapping_settings
+from ..statuses import eligible_statuses
+from ..upstream.errors import UpstreamError, UpstreamNotFound, UpstreamRejected
 from ..upstreams import Upstreams
-from . import batch_lock, creation
 from .entities import fingerprint, is_older, modified_at, newest_per_order
-from .statuses import eligible_statuses
 from .summary import Summary
 
 # An order whose transfer failed on an upstream error is swept up again after this long.
@@ -48,21 +38,6 @@ SWEEP_LIMIT = 200
 class TransferAborted(Exception):
     """Starshipit (or CartonCloud) failed in a way that makes the rest of this pass pointless;
     the orders stay pending and are picked up again by the next pass."""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    record_pk: int
-    sale_order: dict[str, Any]
-    order: dict[str, Any]
-    warnings: tuple[MappingIssue, ...]
-
-    @property
-    def order_number(self) -> str:
-        return self.order["order_number"]
-
-
-ANSWERED_FAILURE = "upstream_error"  # the code kept on an order whose create Starshipit answered with an error
 
 
 class Transfer:
@@ -83,15 +58,10 @@ class Transfer:
         self.actor = actor
         self.eligible = eligible_statuses(config["TRIGGER_STATUSES"])
         self.settings = mapping_settings(config)
-        self.lease = timedelta(seconds=config["ORDER_LOCK_SECONDS"])
-        # How long a create sent but not answered may still land in Starshipit: the longest call
-        # (connect + read timeout), and as long again for a server finishing after its client left.
-        self.in_flight = timedelta(seconds=2 * (config["HTTP_CONNECT_TIMEOUT"] + config["HTTP_READ_TIMEOUT"]))
         self.tenant_id = upstreams.cartoncloud_credentials().tenant_id
         self.outcomes: dict[str, str] = {}  # sale order id -> what became of it
+        self._creator = BulkCreator(session, upstreams, config, self, tenant_id=self.tenant_id, actor=actor)
         self._buffers: dict[StarshipitCredentials, list[Candidate]] = {}
-        self._in_flight: _Batch | None = None
-        self._sent_numbers: set[str] = set()  # order numbers imported (or on their way) this pass
         self._routes: dict[tuple[Any, Any], StarshipitCredentials] = {}
 
     # -- public ---------------------------------------------------------------------------
@@ -114,7 +84,7 @@ class Transfer:
             self.session.commit()
             for account, buffer in self._buffers.items():
                 while len(buffer) >= MAX_IMPORT:
-                    self._flush(account, buffer[:MAX_IMPORT])
+                    self._send(account, buffer[:MAX_IMPORT])
                     del buffer[:MAX_IMPORT]
 
     def finish(self) -> None:
@@ -122,7 +92,7 @@ class Transfer:
         with self._completing_on_error():
             for account, buffer in self._buffers.items():
                 while buffer:
-                    self._flush(account, buffer[:MAX_IMPORT])
+                    self._send(account, buffer[:MAX_IMPORT])
                     del buffer[:MAX_IMPORT]
             self._complete_in_flight()
 
@@ -174,9 +144,17 @@ class Transfer:
                 pass  # the first failure is the one to report; this one is on its orders
             raise
 
+    def _send(self, account: StarshipitCredentials, candidates: list[Candidate]) -> None:
+        try:
+            self._creator.send(account, candidates)
+        except ImportAborted as aborted:
+            raise TransferAborted(str(aborted)) from aborted
+
     def _complete_in_flight(self) -> None:
-        batch, self._in_flight = self._in_flight, None
-        self._complete(batch)
+        try:
+            self._creator.complete()
+        except ImportAborted as aborted:
+            raise TransferAborted(str(aborted)) from aborted
 
     # -- records --------------------------------------------------------------------------
 
@@ -239,182 +217,26 @@ class Transfer:
         self.outcomes[sale_order["id"]] = reason
         return None
 
-    # -- one import -----------------------------------------------------------------------
-    #
-    # A batch's import is sent as soon as the batch is ready, and the previous one's answer is
-    # recorded while it travels: the rate limit allows one request every 1/R seconds, and the
-    # work around a request fits in that time only if it does not wait for the answers too.
+    # -- what became of each order (bulk.Outcomes) ------------------------------------------
 
-    def _flush(self, account: StarshipitCredentials, candidates: list[Candidate]) -> None:
-        batch = self._prepare(account, candidates)
-        if batch is not None:
-            batch.call = _Call(batch.starshipit.import_orders, [candidate.order for candidate, _ in batch.ready])
-        previous, self._in_flight = self._in_flight, batch
-        self._complete(previous)
+    def skipped(self, candidate: Candidate, reason: str) -> None:
+        self._skip(candidate.sale_order, reason)
 
-    def _prepare(self, account: StarshipitCredentials, candidates: list[Candidate]) -> "_Batch | None":
-        """Lock the orders, find out which still need creating, and mark those as sent."""
-        starshipit = self.upstreams.starshipit(account)
-        batch = _Batch(account, starshipit, candidates, token=str(uuid.uuid4()))
-        prepared = False
-        try:
-            locked = batch_lock.acquire(self.session, batch.pks, batch.token, self.lease)
-            # What the orders are now, read under the lock: a click may have created one meanwhile.
-            query = select(SaleOrder.id, SaleOrder.starshipit_order_id, SaleOrder.create_sent_at)
-            now = {row.id: row for row in self.session.execute(query.where(SaleOrder.id.in_(locked)))}
-            taken = self._numbers_taken(candidates, batch.pks)
-            self.session.commit()  # no transaction stays open across the upstream calls
-            batch.ready, unsure = self._sort(candidates, now, taken)
-            batch.ready += self._look_up(starshipit, account, unsure)
-            if batch.ready:
-                creation.mark_create_sent(self.session, [record for _, record in batch.ready])
-                self._sent_numbers.update(candidate.order_number for candidate, _ in batch.ready)
-                prepared = True
-                return batch
-            return None
-        except UpstreamError as error:
-            self._failed(candidates, error)
-            raise TransferAborted(f"Starshipit failed while looking orders up: {error.message}") from error
-        finally:
-            if not prepared:
-                batch_lock.release(self.session, batch.pks, batch.token)
-
-    def _complete(self, batch: "_Batch | None") -> None:
-        """Record what ``batch``'s import created, and unlock its orders."""
-        if batch is None:
-            return
-        try:
-            self._record(batch)
-        except UpstreamError as error:
-            self._failed(batch.candidates, error)
-            raise TransferAborted(f"Starshipit failed while creating orders: {error.message}") from error
-        finally:
-            batch_lock.release(self.session, batch.pks, batch.token)
-
-    def _numbers_taken(self, candidates: list[Candidate], pks: list[int]) -> set[str]:
-        """Order numbers another sale order's Starshipit order already has."""
-        numbers = [candidate.order_number for candidate in candidates]
-        query = select(SaleOrder.starshipit_order_number).where(
-            SaleOrder.tenant_id == self.tenant_id,
-            SaleOrder.starshipit_order_number.in_(numbers),
-            SaleOrder.id.not_in(pks),
-        )
-        return set(self.session.scalars(query))
-
-    def _sort(
-        self, candidates: list[Candidate], now: dict[int, Any], taken: set[str]
-    ) -> tuple[list[tuple[Candidate, SaleOrder]], list[tuple[Candidate, SaleOrder]]]:
-        """Into those certainly not in Starshipit yet and those to look up by number first."""
-        ready, unsure, numbers = [], [], set()
-        for candidate in candidates:
-            state = now.get(candidate.record_pk)
-            if state is None:
-                self._skip(candidate.sale_order, "busy")  # a click holds it; it creates the order
-            elif state.starshipit_order_id is not None:
-                self._skip(candidate.sale_order, "already_in_starshipit")
-            elif candidate.order_number in numbers or candidate.order_number in self._sent_numbers:
-                # Another sale order has this number (CartonCloud refuses duplicate references, but
-                # a number is not a reference when ORDER_NUMBER_SOURCE says so): left to the sweep,
-                # which looks the number up, as a click would.
-                self._skip(candidate.sale_order, "order_number_shared")
-            else:
-                numbers.add(candidate.order_number)
-                record = self.session.get(SaleOrder, candidate.record_pk)
-                sent_before = state.create_sent_at is not None
-                (unsure if sent_before or candidate.order_number in taken else ready).append((candidate, record))
-        return ready, unsure
-
-    def _look_up(
-        self, starshipit: StarshipitClient, account: StarshipitCredentials, unsure: list[tuple[Candidate, SaleOrder]]
-    ) -> list[tuple[Candidate, SaleOrder]]:
-        absent = []
-        for candidate, record in unsure:
-            existing = starshipit.find_order_by_number(candidate.order_number)
-            if existing is None and self._may_still_land(record):
-                # Its create went out moments ago (its sender slow or killed mid-call, its lease run
-                # out): sending another could make a second order. The sweep looks again later.
-                self._skip(candidate.sale_order, "create_unconfirmed")
-                continue
-            if existing is None:
-                absent.append((candidate, record))
-                continue
-            record.starshipit_account = account.name
-            creation.adopt(self.session, record, existing, candidate.order_number, creation.FOUND, self.actor,
-                           account=account.name)
-            self.session.commit()
-            self._skip(candidate.sale_order, "already_in_starshipit")
-        return absent
-
-    def _may_still_land(self, record: SaleOrder) -> bool:
-        """Whether the order's last create may still land: sent within ``in_flight`` and not
-        known to have ended with an answer."""
-        sent = record.create_sent_at
-        if sent is None or utcnow() - sent >= self.in_flight:
-            return False
-        return record.last_error_code != ANSWERED_FAILURE
-
-    def _record(self, batch: "_Batch") -> None:
-        try:
-            reply = batch.call.result()
-        except UpstreamRejected:
-            self._one_by_one(batch.starshipit, batch.account, batch.ready)  # which order was refused, and why
-            return
-        except (UpstreamRateLimited, UpstreamAuthError):  # refused before any work: nothing was created
-            self.session.rollback()
-            creation.mark_create_sent(self.session, [record for _, record in batch.ready], sent=False)
-            raise
-        created = {str(order.get("order_number")): order for order in _imported_orders(reply)}
-        for candidate, record in batch.ready:
-            order = created.get(candidate.order_number)
-            if order is None:
-                self._skip(candidate.sale_order, "import_unconfirmed")  # looked up by number next time
-                continue
-            self._adopt_created(batch.account, candidate, record, order, via="bulk import")
-        self.session.commit()
-
-    def _one_by_one(
-        self, starshipit: StarshipitClient, account: StarshipitCredentials, ready: list[tuple[Candidate, SaleOrder]]
-    ) -> None:
-        """After a refused import, each order through the print button's create-or-lookup, so a
-        refusal lands on the order at fault (blocked until it changes) and the rest go through."""
-        for candidate, record in ready:
-            try:
-                order, kind = creation.find_or_create(
-                    self.session, starshipit, record, candidate.order, self.actor, candidate.warnings,
-                    account=account.name,
-                )  # fmt: skip
-            except UpstreamRejected as refusal:
-                self.session.rollback()
-                reasons = [{"field": "", "message": f"Starshipit refused it: {refusal.message}"}]
-                self._block(record, fingerprint(candidate.sale_order), reasons, code="upstream_rejected")
-                self.session.commit()
-                self._skip(candidate.sale_order, "refused_by_starshipit")
-                continue
-            if kind == creation.CREATED:
-                self._count_created(candidate)
-            else:
-                self._skip(candidate.sale_order, "already_in_starshipit")
-
-    def _adopt_created(
-        self, account: StarshipitCredentials, candidate: Candidate, record: SaleOrder, order: dict[str, Any], via: str
-    ) -> None:
-        record.starshipit_account = account.name
-        creation.adopt(
-            self.session, record, order, candidate.order_number, creation.CREATED, self.actor,
-            via=via, account=account.name, warnings=[warning.message for warning in candidate.warnings],
-        )  # fmt: skip
-        self._count_created(candidate)
-
-    def _count_created(self, candidate: Candidate) -> None:
+    def created(self, candidate: Candidate) -> None:
         self.summary.created += 1
         self.outcomes[candidate.sale_order["id"]] = "created"
 
-    def _failed(self, candidates: list[Candidate], error: UpstreamError) -> None:
+    def refused(self, candidate: Candidate, record: SaleOrder, refusal: UpstreamRejected) -> None:
+        reasons = [{"field": "", "message": f"Starshipit refused it: {refusal.message}"}]
+        self._block(record, fingerprint(candidate.sale_order), reasons, code="upstream_rejected")
+        self.session.commit()
+        self._skip(candidate.sale_order, "refused_by_starshipit")
+
+    def failed(self, candidates: list[Candidate], error: UpstreamError) -> None:
         """Keep the error on each order still without a Starshipit order (the lookup shows it)."""
         self.session.rollback()
         message = f"Starshipit failed while creating the order: {error.message}"
-        # An answered failure ends the request; with no answer, its create may still land.
-        code = ANSWERED_FAILURE if error.http_status is not None else "upstream_no_answer"
+        code = "upstream_error" if error.http_status is not None else "upstream_no_answer"
         pending = self.session.scalars(
             select(SaleOrder).where(
                 SaleOrder.id.in_([c.record_pk for c in candidates]), SaleOrder.starshipit_order_id.is_(None)
@@ -437,47 +259,3 @@ def _apply(record: SaleOrder, sale_order: dict[str, Any]) -> None:
     if isinstance(sale_order.get("version"), int):
         record.source_version = sale_order["version"]
     record.source_modified_at = modified_at(sale_order) or record.source_modified_at
-
-
-def _imported_orders(reply: Any) -> list[dict[str, Any]]:
-    """The created orders in an import's answer (``orders``), each with its ``order_id``."""
-    orders = reply.get("orders") if isinstance(reply, dict) else None
-    return [o for o in orders or [] if isinstance(o, dict) and o.get("order_id") is not None]
-
-
-@dataclass
-class _Batch:
-    """Up to fifty orders of one account, locked under ``token``; ``ready`` are those to import."""
-
-    account: StarshipitCredentials
-    starshipit: StarshipitClient
-    candidates: list[Candidate]
-    token: str
-    ready: list[tuple[Candidate, SaleOrder]] = field(default_factory=list)
-    call: "_Call | None" = None
-
-    @property
-    def pks(self) -> list[int]:
-        return [candidate.record_pk for candidate in self.candidates]
-
-
-class _Call:
-    """One upstream call on a thread of its own; ``result()`` waits for it (or raises its error)."""
-
-    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
-        self._result: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(function, args), name="import", daemon=True)
-        self._thread.start()
-
-    def _run(self, function: Callable[..., Any], args: tuple) -> None:
-        try:
-            self._result = function(*args)
-        except BaseException as error:  # raised in the caller's thread by result()
-            self._error = error
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._result

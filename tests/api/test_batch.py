@@ -15,10 +15,10 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from printing.listener import PrinterListener
-from server import idempotency
+from server.orders import idempotency
 from server.db import get_database
 from server.models import ApiToken, Printer, PrintBatch, utcnow
-from server.printing import batch_runs
+from server.orders import batch_runs
 from server.upstream.retry import RetryPolicy
 
 BATCH = "/api/v1/labels/batch"
@@ -477,7 +477,7 @@ def test_zpl_labels_are_joined_into_one_print_job(client, auth, make_token, sand
 
 
 def test_orders_left_when_the_time_is_up_are_not_tried_and_say_so(client, auth, control, print_label, monkeypatch):
-    from server.printing import batch
+    from server.orders import batch
 
     orders = shippable(control, 3)
     print_label(customer_reference=orders[1]["customer_reference"])

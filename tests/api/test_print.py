@@ -220,7 +220,7 @@ def test_idempotency_key_with_another_body_is_422(print_label):
 def test_idempotency_key_in_flight_is_409_with_retry_after(app, print_label):
     from datetime import timedelta
 
-    from server import idempotency
+    from server.orders import idempotency
     from server.db import get_database
 
     key = str(uuid.uuid4())

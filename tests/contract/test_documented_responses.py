@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from server import create_app, idempotency
+from server import create_app
+from server.orders import idempotency
 from server.db import get_database
 from server.demo import sandbox_config
-from server.printing import batch_runs
+from server.orders import batch_runs
 
 from printing.listener import PrinterListener  # tests/printing: a raw-printing printer on loopback
 from .conftest import WEBHOOK_SECRET

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from server import outbox
 from server.db import Database
-from server.models import Label, OrderEvent, SaleOrder, SyncCursor, utcnow
+from server.models import Label, OrderEvent, SaleOrder, StarshipitCreate, SyncCursor, utcnow
 
 from .stack import (
     SCALE_PRINTS, children, click_until_printed, consignment_tracking, is_retryable_error, make_sale_orders, report,
@@ -51,8 +51,8 @@ def test_kill_9_of_a_serve_worker_and_a_sync_worker_loses_and_duplicates_nothing
             def importing_owner() -> int | None:
                 """The pid of the worker whose import is on its way (triggered orders sent, none answered)."""
                 with database.sessions() as session:
-                    waiting = session.scalar(select(func.count()).where(
-                        SaleOrder.customer_reference.like("TRIG-%"), SaleOrder.create_sent_at.is_not(None),
+                    waiting = session.scalar(select(func.count()).select_from(StarshipitCreate).join(SaleOrder).where(
+                        SaleOrder.customer_reference.like("TRIG-%"), StarshipitCreate.outcome == "sent",
                         SaleOrder.starshipit_order_id.is_(None)))
                     owner = session.scalar(select(SyncCursor.lease_owner).where(
                         SyncCursor.name == "cartoncloud.sale_orders", SyncCursor.lease_until > utcnow()))

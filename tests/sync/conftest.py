@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from server.db import get_database
-from server.models import InboxEvent, OrderEvent, OutboxJob, SaleOrder
+from server.models import InboxEvent, OrderEvent, OutboxJob, SaleOrder, StarshipitCreate
 from server.sync.runner import SyncRunner
 from server.upstreams import get_upstreams
 from server.worker import Worker
@@ -86,6 +86,10 @@ def db(app):
         def record(self, sale_order_id: str) -> SaleOrder:
             (record,) = self._all(select(SaleOrder).where(SaleOrder.sale_order_id == sale_order_id))
             return record
+
+        def sends(self) -> list[StarshipitCreate]:
+            """Every create sent to Starshipit, as recorded (``orders.sends``)."""
+            return self._all(select(StarshipitCreate).order_by(StarshipitCreate.id))
 
         def events(self, kind: str) -> list[OrderEvent]:
             return self._all(select(OrderEvent).where(OrderEvent.kind == kind).order_by(OrderEvent.id))

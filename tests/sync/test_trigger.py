@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from server.db import get_database
 from server.models import SaleOrder, SyncCursor, utcnow
-from server.printing.order_lock import release, try_acquire
+from server.orders.lock import release, try_lock
 
 from .conftest import starshipit_numbers, wait_for
 
@@ -107,7 +107,8 @@ def test_an_import_whose_answer_was_lost_is_looked_up_not_sent_again(app, sandbo
     sandbox.state.add_fault(service="starshipit", path="/api/orders/import", timeout=True, timeout_seconds=0.6, count=1)
     lost = runner.run_once(force=True)
     assert lost.created == 0 and lost.failed == 10
-    assert all(record.create_sent_at and record.starshipit_order_id is None for record in db.records())
+    assert all(record.starshipit_order_id is None for record in db.records())
+    assert [send.outcome for send in db.sends()] == ["no_answer"] * 10 and len({s.send_id for s in db.sends()}) == 1
     wait_for(lambda: len(sandbox.state.starshipit_orders()) == 10, what="Starshipit to finish the import")
 
     mark_errors_old(app)
@@ -161,10 +162,10 @@ def test_an_order_a_click_holds_is_left_to_the_click_and_swept_up_if_it_fails(
     assert client.get(f"/api/v1/orders/lookup?id={first['id']}", headers=auth).status_code == 200
     held = db.record(first["id"])  # the page asked about it: a click may follow
     with get_database(app).sessions() as session:
-        assert try_acquire(session, held.id, "a-click", timedelta(minutes=2), utcnow())
+        assert try_lock(session, held.id, "a-click", timedelta(minutes=2))
         summary = runner.run_once(force=True)
         assert summary.skipped["busy"] == 1 and summary.created == 1
-        release(session, held.id, "a-click")  # the click gave up without creating the order
+        release(session, [held.id], "a-click")  # the click gave up without creating the order
     assert runner.run_once().created == 0  # no poller is due yet
     make_due(app, "trigger.pending")  # the sweep of pending orders, not the CartonCloud poll
     assert runner.run_once().created == 1

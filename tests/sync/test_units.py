@@ -8,7 +8,7 @@ import pytest
 from server.config import ConfigError, DEFAULTS, validate
 from server.errors import ApiError
 from server.sync.signatures import check_shared_secret, check_signature
-from server.sync.statuses import eligible_statuses, parse_trigger_statuses
+from server.statuses import eligible_statuses, parse_trigger_statuses
 from server.sync.tracking import moves_forward
 
 

@@ -1,4 +1,5 @@
-"""One click, one shipment: find or create the Starshipit order, print once, store, queue writeback.
+"""One order's label: find or create the Starshipit order, print once, store, queue writeback;
+reprint what is stored; redo on purpose.
 
 Exactly one shipment per sale order rests on three things: the unique (tenant, sale order) row,
 the per-order lock around create-and-print, and create-or-lookup by ``order_number`` (Starshipit
@@ -16,25 +17,18 @@ from sqlalchemy.orm import Session
 
 from .. import outbox
 from ..events import record_event
-from ..errors import ApiError
-from ..mapping import (
-    CarrierService,
-    MappingSettings,
-    PackageDefaults,
-    SkuPackage,
-    UnshippableOrder,
-    build_starshipit_order,
-)
+from ..failures import Conflict, Failure, Invalid, NotFound, Refused, from_upstream
+from ..mapping import UnshippableOrder, build_starshipit_order
 from ..models import Label, SaleOrder, utcnow
+from ..printing import labels
 from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
-from ..sync import creation
 from ..troubleshooting.address_check import check_address
 from ..upstream.errors import UpstreamError, UpstreamNotFound
 from ..upstreams import Upstreams
-from . import labels, resolver
-from .failures import api_error_from_upstream
+from . import creation, resolver, sends
 from .identifiers import SaleOrderRef
-from .order_lock import LockTimeout, order_lock
+from .lock import LockTimeout, order_lock
+from .settings import mapping_settings
 
 
 @dataclass(frozen=True)
@@ -45,28 +39,10 @@ class PrintOutcome:
     writeback: str
 
 
-def _busy() -> ApiError:
-    return ApiError(409, "request_in_progress",
+def _busy() -> Conflict:
+    return Conflict("request_in_progress",
                     "Another workstation is printing this order right now; try again in a few seconds.",
                     retry_after=2)  # fmt: skip
-
-
-def mapping_settings(config: Mapping[str, Any]) -> MappingSettings:
-    return MappingSettings(
-        order_number_source=config["ORDER_NUMBER_SOURCE"],
-        default_package=PackageDefaults(
-            weight_kg=config["DEFAULT_PACKAGE_WEIGHT_KG"],
-            length_m=config["DEFAULT_PACKAGE_LENGTH_M"],
-            width_m=config["DEFAULT_PACKAGE_WIDTH_M"],
-            height_m=config["DEFAULT_PACKAGE_HEIGHT_M"],
-        ),
-        shipping_methods=config["SHIPPING_METHODS"],
-        reference_source=config["REFERENCE_SOURCE"],
-        sku_packages={sku: SkuPackage(**unit) for sku, unit in config["SKU_PACKAGES"].items()},
-        carrier_services={service: CarrierService(**rule) for service, rule in config["CARRIER_SERVICES"].items()},
-        extras_property=config["EXTRAS_PROPERTY"],
-        phone_required_carriers=frozenset(config["PHONE_REQUIRED_CARRIERS"]),
-    )
 
 
 class PrintService:
@@ -105,18 +81,16 @@ class PrintService:
         """A deliberate new label (a new shipment) for an order that has one; records the old one."""
         old = self.session.get(Label, label_id)
         if old is None:
-            raise ApiError(404, "not_found", f"Label {label_id} does not exist.")
+            raise NotFound("not_found", f"Label {label_id} does not exist.")
         record = self.session.get(SaleOrder, old.sale_order_pk)
         if record.current_label_id != old.id:
-            raise ApiError(
-                409, "label_replaced", "That label has been replaced already; redo the order's current label."
-            )
+            raise Conflict("label_replaced", "That label has been replaced already; redo the order's current label.")
         try:
             with self._lock(record, until=lambda: False):
                 self.session.refresh(record)
                 self.session.commit()  # no transaction stays open across the upstream calls
                 if record.current_label_id != old.id:
-                    raise ApiError(409, "label_replaced", "That label was replaced meanwhile by another request.")
+                    raise Conflict("label_replaced", "That label was replaced meanwhile by another request.")
                 starshipit = self._starshipit_for(record)
                 try:
                     starshipit.update_order({"order_id": record.starshipit_order_id, "status": "Unshipped"})
@@ -137,8 +111,7 @@ class PrintService:
     def check_tenant(self, tenant_slug: str | None) -> None:
         expected = self.upstreams.cartoncloud_credentials().tenant_slug
         if tenant_slug and expected and tenant_slug.lower() != expected.lower():
-            raise ApiError(
-                422,
+            raise Invalid(
                 "wrong_tenant",
                 f"This labelbridge is connected to the CartonCloud tenant '{expected}', "
                 f"but the page is from '{tenant_slug}'.",
@@ -186,9 +159,9 @@ class PrintService:
         try:
             sale_order = self.upstreams.cartoncloud().get_sale_order(record.sale_order_id)
         except UpstreamNotFound:
-            raise ApiError(404, "not_found", f"Sale order {record.numeric_id} is no longer in CartonCloud.") from None
+            raise NotFound("not_found", f"Sale order {record.numeric_id} is no longer in CartonCloud.") from None
         except UpstreamError as error:
-            raise api_error_from_upstream(error, "reading the sale order") from error
+            raise from_upstream(error, "reading the sale order") from error
         resolver.apply_sale_order(record, sale_order)
         self.session.commit()
         return sale_order
@@ -199,7 +172,7 @@ class PrintService:
 
     def _ensure_starshipit_order(self, record: SaleOrder, sale_order: dict) -> bool:
         """Find the Starshipit order by its number (the trigger or another integration may have
-        made it) or create it, through the path the trigger shares (server/sync/creation.py);
+        made it) or create it (``creation.find_or_create``, under the rule every path shares);
         its id is committed at once so a later failure continues from here.
         Returns whether that order is printed already."""
         try:
@@ -214,10 +187,12 @@ class PrintService:
         try:
             found, _kind = creation.find_or_create(
                 self.session, self.upstreams.starshipit(account), record, order, self.actor, warnings,
-                account=account.name,
+                account=account.name, window=sends.in_flight_window(self.config),
             )  # fmt: skip
         except UpstreamError as error:
             raise self._failure(record, error, "creating the order") from error
+        except sends.CreateMayStillLand as unconfirmed:
+            raise self._remember(record, unconfirmed) from None
         return found.get("status") in creation.PRINTED_STATUSES
 
     def _print_once(self, starshipit: StarshipitClient, record: SaleOrder, printed_already: bool) -> Shipment:
@@ -236,7 +211,7 @@ class PrintService:
         try:
             content, label_format = labels.combine(shipment.labels)
         except ValueError as error:
-            raise self._failure_message(record, 502, "upstream_bad_response", f"Starshipit's label was unusable: {error}.")
+            raise self._remember(record, Refused("upstream_bad_response", f"Starshipit's label was unusable: {error}."))
         label = Label(
             sale_order_pk=record.id,
             format=label_format,
@@ -273,21 +248,18 @@ class PrintService:
 
     # -- failures ---------------------------------------------------------------------------
 
-    def _unshippable(self, record: SaleOrder, unshippable: UnshippableOrder) -> ApiError:
+    def _unshippable(self, record: SaleOrder, unshippable: UnshippableOrder) -> Invalid:
         errors: dict[str, list[str]] = {}
         for issue in unshippable.issues:
             errors.setdefault(issue.field, []).append(issue.message)
         words = " ".join(issue.message for issue in unshippable.issues)
-        error = ApiError(422, "sale_order_not_shippable", f"This sale order cannot be shipped: {words}", errors=errors)
+        error = Invalid("sale_order_not_shippable", f"This sale order cannot be shipped: {words}", errors=errors)
         return self._remember(record, error)
 
-    def _failure(self, record: SaleOrder, upstream: UpstreamError, doing: str) -> ApiError:
-        return self._remember(record, api_error_from_upstream(upstream, doing))
+    def _failure(self, record: SaleOrder, upstream: UpstreamError, doing: str) -> Failure:
+        return self._remember(record, from_upstream(upstream, doing))
 
-    def _failure_message(self, record: SaleOrder, status: int, code: str, message: str) -> ApiError:
-        return self._remember(record, ApiError(status, code, message))
-
-    def _remember(self, record: SaleOrder, error: ApiError) -> ApiError:
+    def _remember(self, record: SaleOrder, error: Failure) -> Failure:
         """Keep the error on the record (the lookup shows it) and in the order's history."""
         self.session.rollback()
         record.last_error_code, record.last_error_message, record.last_error_at = error.code, error.message, utcnow()

@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..printing.layouts import LAYOUTS
 from ..printing.network_printer import DPIS, LANGUAGES
 from ..validation import StrictBoolean, WholeMatch
-from .schemas import ResponseSchema
+from .labels import ResponseSchema
 
 PRINTER_NAME = WholeMatch(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}(?!\n)$",
                           error="1 to 100 letters, digits, spaces, dots, dashes or underscores.")  # fmt: skip

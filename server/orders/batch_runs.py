@@ -17,7 +17,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import ApiError
+from ..failures import Conflict, Invalid, NotFound
 from ..models import PrintBatch, utcnow
 
 
@@ -27,14 +27,14 @@ class Claim:
     run: bool  # False: finished already, answer with what it holds
 
 
-def _reused() -> ApiError:
-    return ApiError(422, "batch_id_reused", "This batch_id was already used for a different batch: "
-                                            "start a new batch with a new batch_id.",
-                    errors={"batch_id": ["Used already for another batch."]})  # fmt: skip
+def _reused() -> Invalid:
+    return Invalid("batch_id_reused", "This batch_id was already used for a different batch: "
+                                      "start a new batch with a new batch_id.",
+                   errors={"batch_id": ["Used already for another batch."]})  # fmt: skip
 
 
-def _running() -> ApiError:
-    return ApiError(409, "batch_in_progress",
+def _running() -> Conflict:
+    return Conflict("batch_in_progress",
                     "This batch is still printing; follow its progress at GET /api/v1/labels/batches/<id>.",
                     retry_after=2)  # fmt: skip
 
@@ -43,7 +43,7 @@ def claim(
     session: Session, batch_id: str, token_name: str, request_hash: str, total: int, lease: timedelta
 ) -> Claim:
     """The batch to run (new, or abandoned and taken over) or to answer with (finished).
-    422 for an id used for another request, 409 while another request runs it."""
+    Invalid for an id used for another request, Conflict while another request runs it."""
     try:
         # A plain INSERT: the session may hold the row already (a retry in the same context).
         session.execute(insert(PrintBatch).values(id=batch_id, token_name=token_name, request_hash=request_hash,
@@ -104,8 +104,8 @@ def _set_results(batch: PrintBatch, results: list[dict[str, Any]]) -> None:
 
 
 def owned(session: Session, batch_id: str, token_name: str) -> PrintBatch:
-    """The caller's own batch; 404 for any other (another token's batch is not shown to exist)."""
+    """The caller's own batch; NotFound for any other (another token's batch is not shown to exist)."""
     batch = _read(session, batch_id)
     if batch is None or batch.token_name != token_name:
-        raise ApiError(404, "not_found", f"There is no batch {batch_id}.")
+        raise NotFound("not_found", f"There is no batch {batch_id}.")
     return batch

@@ -2,14 +2,13 @@
 per sale order, whoever else prints it at the same time.
 
 Bulk steps first, where they save upstream calls: every sale order is resolved, then those with
-no Starshipit order yet are created through the automatic transfer's path (``sync.trigger``:
-Starshipit's bulk import, fifty to a request, under the per-order locks, each order created once
-— exactly what it does for orders that reach the trigger status). The transfer leaves alone any
-order it cannot create safely at once (locked by a click, a create sent before and never
-answered, a refusal), and unshippable ones: those take the one-click path like the rest. Then
-each order is printed by ``PrintService`` (its lock, its create-or-lookup for what is still
-missing, the label stored with its writeback in one transaction), and the batch's row records
-the order's result at once, so another request can follow the progress.
+no Starshipit order yet are created through the order core's bulk import (``orders.bulk``:
+fifty to a request, under the per-order locks, each order created once — the path the automatic
+transfer takes too). It leaves alone any order it cannot create safely at once (locked by a
+click, a create that may still land, a refusal), and unshippable ones: those take the one-order
+path like the rest. Then each order is printed by ``PrintService`` (its lock, its create-or-lookup
+for what is still missing, the label stored with its writeback in one transaction), and the
+batch's row records the order's result at once, so another request can follow the progress.
 
 A batch answers for every order, never stopping at a failure. But once an upstream looks down
 or rate limited (two orders in a row failed with a 503), the orders of that step (resolving, with
@@ -32,23 +31,21 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..errors import ApiError
+from ..failures import Failure, Invalid, Unavailable
+from ..mapping import UnshippableOrder, build_starshipit_order
 from ..models import Label, PrintBatch, SaleOrder
-from ..sync.statuses import PROGRESSION
-from ..sync.summary import Summary
-from ..sync.trigger import Transfer, TransferAborted
+from ..printing import batch_document
 from ..upstreams import Upstreams
-from . import batch_document, batch_runs, resolver
+from . import batch_runs, resolver
+from .bulk import MAX_IMPORT, BulkCreator, Candidate, ImportAborted, Outcomes
 from .identifiers import SaleOrderRef
 from .service import PrintOutcome, PrintService
+from .settings import mapping_settings
 
 MAX_ORDERS = 100
 UNAVAILABLE_AFTER = 2  # 503s in a row that stop the batch's upstream work
 PROGRESS_EVERY = 0.25  # seconds: how often the progress is written (a commit each time)
 TIME_BUDGET_SECONDS = 90  # then the rest are left for the next try: gunicorn's timeout is 120 s (server/serve.py)
-# Every status on the way to shipping: the batch creates what a click would print (DRAFT and
-# REJECTED are refused by the mapping, with the reason, on the one-click path).
-_ANY_SHIPPING_STATUS = {"TRIGGER_STATUSES": PROGRESSION[:1]}
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ class BatchPrinter:
         self.actor = actor
         self.service = PrintService(session, upstreams, config, actor)
         self._results: dict[int, dict[str, Any]] = {}
-        self._unavailable: ApiError | None = None  # set when the upstream looks down or busy
+        self._unavailable: Failure | None = None  # set when the upstream looks down or busy
         self._unavailable_streak = 0
         self._saved_at = float("-inf")
         self._deadline = time.monotonic() + TIME_BUDGET_SECONDS
@@ -86,7 +83,7 @@ class BatchPrinter:
         resolved = self._resolve_all(batch, orders)
         # Resolving talks to CartonCloud, the rest to Starshipit: an outage of one stops its own step.
         self._unavailable, self._unavailable_streak = None, 0
-        self._create_in_starshipit([item.sale_order for item in resolved if _needs_creating(item)])
+        self._create_in_starshipit([item for item in resolved if _needs_creating(item)])
         for item in resolved:
             self._print(item)
             self._save_progress(batch)
@@ -101,10 +98,10 @@ class BatchPrinter:
             try:
                 record, sale_order = self._resolve(order.ref)
                 if record.id in seen:
-                    raise ApiError(422, "duplicate_sale_order",
-                                   f"This is the same sale order as item {seen[record.id]} of the batch: "
-                                   "its label is printed once, there.")  # fmt: skip
-            except ApiError as error:
+                    raise Invalid("duplicate_sale_order",
+                                  f"This is the same sale order as item {seen[record.id]} of the batch: "
+                                  "its label is printed once, there.")  # fmt: skip
+            except Failure as error:
                 self._failed(order, error)
             else:
                 seen[record.id] = order.index
@@ -121,7 +118,7 @@ class BatchPrinter:
             batch_runs.record_results(self.session, batch, list(self._results.values()))
             self._saved_at = time.monotonic()
 
-    def _stop_reason(self) -> ApiError | None:
+    def _stop_reason(self) -> Failure | None:
         """Why an order that needs an upstream call is not tried now; None: it is."""
         if time.monotonic() > self._deadline:
             return _time_up()
@@ -139,19 +136,31 @@ class BatchPrinter:
             raise stop
         return record, None
 
-    def _create_in_starshipit(self, sale_orders: list[dict[str, Any]]) -> None:
-        """The missing Starshipit orders in bulk, as the automatic transfer creates them. An
-        order it leaves (or fails on) is created by the print below, one by one, safely: its
-        create was never sent, or was marked sent and so is looked up by number first."""
-        if not sale_orders or self._stop_reason():
+    def _create_in_starshipit(self, items: list[_Resolved]) -> None:
+        """The missing Starshipit orders in bulk. An order the import leaves (or fails on) is
+        created by the print below, one by one, under the same rules; so is an unshippable one,
+        which the print refuses with its reasons."""
+        if not items or self._stop_reason():
             return
-        config = {**self.config, **_ANY_SHIPPING_STATUS}
-        transfer = Transfer(self.session, self.upstreams, config, Summary(), actor=self.actor or "batch")
+        settings, per_account = mapping_settings(self.config), {}
+        for item in items:
+            try:
+                order, warnings = build_starshipit_order(item.sale_order, settings)
+            except UnshippableOrder:
+                continue
+            account = self.upstreams.read_accounts("route", item.sale_order)
+            candidate = Candidate(item.record.id, item.sale_order, order, tuple(warnings))
+            per_account.setdefault(account, []).append(candidate)
+        tenant_id = self.upstreams.cartoncloud_credentials().tenant_id
+        creator = BulkCreator(self.session, self.upstreams, self.config, Outcomes(), tenant_id=tenant_id,
+                              actor=self.actor or "batch")  # fmt: skip
         try:
-            transfer.add(sale_orders)
-            transfer.finish()
-        except TransferAborted:
-            pass  # its orders keep their state and the error on their record; each is printed below
+            for account, candidates in per_account.items():
+                for start in range(0, len(candidates), MAX_IMPORT):
+                    creator.send(account, candidates[start : start + MAX_IMPORT])
+            creator.complete()
+        except ImportAborted:
+            pass  # its orders keep their state; each is printed (or told why not) below
 
     def _print(self, item: _Resolved) -> None:
         try:
@@ -159,7 +168,7 @@ class BatchPrinter:
             if stop is not None and not self._labelled(item.record):
                 raise stop
             outcome = self.service.print_record(item.record, item.sale_order)
-        except ApiError as error:
+        except Failure as error:
             self._failed(item.order, error)
         else:
             self._unavailable_streak = 0
@@ -193,8 +202,8 @@ class BatchPrinter:
             "error": None,
         }
 
-    def _failed(self, order: BatchOrder, error: ApiError) -> None:
-        self._unavailable_streak = self._unavailable_streak + 1 if error.status == 503 else 0
+    def _failed(self, order: BatchOrder, error: Failure) -> None:
+        self._unavailable_streak = self._unavailable_streak + 1 if isinstance(error, Unavailable) else 0
         if self._unavailable_streak >= UNAVAILABLE_AFTER and self._unavailable is None:
             self._unavailable = error
         body = {"code": error.code, "message": error.message}
@@ -216,11 +225,11 @@ def _needs_creating(item: _Resolved) -> bool:
     return item.sale_order is not None and record.current_label_id is None and record.starshipit_order_id is None
 
 
-def _not_tried(cause: ApiError) -> ApiError:
-    return ApiError(503, cause.code, f"Not tried, as an earlier order of this batch failed: {cause.message}")
+def _not_tried(cause: Failure) -> Unavailable:
+    return Unavailable(cause.code, f"Not tried, as an earlier order of this batch failed: {cause.message}")
 
 
-def _time_up() -> ApiError:
-    return ApiError(503, "batch_time_up",
+def _time_up() -> Unavailable:
+    return Unavailable("batch_time_up",
                     f"Not tried: this batch has run for {TIME_BUDGET_SECONDS} s, as long as one request may. "
                     "Print the batch again for the rest: the orders printed now come back as reprints.")  # fmt: skip

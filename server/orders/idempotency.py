@@ -1,7 +1,7 @@
 """The Idempotency-Key header (IETF draft semantics) for one click's retries.
 
-Same key + same body replays the first answer; same key + another body → 422; while the first
-request is still running → 409 with Retry-After. Only successful answers are kept: after an error
+Same key + same body replays the first answer; same key + another body is refused (Invalid);
+while the first request is still running, Conflict with a retry time. Only successful answers are kept: after an error
 the key is released, so retrying the click tries again (the per-order lock still guarantees one
 shipment). Keys are scoped to the token, so two workstations cannot collide.
 """
@@ -17,8 +17,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .errors import ApiError
-from .models import IdempotencyKey, utcnow
+from ..failures import Conflict, Invalid
+from ..models import IdempotencyKey, utcnow
 
 MAX_KEY_LENGTH = 255
 
@@ -38,8 +38,7 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 def check_key(key: str) -> str:
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise ApiError(
-            422,
+        raise Invalid(
             "validation_error",
             "The Idempotency-Key header must be 1 to 255 printable characters.",
             errors={"Idempotency-Key": ["Invalid value."]},
@@ -61,15 +60,11 @@ def begin(session: Session, token_name: str, key: str, request_hash: str, lease:
     if row is None:  # released between our insert and our read: claim it again
         return begin(session, token_name, key, request_hash, lease)
     if row.request_hash != request_hash:
-        raise ApiError(
-            422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request."
-        )
+        raise Invalid("idempotency_key_reused", "This Idempotency-Key was already used for a different request.")
     if row.response_status is not None:
         return Replay(row.response_status, row.response_body or {}, row.label_id)
     if row.locked_until and row.locked_until > now or not _take_over(session, row, now, lease):
-        raise ApiError(
-            409, "request_in_progress", "This request is still being processed; try again shortly.", retry_after=1
-        )
+        raise Conflict("request_in_progress", "This request is still being processed; try again shortly.", retry_after=1)
     return None
 
 

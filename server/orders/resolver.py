@@ -13,10 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..cartoncloud.client import CartonCloudClient
-from ..errors import ApiError
+from ..failures import Conflict, NotFound, from_upstream
 from ..models import SaleOrder
 from ..upstream.errors import UpstreamError, UpstreamNotFound
-from .failures import api_error_from_upstream
 from .identifiers import SaleOrderRef
 
 IDENTIFIER_KINDS = ("id", "numeric_id", "customer_reference")
@@ -38,7 +37,7 @@ def find_known(session: Session, tenant_id: str, ref: SaleOrderRef) -> SaleOrder
 
 
 def fetch_sale_order(cartoncloud: CartonCloudClient, ref: SaleOrderRef) -> dict[str, Any]:
-    """The sale order JSON from CartonCloud; 404 when there is none, never a guess."""
+    """The sale order JSON from CartonCloud; NotFound when there is none, never a guess."""
     try:
         if ref.kind == "id":
             return cartoncloud.get_sale_order(ref.value)
@@ -47,14 +46,13 @@ def fetch_sale_order(cartoncloud: CartonCloudClient, ref: SaleOrderRef) -> dict[
         else:
             matches = cartoncloud.find_sale_orders_by_customer_reference(ref.value)
     except UpstreamNotFound:
-        raise ApiError(404, "not_found", f"{ref.describe()} was not found in CartonCloud.") from None
+        raise NotFound("not_found", f"{ref.describe()} was not found in CartonCloud.") from None
     except UpstreamError as error:
-        raise api_error_from_upstream(error, "looking up the sale order") from error
+        raise from_upstream(error, "looking up the sale order") from error
     if not matches:
-        raise ApiError(404, "not_found", f"{ref.describe()} was not found in CartonCloud.")
+        raise NotFound("not_found", f"{ref.describe()} was not found in CartonCloud.")
     if len(matches) > 1:
-        raise ApiError(
-            409,
+        raise Conflict(
             "ambiguous_sale_order",
             f"{ref.describe()} matches {len(matches)} sale orders in CartonCloud; "
             "print it from the order's own page so it is identified by its number.",

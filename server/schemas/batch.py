@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..printing.batch import MAX_ORDERS
+from ..orders.batch import MAX_ORDERS
 from ..printing.batch_document import MERGEABLE
 from ..printing.layouts import LAYOUTS
-from .schemas import (
+from .labels import (
     LabelRefSchema,
     PrinterDeliverySchema,
     ResponseSchema,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..settings import SkuPackageSchema
-from .schemas import SaleOrderSchema
+from .labels import SaleOrderSchema
 
 
 class IssueSchema(Schema):

@@ -1,0 +1,90 @@
+"""Finding or creating one sale order's Starshipit order, and adopting an order found there.
+
+Every caller holds the order's lock (``lock.py``). The order is looked up by its number first
+(another integration, the Starshipit app, or a create whose answer was lost may have made it);
+when it is not there, it is created only if no earlier create may still land (``sends.py``),
+and that create is recorded before it is sent. The bulk path (``bulk.py``) keeps the same rules
+for fifty orders at a time.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..events import record_event
+from ..mapping import MappingIssue
+from ..models import SaleOrder
+from ..starshipit.client import StarshipitClient
+from ..upstream.errors import UpstreamError
+from . import sends
+
+# Starshipit statuses of an order whose label exists already: print with reprint instead.
+PRINTED_STATUSES = {"Printed", "Shipped", "Delivered", "Dispatched", "Manifested"}
+# The order events that record where the Starshipit order came from.
+CREATED, FOUND = "starshipit_order_created", "found_in_starshipit"
+
+
+def adopt(
+    session: Session, record: SaleOrder, order: dict[str, Any], order_number: str, kind: str, actor: str | None,
+    *, account: str | None = None, **detail: Any,
+) -> None:  # fmt: skip
+    """Record the Starshipit order as the sale order's own (the caller commits)."""
+    record.starshipit_order_id = int(order["order_id"])
+    record.starshipit_order_number = order.get("order_number") or order_number
+    if account is not None:
+        record.starshipit_account = account
+    if record.state == "new":
+        record.state = "ordered"
+    record.blocked_fingerprint = record.blocked_reasons = None
+    record.last_error_code = record.last_error_message = record.last_error_at = None
+    record_event(
+        session, record, kind, actor,
+        order_id=record.starshipit_order_id, order_number=record.starshipit_order_number, account=account, **detail,
+    )  # fmt: skip
+
+
+def find_or_create(
+    session: Session,
+    starshipit: StarshipitClient,
+    record: SaleOrder,
+    order: dict[str, Any],
+    actor: str | None,
+    warnings: Iterable[MappingIssue] = (),
+    *,
+    account: str | None,
+    window: timedelta,
+) -> tuple[dict[str, Any], str]:
+    """Find the order by its number, else create it; its id is committed at once so a later
+    failure continues from here. Returns the order and CREATED or FOUND.
+    Raises UpstreamError, or ``sends.CreateMayStillLand`` while an earlier create may land."""
+    order_number = order["order_number"]
+    existing = starshipit.find_order_by_number(order_number)
+    if existing is not None:
+        found, kind = existing, FOUND
+    else:
+        sends.check_settled(session, record, order_number, window)
+        found, kind = create(session, starshipit, record, order, account=account), CREATED
+    adopt(
+        session, record, found, order_number, kind, actor,
+        account=account, warnings=[warning.message for warning in warnings],
+        printed_already=found.get("status") in PRINTED_STATUSES,
+    )  # fmt: skip
+    session.commit()
+    return found, kind
+
+
+def create(
+    session: Session, starshipit: StarshipitClient, record: SaleOrder, order: dict[str, Any], *, account: str | None
+) -> dict[str, Any]:
+    """Send one create, recorded before it goes and ended when its answer comes."""
+    send_id = sends.record_sent(session, [(record, order["order_number"])], account=account, via="create")
+    try:
+        created = starshipit.create_order(order)
+    except UpstreamError as error:
+        sends.record_end(session, send_id, sends.outcome_of(error))
+        raise
+    sends.record_end(session, send_id, sends.CREATED)
+    return created

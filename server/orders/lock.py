@@ -1,0 +1,97 @@
+"""The per-sale-order lock, held in the database so any process on any host sees it.
+
+It is a lease (token + expiry on the sale order's row) taken and released by single atomic
+UPDATEs, not a transaction held open: no connection stays busy while Starshipit is called, and a
+holder that crashed frees the order when its lease runs out. One order is locked by waiting for
+it (``order_lock``: a click waits for another workstation's click); many at once without waiting
+(``acquire``: a bulk import leaves an order someone holds for later). Both are the same lock.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from ..models import SaleOrder, utcnow
+
+
+class LockTimeout(Exception):
+    """The order stayed locked by someone else for longer than the caller would wait."""
+
+
+def acquire(session: Session, record_pks: Collection[int], token: str, lease: timedelta) -> set[int]:
+    """Lock the free ones of ``record_pks`` under ``token``; returns those locked. The caller
+    commits (and may first read the locked rows in the same short transaction). On PostgreSQL
+    the free rows are first read ``FOR UPDATE SKIP LOCKED``, so two processes locking
+    overlapping sets never wait on (or deadlock with) each other."""
+    now = utcnow()
+    free = or_(SaleOrder.lock_token.is_(None), SaleOrder.locked_until < now)
+    wanted = list(record_pks)
+    if session.get_bind().dialect.name == "postgresql":
+        query = select(SaleOrder.id).where(SaleOrder.id.in_(wanted), free).order_by(SaleOrder.id)
+        wanted = list(session.scalars(query.with_for_update(skip_locked=True)))
+    if wanted:
+        session.execute(
+            update(SaleOrder)
+            .where(SaleOrder.id.in_(wanted), free)
+            .values(lock_token=token, locked_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+    held = SaleOrder.id.in_(list(record_pks)), SaleOrder.lock_token == token
+    return set(session.scalars(select(SaleOrder.id).where(*held)))
+
+
+def release(session: Session, record_pks: Collection[int], token: str) -> None:
+    """Unlock those of ``record_pks`` still held under ``token``. Commits."""
+    session.rollback()
+    session.execute(
+        update(SaleOrder)
+        .where(SaleOrder.id.in_(list(record_pks)), SaleOrder.lock_token == token)
+        .values(lock_token=None, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def try_lock(session: Session, record_pk: int, token: str, lease: timedelta) -> bool:
+    """Lock one order if it is free. Commits."""
+    locked = acquire(session, [record_pk], token, lease)
+    session.commit()
+    return bool(locked)
+
+
+@contextmanager
+def order_lock(
+    session: Session,
+    record_pk: int,
+    *,
+    lease_seconds: float,
+    wait_seconds: float,
+    done: Callable[[], bool],
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[bool]:
+    """Hold the order's lock; yields False instead when ``done()`` turns true while waiting
+    (someone else finished the work, so there is nothing left to lock for)."""
+    token = str(uuid.uuid4())
+    lease = timedelta(seconds=lease_seconds)
+    deadline = time.monotonic() + wait_seconds
+    pause = 0.02
+    while True:
+        if done():
+            yield False
+            return
+        if try_lock(session, record_pk, token, lease):
+            break
+        if time.monotonic() >= deadline:
+            raise LockTimeout()
+        sleep(pause)  # waiting on another process's lease: poll with a growing pause
+        pause = min(pause * 2, 0.25)
+    try:
+        yield True
+    finally:
+        release(session, [record_pk], token)

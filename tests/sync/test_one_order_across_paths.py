@@ -1,0 +1,190 @@
+"""One Starshipit order per sale order where the paths meet: a click, a batch and the automatic
+transfer each ask the same record of creates sent (``server/orders/sends.py``) before creating,
+so a create one path sent and never heard back from stops every other path until it can no
+longer land.
+
+Timing is made deterministic: the simulator holds the lost create until the test releases it,
+and the window in which a create may still land (2 × (connect + read timeout)) is far longer
+than the test needs; a crash is what it leaves behind, a ``sent`` record with no answer.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from server.db import get_database
+from server.models import SaleOrder, StarshipitCreate
+from server.orders import resolver, sends
+from server.upstreams import get_upstreams
+
+from .conftest import wait_for
+
+HELD = 30  # seconds the simulator holds a create it answers too late: released by the test
+
+
+@pytest.fixture
+def lost_answers(app):
+    """labelbridge gives up on Starshipit after 0.3 s, and a create may land for 2 × (5 + 0.3) s."""
+    app.config.update(HTTP_READ_TIMEOUT=0.3, HTTP_CONNECT_TIMEOUT=5)
+    return sends.in_flight_window(app.config)
+
+
+def hold_next(sandbox, path: str, method: str = "POST") -> None:
+    """Starshipit will hold the next call to ``path`` past labelbridge's timeout, then do it."""
+    sandbox.state.add_fault(service="starshipit", path=path, method=method, timeout=True, timeout_seconds=HELD,
+                            count=1)  # fmt: skip
+
+
+def orders_numbered(sandbox, number: str) -> list[dict]:
+    return [order for order in sandbox.state.starshipit_orders() if order["order_number"] == number]
+
+
+def send_outcomes(db) -> list[tuple[str, str]]:
+    return [(send.via, send.outcome) for send in db.sends()]
+
+
+def age_sends(app, by: timedelta) -> None:
+    """As if every create had been sent ``by`` earlier."""
+    with get_database(app).sessions() as session:
+        for send in session.query(StarshipitCreate).all():
+            session.execute(update(StarshipitCreate).where(StarshipitCreate.id == send.id)
+                            .values(sent_at=send.sent_at - by))  # fmt: skip
+        session.commit()
+
+
+def click(print_label, sale_order: dict):
+    return print_label(customer_reference=sale_order["references"]["customer"])
+
+
+def assert_retry_later(response) -> None:
+    """A clear, retryable answer: 503 with Retry-After, saying the order will not be doubled."""
+    body = response.get_json()
+    assert response.status_code == 503 and body["code"] == "create_unconfirmed", body
+    assert int(response.headers["Retry-After"]) >= 1 and "will not be created twice" in body["message"]
+
+
+def forget_errors(app) -> None:
+    """As if the transfer's retry delay after an error had passed."""
+    with get_database(app).sessions() as session:
+        session.execute(update(SaleOrder).values(last_error_at=None))
+        session.commit()
+
+
+def test_a_click_while_a_bulk_import_may_still_land_waits_for_it(
+    app, sandbox, new_sale_orders, runner, db, print_label, lost_answers
+):
+    """The defect: the transfer's import timed out but lands later; a click meanwhile created the
+    order a second time (201). Now it is told to retry, and then prints the imported order."""
+    (sale_order,) = new_sale_orders(1)
+    number = sale_order["references"]["customer"]
+    hold_next(sandbox, "/api/orders/import")
+    assert runner.run_once(force=True).failed == 1  # no answer within the read timeout
+    assert send_outcomes(db) == [("import", "no_answer")]
+
+    assert_retry_later(click(print_label, sale_order))
+    assert orders_numbered(sandbox, number) == []  # not created by the click
+
+    sandbox.state.release_holds()  # the import lands
+    wait_for(lambda: orders_numbered(sandbox, number), what="the import to land")
+    printed = click(print_label, sale_order)
+    assert printed.status_code == 201 and printed.get_json()["label"]["id"]
+    assert len(orders_numbered(sandbox, number)) == 1
+    assert db.record(sale_order["id"]).starshipit_order_id == orders_numbered(sandbox, number)[0]["order_id"]
+
+
+def test_an_import_after_an_unanswered_click_leaves_the_order_until_it_lands(
+    app, sandbox, new_sale_orders, runner, db, print_label, lost_answers
+):
+    (sale_order,) = new_sale_orders(1)
+    number = sale_order["references"]["customer"]
+    hold_next(sandbox, "/api/orders")
+    assert click(print_label, sale_order).status_code == 503  # Starshipit did not answer in time
+    assert send_outcomes(db) == [("create", "no_answer")]
+
+    summary = runner.run_once(force=True)
+    assert summary.created == 0 and summary.skipped["create_unconfirmed"] >= 1
+    assert sandbox.state.counters.snapshot()["starshipit"].get("POST /api/orders/import") is None
+
+    sandbox.state.release_holds()
+    wait_for(lambda: orders_numbered(sandbox, number), what="the click's create to land")
+    forget_errors(app)
+    runner.run_once(force=True)
+    assert len(orders_numbered(sandbox, number)) == 1
+    assert db.record(sale_order["id"]).starshipit_order_id == orders_numbered(sandbox, number)[0]["order_id"]
+
+
+def test_a_batch_after_an_unanswered_click_does_not_create_the_order_again(
+    app, sandbox, new_sale_orders, db, client, auth, print_label, lost_answers
+):
+    lost, other = new_sale_orders(2)
+    hold_next(sandbox, "/api/orders")
+    assert click(print_label, lost).status_code == 503
+
+    response = client.post("/api/v1/labels/batch", headers=auth, json={"sale_orders": [
+        {"customer_reference": lost["references"]["customer"]},
+        {"customer_reference": other["references"]["customer"]},
+    ]})  # fmt: skip
+    results = response.get_json()["results"]
+    assert response.status_code == 200 and [result["status"] for result in results] == ["failed", "printed"]
+    assert results[0]["error"]["code"] == "create_unconfirmed"
+    assert orders_numbered(sandbox, lost["references"]["customer"]) == []
+    assert sandbox.state.counters.snapshot()["starshipit"]["POST /api/orders"] == 1  # the click's, only
+
+    sandbox.state.release_holds()
+    wait_for(lambda: orders_numbered(sandbox, lost["references"]["customer"]), what="the click's create to land")
+    assert click(print_label, lost).status_code == 201
+    assert len(orders_numbered(sandbox, lost["references"]["customer"])) == 1
+
+
+def test_a_crash_between_recording_a_send_and_sending_it_delays_the_order_but_never_loses_it(
+    app, sandbox, new_sale_orders, db, runner, print_label, lost_answers
+):
+    """A process killed after recording its create (which may or may not have left) leaves a
+    ``sent`` record: nobody creates the order until it could no longer land, then it is looked
+    up, not found, and created once."""
+    (sale_order,) = new_sale_orders(1)
+    number = sale_order["references"]["customer"]
+    with get_database(app).sessions() as session:  # what a click killed after recording its send leaves
+        tenant = get_upstreams(app).cartoncloud_credentials().tenant_id
+        staged = resolver.record_for(session, tenant, sale_order)
+        sends.record_sent(session, [(staged, number)], account=None, via="create")
+
+    assert_retry_later(click(print_label, sale_order))
+    summary = runner.run_once(force=True)
+    assert summary.created == 0 and summary.skipped["create_unconfirmed"] >= 1
+    assert orders_numbered(sandbox, number) == []
+
+    age_sends(app, lost_answers)
+    assert click(print_label, sale_order).status_code == 201
+    assert len(orders_numbered(sandbox, number)) == 1
+    assert send_outcomes(db) == [("create", "sent"), ("create", "created")]
+
+
+def test_an_answered_failure_then_a_resend_lost_to_a_crash_is_waited_for(
+    app, sandbox, new_sale_orders, db, runner, print_label, lost_answers
+):
+    """The import is answered with a 500 (nothing to wait for), then a later send of the order is
+    recorded and its process killed. Judging by the answered failure, the old rule created the
+    order again at once; the last send is the one that counts."""
+    (sale_order,) = new_sale_orders(1)
+    number = sale_order["references"]["customer"]
+    sandbox.state.add_fault(service="starshipit", path="/api/orders/import", status=500, count=1)
+    assert runner.run_once(force=True).failed == 1
+    assert send_outcomes(db) == [("import", "unconfirmed")]
+    assert db.record(sale_order["id"]).last_error_code == "upstream_error"
+
+    with get_database(app).sessions() as session:  # the resend, and the crash right after it went
+        staged = session.get(SaleOrder, db.record(sale_order["id"]).id)
+        sends.record_sent(session, [(staged, number)], account="default", via="import")
+
+    assert_retry_later(click(print_label, sale_order))
+    forget_errors(app)
+    summary = runner.run_once(force=True)
+    assert summary.created == 0 and summary.skipped["create_unconfirmed"] >= 1
+    assert orders_numbered(sandbox, number) == []
+
+    age_sends(app, lost_answers)  # it can no longer land: created once
+    assert click(print_label, sale_order).status_code == 201
+    assert len(orders_numbered(sandbox, number)) == 1
