@@ -1,5 +1,6 @@
 """The extension end to end: real Chromium, the unpacked extension, the live backend and the
-sandbox's look-alike CartonCloud pages. Screenshots of each button state go to docs/screenshots/."""
+sandbox's look-alike CartonCloud pages. Screenshots of each button state go to a temporary
+folder; ``python -m tests.e2e.screenshots`` writes the README's (docs/screenshots/)."""
 from __future__ import annotations
 
 import base64

@@ -1,0 +1,22 @@
+"""Regenerate the README's screenshots (docs/screenshots/) from the end-to-end tests that take
+them, in Debian's Chromium with the extension loaded: ``python -m tests.e2e.screenshots``.
+
+The ordinary test run writes its screenshots to a temporary folder, never into the checkout."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> int:
+    os.environ["LABELBRIDGE_SCREENSHOTS_DIR"] = str(ROOT / "docs" / "screenshots")
+    return pytest.main([str(Path(__file__).with_name("test_extension.py")), "-q", "-p", "no:cacheprovider"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
