@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "labelbridge_read_only"  # a connection option: its transaction only reads
 
 
 class Database:
@@ -35,12 +36,41 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # BEGIN IMMEDIATE: a transaction takes SQLite's write lock up front, so two that read and
-        # then write wait for each other (busy_timeout) instead of failing with "database is
-        # locked". Transactions are therefore kept short: never open across an upstream call.
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def read_only(session: Session) -> Session:
+    """Make the session's next transaction a read: on SQLite a plain (deferred) BEGIN, which takes
+    no write lock, so reads never queue behind each other or behind a write (WAL). Nothing may be
+    written in it (the session refuses). Call it with no transaction open; the next begins as usual."""
+    session.connection(execution_options={READ_ONLY: True})
+    return session
+
+
+def _sqlite_begin(connection) -> None:
+    """BEGIN IMMEDIATE for a transaction that may write: it takes SQLite's write lock up front, so
+    two that read and then write wait for each other (busy_timeout) instead of failing with
+    "database is locked"; such transactions are kept short, never open across an upstream call.
+    A read (``read_only``) begins deferred and never takes the lock."""
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_writes_in_a_read(state) -> None:
+    if not state.is_select and _reading(state.session):
+        raise RuntimeError("a write in a read-only transaction (server.db.read_only)")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_in_a_read(session: Session, _context, _instances) -> None:
+    if _reading(session) and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a write in a read-only transaction (server.db.read_only)")
+
+
+def _reading(session: Session) -> bool:
+    return session.in_transaction() and bool(session.connection().get_execution_options().get(READ_ONLY))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -204,7 +204,7 @@ class OutboxJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"), index=True)
-    label_id: Mapped[str | None] = mapped_column(String(36))
+    label_id: Mapped[str | None] = mapped_column(String(36), index=True)
     # Set instead of a label for tracking found in Starshipit (a label printed in its app).
     tracking_numbers: Mapped[list[str] | None] = mapped_column(JSON)
     carrier: Mapped[str | None] = mapped_column(String(100))

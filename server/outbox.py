@@ -47,12 +47,12 @@ def enqueue_tracking(
     return job
 
 
-def writeback_state(session: Session, label_id: str, mode: str) -> str:
-    """What the API reports for a label's writeback: queued, done, failed or disabled."""
-    job = session.scalar(select(OutboxJob).where(OutboxJob.label_id == label_id).order_by(OutboxJob.id.desc()))
-    if job is None:
+def writeback_of(job_state: str | None, mode: str) -> str:
+    """What the API reports for a label's writeback (queued, done, failed or disabled), from the
+    state of its last job (None: it has none)."""
+    if job_state is None:
         return "disabled" if mode == "none" else QUEUED
-    return QUEUED if job.state == RUNNING else job.state
+    return QUEUED if job_state == RUNNING else job_state
 
 
 def claim_due(

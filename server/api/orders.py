@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from flask import request
 
-from .. import outbox
-from ..db import get_session
-from ..models import Label
-from ..orders.identifiers import SaleOrderRef
 from ..openapi import operation
+from ..orders.identifiers import SaleOrderRef
 from ..orders.resolver import IDENTIFIER_KINDS
+from ..schemas.labels import LookupQuerySchema, LookupResponseSchema
 from .blueprint import api
 from .presenters import lookup_response
-from ..schemas.labels import LookupQuerySchema, LookupResponseSchema
-from .services import print_service, runtime_config
+from .services import print_service
 
 _lookup_query = LookupQuerySchema()
 
@@ -31,9 +28,5 @@ def lookup_order():
     when it has one, else from CartonCloud. Errors: 422 bad query, 404 unknown sale order."""
     query = _lookup_query.load(request.args.to_dict())
     ref = SaleOrderRef.from_mapping({k: str(v) for k, v in query.items() if k in IDENTIFIER_KINDS})
-    service = print_service()
-    record, _sale_order = service.resolve(ref)
-    session = get_session()
-    label = session.get(Label, record.current_label_id) if record.current_label_id else None
-    writeback = outbox.writeback_state(session, label.id, runtime_config()["WRITEBACK_MODE"]) if label else None
-    return lookup_response(record, label, writeback)
+    found = print_service().lookup(ref)
+    return lookup_response(found.record, found.label, found.writeback)

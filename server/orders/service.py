@@ -25,7 +25,7 @@ from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
 from ..troubleshooting.address_check import check_address
 from ..upstream.errors import UpstreamError, UpstreamNotFound
 from ..upstreams import Upstreams
-from . import creation, resolver, sends
+from . import creation, known, resolver, sends
 from .identifiers import SaleOrderRef
 from .lock import LockTimeout, order_lock
 from .settings import mapping_settings
@@ -57,10 +57,23 @@ class PrintService:
     # -- public -----------------------------------------------------------------------------
 
     def print_label(self, ref: SaleOrderRef, tenant_slug: str | None = None) -> PrintOutcome:
-        """Print the sale order's label, or return the one it already has (``reprint``)."""
+        """Print the sale order's label, or return the one it already has (``reprint``: one read
+        and the audit row, no upstream call)."""
         self.check_tenant(tenant_slug)
-        record, sale_order = self.resolve(ref)
+        found = known.by_ref(self.session, self._tenant_id(), ref, self._mode(), content=True)
+        if found is not None and found.label is not None:
+            return self._reprinted(found)
+        record, sale_order = (found.record, None) if found is not None else self.resolve(ref)
         return self.print_record(record, sale_order)
+
+    def lookup(self, ref: SaleOrderRef) -> known.Known:
+        """What labelbridge knows of the sale order (its label without the bytes); CartonCloud is
+        asked only about a sale order labelbridge has not seen yet."""
+        found = known.by_ref(self.session, self._tenant_id(), ref, self._mode())
+        if found is not None:
+            return found
+        record, _sale_order = self.resolve(ref)
+        return known.Known(record, None, None)
 
     def print_record(self, record: SaleOrder, sale_order: dict[str, Any] | None = None) -> PrintOutcome:
         """``print_label`` for a sale order resolved already (a batch resolves all of its orders
@@ -97,14 +110,19 @@ class PrintService:
                     shipment = starshipit.print_label(order_id=record.starshipit_order_id)
                 except UpstreamError as error:
                     raise self._failure(record, error, "printing a new label") from error
-                label = self._store(record, shipment, kind="redo", replaces=old, reason=reason)
-                return PrintOutcome(record, label, False, self._writeback_state(label))
+                label, writeback = self._store(record, shipment, kind="redo", replaces=old, reason=reason)
+                return PrintOutcome(record, label, False, writeback)
         except LockTimeout:
             raise _busy() from None
 
     def resolve(self, ref: SaleOrderRef) -> tuple[SaleOrder, dict[str, Any] | None]:
-        tenant_id = self.upstreams.cartoncloud_credentials().tenant_id
-        return resolver.resolve(self.session, self.upstreams.cartoncloud, tenant_id, ref)
+        return resolver.resolve(self.session, self.upstreams.cartoncloud, self._tenant_id(), ref)
+
+    def _tenant_id(self) -> str:
+        return self.upstreams.cartoncloud_credentials().tenant_id
+
+    def _mode(self) -> str:
+        return self.config["WRITEBACK_MODE"]
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -136,11 +154,13 @@ class PrintService:
         )
 
     def _reprint(self, record: SaleOrder) -> PrintOutcome:
-        self.session.refresh(record)
-        label = self.session.get(Label, record.current_label_id)
-        record_event(self.session, record, "reprint", self.actor, label_id=label.id)
+        return self._reprinted(known.by_pk(self.session, record.id, self._mode(), content=True))
+
+    def _reprinted(self, found: known.Known) -> PrintOutcome:
+        """The stored label again; the reprint is in the order's history (its one write)."""
+        record_event(self.session, found.record, "reprint", self.actor, label_id=found.label.id)
         self.session.commit()
-        return PrintOutcome(record, label, True, self._writeback_state(label))
+        return PrintOutcome(found.record, found.label, True, found.writeback)
 
     def _create_and_print(self, record: SaleOrder, sale_order: dict[str, Any] | None) -> PrintOutcome:
         printed_already = False
@@ -152,8 +172,8 @@ class PrintService:
             shipment = self._print_once(starshipit, record, printed_already)
         except UpstreamError as error:
             raise self._failure(record, error, "printing the label") from error
-        label = self._store(record, shipment, kind="print")
-        return PrintOutcome(record, label, False, self._writeback_state(label))
+        label, writeback = self._store(record, shipment, kind="print")
+        return PrintOutcome(record, label, False, writeback)
 
     def _fetch_sale_order(self, record: SaleOrder) -> dict[str, Any]:
         try:
@@ -206,8 +226,8 @@ class PrintService:
 
     def _store(
         self, record: SaleOrder, shipment: Shipment, kind: str, replaces: Label | None = None, reason: str | None = None
-    ) -> Label:
-        """Label, tracking and the writeback job in one transaction."""
+    ) -> tuple[Label, str]:
+        """Label, tracking and the writeback job in one transaction; the label and its writeback state."""
         try:
             content, label_format = labels.combine(shipment.labels)
         except ValueError as error:
@@ -239,12 +259,7 @@ class PrintService:
             record_event(self.session, record, "writeback_queued", self.actor, job_id=job.id, mode=job.mode,
                          label_id=label.id)  # fmt: skip
         self.session.commit()
-        return label
-
-    def _writeback_state(self, label: Label) -> str:
-        state = outbox.writeback_state(self.session, label.id, self.config["WRITEBACK_MODE"])
-        self.session.commit()
-        return state
+        return label, outbox.writeback_of(job and job.state, self._mode())
 
     # -- failures ---------------------------------------------------------------------------
 

@@ -1,0 +1,58 @@
+"""What labelbridge knows of a sale order, read at once: its record, its current label and how
+that label's writeback stands. The lookup a page makes when it opens and every reprint read this,
+in one query and a transaction that takes no write lock (``db.read_only``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
+
+from .. import outbox
+from ..db import read_only
+from ..models import Label, OutboxJob, SaleOrder
+from .identifiers import SaleOrderRef
+from .resolver import COLUMNS
+
+
+@dataclass(frozen=True)
+class Known:
+    record: SaleOrder
+    label: Label | None  # the current label; its bytes only when asked for
+    writeback: str | None  # queued, done, failed or disabled; None without a label
+
+
+def by_ref(session: Session, tenant_id: str, ref: SaleOrderRef, mode: str, *, content: bool = False) -> Known | None:
+    """The sale order named by ``ref``, when labelbridge knows it (else None: ask CartonCloud)."""
+    return _read(session, mode, content, SaleOrder.tenant_id == tenant_id, COLUMNS[ref.kind] == ref.value)
+
+
+def by_pk(session: Session, record_pk: int, mode: str, *, content: bool = False) -> Known:
+    return _read(session, mode, content, SaleOrder.id == record_pk)
+
+
+def _read(session: Session, mode: str, content: bool, *conditions: Any) -> Known | None:
+    last_job = (
+        select(OutboxJob.state)
+        .where(OutboxJob.label_id == SaleOrder.current_label_id)
+        .order_by(OutboxJob.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(SaleOrder, Label, last_job)
+        .outerjoin(Label, Label.id == SaleOrder.current_label_id)
+        .where(*conditions)
+        .order_by(SaleOrder.id)
+        .limit(1)
+    )
+    if not content:
+        query = query.options(defer(Label.content))
+    read_only(session)
+    row = session.execute(query).first()
+    session.commit()
+    if row is None:
+        return None
+    record, label, job_state = row
+    return Known(record, label, outbox.writeback_of(job_state, mode) if label is not None else None)

@@ -1,0 +1,230 @@
+"""Benchmark: the hot paths over HTTP against the framework itself, loaded by wrk.
+
+    python tests/benchmarks/bench_http.py [--seconds 10] [--connections 16] [--threads 2]
+        [--workers 2] [--orders 200] [--postgres-url postgresql+psycopg://…] [--output FILE]
+        [--smoke]
+
+In one run, for SQLite (a temporary file) and, with --postgres-url (an empty database), PostgreSQL:
+- a bare Flask app answering JSON "hello", under gunicorn with the same settings as
+  `labelbridge serve` (N worker processes × 4 threads): the floor;
+- `labelbridge serve --workers N` against the simulators (a `labelbridge sandbox` process), with
+  --orders sale orders printed first, then loaded by wrk, one scenario after another:
+  health (`GET /api/v1/health`), whoami (the token check), lookup (`GET /orders/lookup` of a
+  printed order, rotating over all of them) and reprint (`POST /labels` of a printed order).
+Each: requests/s, median and p99 latency, non-2xx answers and socket errors, and the share of the
+hello app's requests/s; then the peak RSS (VmHWM) of each gunicorn worker. wrk is a C load
+generator in a process of its own (Debian's package; installed with apt when missing), so it
+takes little of the server's CPU. --smoke runs each scenario for a second on SQLite only and
+checks nothing about speed (CI runs it so the script keeps working).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import requests
+
+from bench_load import children, free_port, machine, peak_rss_mb, wait_until
+from bench_print import Sandbox, emit, sale_order
+from server import tokens
+from server.db import Database
+from server.demo import sandbox_config
+
+COMMAND = [sys.executable, "-c", "from server.cli import main; main()"]
+UNLIMITED = 1_000_000
+HELLO_APP = """
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/hello")
+def hello():
+    return {"hello": "world"}
+"""
+# Rotates over the requests in ``requests`` (a Lua table of {method, path, body}) per connection.
+WRK_SCRIPT = """
+local requests = {REQUESTS}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local spec = requests[(counter % #requests) + 1]
+  return wrk.format(spec[1], spec[2], HEADERS, spec[3])
+end
+"""
+
+
+def ensure_wrk() -> str:
+    if shutil.which("wrk") is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ,
+                       "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)  # fmt: skip
+    return shutil.which("wrk")
+
+
+def lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a valid Lua string for these ASCII values
+
+
+def wrk_script(folder: Path, name: str, specs: list[tuple[str, str, str | None]], headers: dict[str, str]) -> Path:
+    table = "{" + ", ".join(
+        "{" + ", ".join([lua_string(method), lua_string(path), lua_string(body) if body else "nil"]) + "}"
+        for method, path, body in specs
+    ) + "}"
+    lua_headers = "{" + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()) + "}"
+    path = folder / f"{name}.lua"
+    path.write_text(WRK_SCRIPT.replace("{REQUESTS}", table).replace("HEADERS", lua_headers))
+    return path
+
+
+def parse_wrk(output: str) -> dict:
+    def duration_ms(text: str) -> float:
+        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+        return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit], 3)
+
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "median_ms": duration_ms(percentiles["50"]),
+        "p99_ms": duration_ms(percentiles["99"]),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
+    }
+
+
+def load(wrk: str, url: str, script: Path, args: argparse.Namespace) -> dict:
+    output = subprocess.run(
+        [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "-s", str(script), url],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return parse_wrk(output)
+
+
+def answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).ok
+    except requests.ConnectionError:
+        return False
+
+
+def start(command: list[str], env: dict, cwd: str | None = None) -> subprocess.Popen:
+    return subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def gunicorn_workers_rss(master: subprocess.Popen) -> list[float]:
+    return [peak_rss_mb(pid) for pid in children(master.pid)]
+
+
+def hello(wrk: str, folder: Path, args: argparse.Namespace) -> dict:
+    """The bare Flask app under gunicorn with `labelbridge serve`'s settings."""
+    (folder / "hello.py").write_text(textwrap.dedent(HELLO_APP))
+    port = free_port()
+    server = start([sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", "4",
+                    "--bind", f"127.0.0.1:{port}", "hello:app"], {**os.environ}, cwd=str(folder))  # fmt: skip
+    try:
+        wait_until(lambda: answers(f"http://127.0.0.1:{port}/hello"), 30, "the hello app")
+        script = wrk_script(folder, "hello", [("GET", "/hello", None)], {})
+        figures = load(wrk, f"http://127.0.0.1:{port}", script, args)
+        figures["peak_rss_mb_per_worker"] = gunicorn_workers_rss(server)
+        return figures
+    finally:
+        stop(server)
+
+
+def labelbridge(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, args: argparse.Namespace) -> dict:
+    sandbox.control("POST", "/reset")
+    sandbox.control("PUT", "/starshipit/rate-limit", json={"per_second": UNLIMITED, "burst": UNLIMITED})
+    references = [sandbox.control("POST", "/sale-orders", json=sale_order(n))["references"]["customer"]
+                  for n in range(args.orders)]  # fmt: skip
+    database = Database(database_url)
+    database.upgrade()
+    with database.sessions() as session:
+        token = tokens.create_token(session, f"bench-http-{time.monotonic_ns()}")
+    database.dispose()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    settings = {**sandbox_config(sandbox), "DATABASE_URL": database_url, "STARSHIPIT_RATE_PER_SECOND": UNLIMITED,
+                "RATE_LIMIT": "100000000 per minute", "VALIDATE_ADDRESSES": False,
+                "CARTONCLOUD_POLL_SECONDS": 0, "STARSHIPIT_POLL_SECONDS": 0}  # fmt: skip
+    env = {**os.environ, "LABELBRIDGE_INSTANCE_PATH": str(folder)}
+    env.update({f"LABELBRIDGE_{name}": str(value) for name, value in settings.items()})
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start([*COMMAND, "serve", "--port", str(port), "--workers", str(args.workers)], env)
+    try:
+        wait_until(lambda: answers(f"{url}/api/v1/health"), 30, "labelbridge serve")
+        for reference in references:  # the first prints: what the lookups and reprints then read
+            body = {"sale_order": {"customer_reference": reference}}
+            response = requests.post(f"{url}/api/v1/labels", json=body, headers=headers, timeout=60)
+            assert response.status_code == 201, response.text
+        scenarios = {
+            "health": [("GET", "/api/v1/health", None)],
+            "whoami": [("GET", "/api/v1/whoami", None)],
+            "lookup": [("GET", f"/api/v1/orders/lookup?customer_reference={reference}", None)
+                       for reference in references],
+            "reprint": [("POST", "/api/v1/labels", json.dumps({"sale_order": {"customer_reference": reference}}))
+                        for reference in references],
+        }  # fmt: skip
+        figures = {}
+        for name, specs in scenarios.items():
+            script = wrk_script(folder, name, specs, {} if name == "health" else headers)
+            figures[name] = load(wrk, url, script, args)
+        figures["peak_rss_mb_per_worker"] = gunicorn_workers_rss(server)
+        return figures
+    finally:
+        stop(server)
+
+
+def run(args: argparse.Namespace) -> dict:
+    wrk = ensure_wrk()
+    figures = {"machine": machine(), "settings": {"workers": args.workers, "threads_per_worker": 4,
+               "wrk": f"-t{args.threads} -c{args.connections} -d{args.seconds}s"}}  # fmt: skip
+    sandbox = Sandbox()
+    try:
+        engines = {"sqlite": None, **({"postgresql": args.postgres_url} if args.postgres_url else {})}
+        for engine, url in engines.items():
+            with tempfile.TemporaryDirectory(prefix="labelbridge-http-") as folder:
+                database_url = url or f"sqlite:///{Path(folder) / 'http.sqlite3'}"
+                baseline = hello(wrk, Path(folder), args)
+                measured = labelbridge(wrk, sandbox, database_url, Path(folder), args)
+                for name in ("health", "whoami", "lookup", "reprint"):
+                    measured[name]["share_of_hello"] = round(measured[name]["per_second"] / baseline["per_second"], 3)
+                figures[engine] = {"hello": baseline, **measured}
+        return figures
+    finally:
+        sandbox.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--postgres-url", help="an empty PostgreSQL database: measured as well as SQLite")
+    parser.add_argument("--output", type=Path, help="also write the figures here as JSON")
+    parser.add_argument("--smoke", action="store_true", help="a second per scenario, SQLite only, 5 orders")
+    args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.orders, args.postgres_url = 1, 5, None
+    emit(run(args), args.output)
+
+
+if __name__ == "__main__":
+    main()
