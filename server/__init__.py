@@ -5,8 +5,9 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import crypto, db
+from . import crypto, db, startup
 from .config import DEFAULTS, validate
 from .errors import register_error_handlers
 
@@ -25,9 +26,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(validate(app.config))
     app.json.sort_keys = False
 
+    if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme as the load balancer saw them
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     register_error_handlers(app)
     db.init_app(app)
     crypto.init_app(app)
+    startup.check(app)
 
     from . import cors, throttle, upstreams
     from .api import api

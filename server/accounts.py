@@ -220,6 +220,15 @@ def save_cartoncloud_connection(
     return row
 
 
+def unreadable_secrets(session: Session, box: SecretBox) -> list[str]:
+    """What stored secrets no configured key decrypts, in words (no secret in them)."""
+    stored = [(f"Starshipit account '{row.name}'", [row.api_key_encrypted, row.subscription_key_encrypted])
+              for row in session.scalars(select(StarshipitAccount))]  # fmt: skip
+    stored += [("the CartonCloud connection", [row.client_secret_encrypted])
+               for row in session.scalars(select(CartonCloudConnection))]  # fmt: skip
+    return [where for where, tokens in stored if not all(box.can_decrypt(token) for token in tokens)]
+
+
 def rotate_secrets(session: Session, box: SecretBox) -> int:
     """Re-encrypt every stored secret under the newest key; returns how many."""
     count = 0

@@ -12,6 +12,8 @@ from flask import Flask, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from .crypto import SecretsError
+
 log = logging.getLogger(__name__)
 
 
@@ -77,6 +79,15 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             ApiError(422, "validation_error", "The request has invalid fields.", errors=messages)
         )
+
+    @app.errorhandler(SecretsError)
+    def handle_secrets_error(error: SecretsError):
+        log.error("stored secrets unreadable: %s", error)
+        return error_response(ApiError(
+            503, "secrets_unavailable",
+            "labelbridge cannot decrypt its stored Starshipit or CartonCloud keys with the configured encryption "
+            "keys (LABELBRIDGE_SECRET_KEYS or the instance key file): an administrator must restore the right key.",
+        ))  # fmt: skip
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):

@@ -50,7 +50,12 @@ class SyncRunner(Loop):
             config = settings.runtime_config(session, self.config)
             session.commit()
             for poller in self._pollers(summary):
-                self._poll(session, config, poller, force, progress or NoProgress(), summary)
+                try:
+                    self._poll(session, config, poller, force, progress or NoProgress(), summary)
+                except Exception:  # a broken poller must not hold up the others and the webhook queue
+                    session.rollback()
+                    log.exception("%s poll crashed", poller.name)
+                    summary.fail(f"the {poller.name} poll failed unexpectedly; see the worker's log")
             self._drain_inbox(session, config, summary)
         return summary
 

@@ -21,10 +21,14 @@ def check_shared_secret(expected: str | None, presented: str | None, setting: st
         raise ApiError(401, "unauthorized", "The webhook secret is missing or wrong.")
 
 
-def check_signature(secret: str | None, scheme: str, body: bytes, presented: str | None) -> None:
-    """Nothing to check without a secret; else raises ApiError 401 unless ``presented`` signs ``body``."""
+def check_signature(secret: str | None, scheme: str, body: bytes, presented: str | None, *, insecure: bool) -> None:
+    """Raises ApiError 403 without a secret (unless ``insecure``: unsigned calls accepted), else
+    401 unless ``presented`` signs ``body``."""
     if not secret:
-        return
+        if insecure:
+            return
+        raise ApiError(403, "webhook_disabled", "This webhook is switched off: set LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET "
+                       "first (as set in Starshipit).")  # fmt: skip
     presented = (presented or "").strip().removeprefix("sha256=")
     if not presented or not any(
         hmac.compare_digest(candidate.encode(), (presented.lower() if is_hex else presented).encode())
