@@ -102,7 +102,40 @@ def test_body_size_is_limited(client, auth):
 def test_json_is_parsed_strictly(client, auth, body):
     response = client.post("/api/v1/labels", data=body, content_type="application/json", headers=auth)
     assert response.status_code in (400, 422)
-    assert response.is_json and response.get_json()["code"] in ("bad_request", "validation_error")
+    assert response.is_json and response.get_json()["code"] in ("invalid_json", "validation_error")
+
+
+JSON_ROUTES = [("POST", "/api/v1/labels"), ("POST", "/api/v1/labels/batch"), ("PUT", "/api/v1/settings"),
+               ("PUT", "/api/v1/workstation"), ("PUT", "/api/v1/accounts/cartoncloud"), ("POST", "/api/v1/printers"),
+               ("POST", "/api/v1/webhooks/cartoncloud"), ("POST", "/api/v1/webhooks/starshipit")]  # fmt: skip
+
+
+@pytest.fixture
+def webhooks_on(app) -> dict[str, str]:
+    """Both webhooks switched on, so a body reaches the parser; the headers that get it there."""
+    app.config.update(CARTONCLOUD_WEBHOOK_SECRET="cartoncloud-webhook-secret-xyz", STARSHIPIT_WEBHOOK_INSECURE=True)
+    return {"X-Labelbridge-Secret": "cartoncloud-webhook-secret-xyz"}
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_ROUTES)
+@pytest.mark.parametrize("depth", [32, 330, 100_000])  # levels inside the body object: 33 and more
+def test_deeply_nested_json_is_a_400_in_the_error_shape_on_every_body(
+    client, make_token, webhooks_on, caplog, method, path, depth
+):
+    admin = {"Authorization": f"Bearer {make_token('office', role='admin')}", **webhooks_on}
+    body = '{"sale_order": ' + "[" * depth + "]" * depth + "}"
+    response = client.open(path, method=method, data=body, content_type="application/json", headers=admin)
+    assert response.status_code == 400
+    assert response.get_json() == {"code": "invalid_json", "status": 400,
+                                   "message": "The request body nests objects and arrays more than 32 deep."}
+    assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_json_nested_32_deep_is_read(client, auth):
+    """The cap is 32 levels: the body object and 31 arrays inside it pass the parser (and fail on fields)."""
+    body = '{"sale_order": ' + "[" * 31 + "]" * 31 + "}"
+    response = client.post("/api/v1/labels", data=body, content_type="application/json", headers=auth)
+    assert response.status_code == 422 and response.get_json()["code"] == "validation_error"
 
 
 def test_no_secret_in_any_response_or_log(app, client, make_token, control, caplog, monkeypatch):
