@@ -176,9 +176,11 @@ def test_insecure_tracking_webhooks_are_warned_about_at_start_up(sandbox, databa
     from server import create_app
     from server.demo import sandbox_config
 
-    create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url})
+    secure = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url})
+    get_database(secure).dispose()
     assert "STARSHIPIT_WEBHOOK_INSECURE" not in caplog.text
     app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "STARSHIPIT_WEBHOOK_INSECURE": "true"})
+    get_database(app).dispose()
     assert app.config["STARSHIPIT_WEBHOOK_INSECURE"] is True
     (warning,) = [r for r in caplog.records if "STARSHIPIT_WEBHOOK_INSECURE" in r.getMessage()]
     assert warning.levelname == "WARNING" and "unsigned" in warning.getMessage()
