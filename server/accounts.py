@@ -213,6 +213,10 @@ def save_cartoncloud_connection(
                            errors={"client_secret": ["Missing data for required field."]})  # fmt: skip
         row = CartonCloudConnection()
         session.add(row)
+    elif base_url.rstrip("/") != row.base_url and not client_secret:
+        # The stored secret goes wherever base_url points: moving it takes knowing the secret.
+        raise ApiError(422, "validation_error", "Changing the base URL needs the client secret again.",
+                       errors={"client_secret": ["Required when base_url changes."]})  # fmt: skip
     row.base_url, row.tenant_id, row.tenant_slug, row.client_id = base_url.rstrip("/"), tenant_id, tenant_slug, client_id
     if client_secret:
         row.client_secret_encrypted = box.encrypt(client_secret)

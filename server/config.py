@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .upstream_hosts import check_base_url
+
 WRITEBACK_MODES = ("consignment", "document", "both", "none")
 ORDER_NUMBER_SOURCES = ("customer_reference", "numeric_id")
 REFERENCE_SOURCES = ("other_identifier", "customer_reference", "numeric_id", "none")
@@ -25,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "STARSHIPIT_SUBSCRIPTION_KEY": None,
     "STARSHIPIT_RATE_PER_SECOND": 2,
     "CARTONCLOUD_URL": "https://api.cartoncloud.com",
+    "ALLOW_CUSTOM_UPSTREAMS": False,  # true: upstream hosts other than the documented ones (server/upstream_hosts.py)
     "CARTONCLOUD_CLIENT_ID": None,
     "CARTONCLOUD_CLIENT_SECRET": None,
     "CARTONCLOUD_TENANT_ID": None,
@@ -199,6 +202,7 @@ def _url(value: Any) -> str:
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "STARSHIPIT_URL": _url,
     "CARTONCLOUD_URL": _url,
+    "ALLOW_CUSTOM_UPSTREAMS": _boolean,
     "STARSHIPIT_RATE_PER_SECOND": _positive_number(MAX_RATE_PER_SECOND),
     "HTTP_CONNECT_TIMEOUT": _positive_number(MAX_TIMEOUT_SECONDS),
     "HTTP_READ_TIMEOUT": _positive_number(MAX_TIMEOUT_SECONDS),
@@ -249,4 +253,15 @@ def validate(config: Mapping[str, Any]) -> dict[str, Any]:
             checked[name] = check(config[name])
         except (TypeError, ValueError) as error:
             raise ConfigError(f"LABELBRIDGE_{name}={config[name]!r} is invalid: {error}") from None
+    _check_upstream_urls({**config, **checked})
     return checked
+
+
+def _check_upstream_urls(config: Mapping[str, Any]) -> None:
+    for name, service in (("STARSHIPIT_URL", "starshipit"), ("CARTONCLOUD_URL", "cartoncloud")):
+        if config.get(name) is None:
+            continue
+        try:
+            check_base_url(config[name], service, allow_custom=bool(config.get("ALLOW_CUSTOM_UPSTREAMS")))
+        except ValueError as error:
+            raise ConfigError(f"LABELBRIDGE_{name}={config[name]!r} is invalid: {error}") from None

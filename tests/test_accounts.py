@@ -150,3 +150,71 @@ def test_key_file_is_private_and_rotation_keeps_every_secret_readable(app, clien
     assert only_new.test_client().post("/api/v1/connection-test", headers=admin).get_json()["ok"] is True
     for made in (rotated, only_new):
         get_database(made).dispose()
+
+
+@pytest.fixture
+def saved_connection(client, admin, sandbox):
+    connection = {"base_url": sandbox.cartoncloud_url, "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
+                  "client_id": credentials.CARTONCLOUD_CLIENT_ID, "client_secret": credentials.CARTONCLOUD_CLIENT_SECRET}
+    assert client.put("/api/v1/accounts/cartoncloud", json=connection, headers=admin).status_code == 200
+    return connection
+
+
+def test_moving_the_cartoncloud_connection_needs_the_secret_again(app, client, admin, saved_connection):
+    """An admin token alone cannot send the stored client secret to a host of its choosing."""
+    app.config["ALLOW_CUSTOM_UPSTREAMS"] = True
+    moved = {key: value for key, value in saved_connection.items() if key != "client_secret"}
+    response = client.put("/api/v1/accounts/cartoncloud", json={**moved, "base_url": "https://collector.example"},
+                          headers=admin)  # fmt: skip
+    assert response.status_code == 422 and "client_secret" in response.get_json()["errors"]
+    assert client.get("/api/v1/accounts", headers=admin).get_json()["cartoncloud"]["base_url"] == saved_connection["base_url"]
+    unchanged = client.put("/api/v1/accounts/cartoncloud", json={**moved, "tenant_slug": "acme"}, headers=admin)
+    assert unchanged.status_code == 200  # the same base URL: the stored secret stays, none needed
+
+
+@pytest.mark.parametrize(
+    ("base_url", "allow_custom", "accepted"),
+    [
+        ("http://api.cartoncloud.com", False, False),  # plain http off loopback
+        ("http://collector.example", True, False),
+        ("https://collector.example", False, False),  # not a documented host
+        ("https://collector.example", True, True),
+        ("https://api.na.cartoncloud.com", False, True),
+        ("http://127.0.0.1:9", False, True),  # loopback: the sandbox
+        ("http://localhost:8765/cartoncloud", False, True),
+        ("http://[::1]:8765", False, True),
+        ("https://user:pass@api.cartoncloud.com", False, False),
+    ],
+)
+def test_the_cartoncloud_base_url_is_https_on_a_documented_host(app, client, admin, base_url, allow_custom, accepted):
+    app.config["ALLOW_CUSTOM_UPSTREAMS"] = allow_custom
+    connection = {"base_url": base_url, "tenant_id": credentials.CARTONCLOUD_TENANT_ID, "client_id": "client-1",
+                  "client_secret": "a-new-client-secret"}  # fmt: skip
+    response = client.put("/api/v1/accounts/cartoncloud", json=connection, headers=admin)
+    assert response.status_code == (200 if accepted else 422)
+    if not accepted:
+        assert "base_url" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "accepted"),
+    [
+        ({"STARSHIPIT_URL": "http://api.starshipit.com"}, False),
+        ({"STARSHIPIT_URL": "https://starshipit.example"}, False),
+        ({"STARSHIPIT_URL": "https://starshipit.example", "ALLOW_CUSTOM_UPSTREAMS": "true"}, True),
+        ({"CARTONCLOUD_URL": "http://cartoncloud.example", "ALLOW_CUSTOM_UPSTREAMS": "true"}, False),
+        ({"CARTONCLOUD_URL": "https://api.na.cartoncloud.com"}, True),
+        ({"STARSHIPIT_URL": "http://127.0.0.1:8765/starshipit"}, True),
+    ],
+)
+def test_upstream_urls_from_the_environment_follow_the_same_rule(monkeypatch, tmp_path, settings, accepted):
+    from server.config import ConfigError
+
+    for name, value in settings.items():
+        monkeypatch.setenv(f"LABELBRIDGE_{name}", value)
+    config = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    if accepted:
+        get_database(create_app(config)).dispose()
+    else:
+        with pytest.raises(ConfigError, match=f"LABELBRIDGE_{next(iter(settings))}=.* is invalid"):
+            create_app(config)
