@@ -72,7 +72,7 @@ def sandbox(sandbox_server):
 
 
 @pytest.fixture
-def app(sandbox, database_url):
+def app(sandbox, database_url, instance_folder):  # named: the engine parametrization may run before autouse ones
     app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True})
     get_database(app).upgrade()
     yield app

@@ -218,3 +218,75 @@ def test_upstream_urls_from_the_environment_follow_the_same_rule(monkeypatch, tm
     else:
         with pytest.raises(ConfigError, match=f"LABELBRIDGE_{next(iter(settings))}=.* is invalid"):
             create_app(config)
+
+
+def test_a_missing_key_file_refuses_the_start_instead_of_making_a_new_key(app, client, admin, saved_connection):
+    from server.config import ConfigError
+
+    path = key_file(app)
+    path.unlink()  # lost in a move, a restore that forgot it, a new container without the volume
+    with pytest.raises(ConfigError) as refused:
+        create_app({**app.config, "SECRET_KEYS": None})
+    message = str(refused.value)
+    assert str(path) in message and "LABELBRIDGE_SECRET_KEYS" in message and "the CartonCloud connection" in message
+    assert credentials.CARTONCLOUD_CLIENT_SECRET not in message
+
+
+def test_a_wrong_key_refuses_the_start_on_the_command_line(app, client, admin, saved_connection, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    monkeypatch.setenv("LABELBRIDGE_DATABASE_URL", get_database(app).url)
+    monkeypatch.setenv("LABELBRIDGE_SECRET_KEYS", Fernet.generate_key().decode())
+    result = CliRunner().invoke(main, ["accounts", "list"])
+    assert result.exit_code == 1
+    assert "no configured key decrypts" in result.stderr and "LABELBRIDGE_SECRET_KEYS" in result.stderr
+
+
+def test_secrets_no_key_decrypts_are_a_503_with_words_and_health_says_degraded(app, client, admin):
+    from cryptography.fernet import Fernet
+
+    from server.crypto import SecretBox
+    from server.models import StarshipitAccount
+
+    assert client.get("/api/v1/health").get_json()["status"] == "ok"
+    stranger = SecretBox([Fernet.generate_key()])  # saved by a process with another key, after this one started
+    with get_database(app).sessions() as session:
+        session.add(StarshipitAccount(name="other", api_key_encrypted=stranger.encrypt("other-api-key-1234"),
+                                      subscription_key_encrypted=stranger.encrypt("other-sub-key-5678"),
+                                      rate_per_second=2, is_default=False))  # fmt: skip
+        session.commit()
+    response = client.get("/api/v1/accounts", headers=admin)
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["code"] == "secrets_unavailable" and "encryption" in body["message"]
+    health = client.get("/api/v1/health")
+    assert health.status_code == 200
+    assert health.get_json()["status"] == "degraded" and "cannot be decrypted" in health.get_json()["reason"]
+
+
+@pytest.mark.parametrize(("mode", "refused"), [(0o640, False), (0o644, True), (0o606, True)])
+def test_a_key_file_open_to_others_is_refused_and_one_open_to_its_group_is_warned_about(
+    app, mode, refused, caplog
+):
+    from server.config import ConfigError
+
+    os.chmod(key_file(app), mode)
+    if refused:
+        with pytest.raises(ConfigError, match="chmod 600"):
+            create_app({**app.config, "SECRET_KEYS": None})
+    else:
+        get_database(create_app({**app.config, "SECRET_KEYS": None})).dispose()
+        assert "open to its group" in caplog.text
+
+
+def test_the_instance_folder_and_sqlite_database_are_private(sandbox, tmp_path, monkeypatch):
+    from server.demo import sandbox_config
+
+    folder = tmp_path / "fresh-instance"
+    monkeypatch.setenv("LABELBRIDGE_INSTANCE_PATH", str(folder))
+    made = create_app(sandbox_config(sandbox))  # no DATABASE_URL: SQLite in the instance folder
+    get_database(made).upgrade()
+    get_database(made).dispose()
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(folder / "labelbridge.sqlite3").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(key_file(made)).st_mode) == 0o600
