@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import crypto, db, startup
+from . import crypto, db, log_redaction, startup
 from .config import DEFAULTS, validate
 from .errors import register_error_handlers
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    log_redaction.install()
     register_error_handlers(app)
     db.init_app(app)
     crypto.init_app(app)

@@ -22,19 +22,18 @@ _answer_schema = WebhookAnswerSchema()
 
 
 @api.post("/webhooks/cartoncloud")
-@api.post("/webhooks/cartoncloud/<token>")
 @operation(
     security=("cartoncloudWebhookSecret",),
     request=SaleOrderWebhookSchema,
-    path={"token": "The webhook secret, for senders that cannot set a header."},
     responses={202: (WebhookAnswerSchema, "Queued for the worker (or ignored: not a sale order).")},
-    errors={401: "The webhook secret is missing or wrong.", 403: "The webhook is switched off (no secret set)."},
+    errors={401: "The webhook secret is missing or wrong (or was sent in the URL).",
+            403: "The webhook is switched off (no secret set)."},
 )
-def cartoncloud_webhook(token: str | None = None):
+def cartoncloud_webhook():
     """A sale order changed (the body is the entity): 202, queued. The secret comes in the
-    X-Labelbridge-Secret header, ``?secret=`` or the path. Errors: 403 switched off, 401 wrong
-    secret, 415/400/422 body."""
-    presented = request.headers.get(SECRET_HEADER) or request.args.get("secret") or token
+    X-Labelbridge-Secret header only: in a URL it would be written in access logs. Errors: 403
+    switched off, 401 wrong secret, 415/400/422 body."""
+    presented = request.headers.get(SECRET_HEADER)
     signatures.check_shared_secret(
         current_app.config["CARTONCLOUD_WEBHOOK_SECRET"], presented, "CARTONCLOUD_WEBHOOK_SECRET"
     )

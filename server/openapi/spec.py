@@ -36,7 +36,7 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     BEARER: {"type": "http", "scheme": "bearer", "description": "A token from `labelbridge token create NAME`."},
     "cartoncloudWebhookSecret": {
         "type": "apiKey", "in": "header", "name": "X-Labelbridge-Secret",
-        "description": "LABELBRIDGE_CARTONCLOUD_WEBHOOK_SECRET (or `?secret=`, or the path token).",
+        "description": "LABELBRIDGE_CARTONCLOUD_WEBHOOK_SECRET, in this header only (never in the URL).",
     },
 }  # fmt: skip
 
