@@ -477,12 +477,19 @@ def printers_add(name: str, host: str, port: int, language: str, dpi: str) -> No
     """Register a network printer."""
     from .api.printing_schemas import PrinterCreateSchema
     from .events import record_event
+    from .printing.printer_policy import PrinterAddressRefused, PrinterPolicy
     from .printing.printers import add_printer
 
     fields = _printer_fields(PrinterCreateSchema(), {"name": name, "host": host, "port": port, "language": language,
                                                      "dpi": int(dpi)})  # fmt: skip
 
-    def add(session, _app):
+    def add(session, app):
+        policy = PrinterPolicy.from_config(app.config)
+        try:
+            policy.check_port(fields["port"])
+            policy.check_address(fields["host"])
+        except PrinterAddressRefused as refused:
+            raise click.ClickException(f"{refused.field}: {refused.message}") from None
         add_printer(session, fields)
         record_event(session, None, "printer_saved", "command line", **fields)
 
@@ -522,10 +529,12 @@ def printers_remove(name: str) -> None:
 def printers_test(name: str) -> None:
     """Send a 4×6 test page in the printer's language; exits 1 with the reason when it fails."""
     from .printing.printer_jobs import send_test_page
+    from .printing.printer_policy import PrinterPolicy
     from .printing.printers import find_printer
 
     def send(session, app):
-        return send_test_page(session, find_printer(session, name), app.config["PRINTER_TIMEOUT_SECONDS"], "command line")
+        return send_test_page(session, find_printer(session, name), app.config["PRINTER_TIMEOUT_SECONDS"], "command line",
+                              PrinterPolicy.from_config(app.config))  # fmt: skip
 
     delivery = _printers_call(send)
     if delivery["status"] == "failed":

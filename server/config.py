@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "VALIDATE_ADDRESSES": True,  # Starshipit's address validation before printing and in previews
     "LABEL_FORMAT": "pdf",
     "AUTO_PRINT": True,
+    "PRINTER_ALLOW_ANY_PORT": False,  # true: printers on ports other than 9100, 515, 631
+    "PRINTER_ALLOW_LOOPBACK": False,  # true: printers on this machine's loopback (printer simulators, tests)
     "PRINTER_TIMEOUT_SECONDS": 5.0,  # a network label printer's time to take a job (server/printing/network_printer.py)
     "SECRET_KEYS": None,  # Fernet keys, newest first; None: instance/secret.keys
     "RATE_LIMIT": "600 per minute",  # per token (per client address until a token is authenticated)
@@ -220,6 +222,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "LABEL_FORMAT": _choice(LABEL_FORMATS),
     "AUTO_PRINT": _boolean,
     "PRINTER_TIMEOUT_SECONDS": _positive_number(MAX_TIMEOUT_SECONDS),
+    "PRINTER_ALLOW_ANY_PORT": _boolean,
+    "PRINTER_ALLOW_LOOPBACK": _boolean,
     "ORDER_LOCK_SECONDS": _positive_number(DAY_SECONDS),
     "ORDER_LOCK_WAIT_SECONDS": _positive_number(DAY_SECONDS),
     "MAX_CONTENT_LENGTH": _byte_count,
