@@ -1,4 +1,4 @@
-"""Strict JSON request bodies, validated by a marshmallow schema."""
+"""Strict request bodies: JSON validated by a marshmallow schema, and text (CSV) decoded strictly."""
 from __future__ import annotations
 
 import json
@@ -81,3 +81,24 @@ def json_object() -> dict[str, Any]:
 def load_json(schema: Schema) -> dict[str, Any]:
     """The body validated by ``schema``; 422 with a message per invalid field."""
     return schema.load(json_object())
+
+
+def text_body() -> str:
+    """The body as text in its declared ``charset`` (UTF-8 when none), decoded strictly: 415 for
+    a charset that is no text encoding, 422 ``invalid_text`` naming the line of the first byte that
+    is not in it, 422 for a NUL or a lone surrogate (as in JSON bodies)."""
+    charset = request.mimetype_params.get("charset", "utf-8")
+    data = request.get_data(cache=True)
+    try:
+        text = data.decode(charset)
+    except LookupError:
+        raise ApiError(415, "unsupported_media_type", f"'{charset}' is not a text encoding labelbridge knows: "
+                       "send the file as UTF-8.") from None  # fmt: skip
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = f"Byte {error.start + 1} is not valid {charset}: save the file as UTF-8 (or name its charset)."
+        raise ApiError(422, "invalid_text", f"The body is not valid {charset} text.",
+                       errors={f"line {line}": [message]}) from None  # fmt: skip
+    if UNUSABLE_TEXT.search(text):
+        raise ApiError(422, "validation_error", UNUSABLE_REFUSED)
+    return text

@@ -18,7 +18,7 @@ from ..printing.service import mapping_settings
 from ..troubleshooting.preview import build_preview
 from ..upstreams import get_upstreams
 from . import api
-from .bodies import load_json
+from .bodies import load_json, text_body
 from .event_log import event_dict, sale_order_pks
 from .schemas import LookupQuerySchema
 from .services import runtime_config
@@ -101,7 +101,7 @@ def import_sku_packages():
     body (``?replace=true``). All or nothing: 422 lists every bad row by its line."""
     require_admin()
     if request.mimetype == "text/csv":
-        body = _import_request.load({"csv": request.get_data(as_text=True), "replace": request.args.get("replace", "false")})
+        body = _import_request.load({"csv": text_body(), "replace": request.args.get("replace", "false")})
     else:
         body = load_json(_import_request)
     table = read_sku_csv(body["csv"])
