@@ -5,8 +5,9 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import crypto, db
+from . import crypto, db, log_redaction, startup
 from .config import DEFAULTS, validate
 from .errors import register_error_handlers
 from .version import __version__
@@ -26,12 +27,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(validate(app.config))
     app.json.sort_keys = False
 
+    if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme as the load balancer saw them
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    log_redaction.install()
     register_error_handlers(app)
     db.init_app(app)
     crypto.init_app(app)
+    startup.check(app)
 
-    from . import cors, throttle, upstreams
-    from .api import api
+    from . import upstreams
+    from .api import api, cors, throttle
 
     cors.init_app(app)
     throttle.init_app(app)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .crypto import SecretBox, mask
-from .errors import ApiError
+from .failures import Invalid, NotFound, Unavailable
 from .models import CartonCloudConnection, RoutingRule, StarshipitAccount
 
 ENVIRONMENT_ACCOUNT = "environment"
@@ -47,9 +47,9 @@ class CartonCloudCredentials:
                 "client_id": self.client_id, "client_secret": mask(self.client_secret)}  # fmt: skip
 
 
-class NotConfigured(ApiError):
+class NotConfigured(Unavailable):
     def __init__(self, message: str) -> None:
-        super().__init__(503, "not_configured", message)
+        super().__init__("not_configured", message)
 
 
 class Accounts:
@@ -144,12 +144,12 @@ def save_starshipit_account(
 ) -> StarshipitAccount:  # fmt: skip
     """Create or update an account; keys left None keep their stored value."""
     if name == ENVIRONMENT_ACCOUNT:
-        raise ApiError(422, "validation_error", f"'{ENVIRONMENT_ACCOUNT}' is the account set by LABELBRIDGE_ variables.",
+        raise Invalid("validation_error", f"'{ENVIRONMENT_ACCOUNT}' is the account set by LABELBRIDGE_ variables.",
                        errors={"name": ["This name is reserved."]})  # fmt: skip
     row = session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == name))
     if row is None:
         if not (api_key and subscription_key):
-            raise ApiError(422, "validation_error", "A new account needs both keys.",
+            raise Invalid("validation_error", "A new account needs both keys.",
                            errors={k: ["Missing data for required field."] for k, v in
                                    (("api_key", api_key), ("subscription_key", subscription_key)) if not v})  # fmt: skip
         row = StarshipitAccount(name=name, rate_per_second=rate_per_second or 2.0, is_default=False)
@@ -173,7 +173,7 @@ def save_starshipit_account(
 def delete_starshipit_account(session: Session, name: str) -> None:
     row = session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == name))
     if row is None:
-        raise ApiError(404, "not_found", f"There is no Starshipit account named '{name}'.")
+        raise NotFound("not_found", f"There is no Starshipit account named '{name}'.")
     session.execute(delete(RoutingRule).where(RoutingRule.account_id == row.id))
     session.delete(row)
     session.flush()
@@ -182,7 +182,7 @@ def delete_starshipit_account(session: Session, name: str) -> None:
 def set_route(session: Session, *, match_field: str, match_value: str, account: str) -> RoutingRule:
     row = session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == account))
     if row is None:
-        raise ApiError(422, "validation_error", f"There is no Starshipit account named '{account}'.",
+        raise Invalid("validation_error", f"There is no Starshipit account named '{account}'.",
                        errors={"account": ["Unknown account."]})  # fmt: skip
     rule = session.scalar(
         select(RoutingRule).where(RoutingRule.match_field == match_field, RoutingRule.match_value == match_value)
@@ -209,15 +209,28 @@ def save_cartoncloud_connection(
     row = session.scalar(select(CartonCloudConnection).order_by(CartonCloudConnection.id).limit(1))
     if row is None:
         if not client_secret:
-            raise ApiError(422, "validation_error", "A new connection needs the client secret.",
+            raise Invalid("validation_error", "A new connection needs the client secret.",
                            errors={"client_secret": ["Missing data for required field."]})  # fmt: skip
         row = CartonCloudConnection()
         session.add(row)
+    elif base_url.rstrip("/") != row.base_url and not client_secret:
+        # The stored secret goes wherever base_url points: moving it takes knowing the secret.
+        raise Invalid("validation_error", "Changing the base URL needs the client secret again.",
+                       errors={"client_secret": ["Required when base_url changes."]})  # fmt: skip
     row.base_url, row.tenant_id, row.tenant_slug, row.client_id = base_url.rstrip("/"), tenant_id, tenant_slug, client_id
     if client_secret:
         row.client_secret_encrypted = box.encrypt(client_secret)
     session.flush()
     return row
+
+
+def unreadable_secrets(session: Session, box: SecretBox) -> list[str]:
+    """What stored secrets no configured key decrypts, in words (no secret in them)."""
+    stored = [(f"Starshipit account '{row.name}'", [row.api_key_encrypted, row.subscription_key_encrypted])
+              for row in session.scalars(select(StarshipitAccount))]  # fmt: skip
+    stored += [("the CartonCloud connection", [row.client_secret_encrypted])
+               for row in session.scalars(select(CartonCloudConnection))]  # fmt: skip
+    return [where for where, tokens in stored if not all(box.can_decrypt(token) for token in tokens)]
 
 
 def rotate_secrets(session: Session, box: SecretBox) -> int:

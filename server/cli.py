@@ -15,7 +15,6 @@ import click
 from . import create_app, outbox, tokens
 from .config import ConfigError
 from .db import get_database
-from .errors import ApiError
 from .failures import Failure
 from .models import utcnow
 
@@ -339,7 +338,7 @@ def _accounts_call(action):
     with _session(app) as session:
         try:
             result = action(session, get_box(app), app)
-        except (ApiError, Failure) as error:
+        except Failure as error:
             raise click.ClickException(error.message) from None
         session.commit()
         return result
@@ -432,7 +431,7 @@ def events(sale_order: str | None, kind: str | None, limit: int) -> None:
     with _session() as session:
         try:
             body = read_events(session, sale_order=sale_order, kind=kind, limit=limit)
-        except (ApiError, Failure) as error:
+        except Failure as error:
             raise click.ClickException(error.message) from None
     for event in body["events"]:
         order = event["sale_order"]["numeric_id"] if event["sale_order"] else "-"
@@ -456,12 +455,12 @@ def _printer_fields(schema, fields: dict) -> dict:
 
 
 def _printers_call(action):
-    """Run ``action(session, app)`` and commit; an ApiError ends the command with its message."""
+    """Run ``action(session, app)`` and commit; a Failure ends the command with its message."""
     app = _app()
     with _session(app) as session:
         try:
             result = action(session, app)
-        except (ApiError, Failure) as error:
+        except Failure as error:
             raise click.ClickException(error.message) from None
         session.commit()
         return result
@@ -477,12 +476,19 @@ def printers_add(name: str, host: str, port: int, language: str, dpi: str) -> No
     """Register a network printer."""
     from .schemas.printing import PrinterCreateSchema
     from .events import record_event
+    from .printing.printer_policy import PrinterAddressRefused, PrinterPolicy
     from .printing.printers import add_printer
 
     fields = _printer_fields(PrinterCreateSchema(), {"name": name, "host": host, "port": port, "language": language,
                                                      "dpi": int(dpi)})  # fmt: skip
 
-    def add(session, _app):
+    def add(session, app):
+        policy = PrinterPolicy.from_config(app.config)
+        try:
+            policy.check_port(fields["port"])
+            policy.check_address(fields["host"])
+        except PrinterAddressRefused as refused:
+            raise click.ClickException(f"{refused.field}: {refused.message}") from None
         add_printer(session, fields)
         record_event(session, None, "printer_saved", "command line", **fields)
 
@@ -522,10 +528,12 @@ def printers_remove(name: str) -> None:
 def printers_test(name: str) -> None:
     """Send a 4×6 test page in the printer's language; exits 1 with the reason when it fails."""
     from .printing.printer_jobs import send_test_page
+    from .printing.printer_policy import PrinterPolicy
     from .printing.printers import find_printer
 
     def send(session, app):
-        return send_test_page(session, find_printer(session, name), app.config["PRINTER_TIMEOUT_SECONDS"], "command line")
+        return send_test_page(session, find_printer(session, name), app.config["PRINTER_TIMEOUT_SECONDS"], "command line",
+                              PrinterPolicy.from_config(app.config))  # fmt: skip
 
     delivery = _printers_call(send)
     if delivery["status"] == "failed":

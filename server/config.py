@@ -5,10 +5,23 @@ Every setting is checked once at start-up so a mistake fails fast with a message
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .choices import LABEL_FORMATS, ORDER_NUMBER_SOURCES, REFERENCE_SOURCES, WRITEBACK_MODES
+from .choices import (
+    DAY_SECONDS,
+    LABEL_FORMATS,
+    MAX_LOOKBACK_HOURS,
+    MAX_PACKAGE_SIDE_M,
+    MAX_PACKAGE_WEIGHT_KG,
+    MAX_RATE_PER_SECOND,
+    MAX_TIMEOUT_SECONDS,
+    ORDER_NUMBER_SOURCES,
+    REFERENCE_SOURCES,
+    WRITEBACK_MODES,
+)
+from .upstream_hosts import check_base_url
 
 # How X-Starshipit-Signature is made (Starshipit does not publish it): HMAC-SHA256 of the raw
 # body in hex or base64 (``hmac-sha256`` accepts either), or the shared secret itself.
@@ -21,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "STARSHIPIT_SUBSCRIPTION_KEY": None,
     "STARSHIPIT_RATE_PER_SECOND": 2,
     "CARTONCLOUD_URL": "https://api.cartoncloud.com",
+    "ALLOW_CUSTOM_UPSTREAMS": False,  # true: upstream hosts other than the documented ones (server/upstream_hosts.py)
     "CARTONCLOUD_CLIENT_ID": None,
     "CARTONCLOUD_CLIENT_SECRET": None,
     "CARTONCLOUD_TENANT_ID": None,
@@ -42,9 +56,13 @@ DEFAULTS: dict[str, Any] = {
     "VALIDATE_ADDRESSES": True,  # Starshipit's address validation before printing and in previews
     "LABEL_FORMAT": "pdf",
     "AUTO_PRINT": True,
+    "PRINTER_ALLOW_ANY_PORT": False,  # true: printers on ports other than 9100, 515, 631
+    "PRINTER_ALLOW_LOOPBACK": False,  # true: printers on this machine's loopback (printer simulators, tests)
     "PRINTER_TIMEOUT_SECONDS": 5.0,  # a network label printer's time to take a job (server/printing/network_printer.py)
     "SECRET_KEYS": None,  # Fernet keys, newest first; None: instance/secret.keys
-    "RATE_LIMIT": "600 per minute",  # per token
+    "RATE_LIMIT": "600 per minute",  # per token (per client address until a token is authenticated)
+    "WEBHOOK_RATE_LIMIT": "600 per minute",  # per client address, for the two webhooks
+    "TRUSTED_PROXIES": 0,  # how many proxies (load balancers) in front set X-Forwarded-For/-Proto
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several instances run
     "CORS_ORIGINS": "",  # comma-separated chrome-extension:// origins; empty: the bundled extension's id
     "ORDER_LOCK_SECONDS": 120.0,
@@ -59,7 +77,8 @@ DEFAULTS: dict[str, Any] = {
     "STARSHIPIT_POLL_SECONDS": 120.0,  # 0: no polling (webhook only)
     "POLL_OVERLAP_SECONDS": 300.0,  # each poll reaches this far behind its cursor
     "CARTONCLOUD_WEBHOOK_SECRET": None,  # None: the CartonCloud webhook is switched off
-    "STARSHIPIT_WEBHOOK_SECRET": None,  # None: tracking webhooks are accepted unsigned
+    "STARSHIPIT_WEBHOOK_SECRET": None,  # None: the tracking webhook answers 403 (unless ..._INSECURE)
+    "STARSHIPIT_WEBHOOK_INSECURE": False,  # true: accept unsigned tracking webhooks (start-up warns)
     "STARSHIPIT_SIGNATURE_SCHEME": "hmac-sha256",
 }
 
@@ -68,11 +87,27 @@ class ConfigError(RuntimeError):
     """A setting is missing or invalid; the message names the LABELBRIDGE_ variable."""
 
 
-def _positive_number(value: Any) -> float:
+MAX_BODY_BYTES = 100 * 1024 * 1024
+
+
+def _number(value: Any, low: float, high: float, *, low_inclusive: bool) -> float:
     number = float(value)
-    if number <= 0:
-        raise ValueError("must be greater than zero")
+    if not math.isfinite(number) or number > high or (number < low if low_inclusive else number <= low):
+        relation = f"{low:g} or more" if low_inclusive else f"greater than {'zero' if low == 0 else f'{low:g}'}"
+        raise ValueError(f"must be {relation} and at most {high:g}")
     return number
+
+
+def _positive_number(high: float) -> Callable[[Any], float]:
+    return lambda value: _number(value, 0, high, low_inclusive=False)
+
+
+def _non_negative_number(high: float) -> Callable[[Any], float]:
+    return lambda value: _number(value, 0, high, low_inclusive=True)
+
+
+def _byte_count(value: Any) -> int:
+    return int(_number(int(value), 1, MAX_BODY_BYTES, low_inclusive=True))
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
@@ -136,13 +171,6 @@ def _optional_text(value: Any) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
-def _non_negative_number(value: Any) -> float:
-    number = float(value)
-    if number < 0:
-        raise ValueError("must be zero or more")
-    return number
-
-
 def _trigger_statuses(value: Any) -> tuple[str, ...]:
     from .statuses import parse_trigger_statuses
 
@@ -175,13 +203,14 @@ def _url(value: Any) -> str:
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "STARSHIPIT_URL": _url,
     "CARTONCLOUD_URL": _url,
-    "STARSHIPIT_RATE_PER_SECOND": _positive_number,
-    "HTTP_CONNECT_TIMEOUT": _positive_number,
-    "HTTP_READ_TIMEOUT": _positive_number,
-    "DEFAULT_PACKAGE_WEIGHT_KG": _positive_number,
-    "DEFAULT_PACKAGE_LENGTH_M": _positive_number,
-    "DEFAULT_PACKAGE_WIDTH_M": _positive_number,
-    "DEFAULT_PACKAGE_HEIGHT_M": _positive_number,
+    "ALLOW_CUSTOM_UPSTREAMS": _boolean,
+    "STARSHIPIT_RATE_PER_SECOND": _positive_number(MAX_RATE_PER_SECOND),
+    "HTTP_CONNECT_TIMEOUT": _positive_number(MAX_TIMEOUT_SECONDS),
+    "HTTP_READ_TIMEOUT": _positive_number(MAX_TIMEOUT_SECONDS),
+    "DEFAULT_PACKAGE_WEIGHT_KG": _positive_number(MAX_PACKAGE_WEIGHT_KG),
+    "DEFAULT_PACKAGE_LENGTH_M": _positive_number(MAX_PACKAGE_SIDE_M),
+    "DEFAULT_PACKAGE_WIDTH_M": _positive_number(MAX_PACKAGE_SIDE_M),
+    "DEFAULT_PACKAGE_HEIGHT_M": _positive_number(MAX_PACKAGE_SIDE_M),
     "SHIPPING_METHODS": _string_map,
     "REFERENCE_SOURCE": _choice(REFERENCE_SOURCES),
     "SKU_PACKAGES": _mapping_setting("sku_packages"),
@@ -191,24 +220,29 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "VALIDATE_ADDRESSES": _boolean,
     "LABEL_FORMAT": _choice(LABEL_FORMATS),
     "AUTO_PRINT": _boolean,
-    "PRINTER_TIMEOUT_SECONDS": _positive_number,
-    "ORDER_LOCK_SECONDS": _positive_number,
-    "ORDER_LOCK_WAIT_SECONDS": _positive_number,
-    "MAX_CONTENT_LENGTH": int,
+    "PRINTER_TIMEOUT_SECONDS": _positive_number(MAX_TIMEOUT_SECONDS),
+    "PRINTER_ALLOW_ANY_PORT": _boolean,
+    "PRINTER_ALLOW_LOOPBACK": _boolean,
+    "ORDER_LOCK_SECONDS": _positive_number(DAY_SECONDS),
+    "ORDER_LOCK_WAIT_SECONDS": _positive_number(DAY_SECONDS),
+    "MAX_CONTENT_LENGTH": _byte_count,
     "RATE_LIMIT": _rate_limit,
-    "WORKER_POLL_SECONDS": _positive_number,
-    "WORKER_CLAIM_SECONDS": _positive_number,
+    "WEBHOOK_RATE_LIMIT": _rate_limit,
+    "TRUSTED_PROXIES": lambda value: int(_number(int(value), 0, 10, low_inclusive=True)),
+    "WORKER_POLL_SECONDS": _positive_number(DAY_SECONDS),
+    "WORKER_CLAIM_SECONDS": _positive_number(DAY_SECONDS),
     "WRITEBACK_MODE": _choice(WRITEBACK_MODES),
     "ORDER_NUMBER_SOURCE": _choice(ORDER_NUMBER_SOURCES),
     "CORS_ORIGINS": _origins,
     "TRIGGER_STATUSES": _trigger_statuses,
-    "TRIGGER_LOOKBACK_HOURS": _non_negative_number,
-    "CARTONCLOUD_POLL_SECONDS": _non_negative_number,
-    "STARSHIPIT_POLL_SECONDS": _non_negative_number,
-    "POLL_OVERLAP_SECONDS": _non_negative_number,
+    "TRIGGER_LOOKBACK_HOURS": _non_negative_number(MAX_LOOKBACK_HOURS),
+    "CARTONCLOUD_POLL_SECONDS": _non_negative_number(DAY_SECONDS),
+    "STARSHIPIT_POLL_SECONDS": _non_negative_number(DAY_SECONDS),
+    "POLL_OVERLAP_SECONDS": _non_negative_number(DAY_SECONDS),
     "CARTONCLOUD_WEBHOOK_SECRET": _webhook_secret,
     "STARSHIPIT_WEBHOOK_SECRET": lambda value: str(value) if value else None,  # as set in Starshipit
     "STARSHIPIT_SIGNATURE_SCHEME": _choice(SIGNATURE_SCHEMES),
+    "STARSHIPIT_WEBHOOK_INSECURE": _boolean,
 }
 
 
@@ -222,4 +256,15 @@ def validate(config: Mapping[str, Any]) -> dict[str, Any]:
             checked[name] = check(config[name])
         except (TypeError, ValueError) as error:
             raise ConfigError(f"LABELBRIDGE_{name}={config[name]!r} is invalid: {error}") from None
+    _check_upstream_urls({**config, **checked})
     return checked
+
+
+def _check_upstream_urls(config: Mapping[str, Any]) -> None:
+    for name, service in (("STARSHIPIT_URL", "starshipit"), ("CARTONCLOUD_URL", "cartoncloud")):
+        if config.get(name) is None:
+            continue
+        try:
+            check_base_url(config[name], service, allow_custom=bool(config.get("ALLOW_CUSTOM_UPSTREAMS")))
+        except ValueError as error:
+            raise ConfigError(f"LABELBRIDGE_{name}={config[name]!r} is invalid: {error}") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .errors import ApiError
+from .failures import Failure
 from .upstream.errors import UpstreamAuthError, UpstreamError
 from .upstreams import Upstreams
 
@@ -24,7 +24,7 @@ class Check:
 def _failed(name: str, error: Exception, what: str) -> Check:
     if isinstance(error, UpstreamAuthError):
         return Check(name, False, f"{what} refused the credentials: check them in the settings.")
-    if isinstance(error, ApiError):
+    if isinstance(error, Failure):
         return Check(name, False, error.message)
     return Check(name, False, f"{what} could not be reached or answered with an error: {error}")
 
@@ -34,7 +34,7 @@ def check_cartoncloud(upstreams: Upstreams) -> Check:
     try:
         credentials = upstreams.cartoncloud_credentials()
         tenants = upstreams.cartoncloud().userinfo().get("tenants") or []
-    except (UpstreamError, ApiError) as error:
+    except (UpstreamError, Failure) as error:
         return _failed(name, error, "CartonCloud")
     if not any(tenant.get("id") == credentials.tenant_id for tenant in tenants):
         return Check(name, False, f"Signed in, but this API client has no access to tenant {credentials.tenant_id}.")
@@ -44,7 +44,7 @@ def check_cartoncloud(upstreams: Upstreams) -> Check:
 def check_starshipit_accounts(upstreams: Upstreams) -> list[Check]:
     try:
         accounts = upstreams.read_accounts("starshipit_accounts")
-    except ApiError as error:
+    except Failure as error:
         return [Check("Starshipit", False, error.message)]
     if not accounts:
         return [Check("Starshipit", False, "No Starshipit account is configured.")]

@@ -6,13 +6,18 @@ never stored in the database, so a leaked database file reveals no Starshipit or
 """
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask
 
+from .config import ConfigError
+
 KEY_FILE = "secret.keys"
+log = logging.getLogger(__name__)
 
 
 class SecretsError(RuntimeError):
@@ -40,6 +45,13 @@ class SecretBox:
                 "(was LABELBRIDGE_SECRET_KEYS or instance/secret.keys changed?)"
             ) from None
 
+    def can_decrypt(self, token: str) -> bool:
+        try:
+            self._fernet.decrypt(token.encode())
+        except InvalidToken:
+            return False
+        return True
+
     def rotate(self, token: str) -> str:
         """Re-encrypt ``token`` under the newest key."""
         return self._fernet.rotate(token.encode()).decode()
@@ -60,21 +72,38 @@ def key_file(app: Flask) -> Path:
     return Path(app.instance_path) / KEY_FILE
 
 
+def key_source(app: Flask) -> str:
+    """Where the keys come from, in words (never the keys)."""
+    return "LABELBRIDGE_SECRET_KEYS" if app.config.get("SECRET_KEYS") else f"the key file {key_file(app)}"
+
+
 def load_keys(app: Flask) -> list[bytes]:
-    """The configured keys, newest first; creates the instance key file on first run."""
+    """The configured keys, newest first; creates the instance key file on first run. Raises
+    SecretsError when the key file is readable by everyone."""
     configured = app.config.get("SECRET_KEYS")
     if configured:
         return _parse(configured if isinstance(configured, str) else ",".join(configured))
     path = key_file(app)
     if not path.exists():
         _create_key_file(path)
+    _check_key_file_mode(path)
     return _parse(path.read_text())
+
+
+def _check_key_file_mode(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & stat.S_IRWXO:
+        raise SecretsError(f"the key file {path} can be read or changed by every user (mode {mode:04o}): "
+                           f"make it the owner's only with `chmod 600 {path}`")  # fmt: skip
+    if mode & stat.S_IRWXG:
+        log.warning("the key file %s is open to its group (mode %04o): `chmod 600 %s` keeps it the owner's", path,
+                    mode, path)  # fmt: skip
 
 
 def _create_key_file(path: Path) -> None:
     """Make the first key file; when several processes start at once, the first one wins and the
     others read its key (a key written over another would make its secrets unreadable)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     candidate = path.with_name(f"{path.name}.{os.getpid()}.new")
     write_key_file(candidate, [Fernet.generate_key()])
     try:
@@ -83,6 +112,11 @@ def _create_key_file(path: Path) -> None:
         pass
     finally:
         candidate.unlink()
+
+
+def make_private_folder(folder: Path) -> None:
+    """The instance folder, readable by the owner only (it holds the key file and the SQLite file)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def write_key_file(path: Path, keys: list[bytes]) -> None:
@@ -95,7 +129,10 @@ def write_key_file(path: Path, keys: list[bytes]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["labelbridge.secrets"] = SecretBox(load_keys(app))
+    try:
+        app.extensions["labelbridge.secrets"] = SecretBox(load_keys(app))
+    except SecretsError as error:
+        raise ConfigError(f"labelbridge cannot use its encryption keys: {error}") from None
 
 
 def get_box(app: Flask) -> SecretBox:

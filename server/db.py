@@ -10,6 +10,8 @@ from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from .crypto import make_private_folder
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "labelbridge_read_only"  # a connection option: its transaction only reads
 
@@ -86,8 +88,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def default_url(app: Flask) -> str:
-    os.makedirs(app.instance_path, exist_ok=True)
-    return f"sqlite:///{Path(app.instance_path) / 'labelbridge.sqlite3'}"
+    """SQLite in the instance folder; the folder (0700) and the file (0600) are the owner's only."""
+    folder = Path(app.instance_path)
+    make_private_folder(folder)
+    path = folder / "labelbridge.sqlite3"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # before SQLite makes it with the umask's mode
+    return f"sqlite:///{path}"
 
 
 def init_app(app: Flask) -> Database:

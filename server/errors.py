@@ -13,7 +13,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from .failures import Conflict, Failure, Invalid, NotFound, Refused, Unavailable
+from .failures import Conflict, Failure, Forbidden, Invalid, NotFound, Refused, Unauthenticated, Unavailable
+from .crypto import SecretsError
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,9 @@ _HTTP_CODES = {
 
 
 # The status the API answers each kind of domain failure with.
-FAILURE_STATUSES = {NotFound: 404, Conflict: 409, Invalid: 422, Refused: 502, Unavailable: 503}
+FAILURE_STATUSES = {
+    Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409, Invalid: 422, Refused: 502, Unavailable: 503,
+}
 
 
 def from_failure(failure: Failure) -> ApiError:
@@ -106,6 +109,15 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             ApiError(422, "validation_error", "The request has invalid fields.", errors=messages)
         )
+
+    @app.errorhandler(SecretsError)
+    def handle_secrets_error(error: SecretsError):
+        log.error("stored secrets unreadable: %s", error)
+        return error_response(ApiError(
+            503, "secrets_unavailable",
+            "labelbridge cannot decrypt its stored Starshipit or CartonCloud keys with the configured encryption "
+            "keys (LABELBRIDGE_SECRET_KEYS or the instance key file): an administrator must restore the right key.",
+        ))  # fmt: skip
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):

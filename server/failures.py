@@ -34,6 +34,14 @@ class Failure(Exception):
         self.retry_after = retry_after
 
 
+class Unauthenticated(Failure):
+    """The caller did not prove who it is (a webhook's secret or signature)."""
+
+
+class Forbidden(Failure):
+    """The caller may not do this (or it is switched off)."""
+
+
 class NotFound(Failure):
     """What was named does not exist (a sale order, a label, an account)."""
 

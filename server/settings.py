@@ -14,22 +14,27 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .choices import LABEL_FORMATS, ORDER_NUMBER_SOURCES, REFERENCE_SOURCES, WRITEBACK_MODES
+from .choices import (DAY_SECONDS, LABEL_FORMATS, MAX_PACKAGE_SIDE_M, MAX_PACKAGE_WEIGHT_KG, ORDER_NUMBER_SOURCES,
+                      REFERENCE_SOURCES, WRITEBACK_MODES)  # fmt: skip
 from .events import record_event
 from .statuses import PROGRESSION
 from .models import Setting
 from .validation import StrictBoolean, StrictFloat
 
-_positive = validate.Range(min=0, min_inclusive=False)
+# Every number has an upper bound (server/config.py says why), checked here for the API and
+# again for what is stored when the app starts (``out_of_bounds``).
+_weight = validate.Range(min=0, min_inclusive=False, max=MAX_PACKAGE_WEIGHT_KG)
+_side = validate.Range(min=0, min_inclusive=False, max=MAX_PACKAGE_SIDE_M)
+_poll_interval = validate.Range(min=5, max=DAY_SECONDS)
 
 
 class SkuPackageSchema(Schema):
     """One unit of a SKU (kg and metres, Starshipit's units)."""
 
-    weight_kg = StrictFloat(required=True, validate=_positive)
-    length_m = StrictFloat(validate=_positive)
-    width_m = StrictFloat(validate=_positive)
-    height_m = StrictFloat(validate=_positive)
+    weight_kg = StrictFloat(required=True, validate=_weight)
+    length_m = StrictFloat(validate=_side)
+    width_m = StrictFloat(validate=_side)
+    height_m = StrictFloat(validate=_side)
 
 
 class CarrierServiceSchema(Schema):
@@ -48,16 +53,16 @@ class RuntimeSettingsSchema(Schema):
                                    validate=validate.Length(min=1))  # fmt: skip
     writeback_mode = fields.String(validate=validate.OneOf(WRITEBACK_MODES))
     order_number_source = fields.String(validate=validate.OneOf(ORDER_NUMBER_SOURCES))
-    default_package_weight_kg = StrictFloat(validate=_positive)
-    default_package_length_m = StrictFloat(validate=_positive)
-    default_package_width_m = StrictFloat(validate=_positive)
-    default_package_height_m = StrictFloat(validate=_positive)
+    default_package_weight_kg = StrictFloat(validate=_weight)
+    default_package_length_m = StrictFloat(validate=_side)
+    default_package_width_m = StrictFloat(validate=_side)
+    default_package_height_m = StrictFloat(validate=_side)
     shipping_methods = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
                                    values=fields.String(validate=validate.Length(min=1, max=100)))  # fmt: skip
     label_format = fields.String(validate=validate.OneOf(LABEL_FORMATS))
     auto_print = StrictBoolean()
-    cartoncloud_poll_seconds = StrictFloat(validate=validate.Range(min=5))
-    starshipit_poll_seconds = StrictFloat(validate=validate.Range(min=5))
+    cartoncloud_poll_seconds = StrictFloat(validate=_poll_interval)
+    starshipit_poll_seconds = StrictFloat(validate=_poll_interval)
     # Mapping control (issue 8): see server/mapping/settings.py for what each one does.
     reference_source = fields.String(validate=validate.OneOf(REFERENCE_SOURCES))
     sku_packages = fields.Dict(keys=_sku, values=fields.Nested(SkuPackageSchema))
@@ -71,8 +76,29 @@ _schema = RuntimeSettingsSchema()
 NAMES = tuple(_schema.fields)
 
 
-def _stored(session: Session) -> dict[str, Any]:
+def _rows(session: Session) -> dict[str, Any]:
     return {row.key: row.value for row in session.scalars(select(Setting)) if row.key in NAMES}
+
+
+def _invalid(stored: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        _schema.load(stored, partial=NAMES)
+    except ValidationError as error:
+        return error.messages
+    return {}
+
+
+def _stored(session: Session) -> dict[str, Any]:
+    """The stored settings that pass today's checks: one saved before its bound existed (a poll
+    every 1e20 s) is ignored and the start-up value serves instead (server/startup.py warns)."""
+    stored = _rows(session)
+    invalid = _invalid(stored)
+    return {name: value for name, value in stored.items() if name not in invalid}
+
+
+def out_of_bounds(session: Session) -> dict[str, Any]:
+    """The stored settings ``_stored`` ignores, by name, with what is wrong with each."""
+    return _invalid(_rows(session))
 
 
 def runtime_config(session: Session, config: Mapping[str, Any]) -> Mapping[str, Any]:

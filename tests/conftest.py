@@ -18,6 +18,9 @@ from server.demo import BackgroundServer, DemoStack, sandbox_config
 from server.sandbox.server import SandboxServer
 
 POSTGRES_URL = os.environ.get("LABELBRIDGE_TEST_POSTGRES_URL")
+# The tests' printers listen on loopback on any free port: let jobs go there (tests/security
+# checks that the defaults do not).
+PRINTER_SIMULATORS = {"PRINTER_ALLOW_ANY_PORT": True, "PRINTER_ALLOW_LOOPBACK": True}
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
@@ -72,8 +75,8 @@ def sandbox(sandbox_server):
 
 
 @pytest.fixture
-def app(sandbox, database_url):
-    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True})
+def app(sandbox, database_url, instance_folder):  # named: the engine parametrization may run before autouse ones
+    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True, **PRINTER_SIMULATORS})
     get_database(app).upgrade()
     yield app
     get_database(app).dispose()
@@ -104,7 +107,7 @@ def live_backend(app):
 @pytest.fixture(scope="session")
 def live_stack():
     """What `labelbridge demo` runs: sandbox, backend, token and worker (for the e2e tests)."""
-    with DemoStack(worker_poll_seconds=0.2) as stack:
+    with DemoStack(worker_poll_seconds=0.2, config=PRINTER_SIMULATORS) as stack:
         yield stack
 
 

@@ -150,3 +150,143 @@ def test_key_file_is_private_and_rotation_keeps_every_secret_readable(app, clien
     assert only_new.test_client().post("/api/v1/connection-test", headers=admin).get_json()["ok"] is True
     for made in (rotated, only_new):
         get_database(made).dispose()
+
+
+@pytest.fixture
+def saved_connection(client, admin, sandbox):
+    connection = {"base_url": sandbox.cartoncloud_url, "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
+                  "client_id": credentials.CARTONCLOUD_CLIENT_ID, "client_secret": credentials.CARTONCLOUD_CLIENT_SECRET}
+    assert client.put("/api/v1/accounts/cartoncloud", json=connection, headers=admin).status_code == 200
+    return connection
+
+
+def test_moving_the_cartoncloud_connection_needs_the_secret_again(app, client, admin, saved_connection):
+    """An admin token alone cannot send the stored client secret to a host of its choosing."""
+    app.config["ALLOW_CUSTOM_UPSTREAMS"] = True
+    moved = {key: value for key, value in saved_connection.items() if key != "client_secret"}
+    response = client.put("/api/v1/accounts/cartoncloud", json={**moved, "base_url": "https://collector.example"},
+                          headers=admin)  # fmt: skip
+    assert response.status_code == 422 and "client_secret" in response.get_json()["errors"]
+    assert client.get("/api/v1/accounts", headers=admin).get_json()["cartoncloud"]["base_url"] == saved_connection["base_url"]
+    unchanged = client.put("/api/v1/accounts/cartoncloud", json={**moved, "tenant_slug": "acme"}, headers=admin)
+    assert unchanged.status_code == 200  # the same base URL: the stored secret stays, none needed
+
+
+@pytest.mark.parametrize(
+    ("base_url", "allow_custom", "accepted"),
+    [
+        ("http://api.cartoncloud.com", False, False),  # plain http off loopback
+        ("http://collector.example", True, False),
+        ("https://collector.example", False, False),  # not a documented host
+        ("https://collector.example", True, True),
+        ("https://api.na.cartoncloud.com", False, True),
+        ("http://127.0.0.1:9", False, True),  # loopback: the sandbox
+        ("http://localhost:8765/cartoncloud", False, True),
+        ("http://[::1]:8765", False, True),
+        ("https://user:pass@api.cartoncloud.com", False, False),
+    ],
+)
+def test_the_cartoncloud_base_url_is_https_on_a_documented_host(app, client, admin, base_url, allow_custom, accepted):
+    app.config["ALLOW_CUSTOM_UPSTREAMS"] = allow_custom
+    connection = {"base_url": base_url, "tenant_id": credentials.CARTONCLOUD_TENANT_ID, "client_id": "client-1",
+                  "client_secret": "a-new-client-secret"}  # fmt: skip
+    response = client.put("/api/v1/accounts/cartoncloud", json=connection, headers=admin)
+    assert response.status_code == (200 if accepted else 422)
+    if not accepted:
+        assert "base_url" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "accepted"),
+    [
+        ({"STARSHIPIT_URL": "http://api.starshipit.com"}, False),
+        ({"STARSHIPIT_URL": "https://starshipit.example"}, False),
+        ({"STARSHIPIT_URL": "https://starshipit.example", "ALLOW_CUSTOM_UPSTREAMS": "true"}, True),
+        ({"CARTONCLOUD_URL": "http://cartoncloud.example", "ALLOW_CUSTOM_UPSTREAMS": "true"}, False),
+        ({"CARTONCLOUD_URL": "https://api.na.cartoncloud.com"}, True),
+        ({"STARSHIPIT_URL": "http://127.0.0.1:8765/starshipit"}, True),
+    ],
+)
+def test_upstream_urls_from_the_environment_follow_the_same_rule(monkeypatch, tmp_path, settings, accepted):
+    from server.config import ConfigError
+
+    for name, value in settings.items():
+        monkeypatch.setenv(f"LABELBRIDGE_{name}", value)
+    config = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    if accepted:
+        get_database(create_app(config)).dispose()
+    else:
+        with pytest.raises(ConfigError, match=f"LABELBRIDGE_{next(iter(settings))}=.* is invalid"):
+            create_app(config)
+
+
+def test_a_missing_key_file_refuses_the_start_instead_of_making_a_new_key(app, client, admin, saved_connection):
+    from server.config import ConfigError
+
+    path = key_file(app)
+    path.unlink()  # lost in a move, a restore that forgot it, a new container without the volume
+    with pytest.raises(ConfigError) as refused:
+        create_app({**app.config, "SECRET_KEYS": None})
+    message = str(refused.value)
+    assert str(path) in message and "LABELBRIDGE_SECRET_KEYS" in message and "the CartonCloud connection" in message
+    assert credentials.CARTONCLOUD_CLIENT_SECRET not in message
+
+
+def test_a_wrong_key_refuses_the_start_on_the_command_line(app, client, admin, saved_connection, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    monkeypatch.setenv("LABELBRIDGE_DATABASE_URL", get_database(app).url)
+    monkeypatch.setenv("LABELBRIDGE_SECRET_KEYS", Fernet.generate_key().decode())
+    result = CliRunner().invoke(main, ["accounts", "list"])
+    assert result.exit_code == 1
+    assert "no configured key decrypts" in result.stderr and "LABELBRIDGE_SECRET_KEYS" in result.stderr
+
+
+def test_secrets_no_key_decrypts_are_a_503_with_words_and_health_says_degraded(app, client, admin):
+    from cryptography.fernet import Fernet
+
+    from server.crypto import SecretBox
+    from server.models import StarshipitAccount
+
+    assert client.get("/api/v1/health").get_json()["status"] == "ok"
+    stranger = SecretBox([Fernet.generate_key()])  # saved by a process with another key, after this one started
+    with get_database(app).sessions() as session:
+        session.add(StarshipitAccount(name="other", api_key_encrypted=stranger.encrypt("other-api-key-1234"),
+                                      subscription_key_encrypted=stranger.encrypt("other-sub-key-5678"),
+                                      rate_per_second=2, is_default=False))  # fmt: skip
+        session.commit()
+    response = client.get("/api/v1/accounts", headers=admin)
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["code"] == "secrets_unavailable" and "encryption" in body["message"]
+    health = client.get("/api/v1/health")
+    assert health.status_code == 200
+    assert health.get_json()["status"] == "degraded" and "cannot be decrypted" in health.get_json()["reason"]
+
+
+@pytest.mark.parametrize(("mode", "refused"), [(0o640, False), (0o644, True), (0o606, True)])
+def test_a_key_file_open_to_others_is_refused_and_one_open_to_its_group_is_warned_about(
+    app, mode, refused, caplog
+):
+    from server.config import ConfigError
+
+    os.chmod(key_file(app), mode)
+    if refused:
+        with pytest.raises(ConfigError, match="chmod 600"):
+            create_app({**app.config, "SECRET_KEYS": None})
+    else:
+        get_database(create_app({**app.config, "SECRET_KEYS": None})).dispose()
+        assert "open to its group" in caplog.text
+
+
+def test_the_instance_folder_and_sqlite_database_are_private(sandbox, tmp_path, monkeypatch):
+    from server.demo import sandbox_config
+
+    folder = tmp_path / "fresh-instance"
+    monkeypatch.setenv("LABELBRIDGE_INSTANCE_PATH", str(folder))
+    made = create_app(sandbox_config(sandbox))  # no DATABASE_URL: SQLite in the instance folder
+    get_database(made).upgrade()
+    get_database(made).dispose()
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(folder / "labelbridge.sqlite3").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(key_file(made)).st_mode) == 0o600

@@ -102,7 +102,40 @@ def test_body_size_is_limited(client, auth):
 def test_json_is_parsed_strictly(client, auth, body):
     response = client.post("/api/v1/labels", data=body, content_type="application/json", headers=auth)
     assert response.status_code in (400, 422)
-    assert response.is_json and response.get_json()["code"] in ("bad_request", "validation_error")
+    assert response.is_json and response.get_json()["code"] in ("invalid_json", "validation_error")
+
+
+JSON_ROUTES = [("POST", "/api/v1/labels"), ("POST", "/api/v1/labels/batch"), ("PUT", "/api/v1/settings"),
+               ("PUT", "/api/v1/workstation"), ("PUT", "/api/v1/accounts/cartoncloud"), ("POST", "/api/v1/printers"),
+               ("POST", "/api/v1/webhooks/cartoncloud"), ("POST", "/api/v1/webhooks/starshipit")]  # fmt: skip
+
+
+@pytest.fixture
+def webhooks_on(app) -> dict[str, str]:
+    """Both webhooks switched on, so a body reaches the parser; the headers that get it there."""
+    app.config.update(CARTONCLOUD_WEBHOOK_SECRET="cartoncloud-webhook-secret-xyz", STARSHIPIT_WEBHOOK_INSECURE=True)
+    return {"X-Labelbridge-Secret": "cartoncloud-webhook-secret-xyz"}
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_ROUTES)
+@pytest.mark.parametrize("depth", [32, 330, 100_000])  # levels inside the body object: 33 and more
+def test_deeply_nested_json_is_a_400_in_the_error_shape_on_every_body(
+    client, make_token, webhooks_on, caplog, method, path, depth
+):
+    admin = {"Authorization": f"Bearer {make_token('office', role='admin')}", **webhooks_on}
+    body = '{"sale_order": ' + "[" * depth + "]" * depth + "}"
+    response = client.open(path, method=method, data=body, content_type="application/json", headers=admin)
+    assert response.status_code == 400
+    assert response.get_json() == {"code": "invalid_json", "status": 400,
+                                   "message": "The request body nests objects and arrays more than 32 deep."}
+    assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_json_nested_32_deep_is_read(client, auth):
+    """The cap is 32 levels: the body object and 31 arrays inside it pass the parser (and fail on fields)."""
+    body = '{"sale_order": ' + "[" * 31 + "]" * 31 + "}"
+    response = client.post("/api/v1/labels", data=body, content_type="application/json", headers=auth)
+    assert response.status_code == 422 and response.get_json()["code"] == "validation_error"
 
 
 def test_no_secret_in_any_response_or_log(app, client, make_token, control, caplog, monkeypatch):
@@ -148,3 +181,59 @@ def test_audit_log_on_the_command_line(app, print_label, monkeypatch):
     assert "print" in kinds and kinds[-1] == "reprint"
     assert all(line.split("\t")[2] == "bench-1" for line in result.stdout.splitlines() if "\tprint\t" in line)
     assert printed["tracking_numbers"][0] in result.stdout
+
+
+@pytest.fixture
+def db_events(app):
+    """``read(kind)``: the audit events of that kind, oldest first."""
+    from sqlalchemy import select
+
+    from server.models import OrderEvent
+
+    def read(kind: str) -> list:
+        with get_database(app).sessions() as session:
+            return list(session.scalars(select(OrderEvent).where(OrderEvent.kind == kind).order_by(OrderEvent.id)))
+
+    return read
+
+
+def limited_app(sandbox, database_url, **config):
+    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, **config})
+    get_database(app).upgrade()
+    return app
+
+
+def test_made_up_tokens_are_limited_by_client_address_and_a_live_token_is_not_held_back(sandbox, database_url):
+    app = limited_app(sandbox, database_url, RATE_LIMIT="5 per minute")
+    client = app.test_client()
+    statuses = [client.get("/api/v1/whoami", headers={"Authorization": f"Bearer lb_made-up-{n}"}).status_code
+                for n in range(8)]  # fmt: skip
+    assert statuses == [401] * 5 + [429] * 3
+    with get_database(app).sessions() as session:
+        from server import tokens
+
+        live = {"Authorization": f"Bearer {tokens.create_token(session, 'bench-1')}"}
+    assert client.get("/api/v1/whoami", headers=live).status_code == 200  # same address, its own budget
+    get_database(app).dispose()
+
+
+def test_refused_tokens_are_counted_per_address_and_minute_not_stored_one_by_one(client, make_token, db_events):
+    for n in range(40):
+        assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer lb_guess-{n}"}).status_code == 401
+    client.get("/api/v1/whoami")  # no token at all: the same address, the same minute
+    events = db_events("token_refused")
+    assert len(events) <= 2  # one per minute: two if the minute turned during the test
+    assert sum(event.detail["count"] for event in events) == 41
+    assert {event.detail["remote_addr"] for event in events} == {"127.0.0.1"}
+    assert "lb_guess" not in str([event.detail for event in events])
+
+
+def test_webhooks_have_a_limit_of_their_own(sandbox, database_url):
+    app = limited_app(sandbox, database_url, RATE_LIMIT="3 per minute", WEBHOOK_RATE_LIMIT="4 per minute")
+    client = app.test_client()
+    for _ in range(4):
+        client.get("/api/v1/whoami")  # the address's API budget spent
+    assert client.get("/api/v1/whoami").status_code == 429
+    webhook = [client.post("/api/v1/webhooks/starshipit", json={}).status_code for _ in range(5)]
+    assert webhook == [403] * 4 + [429]  # switched off (no secret), but counted: on its own budget
+    get_database(app).dispose()

@@ -28,7 +28,9 @@ def test_settings_round_trip(client, admin):
     ("changes", "errors"),
     [
         ({"writeback_mode": "carrier pigeon"}, {"writeback_mode": ["Must be one of: consignment, document, both, none."]}),
-        ({"default_package_weight_kg": 0}, {"default_package_weight_kg": ["Must be greater than 0."]}),
+        ({"default_package_weight_kg": 0}, {"default_package_weight_kg": ["Must be greater than 0 and less than or equal to 1000.0."]}),
+        ({"cartoncloud_poll_seconds": 1e20}, {"cartoncloud_poll_seconds": ["Must be greater than or equal to 5 and less than or equal to 86400.0."]}),
+        ({"starshipit_poll_seconds": 86401}, {"starshipit_poll_seconds": ["Must be greater than or equal to 5 and less than or equal to 86400.0."]}),
         ({"trigger_statuses": ["DRAFT"]}, {"trigger_statuses": {"0": ["Must be one of: AWAITING_STOCK, "
                                            "AWAITING_PICK_AND_PACK, PACKING_IN_PROGRESS, PICKED, PACKED, DISPATCHED."]}}),
         ({"auto_print": "maybe"}, {"auto_print": ["Not a valid boolean."]}),

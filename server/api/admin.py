@@ -6,13 +6,14 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import accounts, connection_test, settings
 from ..accounts import MATCH_FIELDS, Accounts
-from ..auth import require_admin
+from .auth import require_admin
 from ..crypto import get_box
 from ..db import get_session
 from ..errors import ApiError
 from ..events import record_event
 from ..openapi import operation
 from ..settings import RuntimeSettingsSchema
+from ..upstream_hosts import check_base_url
 from ..upstreams import get_upstreams
 from ..validation import VISIBLE_ASCII, StrictBoolean, StrictFloat, WholeMatch
 from .blueprint import api
@@ -33,8 +34,19 @@ class StarshipitAccountSchema(Schema):
     is_default = StrictBoolean()
 
 
+def _cartoncloud_base_url(value: str) -> None:
+    """https:// on a documented CartonCloud host (server/upstream_hosts.py)."""
+    try:
+        check_base_url(value, "cartoncloud", allow_custom=current_app.config["ALLOW_CUSTOM_UPSTREAMS"])
+    except ValueError as error:
+        raise ValidationError(f"The base URL {error}.") from None
+
+
 class CartonCloudConnectionSchema(Schema):
-    base_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
+    base_url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=_cartoncloud_base_url,
+                          metadata={"description": "https:// on api.cartoncloud.com or api.na.cartoncloud.com (any "
+                                                   "host with LABELBRIDGE_ALLOW_CUSTOM_UPSTREAMS=true); http:// on "
+                                                   "loopback only. Changing it needs `client_secret` again."})  # fmt: skip
     tenant_id = fields.UUID(required=True)
     tenant_slug = fields.String(validate=validate.Length(min=1, max=100), allow_none=True)
     client_id = fields.String(required=True, validate=[validate.Length(min=1, max=200), WholeMatch(VISIBLE_ASCII)])
@@ -167,7 +179,8 @@ def delete_starshipit_account(name: str):
 
 @api.put("/accounts/cartoncloud")
 @operation(admin=True, request=CartonCloudConnectionSchema, responses=_ACCOUNTS,
-           errors={422: "A new connection needs the client secret."})  # fmt: skip
+           errors={422: "A new connection, or a new base URL, needs the client secret; the base URL is not "
+                        "https:// on a CartonCloud host."})  # fmt: skip
 def put_cartoncloud_connection():
     """Save the CartonCloud connection (admin); it replaces the LABELBRIDGE_CARTONCLOUD_* values."""
     require_admin()

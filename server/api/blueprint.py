@@ -1,7 +1,7 @@
 """The API's blueprint, under /api/v1: every request's path checked, then its token."""
 from flask import Blueprint
 
-from ..auth import protect
+from .auth import protect
 from .bodies import refuse_unusable_path
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,4 +1,4 @@
-"""Strict JSON request bodies, validated by a marshmallow schema."""
+"""Strict request bodies: JSON validated by a marshmallow schema, and text (CSV) decoded strictly."""
 from __future__ import annotations
 
 import json
@@ -17,14 +17,33 @@ UNUSABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
 UNUSABLE_REFUSED = "The request holds a NUL character or a lone surrogate (\\u0000, \\ud800…): no sale order, account or key contains one."
 
 
+MAX_DEPTH = 32  # objects and arrays inside each other; no body labelbridge takes comes near it
+TOO_DEEP = f"The request body nests objects and arrays more than {MAX_DEPTH} deep."
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _strings_within_depth(value: Any) -> list[str]:
+    """Every string (keys included) in ``value``, walked without recursion; raises _TooDeep past
+    MAX_DEPTH levels of objects and arrays."""
+    strings: list[str] = []
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            strings.append(item)
+        elif isinstance(item, (dict, list, tuple)):
+            if depth >= MAX_DEPTH:
+                raise _TooDeep()
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return strings
+
+
 def _has_unusable_text(value: Any) -> bool:
-    if isinstance(value, str):
-        return UNUSABLE_TEXT.search(value) is not None
-    if isinstance(value, dict):
-        return any(_has_unusable_text(key) or _has_unusable_text(item) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_has_unusable_text(item) for item in value)
-    return False
+    return any(UNUSABLE_TEXT.search(text) for text in _strings_within_depth(value))
 
 
 def refuse_unusable_path() -> None:
@@ -40,18 +59,21 @@ def _refuse_constant(name: str) -> None:
 
 
 def json_object() -> dict[str, Any]:
-    """The body as a JSON object: 415 when it is not JSON, 400 when it does not parse (NaN and
-    Infinity included: they are not JSON), 422 when it is not an object or holds a NUL or a lone
-    surrogate."""
+    """The body as a JSON object: 415 when it is not JSON, 400 ``invalid_json`` when it does not
+    parse (NaN and Infinity included: they are not JSON) or nests past MAX_DEPTH, 422 when it is
+    not an object or holds a NUL or a lone surrogate."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
     try:
         body = json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
+        strings = _strings_within_depth(body)
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "bad_request", "The request body is not valid JSON.") from None
+        raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
+    except (RecursionError, _TooDeep):  # the parser's own limit, far past ours, is no 500 either
+        raise ApiError(400, "invalid_json", TOO_DEEP) from None
     if not isinstance(body, dict):
         raise ApiError(422, "validation_error", "The request body must be a JSON object.")
-    if _has_unusable_text(body):
+    if any(UNUSABLE_TEXT.search(text) for text in strings):
         raise ApiError(422, "validation_error", UNUSABLE_REFUSED)
     return body
 
@@ -59,3 +81,24 @@ def json_object() -> dict[str, Any]:
 def load_json(schema: Schema) -> dict[str, Any]:
     """The body validated by ``schema``; 422 with a message per invalid field."""
     return schema.load(json_object())
+
+
+def text_body() -> str:
+    """The body as text in its declared ``charset`` (UTF-8 when none), decoded strictly: 415 for
+    a charset that is no text encoding, 422 ``invalid_text`` naming the line of the first byte that
+    is not in it, 422 for a NUL or a lone surrogate (as in JSON bodies)."""
+    charset = request.mimetype_params.get("charset", "utf-8")
+    data = request.get_data(cache=True)
+    try:
+        text = data.decode(charset)
+    except LookupError:
+        raise ApiError(415, "unsupported_media_type", f"'{charset}' is not a text encoding labelbridge knows: "
+                       "send the file as UTF-8.") from None  # fmt: skip
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = f"Byte {error.start + 1} is not valid {charset}: save the file as UTF-8 (or name its charset)."
+        raise ApiError(422, "invalid_text", f"The body is not valid {charset} text.",
+                       errors={f"line {line}": [message]}) from None  # fmt: skip
+    if UNUSABLE_TEXT.search(text):
+        raise ApiError(422, "validation_error", UNUSABLE_REFUSED)
+    return text

@@ -1,6 +1,9 @@
 """Liveness and token checks."""
-from flask import g
+from flask import current_app, g
 
+from ..accounts import unreadable_secrets
+from ..crypto import get_box
+from ..db import get_session
 from ..version import __version__
 from ..openapi import operation
 from .blueprint import api
@@ -8,9 +11,17 @@ from ..schemas.labels import HealthSchema, WhoamiSchema
 
 
 @api.get("/health")
-@operation(responses={200: (HealthSchema, "The backend is up.")})
+@operation(responses={200: (HealthSchema, "The backend is up (``degraded``: up, but something stops it working).")})
 def health():
-    """Answers without a token: the popup's first check that the backend is there."""
+    """Answers without a token: the popup's first check that the backend is there. ``degraded``
+    with a ``reason`` when the stored keys cannot be decrypted (the key changed since they were saved)."""
+    session = get_session()
+    unreadable = unreadable_secrets(session, get_box(current_app))
+    session.commit()
+    if unreadable:
+        return {"status": "degraded", "version": __version__,
+                "reason": "Stored Starshipit or CartonCloud keys cannot be decrypted with the configured encryption "
+                          "keys: restore the instance key file or LABELBRIDGE_SECRET_KEYS."}  # fmt: skip
     return {"status": "ok", "version": __version__}
 
 

@@ -1,15 +1,16 @@
-"""Network label printers: the list (any token), changes (admin) and a test page (any token)."""
+"""Network label printers: the list (any token), changes and a test page (admin)."""
 from __future__ import annotations
 
 from flask import Response, g
 
-from ..auth import require_admin
+from .auth import require_admin
 from ..db import get_session
 from ..errors import ApiError
 from ..events import record_event
 from ..openapi import operation
 from ..printing import printers
 from ..printing.printer_jobs import send_test_page
+from ..printing.printer_policy import PrinterAddressRefused, PrinterPolicy
 from .blueprint import api
 from .bodies import load_json
 from ..schemas.printing import PrinterCreateSchema, PrinterFieldsSchema, PrinterListSchema, PrinterSchema
@@ -39,6 +40,7 @@ def add_printer():
     409 when the name is taken."""
     require_admin()
     body = load_json(_create)
+    _check_address(body)
     session = get_session()
     printer = printers.add_printer(session, body)
     record_event(session, None, "printer_saved", g.token_name, **body)
@@ -53,6 +55,7 @@ def change_printer(name: str):
     """Change a printer's host, port, language or dpi (admin); only the fields sent change. 404 when unknown."""
     require_admin()
     body = load_json(_change)
+    _check_address(body)
     session = get_session()
     printer = printers.change_printer(session, name, body)
     record_event(session, None, "printer_saved", g.token_name, name=name, **body)
@@ -73,6 +76,18 @@ def remove_printer(name: str):
     return _no_content()
 
 
+def _check_address(fields: dict) -> None:
+    """422 for a port or an IP address no print job may go to (server/printing/printer_policy.py)."""
+    policy = PrinterPolicy.from_config(runtime_config())
+    try:
+        if "port" in fields:
+            policy.check_port(fields["port"])
+        if "host" in fields:
+            policy.check_address(fields["host"])
+    except PrinterAddressRefused as refused:
+        raise ApiError(422, "validation_error", refused.message, errors={refused.field: [refused.message]}) from None
+
+
 def _no_content() -> Response:
     response = Response(status=204)
     del response.headers["Content-Type"]  # no body, so no type of one
@@ -80,14 +95,19 @@ def _no_content() -> Response:
 
 
 @api.post("/printers/<name>/test")
-@operation(path=_PATH, responses={200: (PrinterDeliverySchema, "The test page was sent (any warnings with it).")},
+@operation(admin=True, path=_PATH,
+           responses={200: (PrinterDeliverySchema, "The test page was sent (any warnings with it).")},
            errors={404: _UNKNOWN, 503: "The printer did not take the page: off, unplugged or unreachable; "
                                        "`message` says what to check."})  # fmt: skip
 def test_printer(name: str):
-    """Send a 4×6 test page in the printer's language. 404 unknown printer, 503 printer offline."""
+    """Send a 4×6 test page in the printer's language (admin: it makes the backend connect where
+    the printer entry says). 404 unknown printer, 503 printer offline."""
+    require_admin()
     session = get_session()
     printer = printers.find_printer(session, name)
-    delivery = send_test_page(session, printer, runtime_config()["PRINTER_TIMEOUT_SECONDS"], g.token_name)
+    config = runtime_config()
+    delivery = send_test_page(session, printer, config["PRINTER_TIMEOUT_SECONDS"], g.token_name,
+                              PrinterPolicy.from_config(config))  # fmt: skip
     if delivery["status"] == "failed":
         raise ApiError(503, "printer_offline", delivery["message"], retry_after=5)
     return PrinterDeliverySchema().dump(delivery)

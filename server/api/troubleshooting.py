@@ -6,7 +6,7 @@ from flask import current_app, g, request
 from sqlalchemy import select
 
 from .. import settings
-from ..auth import require_admin
+from .auth import require_admin
 from ..db import get_session
 from ..errors import ApiError
 from ..mapping.sku_csv import read_sku_csv
@@ -17,10 +17,10 @@ from ..orders.resolver import IDENTIFIER_KINDS, fetch_sale_order
 from ..orders.settings import mapping_settings
 from ..troubleshooting.preview import build_preview
 from ..upstreams import get_upstreams
-from .blueprint import api
-from .bodies import load_json
 from ..audit_log import event_dict, sale_order_pks
 from ..schemas.labels import LookupQuerySchema
+from .blueprint import api
+from .bodies import load_json, text_body
 from .services import runtime_config
 from ..schemas.troubleshooting import (
     EventsQuerySchema,
@@ -101,7 +101,7 @@ def import_sku_packages():
     body (``?replace=true``). All or nothing: 422 lists every bad row by its line."""
     require_admin()
     if request.mimetype == "text/csv":
-        body = _import_request.load({"csv": request.get_data(as_text=True), "replace": request.args.get("replace", "false")})
+        body = _import_request.load({"csv": text_body(), "replace": request.args.get("replace", "false")})
     else:
         body = load_json(_import_request)
     table = read_sku_csv(body["csv"])

@@ -26,8 +26,19 @@ class SkuTable:
 
 
 def read_sku_csv(content: str) -> SkuTable:
+    """The table, with every bad row by its line; a file the csv module cannot read at all (a
+    field past its size limit, a stray quote before a newline) is one problem, at its line."""
     table = SkuTable()
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    try:
+        return _read(reader, table)
+    except csv.Error as error:
+        # line_num counts the lines read whole: the one that failed is the next.
+        table.problem(reader.line_num + 1, f"The file cannot be read as CSV here: {error}.")
+        return table
+
+
+def _read(reader: csv.DictReader, table: SkuTable) -> SkuTable:
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:

@@ -50,8 +50,9 @@ PRINTED = {
 PRINTER = {"id": 1, "name": "bench-1", "host": "10.0.0.5", "port": 9100, "language": "zpl", "dpi": 203}
 SENT = {"name": "bench-1", "status": "sent", "bytes": 2048, "message": None, "warnings": []}
 PRINTER_OFFLINE = {**SENT, "status": "failed", "bytes": 0,
-                   "message": "Printer 'bench-1' (10.0.0.5:9100) did not answer within 5 s: check that it is on and "
-                              "connected. The label is saved: print it from the browser."}  # fmt: skip
+                   "message": "Printer 'bench-1' (10.0.0.5:9100) could not be reached within 5 s: check that it is on, "
+                              "connected and takes raw print jobs on port 9100. The label is saved: print it from the "
+                              "browser."}  # fmt: skip
 WORKSTATION = {"name": "bench-1", "label_layout": "4x6", "printer": PRINTER, "packing_slip": True}
 LABELLED = {
     "sale_order": SALE_ORDER,

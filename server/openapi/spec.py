@@ -23,7 +23,7 @@ from marshmallow import fields, validate
 from werkzeug.routing import Rule
 
 from ..version import __version__
-from ..auth import PUBLIC_ENDPOINTS, STATE_CHANGING
+from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING
 from .operations import Binary, Operation, described
 
 OPENAPI_VERSION = "3.1.0"
@@ -36,7 +36,7 @@ SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     BEARER: {"type": "http", "scheme": "bearer", "description": "A token from `labelbridge token create NAME`."},
     "cartoncloudWebhookSecret": {
         "type": "apiKey", "in": "header", "name": "X-Labelbridge-Secret",
-        "description": "LABELBRIDGE_CARTONCLOUD_WEBHOOK_SECRET (or `?secret=`, or the path token).",
+        "description": "LABELBRIDGE_CARTONCLOUD_WEBHOOK_SECRET, in this header only (never in the URL).",
     },
 }  # fmt: skip
 

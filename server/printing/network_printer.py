@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from ..models import Printer
+from .printer_policy import PrinterAddressRefused, PrinterPolicy
 
 LANGUAGES = {"pdf": "PDF", "zpl": "ZPL"}
 DPIS = (203, 300, 600)
@@ -21,38 +22,34 @@ _PRINT_WIDTH = re.compile(rb"\^PW(\d+)")
 _SAVED = "The label is saved: print it from the browser."
 
 
-def deliver(printer: Printer, content: bytes, label_format: str, timeout: float) -> dict[str, Any]:
+def deliver(printer: Printer, content: bytes, label_format: str, timeout: float, policy: PrinterPolicy) -> dict[str, Any]:
     """Send ``content`` (a label in ``label_format``) to ``printer``; a label in another language
-    than the printer's is not sent at all (the printer would print its source as text)."""
+    than the printer's is not sent at all (the printer would print its source as text). Every
+    failure to connect gets the same words, so the answers tell nothing about other ports."""
     where = f"Printer '{printer.name}' ({printer.host}:{printer.port})"
     if label_format != printer.language:
         wanted = LANGUAGES.get(label_format, label_format.upper())
         return _failed(printer, f"{where} prints {LANGUAGES.get(printer.language, printer.language)} and this label "
                                 f"is {wanted}: nothing was sent. {_SAVED}")  # fmt: skip
     try:
-        send_raw(printer.host, printer.port, content, timeout)
-    except TimeoutError:
-        return _failed(printer, f"{where} did not answer within {timeout:g} s: check that it is on and connected. {_SAVED}")
-    except ConnectionRefusedError:
-        return _failed(printer, f"{where} refused the connection: check that it is on and that raw printing "
-                                f"is enabled on port {printer.port}. {_SAVED}")  # fmt: skip
-    except socket.gaierror:
-        return _failed(printer, f"{where}: the host name '{printer.host}' is not known on this network: "
-                                f"check the printer's settings. {_SAVED}")  # fmt: skip
-    except OSError as error:
-        return _failed(printer, f"{where} could not be reached ({error.strerror or error}): check that it is on "
-                                f"and connected. {_SAVED}")  # fmt: skip
+        send_raw(policy.resolve(printer.host, printer.port), content, timeout)
+    except PrinterAddressRefused as refused:
+        return _failed(printer, f"{where}: {refused.message} Nothing was sent. {_SAVED}")
+    except OSError:  # refused, timed out, unknown host, unreachable: one answer for all
+        return _failed(printer, f"{where} could not be reached within {timeout:g} s: check that it is on, connected "
+                                f"and takes raw print jobs on port {printer.port}. {_SAVED}")  # fmt: skip
     return {"name": printer.name, "status": "sent", "bytes": len(content), "message": None,
             "warnings": dpi_warnings(printer, content, label_format)}  # fmt: skip
 
 
-def send_raw(host: str, port: int, content: bytes, timeout: float) -> None:
-    """One print job: connect, send, close our side, then wait for the printer to close its
-    own, which it does once it has read the whole job (CUPS' socket backend waits the same
-    way); whatever it sends back meanwhile is status chatter and is dropped. Raises
-    TimeoutError when any of it takes longer than ``timeout`` seconds, OSError otherwise."""
+def send_raw(address: tuple, content: bytes, timeout: float) -> None:
+    """One print job to ``address`` (as resolved and checked): connect, send, close our side,
+    then wait for the printer to close its own, which it does once it has read the whole job
+    (CUPS' socket backend waits the same way); whatever it sends back meanwhile is status
+    chatter and is dropped. Raises TimeoutError when any of it takes longer than ``timeout``
+    seconds, OSError otherwise."""
     deadline = time.monotonic() + timeout
-    with socket.create_connection((host, port), timeout=timeout) as connection:
+    with socket.create_connection(address[:2], timeout=timeout) as connection:
         connection.sendall(content)
         connection.shutdown(socket.SHUT_WR)
         while True:

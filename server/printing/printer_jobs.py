@@ -12,6 +12,7 @@ from ..models import Printer, SaleOrder
 from ..sandbox.pdf import Page, build_pdf  # the simulator's tiny PDF and ZPL writers serve here too
 from ..sandbox.zpl import zpl_field
 from .network_printer import deliver
+from .printer_policy import PrinterPolicy, current_policy
 
 LABEL_INCHES = (4, 6)
 POINTS_PER_INCH = 72
@@ -19,12 +20,13 @@ POINTS_PER_INCH = 72
 
 def send_label(
     session: Session, printer: Printer, content: bytes, label_format: str, timeout: float,
-    *, record: SaleOrder | None, actor: str | None, **about: Any,
+    *, record: SaleOrder | None, actor: str | None, policy: PrinterPolicy | None = None, **about: Any,
 ) -> dict[str, Any]:  # fmt: skip
     """Deliver ``content`` to ``printer`` and record it (``printer_sent`` or ``printer_failed``,
-    with ``about``, e.g. the label id) in ``record``'s history; commits. The PrinterDelivery."""
+    with ``about``, e.g. the label id) in ``record``'s history; commits. The PrinterDelivery.
+    ``policy`` says where jobs may go (default: the running app's settings)."""
     session.commit()  # no transaction stays open while the printer takes its time (SQLite: a write lock)
-    delivery = deliver(printer, content, label_format, timeout)
+    delivery = deliver(printer, content, label_format, timeout, policy or current_policy())
     record_event(
         session, record, f"printer_{delivery['status']}", actor,
         printer=printer.name, address=f"{printer.host}:{printer.port}", bytes=delivery["bytes"],
@@ -34,10 +36,13 @@ def send_label(
     return delivery
 
 
-def send_test_page(session: Session, printer: Printer, timeout: float, actor: str | None) -> dict[str, Any]:
+def send_test_page(
+    session: Session, printer: Printer, timeout: float, actor: str | None, policy: PrinterPolicy
+) -> dict[str, Any]:
     """A 4×6 test page in the printer's own language, at its own resolution."""
     content = zpl_test_page(printer) if printer.language == "zpl" else pdf_test_page(printer)
-    return send_label(session, printer, content, printer.language, timeout, record=None, actor=actor, test_page=True)
+    return send_label(session, printer, content, printer.language, timeout, record=None, actor=actor, policy=policy,
+                      test_page=True)  # fmt: skip
 
 
 def _test_lines(printer: Printer) -> list[str]:

@@ -144,8 +144,9 @@ class LookupResponseSchema(ResponseSchema):
 
 
 class HealthSchema(ResponseSchema):
-    status = fields.String(required=True, validate=validate.OneOf(["ok"]))
+    status = fields.String(required=True, validate=validate.OneOf(["ok", "degraded"]))
     version = fields.String(required=True)
+    reason = fields.String(metadata={"description": "With ``degraded``: what stops the backend working, in words."})
 
 
 class TokenNameSchema(ResponseSchema):

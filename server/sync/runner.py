@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import settings
-from ..errors import ApiError
 from ..failures import Failure
 from ..models import InboxEvent
 from ..upstream.errors import UpstreamError
@@ -31,7 +30,7 @@ ADD_CHUNK = 100  # ... and handed to the transfer at a time, so the first import
 TRANSFER_LIMIT = 5000  # webhook deliveries per transfer: done well within a claim's life
 TRACKING_BATCH = 50
 KEEP_DONE = timedelta(days=14)  # inbox events kept for deduplication after they are done
-FAILURES = (UpstreamError, ApiError, Failure, TransferAborted)
+FAILURES = (UpstreamError, Failure, TransferAborted)
 
 
 class SyncRunner(Loop):
@@ -51,7 +50,12 @@ class SyncRunner(Loop):
             config = settings.runtime_config(session, self.config)
             session.commit()
             for poller in self._pollers(summary):
-                self._poll(session, config, poller, force, progress or NoProgress(), summary)
+                try:
+                    self._poll(session, config, poller, force, progress or NoProgress(), summary)
+                except Exception:  # a broken poller must not hold up the others and the webhook queue
+                    session.rollback()
+                    log.exception("%s poll crashed", poller.name)
+                    summary.fail(f"the {poller.name} poll failed unexpectedly; see the worker's log")
             self._drain_inbox(session, config, summary)
         return summary
 
@@ -63,7 +67,7 @@ class SyncRunner(Loop):
     def _pollers(self, summary: Summary) -> list[Poller]:
         try:
             return pollers(self.upstreams)
-        except ApiError as error:  # not connected to Starshipit yet
+        except Failure as error:  # not connected to Starshipit yet
             summary.fail(error.message)
             return []
 
@@ -169,6 +173,6 @@ def _describe(failure: Exception) -> str:
         service = {"starshipit": "Starshipit", "cartoncloud": "CartonCloud"}.get(failure.service, failure.service)
         status = f" (HTTP {failure.http_status})" if failure.http_status else ""
         return f"{service}{status}: {failure.message}"
-    if isinstance(failure, (ApiError, Failure)):
+    if isinstance(failure, Failure):
         return failure.message
     return str(failure)

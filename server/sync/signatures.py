@@ -10,27 +10,31 @@ import base64
 import hashlib
 import hmac
 
-from ..errors import ApiError
+from ..failures import Forbidden, Unauthenticated
 
 
 def check_shared_secret(expected: str | None, presented: str | None, setting: str) -> None:
-    """Raises ApiError 403 when the webhook is switched off (no secret set), 401 on a wrong one."""
+    """Raises Forbidden when the webhook is switched off (no secret set), Unauthenticated on a wrong one."""
     if not expected:
-        raise ApiError(403, "webhook_disabled", f"This webhook is switched off: set LABELBRIDGE_{setting} first.")
+        raise Forbidden("webhook_disabled", f"This webhook is switched off: set LABELBRIDGE_{setting} first.")
     if not presented or not hmac.compare_digest(presented.encode(), expected.encode()):
-        raise ApiError(401, "unauthorized", "The webhook secret is missing or wrong.")
+        raise Unauthenticated("unauthorized", "The webhook secret is missing or wrong.")
 
 
-def check_signature(secret: str | None, scheme: str, body: bytes, presented: str | None) -> None:
-    """Nothing to check without a secret; else raises ApiError 401 unless ``presented`` signs ``body``."""
+def check_signature(secret: str | None, scheme: str, body: bytes, presented: str | None, *, insecure: bool) -> None:
+    """Raises Forbidden without a secret (unless ``insecure``: unsigned calls accepted), else
+    Unauthenticated unless ``presented`` signs ``body``."""
     if not secret:
-        return
+        if insecure:
+            return
+        raise Forbidden("webhook_disabled", "This webhook is switched off: set LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET "
+                        "first (as set in Starshipit).")  # fmt: skip
     presented = (presented or "").strip().removeprefix("sha256=")
     if not presented or not any(
         hmac.compare_digest(candidate.encode(), (presented.lower() if is_hex else presented).encode())
         for candidate, is_hex in expected_signatures(secret, scheme, body)
     ):
-        raise ApiError(401, "unauthorized", "The X-Starshipit-Signature header is missing or does not match.")
+        raise Unauthenticated("unauthorized", "The X-Starshipit-Signature header is missing or does not match.")
 
 
 def expected_signatures(secret: str, scheme: str, body: bytes) -> list[tuple[str, bool]]:

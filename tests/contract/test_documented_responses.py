@@ -8,6 +8,9 @@ Statuses every operation of a kind shares (401 without a token, 403 from a forei
 the others have a scenario of their own."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import socket
 import uuid
 from collections.abc import Callable
@@ -67,8 +70,6 @@ OPERATIONS = {
     "get_sync_status": Operation("GET", "/api/v1/sync/status"),
     "cartoncloud_webhook": Operation("POST", "/api/v1/webhooks/cartoncloud", public=True,
                                      body={"id": str(uuid.uuid4()), "status": "PACKED", "type": "OUTBOUND"}),
-    "cartoncloud_webhook_by_token": Operation("POST", f"/api/v1/webhooks/cartoncloud/{WEBHOOK_SECRET}", public=True,
-                                              body={"id": str(uuid.uuid4()), "status": "PACKED"}),
     "starshipit_webhook": Operation("POST", "/api/v1/webhooks/starshipit", public=True,
                                     body={"order_number": "SO-10045", "tracking_number": "LB000001AU"}),
     "preview_order": Operation("GET", "/api/v1/orders/{sale_order_id}/preview"),
@@ -143,7 +144,7 @@ def foreign_origin(api: Api, name: str):
 
 
 def over_rate_limit(api: Api, name: str):
-    tight = api.app_with(RATE_LIMIT="1 per hour").test_client()
+    tight = api.app_with(RATE_LIMIT="1 per hour", WEBHOOK_RATE_LIMIT="1 per hour").test_client()
     api.call(name, client=tight)
     return api.call(name, client=tight)
 
@@ -261,6 +262,14 @@ def signed_wrongly(api: Api):
     return api.call("starshipit_webhook", client=signing, headers={"X-Starshipit-Signature": "sha256=00"})
 
 
+def signed_rightly(api: Api):
+    signing = api.app_with(STARSHIPIT_WEBHOOK_SECRET=STARSHIPIT_SECRET).test_client()
+    body = json.dumps(OPERATIONS["starshipit_webhook"].body).encode()
+    signature = hmac.new(STARSHIPIT_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return api.call("starshipit_webhook", client=signing, data=body,
+                    headers={"Content-Type": "application/json", "X-Starshipit-Signature": signature})  # fmt: skip
+
+
 def batch_printed(api: Api, path: str = "") -> Any:
     body = api.call("print_batch").get_json()
     return api.client.get(f"/api/v1/labels/batches/{body['batch']['id']}{path}", headers=api.admin)
@@ -350,11 +359,9 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("get_sync_status", 200): lambda api: api.call("get_sync_status"),
     ("cartoncloud_webhook", 202): lambda api: api.call("cartoncloud_webhook"),
     ("cartoncloud_webhook", 401): lambda api: api.call("cartoncloud_webhook", headers={"X-Labelbridge-Secret": "wrong"}),
-    ("cartoncloud_webhook_by_token", 202): lambda api: api.call("cartoncloud_webhook_by_token"),
-    ("cartoncloud_webhook_by_token", 401): lambda api: api.call(
-        "cartoncloud_webhook_by_token", path="/api/v1/webhooks/cartoncloud/not-the-secret"),
-    ("starshipit_webhook", 200): lambda api: api.call("starshipit_webhook"),
+    ("starshipit_webhook", 200): signed_rightly,
     ("starshipit_webhook", 401): signed_wrongly,
+    ("starshipit_webhook", 403): lambda api: api.call("starshipit_webhook", client=api.app_with().test_client()),
     ("preview_order", 200): preview_of_the_showcase,
     ("preview_order", 404): lambda api: api.call("preview_order"),
     ("preview_order", 502): lambda api: cartoncloud_lookup_fails(api, 400, "/api/v1/orders/{id}/preview"),
@@ -430,6 +437,7 @@ def api(app, client, make_token, control, sandbox, database_url, monkeypatch) ->
         created.append(other)
         return other
 
+    app.config["STARSHIPIT_WEBHOOK_INSECURE"] = True  # so its body scenarios reach the body (403: app_with())
     created: list = []
     admin_name = "contract-admin"
     api = Api(client, {"Authorization": f"Bearer {make_token(admin_name, role='admin')}"},

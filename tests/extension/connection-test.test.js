@@ -31,6 +31,14 @@ describe('Test connection', () => {
     });
   });
 
+  it('reports a degraded backend (its stored keys unreadable) as a failed step with the reason', async () => {
+    const reason = 'Stored Starshipit or CartonCloud keys cannot be decrypted with the configured encryption keys.';
+    const routes = { ...HEALTHY, 'GET /api/v1/health': { body: { status: 'degraded', version: '0.1.0', reason } } };
+    const { steps, ok } = await run(routes).result;
+    expect(ok).toBe(false);
+    expect(steps).toEqual([{ name: 'Backend', status: 'failed', message: `Reachable (version 0.1.0), but not working: ${reason}` }]);
+  });
+
   it("reports each of the backend's own upstream checks once that endpoint exists", async () => {
     const routes = {
       ...HEALTHY,

@@ -86,13 +86,13 @@ def test_an_offline_printer_does_not_fail_the_print(client, auth, admin, closed_
     body = response.get_json()
     assert body["printer"]["status"] == "failed" and body["printer"]["bytes"] == 0
     assert body["printer"]["message"] == (
-        f"Printer 'bench-1' (127.0.0.1:{closed_port}) refused the connection: check that it is on and that raw "
-        f"printing is enabled on port {closed_port}. The label is saved: print it from the browser."
+        f"Printer 'bench-1' (127.0.0.1:{closed_port}) could not be reached within 5 s: check that it is on, connected "
+        f"and takes raw print jobs on port {closed_port}. The label is saved: print it from the browser."
     )
     file = client.get(body["label"]["url"], headers=auth)
     assert file.status_code == 200 and file.data == content(response)
     [failed] = events(client, admin, "printer_failed")
-    assert failed["detail"]["label_id"] == body["label"]["id"] and "refused" in failed["detail"]["message"]
+    assert failed["detail"]["label_id"] == body["label"]["id"] and "could not be reached" in failed["detail"]["message"]
 
 
 def test_a_retried_click_gets_the_same_answer_and_no_second_copy(client, auth, admin, listener):

@@ -70,7 +70,7 @@ def test_changing_and_removing_a_printer(client, admin, auth, app):
 
 def test_a_test_page_in_the_printers_language(client, admin, auth, listener):
     add_printer(client, admin, name="zebra", port=listener.port, language="zpl", dpi=300)
-    response = client.post("/api/v1/printers/zebra/test", headers=auth)
+    response = client.post("/api/v1/printers/zebra/test", headers=admin)
     assert response.status_code == 200
     [job] = listener.wait_for_jobs(1)
     assert response.get_json() == {"name": "zebra", "status": "sent", "bytes": len(job), "message": None,
@@ -78,20 +78,44 @@ def test_a_test_page_in_the_printers_language(client, admin, auth, listener):
     assert job == zpl_test_page(Printer(name="zebra", host="127.0.0.1", port=listener.port, language="zpl", dpi=300))
     assert b"^PW1200" in job  # 4 inches at the printer's 300 dpi
     add_printer(client, admin, name="laser", port=listener.port, language="pdf")
-    assert client.post("/api/v1/printers/laser/test", headers=auth).status_code == 200
+    assert client.post("/api/v1/printers/laser/test", headers=admin).status_code == 200
     assert listener.wait_for_jobs(2)[1].startswith(b"%PDF")
     assert len(pdf_test_page(Printer(name="laser", host="h", port=1, language="pdf", dpi=203))) > 0
 
 
 def test_a_test_page_to_an_offline_printer_is_a_503_saying_what_to_check(client, admin, auth, closed_port):
     add_printer(client, admin, port=closed_port)
-    response = client.post("/api/v1/printers/bench-1/test", headers=auth)
+    response = client.post("/api/v1/printers/bench-1/test", headers=admin)
     assert response.status_code == 503 and response.headers["Retry-After"]
     body = response.get_json()
-    assert body["code"] == "printer_offline" and "refused the connection" in body["message"]
-    assert client.post("/api/v1/printers/nope/test", headers=auth).status_code == 404
+    assert body["code"] == "printer_offline" and "could not be reached" in body["message"]
+    assert client.post("/api/v1/printers/nope/test", headers=admin).status_code == 404
     events = client.get("/api/v1/events?kind=printer_failed", headers=admin).get_json()["events"]
     assert [(e["detail"]["printer"], e["detail"]["test_page"]) for e in events] == [("bench-1", True)]
+
+
+def test_only_an_admin_sends_a_test_page(client, admin, auth, listener):
+    """A test page makes the backend connect where the entry says: not for every packer."""
+    add_printer(client, admin, port=listener.port)
+    response = client.post("/api/v1/printers/bench-1/test", headers=auth)
+    assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"host": "10.0.0.5", "port": 22}, "port"),
+    ({"host": "10.0.0.5", "port": 6379}, "port"),
+    ({"host": "127.0.0.1"}, "host"),
+    ({"host": "169.254.169.254"}, "host"),
+    ({"host": "::1", "port": 631}, "host"),
+])  # fmt: skip
+def test_by_default_printers_are_on_printing_ports_and_not_on_loopback_or_metadata(app, client, admin, fields, field):
+    app.config.update(PRINTER_ALLOW_ANY_PORT=False, PRINTER_ALLOW_LOOPBACK=False)
+    response = client.post("/api/v1/printers", json={"name": "bench-1", "language": "pdf", **fields}, headers=admin)
+    assert response.status_code == 422 and field in response.get_json()["errors"]
+    add_printer(client, admin, host="10.0.0.5", port=515)
+    changed = client.put("/api/v1/printers/bench-1", json=fields, headers=admin)
+    assert changed.status_code == 422 and field in changed.get_json()["errors"]
 
 
 # --- workstation ---------------------------------------------------------------------------

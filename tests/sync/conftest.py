@@ -1,7 +1,10 @@
 """Fixtures for the automatic transfer and tracking writeback, against the simulators."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
+import json
 import time
 
 import pytest
@@ -14,6 +17,14 @@ from server.upstreams import get_upstreams
 from server.worker import Worker
 
 WEBHOOK_SECRET = "cartoncloud-webhook-secret-for-tests"
+STARSHIPIT_WEBHOOK_SECRET = "starshipit-webhook-secret-for-tests"
+
+
+def post_tracking(client, body: dict, url: str = "/api/v1/webhooks/starshipit"):
+    """POST a tracking webhook signed as Starshipit signs it (the ``starshipit_secret`` fixture)."""
+    raw = json.dumps(body).encode()
+    signature = hmac.new(STARSHIPIT_WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    return client.post(url, data=raw, headers={"Content-Type": "application/json", "X-Starshipit-Signature": signature})
 
 
 def sale_order_body(number: int, status: str, *, street: str | None = "1 George Street") -> dict:
@@ -69,6 +80,13 @@ def webhook_secret(app) -> str:
     """The CartonCloud webhook switched on, and its polling off: the webhook is the only source."""
     app.config.update(CARTONCLOUD_WEBHOOK_SECRET=WEBHOOK_SECRET, CARTONCLOUD_POLL_SECONDS=0)
     return WEBHOOK_SECRET
+
+
+@pytest.fixture
+def starshipit_secret(app) -> str:
+    """The tracking webhook switched on: signed calls (``post_tracking``) are accepted."""
+    app.config["STARSHIPIT_WEBHOOK_SECRET"] = STARSHIPIT_WEBHOOK_SECRET
+    return STARSHIPIT_WEBHOOK_SECRET
 
 
 @pytest.fixture

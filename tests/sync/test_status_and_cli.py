@@ -8,12 +8,16 @@ from server.cli import main
 from server.db import get_database
 from server.demo import sandbox_config
 
+from .conftest import post_tracking
 
-def test_the_status_shows_last_run_cursors_queue_depth_and_failures(client, auth, new_sale_orders, runner):
+
+def test_the_status_shows_last_run_cursors_queue_depth_and_failures(
+    client, auth, new_sale_orders, runner, starshipit_secret
+):
     new_sale_orders(3)
     new_sale_orders(1, street=None)
     runner.run_once(force=True)
-    client.post("/api/v1/webhooks/starshipit", json={"order_number": "X-1", "tracking_number": "T-1"})
+    post_tracking(client, {"order_number": "X-1", "tracking_number": "T-1"})
 
     status = client.get("/api/v1/sync/status", headers=auth)
     assert status.status_code == 200

@@ -15,7 +15,7 @@ from server.models import utcnow
 from server.sync.runner import SyncRunner
 from server.upstreams import get_upstreams
 
-from .conftest import WEBHOOK_SECRET, starshipit_numbers
+from .conftest import WEBHOOK_SECRET, post_tracking, starshipit_numbers
 
 CARTONCLOUD = "/api/v1/webhooks/cartoncloud"
 STARSHIPIT = "/api/v1/webhooks/starshipit"
@@ -25,19 +25,31 @@ def deliver(client, sale_order: dict, secret: str = WEBHOOK_SECRET):
     return client.post(CARTONCLOUD, json=sale_order, headers={"X-Labelbridge-Secret": secret})
 
 
-@pytest.mark.parametrize("how", ["header", "query", "path"])
-def test_the_cartoncloud_webhook_accepts_its_secret_in_a_header_the_query_or_the_path(
-    client, webhook_secret, new_sale_orders, how
-):
+def test_the_cartoncloud_webhook_takes_its_secret_in_a_header(client, webhook_secret, new_sale_orders):
     (sale_order,) = new_sale_orders(1)
-    url, headers = {
-        "header": (CARTONCLOUD, {"X-Labelbridge-Secret": webhook_secret}),
-        "query": (f"{CARTONCLOUD}?secret={webhook_secret}", {}),
-        "path": (f"{CARTONCLOUD}/{webhook_secret}", {}),
-    }[how]
-    response = client.post(url, json=sale_order, headers=headers)
+    response = client.post(CARTONCLOUD, json=sale_order, headers={"X-Labelbridge-Secret": webhook_secret})
     assert response.status_code == 202
     assert response.get_json() == {"queued": True, "duplicate": False}
+
+
+@pytest.mark.parametrize("how", ["query", "path"])
+def test_a_cartoncloud_webhook_secret_in_the_url_is_refused_and_never_logged(
+    app, live_backend, webhook_secret, new_sale_orders, db, caplog, how
+):
+    """In a URL the secret would be written in every access log on the way (labelbridge's own
+    werkzeug or gunicorn log, and any proxy's), so only the header counts."""
+    import logging
+
+    import requests
+
+    caplog.set_level(logging.INFO)
+    (sale_order,) = new_sale_orders(1)
+    url = {"query": f"{CARTONCLOUD}?secret={webhook_secret}", "path": f"{CARTONCLOUD}/{webhook_secret}"}[how]
+    response = requests.post(live_backend.url + url, json=sale_order, timeout=10)
+    assert response.status_code == {"query": 401, "path": 404}[how]
+    assert db.inbox() == []
+    assert "webhooks/cartoncloud" in caplog.text  # the request line was logged ...
+    assert webhook_secret not in caplog.text  # ... without the secret
 
 
 @pytest.mark.parametrize(
@@ -158,31 +170,53 @@ def test_the_tracking_webhook_checks_the_signature_of_the_raw_body(app, client, 
     assert len(db.inbox()) == (1 if status == 200 else 0)
 
 
-def test_a_tracking_webhook_is_accepted_unsigned_when_no_secret_is_set(client, db):
+def test_without_a_secret_the_tracking_webhook_is_switched_off(client, db):
+    response = client.post(STARSHIPIT, json=TRACKING)
+    assert response.status_code == 403 and response.get_json()["code"] == "webhook_disabled"
+    assert "LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET" in response.get_json()["message"]
+    assert db.inbox() == []
+
+
+def test_unsigned_tracking_webhooks_are_accepted_only_when_explicitly_insecure(app, client, db):
+    app.config["STARSHIPIT_WEBHOOK_INSECURE"] = True
     assert client.post(STARSHIPIT, json=TRACKING).status_code == 200
     (event,) = db.inbox()
     assert event.source == "starshipit" and event.payload["tracking_numbers"] == ["33XYZ0001"]
 
 
-def test_a_replayed_tracking_webhook_is_dropped(client, db):
-    answers = [client.post(STARSHIPIT, json=TRACKING).get_json() for _ in range(2)]
-    later = client.post(STARSHIPIT, json={**TRACKING, "tracking_status": "Delivered"}).get_json()
+def test_insecure_tracking_webhooks_are_warned_about_at_start_up(sandbox, database_url, caplog):
+    from server import create_app
+    from server.demo import sandbox_config
+
+    secure = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url})
+    get_database(secure).dispose()
+    assert "STARSHIPIT_WEBHOOK_INSECURE" not in caplog.text
+    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "STARSHIPIT_WEBHOOK_INSECURE": "true"})
+    get_database(app).dispose()
+    assert app.config["STARSHIPIT_WEBHOOK_INSECURE"] is True
+    (warning,) = [r for r in caplog.records if "STARSHIPIT_WEBHOOK_INSECURE" in r.getMessage()]
+    assert warning.levelname == "WARNING" and "unsigned" in warning.getMessage()
+
+
+def test_a_replayed_tracking_webhook_is_dropped(client, starshipit_secret, db):
+    answers = [post_tracking(client, TRACKING).get_json() for _ in range(2)]
+    later = post_tracking(client, {**TRACKING, "tracking_status": "Delivered"}).get_json()
     assert [a["duplicate"] for a in answers] == [False, True] and later["duplicate"] is False
     assert len(db.inbox()) == 2
 
 
-def test_a_tracking_webhook_without_a_tracking_number_is_refused(client):
-    response = client.post(STARSHIPIT, json={k: v for k, v in TRACKING.items() if k != "tracking_number"})
+def test_a_tracking_webhook_without_a_tracking_number_is_refused(client, starshipit_secret):
+    response = post_tracking(client, {k: v for k, v in TRACKING.items() if k != "tracking_number"})
     assert response.status_code == 422 and "tracking_number" in response.get_json()["errors"]
 
 
-def test_the_webhooks_need_no_bearer_token_but_the_status_does(client, webhook_secret):
-    assert client.post(STARSHIPIT, json=TRACKING).status_code == 200
+def test_the_webhooks_need_no_bearer_token_but_the_status_does(client, webhook_secret, starshipit_secret):
+    assert post_tracking(client, TRACKING).status_code == 200
     assert client.get("/api/v1/sync/status").status_code == 401
 
 
-def test_done_events_are_forgotten_after_two_weeks(app, client, runner, db):
-    client.post(STARSHIPIT, json=TRACKING)
+def test_done_events_are_forgotten_after_two_weeks(app, client, starshipit_secret, runner, db):
+    post_tracking(client, TRACKING)
     runner.run_once()
     assert [event.state for event in db.inbox()] == ["done"]
     later = SyncRunner(get_database(app).sessions, get_upstreams(app), app.config,

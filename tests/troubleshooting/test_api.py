@@ -221,3 +221,38 @@ def test_csv_import_with_bad_rows_reports_each_by_line_and_saves_nothing(client,
 def test_csv_import_needs_an_admin_token(client, auth):
     response = client.post("/api/v1/settings/sku-packages/import", json={"csv": "sku,weight_kg\nA,1\n"}, headers=auth)
     assert response.status_code == 403
+
+
+def import_csv(client, admin, data: bytes, content_type: str = "text/csv"):
+    return client.post("/api/v1/settings/sku-packages/import", data=data, content_type=content_type, headers=admin)
+
+
+@pytest.mark.parametrize("body", [b"sku,weight_kg\nMU\x00G,0.3\n", b"sku,weight_kg\nMUG,0.3\x00\n"])
+def test_a_csv_body_with_a_nul_is_refused_as_a_json_one_is(client, admin, body):
+    response = import_csv(client, admin, body)
+    assert response.status_code == 422 and response.get_json()["code"] == "validation_error"
+    assert client.get("/api/v1/settings", headers=admin).get_json()["sku_packages"] == {}
+
+
+def test_a_csv_body_that_is_not_utf8_is_refused_naming_the_line_not_stored_as_replacement_characters(client, admin):
+    response = import_csv(client, admin, b"sku,weight_kg\nMUG,0.3\nT\xe9A,0.2\n")
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == "invalid_text" and list(body["errors"]) == ["line 3"]
+    assert client.get("/api/v1/settings", headers=admin).get_json()["sku_packages"] == {}
+
+
+def test_a_csv_body_in_its_declared_charset_is_read_in_it(client, admin):
+    response = import_csv(client, admin, "sku,weight_kg\nTÉA,0.2\n".encode("latin-1"), "text/csv; charset=ISO-8859-1")
+    assert response.status_code == 200 and response.get_json()["sku_packages"] == {"TÉA": {"weight_kg": 0.2}}
+    unknown = import_csv(client, admin, b"sku,weight_kg\nA,1\n", "text/csv; charset=rot13")
+    assert unknown.status_code == 415 and unknown.get_json()["code"] == "unsupported_media_type"
+
+
+def test_a_csv_field_past_the_readers_limit_is_a_422_naming_its_line(client, admin):
+    body = b"sku,weight_kg\nMUG,0.3\n" + b"BIG," + b"9" * 900_000 + b"\n"
+    response = import_csv(client, admin, body)
+    assert response.status_code == 422
+    payload = response.get_json()
+    assert payload["code"] == "invalid_csv" and list(payload["errors"]) == ["line 3"]
+    assert "field larger than field limit" in payload["errors"]["line 3"][0]

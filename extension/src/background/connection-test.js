@@ -35,6 +35,9 @@ export function createConnectionTest({ storage, fetchImpl, now }) {
     const proceed =
       (await step('Backend', async () => {
         const health = expectShape(SHAPE.HEALTH, await client.requestJson('GET', '/api/v1/health', { authorized: false, timeoutMs: 5_000 }));
+        if (health.status === 'degraded') {
+          return { status: STEP.FAILED, message: `Reachable (version ${health.version}), but not working: ${health.reason}` };
+        }
         return { status: STEP.OK, message: `Reachable (version ${health.version}).` };
       })) &&
       (await step('Token', async () => {

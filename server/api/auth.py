@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
 
+from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING
+from ..db import get_session
+from ..errors import ApiError
+from ..models import ApiToken
+from ..tokens import authenticate
 from .cors import allowed_origins
-from .db import get_session
-from .errors import ApiError
-from .events import record_event
-from .tokens import authenticate
 
-# The webhooks are authenticated by their own secret or signature (server/api/webhooks.py); the
-# OpenAPI document and its docs page describe the API's shape, no secret (server/api/docs.py).
-PUBLIC_ENDPOINTS = {"api.health", "api.cartoncloud_webhook", "api.starshipit_webhook",
-                    "api.openapi_document", "api.docs", "api.docs_asset"}  # fmt: skip
-STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+_AUTHENTICATED = "labelbridge.authenticated_token"
 
 
 def refuse_foreign_origin() -> None:
@@ -26,14 +23,27 @@ def refuse_foreign_origin() -> None:
         raise ApiError(403, "forbidden_origin", f"Requests from {origin} are not allowed.")
 
 
+def presented_token() -> str | None:
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    return presented.strip() or None if scheme.lower() == "bearer" else None
+
+
+def authenticated_token() -> ApiToken | None:
+    """The request's live token, or None; looked up once per request (the rate limit's key asks
+    first, ``require_token`` after). Kept on the request, not on ``g``, which can outlive it."""
+    if _AUTHENTICATED not in request.environ:
+        presented = presented_token()
+        request.environ[_AUTHENTICATED] = authenticate(get_session(), presented) if presented else None
+    return request.environ[_AUTHENTICATED]
+
+
 def require_token() -> None:
     if request.method == "OPTIONS" or request.endpoint in PUBLIC_ENDPOINTS:
         return
-    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not presented.strip():
+    if presented_token() is None:
         _refuse("no bearer token")
         raise ApiError(401, "unauthorized", "Send the API token as 'Authorization: Bearer <token>'.")
-    token = authenticate(get_session(), presented.strip())
+    token = authenticated_token()
     if token is None:
         _refuse("unknown, revoked or expired token")
         raise ApiError(401, "unauthorized", "The API token is not valid, has expired or has been revoked.")
@@ -46,12 +56,12 @@ def require_admin() -> None:
 
 
 def _refuse(reason: str) -> None:
-    """Audit a refused token: where from and what for, never the token itself."""
+    """Audit a refused token: where from and what for, never the token itself; counted per
+    address and minute (server/refusals.py), so refusals cannot grow the audit log without bound."""
     session = get_session()
     session.rollback()
-    record_event(session, None, "token_refused", None, reason=reason, path=request.path,
-                 remote_addr=request.remote_addr)  # fmt: skip
-    session.commit()
+    current_app.extensions["labelbridge.refusals"].record(session, request.remote_addr or "unknown", reason,
+                                                          request.path)  # fmt: skip
 
 
 def protect(blueprint: Blueprint) -> None:
