@@ -4,7 +4,10 @@ the only source when none is set up.
 - CartonCloud: sale orders at or past a trigger status modified since the cursor, all pages,
   fed to the transfer.
 - Starshipit, per account: orders printed or shipped since the cursor, into the inbox as
-  tracking updates (deduplicated with the webhook's).
+  tracking updates (deduplicated with the webhook's). The shipped list's rows (flat summaries,
+  or full orders: both are read) give order number → tracking number and status; only a row
+  without them costs a ``GET /api/orders?order_id=``. The cursor follows the rows'
+  ``shipped_date``, never past labelbridge's own clock.
 - Pending: orders labelbridge knows should be in Starshipit but are not yet (see Transfer.sweep).
 """
 from __future__ import annotations
@@ -19,8 +22,11 @@ from sqlalchemy.orm import Session
 from ..accounts import StarshipitCredentials
 from ..cartoncloud import conditions
 from ..cartoncloud.client import CartonCloudClient, SearchPage
+from ..starshipit.client import StarshipitClient
+from ..upstream.errors import UpstreamNotFound
 from ..upstreams import Upstreams
 from . import inbox
+from .entities import parse_time
 from .read_ahead import read_ahead
 from .summary import Summary
 from .tracking import TrackingUpdate
@@ -138,10 +144,23 @@ class StarshipitPoller:
     def run(self, run: Pass) -> datetime | None:
         starshipit = run.upstreams.starshipit(self.account)
         since = run.since()
-        listed = [*starshipit.iter_shipped(since), *starshipit.iter_recently_printed(since)]
-        updates = [u for u in (TrackingUpdate.from_order(o, self.account.name) for o in listed) if u is not None]
+        shipped = list(starshipit.iter_shipped(since))
+        listed = [*(self._complete(starshipit, row) for row in shipped), *starshipit.iter_recently_printed(since)]
+        updates = [u for u in (TrackingUpdate.from_order(o, self.account.name) for o in listed if o) if u is not None]
         inbox.add(run.session, inbox.STARSHIPIT, ((u.key, u.to_payload()) for u in updates))
-        return run.now
+        shipped_dates = [moment for moment in (parse_time(row.get("shipped_date")) for row in shipped) if moment]
+        # Starshipit's own clock (or a date without its zone) may run ahead of labelbridge's;
+        # with nothing shipped the cursor stays put, or starts where this first window did.
+        return min(max(shipped_dates, default=run.since()), run.now)
+
+    def _complete(self, starshipit: StarshipitClient, row: dict) -> dict | None:
+        """The row, or the full order when the row lacks the order number or tracking number."""
+        if TrackingUpdate.from_order(row, self.account.name) is not None or row.get("order_id") is None:
+            return row
+        try:
+            return starshipit.get_order(int(row["order_id"]))
+        except UpstreamNotFound:  # deleted since it was listed
+            return None
 
 
 def pollers(upstreams: Upstreams) -> list[Poller]:
