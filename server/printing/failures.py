@@ -8,6 +8,7 @@ from ..upstream.errors import (
     UpstreamNotFound,
     UpstreamRateLimited,
     UpstreamRejected,
+    credentials_refused,
 )
 
 SERVICE_NAMES = {"starshipit": "Starshipit", "cartoncloud": "CartonCloud"}
@@ -24,8 +25,7 @@ def api_error_from_upstream(error: UpstreamError, doing: str) -> ApiError:
         return ApiError(
             502,
             "upstream_auth",
-            f"{service} did not accept labelbridge's credentials while {doing}; "
-            "ask whoever set up labelbridge to check the keys.",
+            f"{credentials_refused(error)} while {doing}; ask whoever set up labelbridge to check the keys.",
         )
     if isinstance(error, UpstreamNotFound):
         return ApiError(502, "upstream_not_found", f"{service} could not find it while {doing}: {upstream_words}")

@@ -14,6 +14,8 @@ from server.upstream.retry import RetryPolicy
 
 from .support import API_KEY, STARSHIPIT_URL, SUBSCRIPTION_KEY, load, make_starshipit
 
+KEYS_REFUSED = "Starshipit refused the API key or subscription key"
+
 ORDER = load("starshipit_order.json")["order"]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 SINCE = datetime(2025, 6, 20, 20, 30, tzinfo=timezone(timedelta(hours=10)))
@@ -133,10 +135,15 @@ def test_refusal_joins_message_and_details(http, starshipit, status):
     ("status", "body", "error_class", "message"),
     [
         (401, {"statusCode": 401, "message": "Access denied due to invalid subscription key."},
-         errors.UpstreamAuthError, "Access denied due to invalid subscription key."),
+         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Access denied due to invalid subscription key."),
         (403, {"statusCode": 403, "message": "Out of call volume quota."},
-         errors.UpstreamAuthError, "Out of call volume quota."),
-        (200, {"statusCode": 401, "message": "Invalid API key"}, errors.UpstreamAuthError, "Invalid API key"),
+         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Out of call volume quota."),
+        (200, {"statusCode": 401, "message": "Invalid API key"}, errors.UpstreamAuthError,
+         f"{KEYS_REFUSED}: Invalid API key"),
+        (200, {"statusCode": 403, "success": False, "errors": [{"message": "Forbidden"}]}, errors.UpstreamAuthError,
+         f"{KEYS_REFUSED}: Forbidden"),
+        (403, {"success": False, "errors": [{"message": "Unauthorized", "details": "API key not valid"}]},
+         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Unauthorized: API key not valid"),
         (500, {"statusCode": 500, "message": "Internal server error"},
          errors.UpstreamUnavailable, "Internal server error"),
     ],
