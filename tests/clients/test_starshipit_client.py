@@ -289,6 +289,15 @@ def test_iterators_follow_total_pages(http, starshipit, iterate, path, extra):
     assert [order["order_id"] for order in iterate(starshipit)] == [1, 2, 3]
 
 
+def test_the_shipped_list_is_paged_until_a_short_page_when_it_gives_no_total(http, starshipit):
+    pages = [[{"order_id": 1}, {"order_id": 2}], [{"order_id": 3}, {"order_id": 4}], [{"order_id": 5}]]
+    for number, orders in enumerate(pages, start=1):
+        http.get(url("/api/orders/shipped"), json={"orders": orders, "success": True},
+                 match=[matchers.query_param_matcher({"since_last_updated": "2025-06-20T10:30:00Z", "limit": "2",
+                                                      "page": str(number)})])  # fmt: skip
+    assert [order["order_id"] for order in starshipit.iter_shipped(SINCE, limit=2)] == [1, 2, 3, 4, 5]
+
+
 def test_client_refuses_missing_credentials():
     with pytest.raises(ValueError, match="both the API key and the subscription key"):
         StarshipitClient(STARSHIPIT_URL, "", SUBSCRIPTION_KEY)
