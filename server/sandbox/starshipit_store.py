@@ -15,7 +15,7 @@ A reprint returns the very labels and tracking numbers of the first print; `repr
 an order not yet printed prints it.
 
 Accounts (accounts.py): every order belongs to the account that created it, and the API's calls
-take that `account` and see only its orders (another account's order is "Order not found").
+take that `account` and see only its orders (another account's order is not found).
 Order ids come from one sequence, so an id names one order across accounts and the control
 API's calls by id need no account. Printing for an account without couriers is refused with
 HTTP 200, `success: false`, message "No carrier is set up for this account. Add a courier in

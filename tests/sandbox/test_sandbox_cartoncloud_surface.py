@@ -115,3 +115,10 @@ def test_date_time_conditions_can_be_refused_while_day_prefixes_still_work(api, 
     found = cartoncloud("post", "/outbound-orders/search", json=prefixes)
     assert found.status_code == 200 and all(o["timestamps"]["modified"]["time"].startswith(day) for o in found.json)
     assert found.json
+
+
+def test_a_double_slash_is_cartonclouds_404_not_a_redirect(api, cartoncloud_token):
+    response = api.get("/cartoncloud//uaa/userinfo", headers={"Accept-Version": "1",
+                                                              "Authorization": f"Bearer {cartoncloud_token}"})
+    assert response.status_code == 404 and "Location" not in response.headers
+    assert response.json == [{"message": "No endpoint GET //uaa/userinfo"}]

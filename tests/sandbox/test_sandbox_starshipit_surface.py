@@ -4,6 +4,8 @@ archive, manifest, return shipments)."""
 
 import pytest
 
+from server.sandbox import create_sandbox_app
+
 from .helpers import assert_order_not_found, new_order, pdf_text
 
 SHIPPED_ROW_FIELDS = {
@@ -155,3 +157,11 @@ def test_clone_of_an_unknown_order_is_not_found(starshipit):
     assert_order_not_found(starshipit("post", "/api/orders/shipment/clone", json={"order_id": 999,
                                                                                   "to_return_shipment": True}))
     assert starshipit("post", "/api/orders/shipment/clone", json={}).status_code == 400
+
+
+def test_the_readings_can_be_chosen_at_start_up():
+    app = create_sandbox_app({"SANDBOX_STARSHIPIT_NOT_FOUND": "404", "SANDBOX_STARSHIPIT_SHIPPED_ROWS": "full",
+                              "SANDBOX_CARTONCLOUD_DATETIME_SEARCH": "422", "SANDBOX_CARTONCLOUD_STRICT": "true"})
+    assert app.test_client().get("/_sandbox/options").json == {
+        "starshipit_not_found": 404, "starshipit_shipped_rows": "full", "cartoncloud_datetime_search": 422,
+        "cartoncloud_strict": True}
