@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from .failures import Failure
-from .upstream.errors import UpstreamAuthError, UpstreamError
+from .upstream.errors import UpstreamAuthError, UpstreamError, credentials_refused
 from .upstreams import Upstreams
 
 # A parcel any courier account would quote for: 1 kg to a Brisbane street address.
@@ -23,7 +23,7 @@ class Check:
 
 def _failed(name: str, error: Exception, what: str) -> Check:
     if isinstance(error, UpstreamAuthError):
-        return Check(name, False, f"{what} refused the credentials: check them in the settings.")
+        return Check(name, False, f"{credentials_refused(error)}: check them in the settings.")
     if isinstance(error, Failure):
         return Check(name, False, error.message)
     return Check(name, False, f"{what} could not be reached or answered with an error: {error}")

@@ -14,6 +14,7 @@ from .upstream.errors import (
     UpstreamNotFound,
     UpstreamRateLimited,
     UpstreamRejected,
+    credentials_refused,
 )
 
 SERVICE_NAMES = {"starshipit": "Starshipit", "cartoncloud": "CartonCloud"}
@@ -71,8 +72,7 @@ def from_upstream(error: UpstreamError, doing: str) -> Failure:
     if isinstance(error, UpstreamAuthError):
         return Refused(
             "upstream_auth",
-            f"{service} did not accept labelbridge's credentials while {doing}; "
-            "ask whoever set up labelbridge to check the keys.",
+            f"{credentials_refused(error)} while {doing}; ask whoever set up labelbridge to check the keys.",
         )
     if isinstance(error, UpstreamNotFound):
         return Refused("upstream_not_found", f"{service} could not find it while {doing}: {upstream_words}")

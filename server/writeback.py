@@ -1,5 +1,10 @@
 """Delivering one outbox job: the tracking number onto the CartonCloud consignment generated from
-the sale order, and/or the label as a document on the sale order (the WRITEBACK_MODE setting)."""
+the sale order, and/or the label as a document on the sale order (the WRITEBACK_MODE setting).
+
+A document upload is a POST, not idempotent: it is recorded as sent (DOCUMENT_SENT) before it
+goes, and an upload sent before whose answer was lost is first looked for among the order's
+documents (by name, then by its bytes, since a redone label has the same name) and only sent
+again when it is not there."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -9,6 +14,7 @@ from .models import Label, OutboxJob, SaleOrder
 from .upstream.errors import UpstreamAuthError, UpstreamError, UpstreamRejected
 
 STEPS = {"consignment": ["consignment"], "document": ["document"], "both": ["consignment", "document"]}
+DOCUMENT_SENT = "document:sent"  # in ``steps_done``: the upload went, its answer may be lost
 
 
 class NoConsignment(Exception):
@@ -41,7 +47,7 @@ def deliver(
         if step == "consignment":
             _write_consignment(cartoncloud, record)
         elif label is not None:
-            _upload_document(cartoncloud, record, label)
+            _upload_document(session, cartoncloud, job, record, label)
         job.steps_done = [*job.steps_done, step]
         session.commit()
 
@@ -61,6 +67,21 @@ def _write_consignment(cartoncloud: CartonCloudClient, record: SaleOrder) -> Non
     )
 
 
-def _upload_document(cartoncloud: CartonCloudClient, record: SaleOrder, label: Label) -> None:
+def _upload_document(
+    session: Session, cartoncloud: CartonCloudClient, job: OutboxJob, record: SaleOrder, label: Label
+) -> None:
     name = f"Label-{record.starshipit_order_number or record.numeric_id}.{label.format}"
+    if DOCUMENT_SENT in job.steps_done:
+        if _attached(cartoncloud, record.sale_order_id, name, label.content):
+            return
+    else:
+        job.steps_done = [*job.steps_done, DOCUMENT_SENT]
+        session.commit()
     cartoncloud.upload_sale_order_document(record.sale_order_id, name=name, data=label.content)
+
+
+def _attached(cartoncloud: CartonCloudClient, sale_order_id: str, name: str, content: bytes) -> bool:
+    """Whether the order already holds this file under ``name``."""
+    documents = cartoncloud.list_sale_order_documents(sale_order_id)
+    named = [document for document in documents if (document.get("content") or {}).get("name") == name]
+    return any(cartoncloud.download_sale_order_document(sale_order_id, d["id"]) == content for d in reversed(named))

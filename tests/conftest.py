@@ -159,6 +159,10 @@ class SandboxControl:
     def create_sale_order(self, order: dict) -> dict:
         return self._call("POST", "/sale-orders", json=order)
 
+    def print_in_starshipit(self, order_id: int) -> dict:
+        """The "print" of the Starshipit app (not its API): the shipment, as the API answers it."""
+        return self._call("POST", f"/starshipit/orders/{order_id}/print")
+
 
 @pytest.fixture
 def control(sandbox) -> SandboxControl:

@@ -102,7 +102,7 @@ def test_connection_test_red_with_a_wrong_key(client, admin):
     assert body["ok"] is False
     typo = next(c for c in body["checks"] if c["name"] == "Starshipit account 'typo'")
     assert typo == {"name": "Starshipit account 'typo'", "ok": False,
-                    "message": "Starshipit refused the credentials: check them in the settings."}  # fmt: skip
+                    "message": "Starshipit refused the API key or subscription key: check them in the settings."}  # fmt: skip
 
 
 def test_connection_test_red_without_a_courier(client, admin):

@@ -119,8 +119,21 @@ class CartonCloudClient:
     ) -> dict:
         """Attach a file (e.g. the label PDF) to a sale order; returns the created document."""
         payload = {"type": document_type, "content": {"name": name, "data": base64.b64encode(data).decode("ascii")}}
-        path = f"{self._tenant_path}/outbound-orders/{quote(sale_order_id, safe='')}/documents"
-        return self._call("POST", path, json=payload).body
+        return self._call("POST", self._documents_path(sale_order_id), json=payload).body
+
+    def list_sale_order_documents(self, sale_order_id: str) -> list[dict]:
+        """The sale order's documents, ``[{id, type, content: {name}}]``: asked with
+        ``Prefer: return=minimal``, as public clients do (a full answer is read the same way)."""
+        reply = self._call("GET", self._documents_path(sale_order_id), headers={"Prefer": "return=minimal"})
+        return reply.body if isinstance(reply.body, list) else reply.field("content")
+
+    def download_sale_order_document(self, sale_order_id: str, document_id: str) -> bytes:
+        """The file of one of the sale order's documents."""
+        path = f"{self._documents_path(sale_order_id)}/{quote(document_id, safe='')}/download"
+        return self._call("GET", path, raw=True).body
+
+    def _documents_path(self, sale_order_id: str) -> str:
+        return f"{self._tenant_path}/outbound-orders/{quote(sale_order_id, safe='')}/documents"
 
     # Consignments
 

@@ -22,6 +22,9 @@ def create_sandbox_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    # A doubled slash is an unknown path to the real services, answered in their error shape:
+    # werkzeug would otherwise redirect it (an HTML 308 no API client expects).
+    app.url_map.merge_slashes = False
     clock = app.config.get("SANDBOX_CLOCK") or time.time
     app.extensions["sandbox"] = SandboxState(SandboxSettings.from_config(app.config), clock)
     gateway.install(app)

@@ -14,7 +14,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from server.sandbox import credentials
 from server.sandbox.cartoncloud_store import RateLimited
-from server.sandbox.conditions import ConditionError, compile_search
+from server.sandbox import catalog
+from server.sandbox.conditions import ConditionError, UnsupportedCondition, compile_search
 from server.sandbox.envelopes import cartoncloud_failure
 from server.sandbox.errors import CartonCloudError
 from server.sandbox.gateway import sandbox_state
@@ -111,8 +112,13 @@ def get_sale_order(tenant_id: str, order_id: str) -> Response:
 
 @blueprint.post("/tenants/<tenant_id>/outbound-orders/search")
 def search_sale_orders(tenant_id: str) -> Response:
-    store = sandbox_state().cartoncloud
-    return _search_page(store.search_sale_orders(_predicate(store.options.numeric_search)))
+    """A date-time condition is refused (400 or 422) when the `cartoncloud_datetime_search` option says so."""
+    state = sandbox_state()
+    store = state.cartoncloud
+    refusal = state.options.cartoncloud_datetime_search
+    return _search_page(store.search_sale_orders(
+        _predicate(store.options.numeric_search, allow_datetime=refusal is None, refusal_status=refusal or 400)
+    ))
 
 
 @blueprint.post("/tenants/<tenant_id>/outbound-orders")
@@ -130,6 +136,36 @@ def create_sale_order(tenant_id: str) -> tuple[Response, int]:
 def add_document(tenant_id: str, order_id: str) -> tuple[Response, int]:
     document = sandbox_state().cartoncloud.add_document(order_id, _json_body())
     return jsonify(document), 201
+
+
+@blueprint.get("/tenants/<tenant_id>/outbound-orders/<order_id>/documents")
+def list_documents(tenant_id: str, order_id: str) -> Response:
+    """The order's documents, oldest first; `Prefer: return=minimal` keeps `id`, `type` and `content.name`."""
+    minimal = "return=minimal" in request.headers.get("Prefer", "").replace(" ", "").lower()
+    response = jsonify(sandbox_state().cartoncloud.sale_order_documents(order_id, minimal=minimal))
+    if minimal:
+        response.headers["Preference-Applied"] = "return=minimal"
+    return response
+
+
+@blueprint.get("/tenants/<tenant_id>/outbound-orders/<order_id>/documents/<document_id>/download")
+def download_document(tenant_id: str, order_id: str, document_id: str) -> Response:
+    """The file's bytes, typed by its name's extension."""
+    name, data = sandbox_state().cartoncloud.document_file(order_id, document_id)
+    mimetype = {"pdf": "application/pdf", "zpl": "application/zpl"}.get(name.rsplit(".", 1)[-1].lower(),
+                                                                        "application/octet-stream")
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- customers ----------------------------------------------------------------------------
+
+
+@blueprint.get("/tenants/<tenant_id>/customers")
+def customers(tenant_id: str) -> Response:
+    """The tenant's customers, paged like a search (`page`, `size`)."""
+    return _search_page(list(catalog.CUSTOMERS))
 
 
 # --- consignments -------------------------------------------------------------------------
@@ -164,9 +200,15 @@ def _with_etag(response: Response, version: int) -> Response:
 # --- search paging ------------------------------------------------------------------------
 
 
-def _predicate(allow_numeric: bool):
+def _predicate(allow_numeric: bool, *, allow_datetime: bool = True, refusal_status: int = 400):
+    """`refusal_status` answers a condition type the tenant does not search by: 400, or 422 in
+    the validation shape (`field`, `type`)."""
     try:
-        return compile_search(_json_body(), allow_numeric=allow_numeric)
+        return compile_search(_json_body(), allow_numeric=allow_numeric, allow_datetime=allow_datetime)
+    except UnsupportedCondition as error:
+        if refusal_status == 422:
+            raise CartonCloudError(422, f"{error.kind} is not supported", field="/condition", kind="INVALID") from None
+        raise CartonCloudError(400, str(error)) from None
     except ConditionError as error:
         raise CartonCloudError(400, str(error)) from None
 

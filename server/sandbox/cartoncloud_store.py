@@ -1,6 +1,7 @@
 """CartonCloud's data: sale orders, the consignments generated from them, documents, tokens.
 
-Every method takes the sandbox lock; what it returns is a copy, safe to hand out.
+Every method takes the sandbox lock; what it returns is a copy, safe to hand out. Every change
+to a sale order (status, a document) moves its `version` and `timestamps.modified`.
 """
 
 import base64
@@ -17,7 +18,8 @@ from server.sandbox import credentials
 from server.sandbox.conditions import Predicate
 from server.sandbox.errors import CartonCloudError
 from server.sandbox.limits import SlidingWindowPerKey
-from server.sandbox.sale_orders import STATUSES, apply_status, build_sale_order
+from server.sandbox.options import SandboxOptions
+from server.sandbox.sale_orders import STATUSES, apply_status, build_sale_order, touch
 from server.sandbox.seed import FIRST_NUMERIC_ID, seed_orders
 from server.sandbox.timeutil import cartoncloud_time
 
@@ -41,11 +43,12 @@ class CartonCloudOptions:
 
 class CartonCloudStore:
     def __init__(self, lock: threading.RLock, now: Callable[[], datetime], clock: Callable[[], float],
-                 options: CartonCloudOptions):
+                 options: CartonCloudOptions, readings: Callable[[], SandboxOptions] = SandboxOptions):
         self._lock = lock
         self._now = now
         self._clock = clock
         self.options = options
+        self._readings = readings
         self.reset()
 
     def reset(self, anchor: datetime | None = None) -> None:
@@ -107,8 +110,9 @@ class CartonCloudStore:
     def create_sale_order(self, partial: dict, *, user: str | None = None) -> dict:
         """A new order; `user` (an API caller) is held to the create rate limit.
 
-        Raises CartonCloudError: 422 for bad input or a duplicate customer reference;
-        RateLimited (429, with `retry_after`) when `user` is over the limit.
+        Raises CartonCloudError: 422 for bad input or a duplicate customer reference (and, with
+        the `cartoncloud_strict` option, for an unknown SKU or no customer); RateLimited (429,
+        with `retry_after`) when `user` is over the limit.
         """
         if not isinstance(partial, dict):
             raise CartonCloudError(400, "Request body must be a JSON object")
@@ -126,7 +130,7 @@ class CartonCloudStore:
                     422, f"An outbound order with reference '{reference}' already exists",
                     field="/references/customer", kind="DUPLICATE",
                 )
-            order = self._add(partial, status, self._now())
+            order = self._add(partial, status, self._now(), strict=self._readings().cartoncloud_strict)
             return copy.deepcopy(order)
 
     def set_status(self, key: str, status: str) -> dict:
@@ -143,11 +147,12 @@ class CartonCloudStore:
             raise CartonCloudError(404, f"Outbound order {key} not found")
         return order
 
-    def _add(self, partial: dict, status: str, created: datetime) -> dict:
+    def _add(self, partial: dict, status: str, created: datetime, *, strict: bool = False) -> dict:
         """A new order created directly in `status` (version 1)."""
         numeric_id = str(self._next_numeric_id)
         order = build_sale_order(
-            partial, order_id=_id("outbound-order", numeric_id), numeric_id=numeric_id, status=status, created=created
+            partial, order_id=_id("outbound-order", numeric_id), numeric_id=numeric_id, status=status, created=created,
+            strict=strict,
         )
         self._next_numeric_id += 1
         self._orders[order["id"]] = order
@@ -274,6 +279,7 @@ class CartonCloudStore:
             stored["content"]["data"] = base64.b64encode(data).decode("ascii")
             stored.update({"size": len(data), "created": cartoncloud_time(self._now())})
             self._documents.append(stored)
+            touch(order, self._now())
             return document
 
     def documents(self, sale_order_id: str | None = None) -> list[dict]:
@@ -282,6 +288,32 @@ class CartonCloudStore:
             return copy.deepcopy(
                 [d for d in self._documents if sale_order_id in (None, d["owner"]["id"])]
             )
+
+    def sale_order_documents(self, sale_order_id: str, *, minimal: bool = False) -> list[dict]:
+        """`GET …/outbound-orders/{id}/documents`: without the files' data; `minimal` keeps
+        only `id`, `type` and `content.name`. 404 for an unknown order."""
+        with self._lock:
+            if sale_order_id not in self._orders:
+                raise CartonCloudError(404, f"Outbound order {sale_order_id} not found")
+            listed = []
+            for document in self._documents:
+                if document["owner"]["id"] != sale_order_id:
+                    continue
+                content = {"name": document["content"]["name"]}
+                if minimal:
+                    listed.append({"id": document["id"], "type": document["type"], "content": content})
+                else:
+                    listed.append({**copy.deepcopy(document), "content": content})
+            return listed
+
+    def document_file(self, sale_order_id: str, document_id: str) -> tuple[str, bytes]:
+        """(name, bytes) of one of the order's documents; 404 otherwise."""
+        with self._lock:
+            document = next((d for d in self._documents
+                             if d["id"] == document_id and d["owner"]["id"] == sale_order_id), None)  # fmt: skip
+            if document is None:
+                raise CartonCloudError(404, f"Document {document_id} not found")
+            return document["content"]["name"], base64.b64decode(document["content"]["data"])
 
 
 class _CopiedOnRead(Sequence):

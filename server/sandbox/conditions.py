@@ -9,8 +9,9 @@ Supported (reference/cartoncloud-api.md, "Sale orders"):
   GREATER_THAN, GREATER_THAN_OR_EQUAL_TO, LESS_THAN, LESS_THAN_OR_EQUAL_TO.
 Fields are `{"type": "JsonField", "pointer": "/a/b"}` (RFC 6901), values `{"type": "ValueField",
 "value": ...}`. A pointer to a missing field yields null, which matches only NOT_EQUAL_TO.
-Numeric conditions can be refused altogether (`allow_numeric=False`): public clients disagree on
-whether CartonCloud supports them, so callers must cope with both.
+Numeric and date-time conditions can be refused altogether (`allow_numeric=False`,
+`allow_datetime=False`, raising UnsupportedCondition): public clients disagree on whether
+CartonCloud supports them, so callers must cope with both.
 """
 
 import operator
@@ -23,6 +24,14 @@ from server.sandbox.timeutil import parse_timestamp
 
 class ConditionError(ValueError):
     """The condition tree is malformed; the message is what CartonCloud says (HTTP 400)."""
+
+
+class UnsupportedCondition(ConditionError):
+    """A well-formed condition of a type this tenant does not search by (`kind`)."""
+
+    def __init__(self, kind: str):
+        super().__init__(f"Unsupported condition type: {kind}")
+        self.kind = kind
 
 
 Predicate = Callable[[dict], bool]
@@ -46,14 +55,16 @@ _TEXT_METHODS: dict[str, Callable[[str, str], bool]] = {
 }
 
 
-def compile_search(body: Any, *, allow_numeric: bool = True) -> Predicate:
+def compile_search(body: Any, *, allow_numeric: bool = True, allow_datetime: bool = True) -> Predicate:
     """The predicate for a search request body `{"condition": {...}}`."""
     if not isinstance(body, dict) or "condition" not in body:
         raise ConditionError("Missing field: condition")
     condition = body["condition"]
     if not isinstance(condition, dict) or condition.get("type") not in ("AndCondition", "OrCondition"):
         raise ConditionError("Missing field: conditions")
-    return _compile(condition, allow_numeric)
+    refused = {kind for kind, allowed in (("NumericComparisonCondition", allow_numeric),
+                                          ("DateTimeComparisonCondition", allow_datetime)) if not allowed}
+    return _compile(condition, refused)
 
 
 def resolve_pointer(document: Any, pointer: str) -> Any:
@@ -72,22 +83,22 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
     return value
 
 
-def _compile(condition: Any, allow_numeric: bool) -> Predicate:
+def _compile(condition: Any, refused: set[str]) -> Predicate:
     if not isinstance(condition, dict):
         raise ConditionError("Condition must be an object")
     kind = condition.get("type")
+    if kind in refused:
+        raise UnsupportedCondition(kind)
     if kind in ("AndCondition", "OrCondition"):
         children = condition.get("conditions")
         if not isinstance(children, list):
             raise ConditionError("Missing field: conditions")
-        predicates = [_compile(child, allow_numeric) for child in children]
+        predicates = [_compile(child, refused) for child in children]
         combine = all if kind == "AndCondition" else any
         return lambda document: combine(p(document) for p in predicates)
     if kind == "TextComparisonCondition":
         return _text(condition)
     if kind == "NumericComparisonCondition":
-        if not allow_numeric:
-            raise ConditionError("Unsupported condition type: NumericComparisonCondition")
         return _ordered(condition, _as_number, "a number")
     if kind == "DateTimeComparisonCondition":
         return _ordered(condition, parse_timestamp, "an ISO-8601 date-time")

@@ -84,6 +84,22 @@ def reset() -> Response:
     return jsonify({"reset": True})
 
 
+@blueprint.get("/options")
+def options() -> Response:
+    """The ⚠ readings in force (options.py)."""
+    return jsonify(sandbox_state().options.as_json())
+
+
+@blueprint.put("/options")
+def set_options() -> Response:
+    """`{"starshipit_not_found": 404, ...}`: some options changed until the next reset."""
+    try:
+        changed = sandbox_state().set_options(**_object_body())
+    except (TypeError, ValueError) as error:
+        raise ControlError(400, str(error)) from None
+    return jsonify(changed.as_json())
+
+
 # --- CartonCloud --------------------------------------------------------------------------
 
 

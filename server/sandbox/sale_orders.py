@@ -1,7 +1,10 @@
 """Sale orders ("outbound orders") in exactly the shape CartonCloud's API returns them.
 
 `build_sale_order` turns a partial order (what a client POSTs, or a seed) into the full
-documented JSON: every documented key present, optional values `null` — never `""`.
+documented JSON: every documented key present, optional values `null` — never `""` — and every
+other field the client sent kept as it was (e.g. `details.collect.requiredDate`), as the
+reference asks: whatever an order carries survives a round trip. Server-owned fields (`id`,
+`version`, `references.numericId`, `timestamps`, ...) are the server's whatever was sent.
 """
 
 import copy
@@ -46,12 +49,19 @@ def build_sale_order(
     status: str,
     created: datetime,
     version: int = 1,
+    strict: bool = False,
 ) -> dict:
-    """The full sale order; raises CartonCloudError (422) naming the first bad field."""
+    """The full sale order; raises CartonCloudError (422) naming the first bad field.
+
+    `strict`: no customer, or an item whose SKU is not a product of the tenant, is refused
+    instead of defaulting to the first customer or a product named after the code.
+    """
     references = partial.get("references") or {}
     customer_reference = _optional(references.get("customer"))
     if customer_reference is None:
         raise CartonCloudError(422, "must not be blank", field="/references/customer", kind="REQUIRED")
+    if strict and not partial.get("customer"):
+        raise CartonCloudError(422, "must not be null", field="/customer", kind="REQUIRED")
     customer = catalog.find_customer(partial.get("customer")) if partial.get("customer") else catalog.CUSTOMERS[0]
     if customer is None:
         raise CartonCloudError(422, "Customer not found", field="/customer/id", kind="NOT_FOUND")
@@ -64,8 +74,9 @@ def build_sale_order(
     method_type = method.get("type") or "SHIPPING"
     if method_type not in ("SHIPPING", "PICKUP"):
         raise CartonCloudError(422, "must be SHIPPING or PICKUP", field="/details/deliver/method/type", kind="INVALID")
+    items = [_item(raw, index, strict) for index, raw in enumerate(_list(partial.get("items"), "/items"))]
     stamp = {"time": cartoncloud_time(created)}
-    return {
+    built = {
         "id": order_id,
         "type": "OUTBOUND",
         "status": status,
@@ -85,7 +96,7 @@ def build_sale_order(
             "invoiceValue": _money(details.get("invoiceValue")),
         },
         "properties": dict(partial.get("properties") or {}),
-        "items": [_item(raw, index) for index, raw in enumerate(_list(partial.get("items"), "/items"))],
+        "items": items,
         "timestamps": {
             "created": stamp,
             "modified": dict(stamp),
@@ -93,6 +104,26 @@ def build_sale_order(
             "dispatched": dict(stamp) if status == "DISPATCHED" else None,
         },
     }
+    return _with_the_rest(built, {key: value for key, value in partial.items() if key != "status"})
+
+
+def _with_the_rest(built: Any, sent: Any) -> Any:
+    """`built` plus whatever `sent` holds that `built` has no key for, at every depth."""
+    if isinstance(built, dict) and isinstance(sent, dict):
+        for key, value in sent.items():
+            if key not in built:
+                built[key] = copy.deepcopy(value)
+            else:
+                built[key] = _with_the_rest(built[key], value)
+    elif isinstance(built, list) and isinstance(sent, list) and len(built) == len(sent):
+        return [_with_the_rest(mine, theirs) for mine, theirs in zip(built, sent)]
+    return built
+
+
+def touch(order: dict, moment: datetime) -> None:
+    """A change to `order`: a new version and modified time."""
+    order["version"] += 1
+    order["timestamps"]["modified"] = {"time": cartoncloud_time(moment)}
 
 
 def apply_status(order: dict, status: str, moment: datetime) -> None:
@@ -105,8 +136,7 @@ def apply_status(order: dict, status: str, moment: datetime) -> None:
         raise CartonCloudError(422, f"Unknown status '{status}'", field="/status", kind="INVALID")
     stamp = {"time": cartoncloud_time(moment)}
     order["status"] = status
-    order["version"] += 1
-    order["timestamps"]["modified"] = stamp
+    touch(order, moment)
     if status == "PACKED" and order["timestamps"]["packed"] is None:
         order["timestamps"]["packed"] = dict(stamp)
     if status == "DISPATCHED" and order["timestamps"]["dispatched"] is None:
@@ -172,7 +202,7 @@ def _state(raw: dict | None, country_code: str | None) -> dict | None:
     return {"code": code, "name": name}
 
 
-def _item(raw: Any, index: int) -> dict:
+def _item(raw: Any, index: int, strict: bool) -> dict:
     if not isinstance(raw, dict):
         raise CartonCloudError(422, "must be an object", field=f"/items/{index}", kind="INVALID")
     product_in = (raw.get("details") or {}).get("product") or {}
@@ -187,6 +217,10 @@ def _item(raw: Any, index: int) -> dict:
             422, "must be a positive number", field=f"/items/{index}/measures/quantity", kind="INVALID"
         )
     known = catalog.PRODUCTS.get(code)
+    if strict and known is None:
+        raise CartonCloudError(
+            422, f"Product '{code}' not found", field=f"/items/{index}/details/product/references/code", kind="NOT_FOUND"
+        )
     price_in = (raw.get("details") or {}).get("approximateUnitPrice")
     return {
         "details": {

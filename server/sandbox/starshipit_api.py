@@ -142,7 +142,7 @@ def create_order() -> Response:
 
 @blueprint.get("/api/orders")
 def get_order() -> Response:
-    """By `order_id` or `order_number`; 404 "Order not found"."""
+    """By `order_id` or `order_number`; unknown: "Unable to find order number" (HTTP 200 or 404)."""
     store = sandbox_state().starshipit
     if request.args.get("order_id"):
         return _ok(order=_public(store.get(_order_id_arg(), account=_account_name())))
@@ -221,6 +221,18 @@ def print_label() -> Response:
     return jsonify(sandbox_state().starshipit.print_label(_body(), account=_account_name()))
 
 
+@blueprint.post("/api/orders/shipment/clone")
+def clone_shipment() -> Response:
+    """`{order_id, to_return_shipment?}` → `{order, success}`: the new order (a return with `true`)."""
+    return _ok(order=_public(sandbox_state().starshipit.clone(_body(), account=_account_name())))
+
+
+@blueprint.post("/api/orders/manifest")
+def manifest() -> Response:
+    """`{order_ids}` → `{label_type: "Manifest", pdf: <base64>, success}`; unprinted orders refused (HTTP 200)."""
+    return jsonify(sandbox_state().starshipit.manifest(_body(), account=_account_name()))
+
+
 @blueprint.post("/api/orders/packingslips")
 def packing_slips() -> Response:
     """`{order_ids, summary?}` → `{label_type: "PackingSlip", pdf: <base64>, success}`."""
@@ -273,9 +285,11 @@ def _offers(domestic: bool, weight: float) -> list[tuple[carriers.Carrier, carri
 
 @blueprint.post("/api/rates")
 def rates() -> Response:
+    """Prices only with `include_pricing: true`; an account without couriers gets an empty list."""
     domestic, weight = _quote_request()
+    priced = _body().get("include_pricing") is True
     return _ok(rates=[
-        {"service_name": service.name, "service_code": service.code, "total_price": total}
+        {"service_name": service.name, "service_code": service.code, **({"total_price": total} if priced else {})}
         for _, service, total in _offers(domestic, weight)
     ])
 

@@ -100,14 +100,22 @@ def new_order(order_id: int, fields: dict, now: datetime, *, next_id) -> dict:
         "carrier": fields.get("carrier"),
         "carrier_name": None,
         "carrier_service_code": fields.get("carrier_service_code"),
+        "carrier_service_name": None,
         "status": "Unshipped",
         "manifested": False,
+        "manifest_number": None,
         "archived": False,
         "return_order": fields.get("return_order", False),
+        "dangerous_goods": False,
+        "declared_value": sum((item.get("value") or 0) * (item.get("quantity") or 1) for item in fields.get("items") or []),
+        "total_shipping_price": None,
+        "shipping_freight_value": None,
         "destination": {key: destination.get(key) for key in DESTINATION_TEXT},
         "sender_details": fields.get("sender_details"),
         "items": [item_line(item, next_id()) for item in fields.get("items") or []],
         "packages": [package_line(package, next_id()) for package in fields.get("packages") or []],
+        "metadatas": [],
+        "events": [],
     }
 
 

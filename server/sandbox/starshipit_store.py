@@ -3,7 +3,9 @@
 Wording clients depend on (labelbridge's client looks for "already" and "print"):
 - printing a printed order without `reprint`: HTTP 200, `success: false`,
   message "Order has already been printed" (ALREADY_PRINTED);
-- unknown order: HTTP 404, `success: false`, message "Order not found" (NOT_FOUND).
+- unknown order: `success: false`, message "General Exception", details "Unable to find order
+  number: N" (NOT_FOUND, UNABLE_TO_FIND), sent with HTTP 200 as clients in the wild expect, or
+  404 (options.py, `starshipit_not_found`); the control API always says 404.
 Business refusals of a print (already printed, address invalid, unknown carrier) come back as
 HTTP 200 with `success: false`; invalid requests (field validation, paging) as HTTP 400 — the
 two readings of reference/starshipit-api.md a client must accept.
@@ -13,7 +15,7 @@ A reprint returns the very labels and tracking numbers of the first print; `repr
 an order not yet printed prints it.
 
 Accounts (accounts.py): every order belongs to the account that created it, and the API's calls
-take that `account` and see only its orders (another account's order is "Order not found").
+take that `account` and see only its orders (another account's order is not found).
 Order ids come from one sequence, so an id names one order across accounts and the control
 API's calls by id need no account. Printing for an account without couriers is refused with
 HTTP 200, `success: false`, message "No carrier is set up for this account. Add a courier in
@@ -33,13 +35,16 @@ from server.sandbox import addresses, carriers
 from server.sandbox.accounts import StarshipitAccounts
 from server.sandbox.errors import StarshipitRefusal
 from server.sandbox.labels import LabelInput, render_label
+from server.sandbox.manifests import render_manifest
+from server.sandbox.options import SandboxOptions
 from server.sandbox.packing_slips import render_packing_slips
 from server.sandbox.starshipit_orders import clean_order, clean_packages, item_line, new_order, package_line
 from server.sandbox.timeutil import starshipit_time
 from server.sandbox.zpl import render_zpl_label
 
 ALREADY_PRINTED = "Order has already been printed"
-NOT_FOUND = "Order not found"
+NOT_FOUND = "General Exception"
+UNABLE_TO_FIND = "Unable to find order number: {}"
 NO_COURIERS = "No carrier is set up for this account. Add a courier in Settings > Couriers."
 PRINTED_STATUSES = ("Printed", "Delivered")
 TRACKING_STATUSES = ("Printed", "Dispatched", "InTransit", "OutForDelivery", "Delivered", "PickupInStore",
@@ -49,10 +54,12 @@ DEFAULT_PACKAGE = {"weight": 1.0, "height": 0.1, "width": 0.2, "length": 0.3}  #
 
 
 class StarshipitStore:
-    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], accounts: StarshipitAccounts):
+    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], accounts: StarshipitAccounts,
+                 options: Callable[[], SandboxOptions] = SandboxOptions):
         self._lock = lock
         self._now = now
         self._accounts = accounts
+        self._options = options
         self.reset()
 
     def reset(self) -> None:
@@ -66,6 +73,7 @@ class StarshipitStore:
             self._next_order_id = FIRST_ORDER_ID
             self._next_line_id = 1
             self._next_serial = 1
+            self._next_manifest = 1
 
     # --- orders ---------------------------------------------------------------------------
 
@@ -157,6 +165,52 @@ class StarshipitStore:
             self._touch(order_id)
             return copy.deepcopy(order)
 
+    def clone(self, request: object, *, account: str) -> dict:
+        """`POST /api/orders/shipment/clone` `{order_id, to_return_shipment}`: a new unshipped order
+        with the same lines; a return goes back to the sender, numbered `<order_number>-R`."""
+        order_id = request.get("order_id") if isinstance(request, dict) else None
+        if not isinstance(order_id, int) or isinstance(order_id, bool):
+            raise StarshipitRefusal.one(400, "The order_id field is required.", "order_id")
+        to_return = request.get("to_return_shipment", False)
+        if not isinstance(to_return, bool):
+            raise StarshipitRefusal.one(400, "The field to_return_shipment must be true or false.", "to_return_shipment")
+        with self._lock:
+            source = self._by_id(order_id, account)
+            fields = {key: copy.deepcopy(source[key]) for key in
+                      ("reference", "shipping_method", "shipping_description", "signature_required", "currency")}
+            fields.update(items=copy.deepcopy(source["items"]), destination=copy.deepcopy(source["destination"]),
+                          order_number=source["order_number"])
+            if to_return:
+                fields.update(order_number=f"{source['order_number']}-R", return_order=True,
+                              destination={**{key: None for key in source["destination"]},
+                                           **(source.get("sender_details") or {})},
+                              sender_details={key: value for key, value in source["destination"].items()
+                                              if value is not None})
+            return copy.deepcopy(self._insert(fields, account))
+
+    def manifest(self, request: object, *, account: str) -> dict:
+        """`POST /api/orders/manifest` `{order_ids}`: hands printed orders to the courier; a PDF."""
+        order_ids = request.get("order_ids") if isinstance(request, dict) else None
+        if not isinstance(order_ids, list) or not order_ids or not all(
+            isinstance(order_id, int) and not isinstance(order_id, bool) for order_id in order_ids
+        ):
+            raise StarshipitRefusal.one(400, "The order_ids field is required.", "order_ids must be a list of order ids")
+        with self._lock:
+            orders = [self._by_id(order_id, account) for order_id in order_ids]
+            unprinted = [o["order_number"] for o in orders if o["status"] not in PRINTED_STATUSES]
+            if unprinted:
+                raise StarshipitRefusal.one(200, "Only printed orders can be manifested", ", ".join(unprinted))
+            already = [o["order_number"] for o in orders if o["manifested"]]
+            if already:
+                raise StarshipitRefusal.one(200, "Order has already been manifested", ", ".join(already))
+            number = f"M{self._next_manifest:06d}"
+            self._next_manifest += 1
+            for order in orders:
+                order.update(manifested=True, manifest_number=number)
+                self._touch(order["order_id"])
+            pdf = render_manifest(number, copy.deepcopy(orders), made_at=self._now())
+        return {"label_type": "Manifest", "pdf": base64.b64encode(pdf).decode("ascii"), "success": True}
+
     def search(self, phrase: str, *, account: str) -> list[dict]:
         """Orders whose number, recipient name or a tracking number contains `phrase`, newest first."""
         wanted = phrase.strip().lower()
@@ -170,13 +224,18 @@ class StarshipitStore:
             return [_summary(order) for order in sorted(hits, key=lambda o: -o["order_id"])]
 
     def listing(self, *, shipped: bool, since: datetime, account: str) -> list[dict]:
-        """Unshipped (Unshipped, Saved) or shipped (Printed, Delivered) orders updated since `since`."""
+        """Unshipped (Unshipped, Saved) or shipped (Printed, Delivered) orders updated since `since`:
+        full orders, except the shipped list's flat summary rows (unless `starshipit_shipped_rows`
+        is "full")."""
         wanted = PRINTED_STATUSES if shipped else ("Unshipped", "Saved")
         with self._lock:
-            return copy.deepcopy([
+            orders = [
                 order for order in self._orders_of(account)
                 if order["status"] in wanted and not order["archived"] and self._updated[order["order_id"]] >= since
-            ])
+            ]
+            if shipped and self._options().starshipit_shipped_rows == "summary":
+                return [self._shipped_row(order) for order in orders]
+            return copy.deepcopy(orders)
 
     def recently_printed(self, since: datetime, *, account: str) -> list[dict]:
         with self._lock:
@@ -259,6 +318,7 @@ class StarshipitStore:
             )
             if status == "Delivered":
                 order["status"] = "Delivered"
+            order["events"] = copy.deepcopy(self._events[order_id])
             self._touch(order_id)
             return self._tracking(order, None)
 
@@ -286,14 +346,18 @@ class StarshipitStore:
         """The order `order_id` of `account` (None: of any account, for the control API)."""
         order = self._orders.get(order_id)
         if order is None or account not in (None, self._owner[order_id]):
-            raise StarshipitRefusal.one(404, NOT_FOUND, f"No order with order_id {order_id}")
+            raise self._not_found(order_id, api=account is not None)
         return order
 
     def _by_number(self, order_number: str, account: str) -> dict:
         matches = [o for o in self._orders_of(account) if o["order_number"] == str(order_number)]
         if not matches:
-            raise StarshipitRefusal.one(404, NOT_FOUND, f"No order with order_number '{order_number}'")
+            raise self._not_found(order_number, api=True)
         return max(matches, key=lambda o: o["order_id"])
+
+    def _not_found(self, key: object, *, api: bool) -> StarshipitRefusal:
+        status = self._options().starshipit_not_found if api else 404
+        return StarshipitRefusal.one(status, NOT_FOUND, UNABLE_TO_FIND.format(key))
 
     def _target(self, request: dict, account: str) -> dict:
         if isinstance(request.get("order_id"), int):
@@ -346,8 +410,11 @@ class StarshipitStore:
                             "label_url": f"/_sandbox/starshipit/labels/{order['order_id']}.{label_format}",
                             "label_base64_string": None}],
             })
+        weight = sum(package["weight"] or 0.0 for package in packages)
         order.update({"packages": packages, "carrier": carrier.code, "carrier_name": carrier.name,
-                      "carrier_service_code": service.code, "status": "Printed"})
+                      "carrier_service_code": service.code, "carrier_service_name": service.name,
+                      "total_shipping_price": carriers.price(service, weight),
+                      "shipping_freight_value": carriers.price(service, weight), "status": "Printed"})
         render = render_zpl_label if label_format == "zpl" else render_label
         self._labels[order["order_id"]] = render(LabelInput(
             order_number=order["order_number"],
@@ -362,12 +429,14 @@ class StarshipitStore:
         self._events[order["order_id"]] = [
             {"event_datetime": starshipit_time(now), "status": "Printed", "details": "Label printed"}
         ]
+        order["events"] = copy.deepcopy(self._events[order["order_id"]])
         self._touch(order["order_id"])
 
     def _void_labels(self, order: dict) -> None:
         # A fresh line keeps the package's size and weight and drops its tracking and labels.
         order["packages"] = [package_line(package, package["package_id"]) for package in order["packages"]]
-        order["carrier_name"] = None
+        order.update(carrier_name=None, carrier_service_name=None, total_shipping_price=None,
+                     shipping_freight_value=None, events=[])
         for table in (self._printed, self._labels, self._events):
             table.pop(order["order_id"], None)
 
@@ -392,6 +461,33 @@ class StarshipitStore:
             "name": order["destination"]["name"],
             "status": order["status"],
             "shipment_date": starshipit_time(self._printed[order["order_id"]]),
+        }
+
+    def _shipped_row(self, order: dict) -> dict:
+        """A row of the shipped list: flat, one tracking number, no packages, destination or items."""
+        events = self._events.get(order["order_id"], [])
+        tracking = next((p["tracking_number"] for p in order["packages"] if p["tracking_number"]), None)
+        return {
+            "order_id": order["order_id"],
+            "order_date": order["order_date"],
+            "shipped_date": starshipit_time(self._printed[order["order_id"]]),
+            "order_number": order["order_number"],
+            "reference": order["reference"],
+            "integration_source_name": "API",
+            "name": order["destination"]["name"],
+            "country": order["destination"]["country"],
+            "carrier": order["carrier"],
+            "carrier_name": order["carrier_name"],
+            "carrier_service_code": order["carrier_service_code"],
+            "carrier_service_name": order["carrier_service_name"],
+            "shipment_type": "Return" if order["return_order"] else "Outbound",
+            "tracking_number": tracking,
+            "tracking_short_status": events[-1]["status"] if events else None,
+            "tracking_full_status": events[-1]["details"] if events else None,
+            "manifest_number": order["manifest_number"],
+            "manifest_sent": order["manifested"],
+            "writeback_status": None,
+            "writeback_details": None,
         }
 
     def _tracking(self, order: dict, tracking_number: str | None) -> dict:

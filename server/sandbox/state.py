@@ -9,6 +9,7 @@ Settings (Flask config keys; also LABELBRIDGE_SANDBOX_* in the environment):
 - SANDBOX_SEED (True), SANDBOX_SEED_ANCHOR (None = now; ISO string or datetime)
 - SANDBOX_RANDOM_SEED (0): the fault RNG; SANDBOX_TIMEOUT_SECONDS (30): hold of `timeout` faults
 - SANDBOX_CLOCK (time.time): epoch seconds; tests pass their own to move time without sleeping
+- the ⚠ readings (not-found status, shipped rows, date-time searches, strict create): options.py
 """
 
 import threading
@@ -22,6 +23,7 @@ from server.sandbox.accounts import DEFAULT_ACCOUNTS, StarshipitAccount, Starshi
 from server.sandbox.cartoncloud_store import CartonCloudOptions, CartonCloudStore
 from server.sandbox.faults import FaultRegistry, RequestCounters
 from server.sandbox.limits import BucketsPerKey
+from server.sandbox.options import SandboxOptions
 from server.sandbox.starshipit_store import StarshipitStore
 from server.sandbox.timeutil import from_epoch, parse_timestamp
 
@@ -35,6 +37,7 @@ class SandboxSettings:
     seed_anchor: datetime | None = None
     random_seed: int = 0
     timeout_seconds: float = 30.0
+    options: SandboxOptions = SandboxOptions()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "SandboxSettings":
@@ -54,6 +57,7 @@ class SandboxSettings:
             seed_anchor=parse_timestamp(anchor) if isinstance(anchor, str) else anchor,
             random_seed=int(config.get("SANDBOX_RANDOM_SEED", 0)),
             timeout_seconds=float(config.get("SANDBOX_TIMEOUT_SECONDS", 30.0)),
+            options=SandboxOptions.from_config(config),
         )
 
 
@@ -63,6 +67,7 @@ class SandboxState:
     - `starshipit` (StarshipitStore), `cartoncloud` (CartonCloudStore)
     - `starshipit_accounts` (StarshipitAccounts; fixed for the app's life, reset keeps them)
     - `faults` (FaultRegistry), `counters` (RequestCounters), `starshipit_limits` (BucketsPerKey)
+    - `options` (SandboxOptions): the readings in force; `set_options` changes them until a reset
     The methods below are the short names tests and the demo use most.
     """
 
@@ -71,9 +76,10 @@ class SandboxState:
         self.clock = clock
         self.lock = threading.RLock()
         self._released = threading.Event()
+        self.options = settings.options
         self.starshipit_accounts = StarshipitAccounts(settings.starshipit_accounts)
-        self.starshipit = StarshipitStore(self.lock, self.now, self.starshipit_accounts)
-        self.cartoncloud = CartonCloudStore(self.lock, self.now, clock, settings.cartoncloud)
+        self.starshipit = StarshipitStore(self.lock, self.now, self.starshipit_accounts, lambda: self.options)
+        self.cartoncloud = CartonCloudStore(self.lock, self.now, clock, settings.cartoncloud, lambda: self.options)
         self.faults = FaultRegistry(self.lock, clock, settings.random_seed)
         self.counters = RequestCounters(self.lock, [account.name for account in self.starshipit_accounts])
         self.starshipit_limits = BucketsPerKey(
@@ -87,6 +93,7 @@ class SandboxState:
     def reset(self) -> None:
         """Back to the freshly seeded state: data, faults, counters and rate limits."""
         with self.lock:
+            self.options = self.settings.options
             self.starshipit.reset()
             self.cartoncloud.reset(self.settings.seed_anchor)
             self.faults.reset()
@@ -94,6 +101,12 @@ class SandboxState:
             self.set_starshipit_rate_limit(
                 self.settings.starshipit_rate_per_second, self.settings.starshipit_rate_burst
             )
+
+    def set_options(self, **values: Any) -> SandboxOptions:
+        """Change some options (options.py) until the next reset; ValueError for a bad one."""
+        with self.lock:
+            self.options = self.options.changed(values)
+            return self.options
 
     def set_starshipit_rate_limit(self, per_second: float, burst: float | None = None) -> None:
         """Requests per second per subscription key (buckets start full again)."""

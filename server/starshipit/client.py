@@ -105,6 +105,9 @@ class StarshipitClient:
         return self._orders_on_every_page("/api/orders/unshipped", _since("since_last_updated", since), limit)
 
     def list_shipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
+        """Shipped orders updated since ``since``. ⚠ Each row is read as a flat summary (one
+        ``tracking_number``, ``tracking_short_status``, ``shipped_date``; the reference) or as a
+        full order (``packages``): callers accept both."""
         return self._page("/api/orders/shipped", _since("since_last_updated", since), limit, page).body
 
     def iter_shipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
@@ -218,11 +221,14 @@ class StarshipitClient:
         return self._call("GET", path, params={**params, "limit": limit, "page": page})
 
     def _orders_on_every_page(self, path: str, params: dict, limit: int) -> Iterator[dict]:
+        """Every page until a short one (as clients in the wild page) or the last of ``total_pages``."""
         page = 1
         while True:
             reply = self._page(path, params, limit, page)
-            yield from reply.field("orders") or []
-            if page >= int(reply.body.get("total_pages") or 1):
+            orders = reply.field("orders") or []
+            yield from orders
+            total_pages = reply.body.get("total_pages")
+            if len(orders) < limit or (total_pages is not None and page >= int(total_pages)):
                 return
             page += 1
 

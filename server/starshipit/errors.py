@@ -1,14 +1,16 @@
 """Reading Starshipit's two failure shapes, and the one refusal callers act on.
 
 Starshipit answers ``{"success": false, "errors": [{"message", "details"}]}`` — sometimes with
-HTTP 200 — while its API gateway answers ``{"statusCode": 401, "message": "..."}``.
+HTTP 200 — while its API gateway answers ``{"statusCode": 401, "message": "..."}``. ⚠ Bad keys
+come back as 401 or 403, in the HTTP status or only in a body's ``statusCode``: either way the
+error says "Starshipit refused the API key or subscription key", followed by Starshipit's words.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from server.upstream.errors import Failure, UpstreamRejected
+from server.upstream.errors import CREDENTIALS_REFUSED, Failure, UpstreamRejected
 
 # Starshipit publishes no error codes, so the few refusals the client acts on are read from the
 # words. Both patterns name the order/label so that "carrier not found" stays a plain refusal.
@@ -33,10 +35,12 @@ def read_failure(status: int, body: Any) -> Failure | None:
     if not isinstance(body, dict):
         return None
     if "statusCode" in body and "success" not in body:
-        return _gateway_failure(status, body)
+        return _keys_named(_gateway_failure(status, body))
     if status < 400 and _truthy(body.get("success", True)):
         return None
     message = error_message(body)
+    if _body_status(body) in AUTH_STATUSES or status in AUTH_STATUSES:
+        return _keys_named(Failure(status if status in AUTH_STATUSES else _body_status(body), message))
     if status <= 400:
         # Not found is reported as a refusal (even with HTTP 200): give it the class it means.
         return Failure(404 if ORDER_NOT_FOUND.search(message) else 400, message)
@@ -59,12 +63,29 @@ def error_message(body: dict) -> str:
     return text or str(fallback or "Starshipit reported a failure without saying why")
 
 
+AUTH_STATUSES = (401, 403)
+
+
+def _body_status(body: dict) -> int | None:
+    try:
+        return int(body["statusCode"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _keys_named(failure: Failure | None) -> Failure | None:
+    """A refusal of the keys, said in the same words whichever shape it came in."""
+    if failure is None or failure.status not in AUTH_STATUSES:
+        return failure
+    return Failure(failure.status, f"{CREDENTIALS_REFUSED['starshipit']}: {failure.message}")
+
+
 def _gateway_failure(status: int, body: dict) -> Failure | None:
     try:
         code = int(body["statusCode"])
     except (TypeError, ValueError):
         code = status
-    effective = status if status >= 400 else code
+    effective = code if code in AUTH_STATUSES or status < 400 else status
     if effective < 400:
         return None
     return Failure(effective, str(body.get("message") or f"gateway refused the request ({effective})"))

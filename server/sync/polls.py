@@ -2,9 +2,13 @@
 the only source when none is set up.
 
 - CartonCloud: sale orders at or past a trigger status modified since the cursor, all pages,
-  fed to the transfer.
+  fed to the transfer; searched by date-time, or by day prefixes on a tenant that refuses
+  date-time conditions (``modified_search``).
 - Starshipit, per account: orders printed or shipped since the cursor, into the inbox as
-  tracking updates (deduplicated with the webhook's).
+  tracking updates (deduplicated with the webhook's). The shipped list's rows (flat summaries,
+  or full orders: both are read) give order number → tracking number and status; only a row
+  without them costs a ``GET /api/orders?order_id=``. The cursor follows the rows'
+  ``shipped_date``, never past labelbridge's own clock.
 - Pending: orders labelbridge knows should be in Starshipit but are not yet (see Transfer.sweep).
 """
 from __future__ import annotations
@@ -19,8 +23,11 @@ from sqlalchemy.orm import Session
 from ..accounts import StarshipitCredentials
 from ..cartoncloud import conditions
 from ..cartoncloud.client import CartonCloudClient, SearchPage
+from ..starshipit.client import StarshipitClient
+from ..upstream.errors import UpstreamNotFound
 from ..upstreams import Upstreams
-from . import inbox
+from . import inbox, modified_search
+from .entities import parse_time
 from .read_ahead import read_ahead
 from .summary import Summary
 from .tracking import TrackingUpdate
@@ -83,17 +90,17 @@ class CartonCloudPoller:
         transfer = Transfer(run.session, run.upstreams, run.config, run.summary, actor="trigger:poll")
         if not transfer.eligible:
             return run.now
-        condition = conditions.all_of(
-            conditions.any_of(*(conditions.text_equals(conditions.STATUS, status) for status in transfer.eligible)),
-            conditions.datetime_after(conditions.MODIFIED_TIME, run.since()),
-        )
+        statuses = conditions.any_of(*(conditions.text_equals(conditions.STATUS, status) for status in transfer.eligible))
+        cartoncloud = run.upstreams.cartoncloud()
         totals: set[int] = set()
         try:
-            for result in read_ahead(_pages(run.upstreams.cartoncloud(), condition)):
+            search, first = modified_search.first_page(run.session, cartoncloud, [statuses], run.since(), run.now,
+                                                       PAGE_SIZE)  # fmt: skip
+            for result in read_ahead(_pages(cartoncloud, search.condition(statuses), first)):
                 if not totals:
                     run.progress.start("sale orders", result.total_elements)
                 totals.add(result.total_elements)
-                transfer.add(result.items)
+                transfer.add([sale_order for sale_order in result.items if search.keeps(sale_order)])
                 run.progress.advance(len(result.items))
                 run.renew()
         finally:  # even when CartonCloud fails half way: what was read is still transferred
@@ -104,14 +111,14 @@ class CartonCloudPoller:
         return run.now if len(totals) == 1 else None
 
 
-def _pages(cartoncloud: CartonCloudClient, condition: dict) -> Iterator[SearchPage]:
-    page = 1
+def _pages(cartoncloud: CartonCloudClient, condition: dict, first: SearchPage) -> Iterator[SearchPage]:
+    result, page = first, 1
     while True:
-        result = cartoncloud.search_sale_orders(condition, page=page, size=PAGE_SIZE)
         yield result
         if page >= result.total_pages:
             return
         page += 1
+        result = cartoncloud.search_sale_orders(condition, page=page, size=PAGE_SIZE)
 
 
 class PendingPoller:
@@ -138,10 +145,23 @@ class StarshipitPoller:
     def run(self, run: Pass) -> datetime | None:
         starshipit = run.upstreams.starshipit(self.account)
         since = run.since()
-        listed = [*starshipit.iter_shipped(since), *starshipit.iter_recently_printed(since)]
-        updates = [u for u in (TrackingUpdate.from_order(o, self.account.name) for o in listed) if u is not None]
+        shipped = list(starshipit.iter_shipped(since))
+        listed = [*(self._complete(starshipit, row) for row in shipped), *starshipit.iter_recently_printed(since)]
+        updates = [u for u in (TrackingUpdate.from_order(o, self.account.name) for o in listed if o) if u is not None]
         inbox.add(run.session, inbox.STARSHIPIT, ((u.key, u.to_payload()) for u in updates))
-        return run.now
+        shipped_dates = [moment for moment in (parse_time(row.get("shipped_date")) for row in shipped) if moment]
+        # Starshipit's own clock (or a date without its zone) may run ahead of labelbridge's;
+        # with nothing shipped the cursor stays put, or starts where this first window did.
+        return min(max(shipped_dates, default=run.since()), run.now)
+
+    def _complete(self, starshipit: StarshipitClient, row: dict) -> dict | None:
+        """The row, or the full order when the row lacks the order number or tracking number."""
+        if TrackingUpdate.from_order(row, self.account.name) is not None or row.get("order_id") is None:
+            return row
+        try:
+            return starshipit.get_order(int(row["order_id"]))
+        except UpstreamNotFound:  # deleted since it was listed
+            return None
 
 
 def pollers(upstreams: Upstreams) -> list[Poller]:

@@ -85,18 +85,28 @@ class TrackingUpdate:
 
     @classmethod
     def from_order(cls, order: Mapping[str, Any], account: str) -> "TrackingUpdate | None":
-        """From a listed order: a full order (``packages``) or a shipment (``tracking_numbers``)."""
+        """From a listed order, whichever shape Starshipit lists it in: a shipped list's flat row
+        (one ``tracking_number``, ``tracking_short_status``, ``shipped_date``), a full order
+        (``packages``) or a shipment (``tracking_numbers``). None when it lacks the order number
+        or any tracking number: the caller reads the full order for those."""
         packages = order.get("packages") or []
-        numbers = [p.get("tracking_number") for p in packages] if packages else order.get("tracking_numbers") or []
+        if packages:
+            numbers = [p.get("tracking_number") for p in packages]
+        elif "tracking_numbers" in order:
+            numbers = order.get("tracking_numbers") or []
+        else:
+            numbers = [order.get("tracking_number")]
         numbers = tuple(str(number) for number in numbers if number)
         if not numbers or not order.get("order_number"):
             return None
         stamps = [p.get("label_created_date") for p in packages if p.get("label_created_date")]
+        short_status = order.get("tracking_short_status")
         return cls(
             order_number=str(order["order_number"]),
             tracking_numbers=numbers,
-            status=ORDER_STATUSES.get(order.get("status"), "Printed"),
-            updated_at=order.get("last_updated_date") or order.get("shipment_date") or max(stamps, default=None),
+            status=short_status if short_status in STATUS_RANKS else ORDER_STATUSES.get(order.get("status"), "Printed"),
+            updated_at=order.get("last_updated_date") or order.get("shipped_date") or order.get("shipment_date")
+            or max(stamps, default=None),
             carrier_name=order.get("carrier_name"),
             order_id=order.get("order_id"),
             account=account,

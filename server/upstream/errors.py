@@ -67,6 +67,18 @@ class UpstreamAuthError(UpstreamError):
     """401/403: the credentials are wrong, expired or lack the permission."""
 
 
+# What a refusal of the credentials is called wherever a person reads it (the connection test,
+# a print, the workers): one sentence per service, the same everywhere.
+CREDENTIALS_REFUSED = {
+    "starshipit": "Starshipit refused the API key or subscription key",
+    "cartoncloud": "CartonCloud refused the credentials",
+}
+
+
+def credentials_refused(error: UpstreamAuthError) -> str:
+    return CREDENTIALS_REFUSED.get(error.service, f"{error.service} refused the credentials")
+
+
 class UpstreamNotFound(UpstreamError):
     pass
 

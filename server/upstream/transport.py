@@ -39,7 +39,8 @@ DEFAULT_TIMEOUT: Timeout = (3.0, 20.0)
 
 @dataclass(frozen=True)
 class Reply:
-    """A successful answer: status, decoded JSON body (None when empty) and headers."""
+    """A successful answer: status, decoded JSON body (None when empty; the bytes when asked
+    for ``raw``) and headers."""
 
     service: str
     status: int
@@ -97,10 +98,12 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
         safe: bool | None = None,
+        raw: bool = False,
     ) -> Reply:
         """Send one request, retrying as ``should_retry`` allows; raise UpstreamError on failure.
 
-        ``safe`` says the request changes nothing upstream (default: only GET does).
+        ``safe`` says the request changes nothing upstream (default: only GET does); ``raw``
+        answers a file: a successful body is its bytes, not JSON.
         """
         safe = method == "GET" if safe is None else safe
         secrets = _secrets(headers, auth)
@@ -108,7 +111,7 @@ class Transport:
         attempt = 1
         while True:
             try:
-                return self._send_once(method, path, send, secrets)
+                return self._send_once(method, path, send, secrets, raw)
             except UpstreamError as error:
                 if attempt >= self.retry.max_attempts or not should_retry(safe, error):
                     raise
@@ -125,7 +128,7 @@ class Transport:
                 self._sleep(delay)
                 attempt += 1
 
-    def _send_once(self, method: str, path: str, send: dict[str, Any], secrets: list[str]) -> Reply:
+    def _send_once(self, method: str, path: str, send: dict[str, Any], secrets: list[str], raw: bool) -> Reply:
         if self._bucket is not None:
             self._bucket.acquire(self._sleep)
         started = time.monotonic()
@@ -142,10 +145,12 @@ class Transport:
             "%s %s %s -> %s in %.3fs (request id %s)",
             self.service, method, path, response.status_code, time.monotonic() - started, request_id,
         )
-        return self._reply(response, request_id, secrets)
+        return self._reply(response, request_id, secrets, raw)
 
-    def _reply(self, response: requests.Response, request_id: str | None, secrets: list[str]) -> Reply:
+    def _reply(self, response: requests.Response, request_id: str | None, secrets: list[str], raw: bool) -> Reply:
         status = response.status_code
+        if raw and status < 300:
+            return Reply(self.service, status, response.content, response.headers, request_id)
         try:
             body, is_json = (response.json() if response.content else None), True
         except ValueError:

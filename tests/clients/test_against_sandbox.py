@@ -86,10 +86,13 @@ def test_order_lifecycle(starshipit, order):
     assert "orders" in starshipit.list_unshipped(since, limit=5)
 
 
-def test_unknown_orders(starshipit):
+@pytest.mark.parametrize("status", [200, 404])
+def test_unknown_orders_in_either_answer(sandbox, starshipit, status):
+    sandbox.state.set_options(starshipit_not_found=status)
     assert starshipit.find_order_by_number("NO-SUCH-ORDER") is None
-    with pytest.raises(errors.UpstreamNotFound, match="Order not found"):
+    with pytest.raises(errors.UpstreamNotFound, match="Unable to find order number: 999999999") as raised:
         starshipit.get_order(999999999)
+    assert raised.value.http_status == status
 
 
 def test_print_reprint_and_tracking(starshipit, order):

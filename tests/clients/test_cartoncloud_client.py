@@ -204,6 +204,25 @@ def test_upload_document(http, cartoncloud, cc_token):
                                                   data=b"%PDF-1.4") == created
 
 
+@pytest.mark.parametrize("answer", [[{"id": "d1", "type": "OUTBOUND_ORDER_INVOICE", "content": {"name": "a.pdf"}}],
+                                    {"content": [{"id": "d1", "type": "OUTBOUND_ORDER_INVOICE",
+                                                  "content": {"name": "a.pdf"}}]}])
+def test_list_documents_asks_for_the_minimal_answer(http, cartoncloud, cc_token, answer):
+    http.get(f"{SALE_ORDER_URL}/documents", json=answer,
+             match=[matchers.header_matcher({**BEARER, "Prefer": "return=minimal"})])
+    assert cartoncloud.list_sale_order_documents(SALE_ORDER_ID) == [
+        {"id": "d1", "type": "OUTBOUND_ORDER_INVOICE", "content": {"name": "a.pdf"}}]
+
+
+def test_download_document_is_its_bytes(http, cartoncloud, cc_token):
+    http.get(f"{SALE_ORDER_URL}/documents/d1/download", body=b"%PDF-1.4 bytes", content_type="application/pdf",
+             match=[matchers.header_matcher(BEARER)])
+    assert cartoncloud.download_sale_order_document(SALE_ORDER_ID, "d1") == b"%PDF-1.4 bytes"
+    http.get(f"{SALE_ORDER_URL}/documents/gone/download", status=404, json=[{"message": "Document gone not found"}])
+    with pytest.raises(errors.UpstreamNotFound, match="Document gone not found"):
+        cartoncloud.download_sale_order_document(SALE_ORDER_ID, "gone")
+
+
 def test_created_with_issues_is_success(http, cartoncloud, cc_token):
     http.post(f"{SALE_ORDER_URL}/documents", status=228, json={"id": "d2"})
     assert cartoncloud.upload_sale_order_document(SALE_ORDER_ID, name="x.pdf", data=b"x",

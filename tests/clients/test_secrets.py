@@ -89,4 +89,4 @@ def test_the_scrubbed_message_keeps_the_upstream_words(http, starshipit):
     starshipit_echo(http)
     with pytest.raises(UpstreamError) as raised:
         starshipit.get_order(1)
-    assert raised.value.message == "Invalid key [redacted]"
+    assert raised.value.message == "Starshipit refused the API key or subscription key: Invalid key [redacted]"

@@ -14,6 +14,8 @@ from server.upstream.retry import RetryPolicy
 
 from .support import API_KEY, STARSHIPIT_URL, SUBSCRIPTION_KEY, load, make_starshipit
 
+KEYS_REFUSED = "Starshipit refused the API key or subscription key"
+
 ORDER = load("starshipit_order.json")["order"]
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 SINCE = datetime(2025, 6, 20, 20, 30, tzinfo=timezone(timedelta(hours=10)))
@@ -133,10 +135,15 @@ def test_refusal_joins_message_and_details(http, starshipit, status):
     ("status", "body", "error_class", "message"),
     [
         (401, {"statusCode": 401, "message": "Access denied due to invalid subscription key."},
-         errors.UpstreamAuthError, "Access denied due to invalid subscription key."),
+         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Access denied due to invalid subscription key."),
         (403, {"statusCode": 403, "message": "Out of call volume quota."},
-         errors.UpstreamAuthError, "Out of call volume quota."),
-        (200, {"statusCode": 401, "message": "Invalid API key"}, errors.UpstreamAuthError, "Invalid API key"),
+         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Out of call volume quota."),
+        (200, {"statusCode": 401, "message": "Invalid API key"}, errors.UpstreamAuthError,
+         f"{KEYS_REFUSED}: Invalid API key"),
+        (200, {"statusCode": 403, "success": False, "errors": [{"message": "Forbidden"}]}, errors.UpstreamAuthError,
+         f"{KEYS_REFUSED}: Forbidden"),
+        (403, {"success": False, "errors": [{"message": "Unauthorized", "details": "API key not valid"}]},
+         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Unauthorized: API key not valid"),
         (500, {"statusCode": 500, "message": "Internal server error"},
          errors.UpstreamUnavailable, "Internal server error"),
     ],
@@ -280,6 +287,15 @@ def test_iterators_follow_total_pages(http, starshipit, iterate, path, extra):
         http.get(url(path), json={"orders": orders, "total_pages": 2, "success": True},
                  match=[matchers.query_param_matcher({**extra, "limit": "2", "page": str(number)})])
     assert [order["order_id"] for order in iterate(starshipit)] == [1, 2, 3]
+
+
+def test_the_shipped_list_is_paged_until_a_short_page_when_it_gives_no_total(http, starshipit):
+    pages = [[{"order_id": 1}, {"order_id": 2}], [{"order_id": 3}, {"order_id": 4}], [{"order_id": 5}]]
+    for number, orders in enumerate(pages, start=1):
+        http.get(url("/api/orders/shipped"), json={"orders": orders, "success": True},
+                 match=[matchers.query_param_matcher({"since_last_updated": "2025-06-20T10:30:00Z", "limit": "2",
+                                                      "page": str(number)})])  # fmt: skip
+    assert [order["order_id"] for order in starshipit.iter_shipped(SINCE, limit=2)] == [1, 2, 3, 4, 5]
 
 
 def test_client_refuses_missing_credentials():

@@ -49,3 +49,12 @@ def pdf_text(label_base64: str) -> str:
     """All text of a base64 PDF, read with pypdf in strict mode (a malformed file fails)."""
     reader = PdfReader(io.BytesIO(base64.b64decode(label_base64)), strict=True)
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def assert_order_not_found(response, status: int = 200) -> None:
+    """Starshipit's answer for an unknown order: `status` (200 by default, 404 as a sandbox
+    option), `success: false`, "General Exception" / "Unable to find order number: N"."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.json["success"] is False
+    (error,) = response.json["errors"]
+    assert error["message"] == "General Exception" and error["details"].startswith("Unable to find order number: ")

@@ -7,11 +7,11 @@ import requests
 
 from server.sandbox import create_sandbox_app, credentials
 from server.sandbox.server import SandboxServer
-from server.sandbox.starshipit_store import NO_COURIERS, NOT_FOUND
+from server.sandbox.starshipit_store import NO_COURIERS
 from server.starshipit.client import AlreadyPrinted, StarshipitClient
 from server.upstream.errors import UpstreamRejected
 
-from .helpers import AU_DESTINATION, new_order
+from .helpers import AU_DESTINATION, assert_order_not_found, new_order
 
 QUOTE = {"destination": {"country_code": "AU", "post_code": "4000", "suburb": "Brisbane City"},
          "packages": [{"weight": 1.0}]}
@@ -79,9 +79,7 @@ CROSS_ACCOUNT_CALLS = {
 def test_another_accounts_order_is_not_found(starshipit, second, cross_call):
     order = create(starshipit, "SO-DEMO-ONLY")
     method, path, body = cross_call(order)
-    response = second(method, path, json=body)
-    assert response.status_code == 404
-    assert response.json["success"] is False and response.json["errors"][0]["message"] == NOT_FOUND
+    assert_order_not_found(second(method, path, json=body))
     assert starshipit("get", f"/api/orders?order_id={order['order_id']}").json["order"] == order
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from server.sandbox import credentials
 
-from .helpers import new_order, pdf_text
+from .helpers import assert_order_not_found, new_order, pdf_text
 
 
 @pytest.fixture
@@ -86,4 +86,4 @@ def test_packing_slips_refuse_a_malformed_request(starshipit, body):
 def test_packing_slips_see_only_the_accounts_own_orders(starshipit, zpl_account):
     theirs = create(zpl_account)
     response = starshipit("post", "/api/orders/packingslips", json={"order_ids": [theirs["order_id"]]})
-    assert response.status_code == 404 and response.json["errors"][0]["message"] == "Order not found"
+    assert_order_not_found(response)

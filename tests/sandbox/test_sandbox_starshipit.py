@@ -4,9 +4,9 @@ import pytest
 
 from server.sandbox import credentials
 from server.sandbox.envelopes import INVALID_SUBSCRIPTION_KEY, MISSING_SUBSCRIPTION_KEY
-from server.sandbox.starshipit_store import ALREADY_PRINTED, NOT_FOUND
+from server.sandbox.starshipit_store import ALREADY_PRINTED
 
-from .helpers import AU_DESTINATION, new_order, pdf_text
+from .helpers import AU_DESTINATION, assert_order_not_found, new_order, pdf_text
 
 
 def create(starshipit, number="SO-90001", **fields) -> dict:
@@ -131,12 +131,14 @@ def test_get_by_id_and_by_number(starshipit):
     assert by_id.json == by_number.json == {"order": order, "success": True}
 
 
+@pytest.mark.parametrize("status", [200, 404])
 @pytest.mark.parametrize("query", ["order_id=999", "order_number=NOPE"])
-def test_unknown_order_is_404_order_not_found(starshipit, query):
+def test_unknown_order_is_unable_to_find_with_200_or_the_404_option(api, starshipit, query, status):
+    if status == 404:
+        assert api.put("/_sandbox/options", json={"starshipit_not_found": 404}).status_code == 200
     response = starshipit("get", f"/api/orders?{query}")
-    assert response.status_code == 404
-    assert response.json["success"] is False
-    assert response.json["errors"][0]["message"] == NOT_FOUND == "Order not found"
+    assert_order_not_found(response, status)
+    assert response.json["errors"][0]["details"] == f"Unable to find order number: {query.split('=')[1]}"
 
 
 def test_get_needs_an_id_or_number(starshipit):
@@ -194,9 +196,9 @@ def test_moving_a_printed_order_back_to_unshipped_voids_its_label(starshipit):
     assert second["success"] is True and second["tracking_numbers"] != first["tracking_numbers"]
 
 
-def test_update_of_an_unknown_order_is_404(starshipit):
+def test_update_of_an_unknown_order_is_not_found(starshipit):
     response = starshipit("put", "/api/orders", json={"order": {"order_id": 12345, "reference": "x"}})
-    assert response.status_code == 404
+    assert_order_not_found(response)
 
 
 def test_search_matches_number_name_and_tracking_with_paging(starshipit):
@@ -268,7 +270,7 @@ def test_delete_only_unshipped_and_archive_only_printed(starshipit):
     assert starshipit("delete", f"/api/orders/delete?order_id={printed['order_id']}").status_code == 400
     assert starshipit("delete", f"/api/orders/delete?order_id={unshipped['order_id']}").json == {"success": True}
     assert starshipit("post", f"/api/orders/archive?order_id={printed['order_id']}").json == {"success": True}
-    assert starshipit("get", f"/api/orders?order_id={unshipped['order_id']}").status_code == 404
+    assert_order_not_found(starshipit("get", f"/api/orders?order_id={unshipped['order_id']}"))
 
 
 # --- labels -------------------------------------------------------------------------------
@@ -383,9 +385,8 @@ def test_print_refuses_an_invalid_address(starshipit, change, message):
 
 
 @pytest.mark.parametrize("body", [{"order_id": 424242}, {"order_number": "NOPE"}])
-def test_print_of_an_unknown_order_is_404(starshipit, body):
-    response = print_label(starshipit, **body)
-    assert response.status_code == 404 and response.json["errors"][0]["message"] == "Order not found"
+def test_print_of_an_unknown_order_is_not_found(starshipit, body):
+    assert_order_not_found(print_label(starshipit, **body))
 
 
 def test_print_needs_an_order(starshipit):
@@ -421,9 +422,20 @@ def test_delivery_services_and_rates_for_a_domestic_parcel(starshipit):
     auspost = next(s for s in services["services"] if s["service_code"] == "7E55")
     assert auspost == {"carrier": "AusPost", "carrier_name": "Australia Post", "service_name": "Parcel Post",
                        "service_code": "7E55", "total_price": 14.95, "currency": "AUD"}
-    rates = starshipit("post", "/api/rates", json=body).json["rates"]
+    rates = starshipit("post", "/api/rates", json={**body, "include_pricing": True}).json["rates"]
     assert {"service_name": "Parcel Post", "service_code": "7E55", "total_price": 14.95} in rates
     assert "PTI8" not in [rate["service_code"] for rate in rates]
+
+
+def test_rates_carry_prices_only_with_include_pricing_and_may_be_empty(starshipit_as):
+    body = {"destination": {"street": "1 Road", "suburb": "Brisbane City", "state": "QLD", "post_code": "4000",
+                            "country_code": "AU"}, "packages": [{"weight": 2.0}]}
+    demo = starshipit_as(credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY)
+    unpriced = demo("post", "/api/rates", json=body).json["rates"]
+    assert {"service_name": "Parcel Post", "service_code": "7E55"} in unpriced
+    assert all("total_price" not in rate for rate in unpriced)
+    bare = starshipit_as(credentials.STARSHIPIT_NO_COURIERS_API_KEY, credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY)
+    assert bare("post", "/api/rates", json={**body, "include_pricing": True}).json == {"rates": [], "success": True}
 
 
 @pytest.mark.parametrize("body", [{}, {"destination": {"country_code": "AU"}}, {"destination": {"country_code": "XX"}, "packages": [{"weight": 1}]}])

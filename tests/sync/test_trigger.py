@@ -122,9 +122,13 @@ def test_an_import_whose_answer_was_lost_is_looked_up_not_sent_again(app, sandbo
     }
 
 
-def test_an_import_still_on_its_way_is_not_sent_again_before_it_can_land(app, sandbox, new_sale_orders, runner, db):
+@pytest.mark.parametrize("not_found", [200, 404])  # Starshipit's two answers for an unknown order number
+def test_an_import_still_on_its_way_is_not_sent_again_before_it_can_land(
+    app, sandbox, new_sale_orders, runner, db, not_found
+):
     """A create whose answer is lost may land later: a pass that does not find the orders yet
     leaves them (create_unconfirmed) instead of importing them a second time."""
+    sandbox.state.set_options(starshipit_not_found=not_found)
     orders = new_sale_orders(5)
     app.config["HTTP_READ_TIMEOUT"] = 0.3
     sandbox.state.add_fault(service="starshipit", path="/api/orders/import", timeout=True, timeout_seconds=4, count=1)

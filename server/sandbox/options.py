@@ -1,0 +1,61 @@
+"""How the simulators read the points the references mark ⚠ (both readings must be testable).
+
+Each option has a start-up setting (Flask config key; also LABELBRIDGE_SANDBOX_* in the
+environment) and can be changed while the sandbox runs (`PUT /_sandbox/options`); a reset puts
+the start-up values back.
+- SANDBOX_STARSHIPIT_NOT_FOUND (200): the HTTP status of Starshipit's answer for an unknown
+  order — 200 with `success: false`, "General Exception" / "Unable to find order number: N", as
+  clients in the wild expect, or 404;
+- SANDBOX_STARSHIPIT_SHIPPED_ROWS ("summary"): what `GET /api/orders/shipped` lists — flat
+  summary rows (the reference), or "full" orders (the other reading);
+- SANDBOX_CARTONCLOUD_DATETIME_SEARCH (None): None accepts `DateTimeComparisonCondition`;
+  400 or 422 refuses it with CartonCloud's error body of that status;
+- SANDBOX_CARTONCLOUD_STRICT (False): the sale-order create refuses an unknown SKU or a missing
+  customer (422) instead of filling them in.
+"""
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+SHIPPED_ROWS = ("summary", "full")
+NOT_FOUND_STATUSES = (200, 404)
+DATETIME_REFUSALS = (400, 422)
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    starshipit_not_found: int = 200
+    starshipit_shipped_rows: str = "summary"
+    cartoncloud_datetime_search: int | None = None
+    cartoncloud_strict: bool = False
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "SandboxOptions":
+        refusal = config.get("SANDBOX_CARTONCLOUD_DATETIME_SEARCH")
+        return cls().changed({
+            "starshipit_not_found": int(config.get("SANDBOX_STARSHIPIT_NOT_FOUND", 200)),
+            "starshipit_shipped_rows": config.get("SANDBOX_STARSHIPIT_SHIPPED_ROWS", "summary"),
+            "cartoncloud_datetime_search": None if refusal in (None, "", "accept") else int(refusal),
+            "cartoncloud_strict": str(config.get("SANDBOX_CARTONCLOUD_STRICT", False)).lower() in ("1", "true", "yes"),
+        })
+
+    def changed(self, values: Mapping[str, Any]) -> "SandboxOptions":
+        """A copy with `values` applied; ValueError names an unknown option or a bad value."""
+        known = {option.name for option in fields(self)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        options = replace(self, **values)
+        if options.starshipit_not_found not in NOT_FOUND_STATUSES:
+            raise ValueError(f"starshipit_not_found must be one of {NOT_FOUND_STATUSES}")
+        if options.starshipit_shipped_rows not in SHIPPED_ROWS:
+            raise ValueError(f"starshipit_shipped_rows must be one of {SHIPPED_ROWS}")
+        if options.cartoncloud_datetime_search not in (None, *DATETIME_REFUSALS):
+            raise ValueError(f"cartoncloud_datetime_search must be null (accepted) or one of {DATETIME_REFUSALS}")
+        if not isinstance(options.cartoncloud_strict, bool):
+            raise ValueError("cartoncloud_strict must be true or false")
+        return options
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
