@@ -90,7 +90,9 @@ class CartonCloudPoller:
         transfer = Transfer(run.session, run.upstreams, run.config, run.summary, actor="trigger:poll")
         if not transfer.eligible:
             return run.now
-        statuses = conditions.any_of(*(conditions.text_equals(conditions.STATUS, status) for status in transfer.eligible))
+        statuses = conditions.any_of(
+            *(conditions.text_equals(conditions.STATUS, status) for status in transfer.eligible)
+        )
         cartoncloud = run.upstreams.cartoncloud()
         totals: set[int] = set()
         try:
