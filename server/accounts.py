@@ -3,7 +3,8 @@
 A single-account install is configured entirely from LABELBRIDGE_* variables; that Starshipit
 account is called ``environment``. Accounts kept in the database come on top of it (a 3PL's
 customers often each have their own Starshipit account), and routing rules send a customer's sale
-orders to its account. Keys are stored encrypted (server/crypto.py) and shown only masked.
+orders to its account. Keys are stored encrypted (server/crypto.py) and shown only masked. Every change marks the
+process caches stale (server/cache.py).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from . import cache
 from .crypto import SecretBox, mask
 from .failures import Invalid, NotFound, Unavailable
 from .models import CartonCloudConnection, RoutingRule, StarshipitAccount
@@ -53,20 +55,29 @@ class NotConfigured(Unavailable):
 
 
 class Accounts:
-    """Reads the accounts for one session; decrypts keys only when a client needs them."""
+    """The accounts, read at once with their keys decrypted: the stored ones, and the
+    environment's (from ``config``, as it says when asked). Built once per process and kept until
+    any process changes them (``Upstreams.accounts``, server/cache.py)."""
 
     def __init__(self, session: Session, box: SecretBox, config: Mapping[str, Any]) -> None:
-        self.session = session
-        self.box = box
         self.config = config
+        row = session.scalar(select(CartonCloudConnection).order_by(CartonCloudConnection.id).limit(1))
+        self._connection = None if row is None else CartonCloudCredentials(
+            row.base_url, row.tenant_id, row.tenant_slug, row.client_id, box.decrypt(row.client_secret_encrypted))
+        rows = list(session.scalars(select(StarshipitAccount).order_by(StarshipitAccount.name)))
+        self._stored = {row.name: StarshipitCredentials(row.name, box.decrypt(row.api_key_encrypted),
+                                                        box.decrypt(row.subscription_key_encrypted), row.rate_per_second)
+                        for row in rows}
+        self._default = next((row.name for row in rows if row.is_default), None)
+        names = {row.id: row.name for row in rows}
+        self._routes = {(rule.match_field, rule.match_value): names[rule.account_id]
+                        for rule in session.scalars(select(RoutingRule)) if rule.account_id in names}  # fmt: skip
 
     # -- CartonCloud ----------------------------------------------------------------------
 
     def cartoncloud(self) -> CartonCloudCredentials:
-        row = self.session.scalar(select(CartonCloudConnection).order_by(CartonCloudConnection.id).limit(1))
-        if row is not None:
-            return CartonCloudCredentials(row.base_url, row.tenant_id, row.tenant_slug, row.client_id,
-                                          self.box.decrypt(row.client_secret_encrypted))  # fmt: skip
+        if self._connection is not None:
+            return self._connection
         names = ["CARTONCLOUD_CLIENT_ID", "CARTONCLOUD_CLIENT_SECRET", "CARTONCLOUD_TENANT_ID"]
         missing = [f"LABELBRIDGE_{name}" for name in names if not self.config.get(name)]
         if missing:
@@ -88,9 +99,8 @@ class Accounts:
                                      float(self.config["STARSHIPIT_RATE_PER_SECOND"]))  # fmt: skip
 
     def starshipit_accounts(self) -> list[StarshipitCredentials]:
-        stored = [self._credentials(row) for row in self.session.scalars(select(StarshipitAccount).order_by(StarshipitAccount.name))]
         environment = self.environment_account()
-        return ([environment] if environment else []) + stored
+        return ([environment] if environment else []) + list(self._stored.values())
 
     def starshipit(self, name: str | None) -> StarshipitCredentials:
         """The named account; None means the default one (orders recorded before routing)."""
@@ -98,15 +108,13 @@ class Accounts:
             return self.default_starshipit()
         if name == ENVIRONMENT_ACCOUNT:
             return self.environment_account()
-        row = self.session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == name))
-        if row is None:
+        if name not in self._stored:
             raise NotConfigured(f"The Starshipit account '{name}' this order was sent to no longer exists.")
-        return self._credentials(row)
+        return self._stored[name]
 
     def default_starshipit(self) -> StarshipitCredentials:
-        row = self.session.scalar(select(StarshipitAccount).where(StarshipitAccount.is_default.is_(True)))
-        if row is not None:
-            return self._credentials(row)
+        if self._default is not None:
+            return self._stored[self._default]
         environment = self.environment_account()
         if environment is None:
             raise NotConfigured(
@@ -121,18 +129,9 @@ class Accounts:
         customer = sale_order.get("customer") or {}
         candidates = [("customer_id", customer.get("id")), ("customer_code", (customer.get("references") or {}).get("code"))]
         for field, value in candidates:
-            if not value:
-                continue
-            rule = self.session.scalar(
-                select(RoutingRule).where(RoutingRule.match_field == field, RoutingRule.match_value == str(value))
-            )
-            if rule is not None:
-                return self._credentials(self.session.get(StarshipitAccount, rule.account_id))
+            if value and (field, str(value)) in self._routes:
+                return self._stored[self._routes[field, str(value)]]
         return self.default_starshipit()
-
-    def _credentials(self, row: StarshipitAccount) -> StarshipitCredentials:
-        return StarshipitCredentials(row.name, self.box.decrypt(row.api_key_encrypted),
-                                     self.box.decrypt(row.subscription_key_encrypted), row.rate_per_second)  # fmt: skip
 
 
 # -- changes (admin) ------------------------------------------------------------------------
@@ -166,6 +165,7 @@ def save_starshipit_account(
         row.is_default = True
     elif is_default is False:
         row.is_default = False
+    cache.changed(session)  # every process reads the accounts again (server/cache.py)
     session.flush()
     return row
 
@@ -176,6 +176,7 @@ def delete_starshipit_account(session: Session, name: str) -> None:
         raise NotFound("not_found", f"There is no Starshipit account named '{name}'.")
     session.execute(delete(RoutingRule).where(RoutingRule.account_id == row.id))
     session.delete(row)
+    cache.changed(session)  # every process reads the accounts again (server/cache.py)
     session.flush()
 
 
@@ -191,6 +192,7 @@ def set_route(session: Session, *, match_field: str, match_value: str, account: 
         rule = RoutingRule(match_field=match_field, match_value=match_value, account_id=row.id)
         session.add(rule)
     rule.account_id = row.id
+    cache.changed(session)  # every process reads the accounts again (server/cache.py)
     session.flush()
     return rule
 
@@ -220,6 +222,7 @@ def save_cartoncloud_connection(
     row.base_url, row.tenant_id, row.tenant_slug, row.client_id = base_url.rstrip("/"), tenant_id, tenant_slug, client_id
     if client_secret:
         row.client_secret_encrypted = box.encrypt(client_secret)
+    cache.changed(session)  # every process reads the accounts again (server/cache.py)
     session.flush()
     return row
 

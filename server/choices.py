@@ -10,6 +10,7 @@ LABEL_FORMATS = ("pdf", "zpl")
 # in an OverflowError wherever it becomes a time (1e20 seconds is no timedelta).
 DAY_SECONDS = 86_400.0
 MAX_TIMEOUT_SECONDS = 600.0
+MAX_CACHE_SECONDS = 60.0  # what a process may keep without asking the database again
 MAX_PACKAGE_WEIGHT_KG = 1_000.0
 MAX_PACKAGE_SIDE_M = 10.0
 MAX_LOOKBACK_HOURS = 24 * 366.0

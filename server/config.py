@@ -14,6 +14,7 @@ from .choices import (
     LABEL_FORMATS,
     MAX_LOOKBACK_HOURS,
     MAX_PACKAGE_SIDE_M,
+    MAX_CACHE_SECONDS,
     MAX_PACKAGE_WEIGHT_KG,
     MAX_RATE_PER_SECOND,
     MAX_TIMEOUT_SECONDS,
@@ -66,6 +67,10 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://… when several instances run
     "CORS_ORIGINS": "",  # comma-separated chrome-extension:// origins; empty: the bundled extension's id
     "ORDER_LOCK_SECONDS": 120.0,
+    # Kept per process (server/cache.py): the saved settings and accounts until any process changes
+    # them (checked at most this often), a token check this long at most (revocation's bound).
+    "CACHE_CHECK_SECONDS": 1.0,
+    "TOKEN_CACHE_SECONDS": 5.0,
     "ORDER_LOCK_WAIT_SECONDS": 60.0,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "WORKER_POLL_SECONDS": 2.0,
@@ -224,6 +229,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "PRINTER_ALLOW_ANY_PORT": _boolean,
     "PRINTER_ALLOW_LOOPBACK": _boolean,
     "ORDER_LOCK_SECONDS": _positive_number(DAY_SECONDS),
+    "CACHE_CHECK_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
+    "TOKEN_CACHE_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
     "ORDER_LOCK_WAIT_SECONDS": _positive_number(DAY_SECONDS),
     "MAX_CONTENT_LENGTH": _byte_count,
     "RATE_LIMIT": _rate_limit,

@@ -43,7 +43,7 @@ def check_cartoncloud(upstreams: Upstreams) -> Check:
 
 def check_starshipit_accounts(upstreams: Upstreams) -> list[Check]:
     try:
-        accounts = upstreams.read_accounts("starshipit_accounts")
+        accounts = upstreams.accounts().starshipit_accounts()
     except Failure as error:
         return [Check("Starshipit", False, error.message)]
     if not accounts:

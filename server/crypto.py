@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask
 
 from .config import ConfigError
+from .files import make_private_folder
 
 KEY_FILE = "secret.keys"
 log = logging.getLogger(__name__)
@@ -112,11 +113,6 @@ def _create_key_file(path: Path) -> None:
         pass
     finally:
         candidate.unlink()
-
-
-def make_private_folder(folder: Path) -> None:
-    """The instance folder, readable by the owner only (it holds the key file and the SQLite file)."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def write_key_file(path: Path, keys: list[bytes]) -> None:

@@ -10,7 +10,7 @@ from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from .crypto import make_private_folder
+from .files import make_private_folder
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "labelbridge_read_only"  # a connection option: its transaction only reads

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .choices import (DAY_SECONDS, LABEL_FORMATS, MAX_PACKAGE_SIDE_M, MAX_PACKAGE_WEIGHT_KG, ORDER_NUMBER_SOURCES,
                       REFERENCE_SOURCES, WRITEBACK_MODES)  # fmt: skip
+from . import cache
 from .events import record_event
 from .statuses import PROGRESSION
 from .models import Setting
@@ -88,22 +89,27 @@ def _invalid(stored: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _stored(session: Session) -> dict[str, Any]:
+def stored(session: Session) -> dict[str, Any]:
     """The stored settings that pass today's checks: one saved before its bound existed (a poll
     every 1e20 s) is ignored and the start-up value serves instead (server/startup.py warns)."""
-    stored = _rows(session)
-    invalid = _invalid(stored)
-    return {name: value for name, value in stored.items() if name not in invalid}
+    rows = _rows(session)
+    invalid = _invalid(rows)
+    return {name: value for name, value in rows.items() if name not in invalid}
 
 
 def out_of_bounds(session: Session) -> dict[str, Any]:
-    """The stored settings ``_stored`` ignores, by name, with what is wrong with each."""
+    """The stored settings ``stored`` ignores, by name, with what is wrong with each."""
     return _invalid(_rows(session))
 
 
 def runtime_config(session: Session, config: Mapping[str, Any]) -> Mapping[str, Any]:
     """The app's config with the saved settings on top (upper-case keys, as in config)."""
-    return ChainMap({name.upper(): value for name, value in _stored(session).items()}, config)
+    return on_top(stored(session), config)
+
+
+def on_top(saved: Mapping[str, Any], config: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``config`` with the saved settings ``saved`` (as ``stored`` reads them) on top."""
+    return ChainMap({name.upper(): value for name, value in saved.items()}, config)
 
 
 def current(session: Session, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,5 +133,6 @@ def update(session: Session, config: Mapping[str, Any], changes: Mapping[str, An
     changed = {name: {"from": before[name], "to": value} for name, value in loaded.items() if before[name] != value}
     if changed:
         record_event(session, None, "settings_changed", actor, changes=changed)
+        cache.changed(session)  # every process reads the settings again (server/cache.py)
     session.commit()
     return current(session, config)

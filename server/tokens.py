@@ -4,11 +4,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import cache
 from .models import ApiToken, utcnow
 
 TOKEN_PREFIX = "lb_"
@@ -51,21 +53,40 @@ def revoke_token(session: Session, name: str) -> None:
         raise TokenError(f"No token named {name!r}.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        cache.changed(session)  # every process stops accepting it (server/cache.py)
     session.commit()
 
 
-def authenticate(session: Session, presented: str, now: datetime | None = None) -> ApiToken | None:
-    """The live token matching ``presented``, or None. Records when it was last used."""
-    digest = hash_token(presented)
+@dataclass(frozen=True)
+class TokenCheck:
+    """What a request needs of its token, kept apart from the session that read it."""
+
+    id: int
+    name: str
+    role: str
+    expires_at: datetime | None
+
+    def live(self, now: datetime) -> bool:
+        return self.expires_at is None or now < self.expires_at
+
+
+def check(session: Session, digest: str, now: datetime | None = None) -> TokenCheck | None:
+    """The unrevoked token whose hash is ``digest`` (expired or not: ``TokenCheck.live``), or
+    None. Records when it was last used. Commits."""
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     now = now or utcnow()
     if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at:
         session.rollback()
         return None
-    if token.expires_at is not None and token.expires_at <= now:
-        session.rollback()
-        return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
+    found = TokenCheck(token.id, token.name, token.role, token.expires_at)
     session.commit()
-    return token
+    return found
+
+
+def authenticate(session: Session, presented: str, now: datetime | None = None) -> TokenCheck | None:
+    """The live token matching ``presented``, or None. Records when it was last used."""
+    now = now or utcnow()
+    found = check(session, hash_token(presented), now)
+    return found if found is not None and found.live(now) else None

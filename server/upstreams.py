@@ -1,7 +1,8 @@
 """The app's upstream clients, built from the accounts on first use and reused after.
 
-Accounts are read in a short session of their own, so asking for a client never leaves a
-transaction open in the caller's session while the upstream is called.
+Accounts are read in a short session of their own and kept per process (server/cache.py), so
+asking for a client never leaves a transaction open in the caller's session while the upstream
+is called, and mostly does not ask the database at all.
 """
 from __future__ import annotations
 
@@ -13,17 +14,17 @@ from flask import Flask
 
 from .accounts import Accounts, CartonCloudCredentials, StarshipitCredentials
 from .cartoncloud.client import CartonCloudClient
+from .cache import ProcessCache, get_cache
 from .crypto import SecretBox, get_box
-from .db import Database, get_database
 from .starshipit.client import StarshipitClient
 
 
 class Upstreams:
     """One client per set of credentials; safe to share between threads."""
 
-    def __init__(self, config: Mapping[str, Any], database: Database, box: SecretBox) -> None:
+    def __init__(self, config: Mapping[str, Any], cache: ProcessCache, box: SecretBox) -> None:
         self._config = config
-        self._database = database
+        self._cache = cache
         self._box = box
         self._lock = threading.Lock()
         self._clients: dict[Any, Any] = {}
@@ -32,15 +33,12 @@ class Upstreams:
     def timeout(self) -> tuple[float, float]:
         return (self._config["HTTP_CONNECT_TIMEOUT"], self._config["HTTP_READ_TIMEOUT"])
 
-    def read_accounts(self, method: str, *args: Any) -> Any:
-        """Call an ``Accounts`` method in a session of its own."""
-        with self._database.sessions() as session:
-            result = getattr(Accounts(session, self._box, self._config), method)(*args)
-            session.commit()
-            return result
+    def accounts(self) -> Accounts:
+        """The accounts, read once per process and again after any process changes them."""
+        return self._cache.stamped("accounts", lambda session: Accounts(session, self._box, self._config))
 
     def cartoncloud_credentials(self) -> CartonCloudCredentials:
-        return self.read_accounts("cartoncloud")
+        return self.accounts().cartoncloud()
 
     def cartoncloud(self) -> CartonCloudClient:
         credentials = self.cartoncloud_credentials()
@@ -63,7 +61,7 @@ class Upstreams:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["labelbridge.upstreams"] = Upstreams(app.config, get_database(app), get_box(app))
+    app.extensions["labelbridge.upstreams"] = Upstreams(app.config, get_cache(app), get_box(app))
 
 
 def get_upstreams(app: Flask) -> Upstreams:

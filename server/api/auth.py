@@ -8,8 +8,9 @@ from flask import Blueprint, current_app, g, request
 from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING
 from ..db import get_session
 from ..errors import ApiError
-from ..models import ApiToken
-from ..tokens import authenticate
+from ..cache import get_cache
+from ..models import utcnow
+from ..tokens import TokenCheck, check, hash_token
 from .cors import allowed_origins
 
 _AUTHENTICATED = "labelbridge.authenticated_token"
@@ -28,13 +29,19 @@ def presented_token() -> str | None:
     return presented.strip() or None if scheme.lower() == "bearer" else None
 
 
-def authenticated_token() -> ApiToken | None:
+def authenticated_token() -> TokenCheck | None:
     """The request's live token, or None; looked up once per request (the rate limit's key asks
-    first, ``require_token`` after). Kept on the request, not on ``g``, which can outlive it."""
+    first, ``require_token`` after), and kept by the process for a few seconds (server/cache.py).
+    Kept on the request, not on ``g``, which can outlive it."""
     if _AUTHENTICATED not in request.environ:
         presented = presented_token()
-        request.environ[_AUTHENTICATED] = authenticate(get_session(), presented) if presented else None
+        found = _checked(hash_token(presented)) if presented else None
+        request.environ[_AUTHENTICATED] = found if found is not None and found.live(utcnow()) else None
     return request.environ[_AUTHENTICATED]
+
+
+def _checked(digest: str) -> TokenCheck | None:
+    return get_cache(current_app).timed(("token", digest), lambda: check(get_session(), digest))
 
 
 def require_token() -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from flask import current_app, g, request
 
 from .. import settings
+from ..cache import get_cache
 from ..db import get_session
 from ..orders.bench import Bench
 from ..orders.service import PrintService
@@ -18,9 +19,8 @@ def runtime_config() -> Mapping[str, Any]:
     request, not on ``g``: an app context can outlive a request, and a change saved by one
     request must reach the next)."""
     if _RUNTIME_CONFIG not in request.environ:
-        session = get_session()
-        request.environ[_RUNTIME_CONFIG] = settings.runtime_config(session, current_app.config)
-        session.commit()
+        saved = get_cache(current_app).stamped("settings", settings.stored)  # server/cache.py
+        request.environ[_RUNTIME_CONFIG] = settings.on_top(saved, current_app.config)
     return request.environ[_RUNTIME_CONFIG]
 
 

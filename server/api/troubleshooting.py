@@ -66,7 +66,7 @@ def _preview(ref: SaleOrderRef) -> dict:
     sale_order = fetch_sale_order(upstreams.cartoncloud(), ref)
 
     def starshipit():
-        return upstreams.starshipit(upstreams.read_accounts("route", sale_order))
+        return upstreams.starshipit(upstreams.accounts().route(sale_order))
 
     preview = build_preview(sale_order, mapping_settings(config), starshipit if config["VALIDATE_ADDRESSES"] else None)
     return _preview_schema.dump(preview)

@@ -148,7 +148,7 @@ class BatchPrinter:
                 order, warnings = build_starshipit_order(item.sale_order, settings)
             except UnshippableOrder:
                 continue
-            account = self.upstreams.read_accounts("route", item.sale_order)
+            account = self.upstreams.accounts().route(item.sale_order)
             candidate = Candidate(item.record.id, item.sale_order, order, tuple(warnings))
             per_account.setdefault(account, []).append(candidate)
         tenant_id = self.upstreams.cartoncloud_credentials().tenant_id

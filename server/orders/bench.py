@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..db import read_only
 from ..models import Printer
 from ..printing.layouts import apply_layout
 from ..printing.printer_jobs import send_label
@@ -86,7 +87,7 @@ class Bench:
 
     def _bench(self, printer: Any) -> tuple[Workstation, Printer | None]:
         """The caller's preferences and the printer for this print."""
-        workstation = workstation_for(self.session, self.token_name)
+        workstation = workstation_for(read_only(self.session), self.token_name)
         chosen = choose_printer(self.session, workstation, printer)
         self.session.commit()  # no transaction stays open across the upstream calls
         return workstation, chosen

@@ -188,7 +188,7 @@ class PrintService:
 
     def _starshipit_for(self, record: SaleOrder) -> StarshipitClient:
         """The client of the account that holds (or will hold) the record's Starshipit order."""
-        return self.upstreams.starshipit(self.upstreams.read_accounts("starshipit", record.starshipit_account))
+        return self.upstreams.starshipit(self.upstreams.accounts().starshipit(record.starshipit_account))
 
     def _ensure_starshipit_order(self, record: SaleOrder, sale_order: dict) -> bool:
         """Find the Starshipit order by its number (the trigger or another integration may have
@@ -199,7 +199,7 @@ class PrintService:
             order, warnings = build_starshipit_order(sale_order, mapping_settings(self.config))
         except UnshippableOrder as unshippable:
             raise self._unshippable(record, unshippable) from None
-        account = self.upstreams.read_accounts("route", sale_order)
+        account = self.upstreams.accounts().route(sale_order)
         if self.config["VALIDATE_ADDRESSES"]:
             # Advice for the history only: the label still prints, to the address as written.
             address = check_address(self.upstreams.starshipit(account), order["destination"])

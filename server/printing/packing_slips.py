@@ -20,7 +20,7 @@ def packing_slip(session: Session, upstreams: Upstreams, label: Label, actor: st
     session.commit()  # no transaction stays open across the upstream call (nor after this request)
     if stored is not None:
         return stored.content  # no transaction stays open across the upstream call
-    starshipit = upstreams.starshipit(upstreams.read_accounts("starshipit", record.starshipit_account))
+    starshipit = upstreams.starshipit(upstreams.accounts().starshipit(record.starshipit_account))
     try:
         content = starshipit.packing_slips([record.starshipit_order_id])
     except UpstreamError as error:

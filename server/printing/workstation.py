@@ -26,10 +26,11 @@ NO_PREFERENCES = Workstation(label_layout="original", printer=None, packing_slip
 
 def workstation_for(session: Session, token_name: str | None) -> Workstation:
     """The preferences of the token named ``token_name`` (the defaults when there is none)."""
-    token = session.scalar(select(ApiToken).where(ApiToken.name == token_name)) if token_name else None
-    if token is None:
+    query = select(ApiToken, Printer).outerjoin(Printer, Printer.id == ApiToken.printer_id)
+    found = session.execute(query.where(ApiToken.name == token_name)).first() if token_name else None
+    if found is None:
         return NO_PREFERENCES
-    printer = session.get(Printer, token.printer_id) if token.printer_id is not None else None
+    token, printer = found
     return Workstation(label_layout=token.label_layout, printer=printer, packing_slip=token.packing_slip)
 
 

@@ -167,5 +167,5 @@ class StarshipitPoller:
 
 
 def pollers(upstreams: Upstreams) -> list[Poller]:
-    accounts = upstreams.read_accounts("starshipit_accounts")
+    accounts = upstreams.accounts().starshipit_accounts()
     return [CartonCloudPoller(), PendingPoller(), *(StarshipitPoller(account) for account in accounts)]

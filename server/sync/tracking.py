@@ -243,7 +243,7 @@ class TrackingApplier:
 
     def _starshipit(self, record: SaleOrder, update: TrackingUpdate) -> StarshipitClient:
         account = record.starshipit_account or update.account
-        return self.upstreams.starshipit(self.upstreams.read_accounts("starshipit", account))
+        return self.upstreams.starshipit(self.upstreams.accounts().starshipit(account))
 
     def _as_starshipit_tells_it(
         self, starshipit: StarshipitClient, record: SaleOrder, update: TrackingUpdate

@@ -200,7 +200,7 @@ class Transfer:
         customer = sale_order.get("customer") or {}
         key = (customer.get("id"), (customer.get("references") or {}).get("code"))
         if key not in self._routes:
-            self._routes[key] = self.upstreams.read_accounts("route", sale_order)
+            self._routes[key] = self.upstreams.accounts().route(sale_order)
         return self._routes[key]
 
     def _block(self, record: SaleOrder, state: str, reasons: list[dict[str, str]], *, code: str) -> None:

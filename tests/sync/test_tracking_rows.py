@@ -91,7 +91,7 @@ def test_the_cursor_follows_shipped_date(app, sandbox, shipped_list_only, printe
     printed_in_app(2)
     runner.run_once(force=True)
     shipped = [row["shipped_date"] for row in StarshipitClient.iter_shipped(
-        runner.upstreams.starshipit(runner.upstreams.read_accounts("starshipit", None)))]
+        runner.upstreams.starshipit(runner.upstreams.accounts().starshipit(None)))]
     assert cursor(app).position == max(parse_time(date) for date in shipped)
 
 
