@@ -24,6 +24,12 @@ PRINTER_SIMULATORS = {"PRINTER_ALLOW_ANY_PORT": True, "PRINTER_ALLOW_LOOPBACK": 
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
+@pytest.fixture
+def printer_simulators() -> dict[str, bool]:
+    """The settings that let print jobs go to the tests' printers (loopback, any port)."""
+    return dict(PRINTER_SIMULATORS)
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:

@@ -4,9 +4,10 @@ in one query and a transaction that takes no write lock (``db.read_only``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, defer
 
 from .. import outbox
@@ -25,14 +26,16 @@ class Known:
 
 def by_ref(session: Session, tenant_id: str, ref: SaleOrderRef, mode: str, *, content: bool = False) -> Known | None:
     """The sale order named by ``ref``, when labelbridge knows it (else None: ask CartonCloud)."""
-    return _read(session, mode, content, SaleOrder.tenant_id == tenant_id, COLUMNS[ref.kind] == ref.value)
+    return _read(session, _query(ref.kind, content), mode, tenant=tenant_id, value=ref.value)
 
 
 def by_pk(session: Session, record_pk: int, mode: str, *, content: bool = False) -> Known:
-    return _read(session, mode, content, SaleOrder.id == record_pk)
+    return _read(session, _query("pk", content), mode, pk=record_pk)
 
 
-def _read(session: Session, mode: str, content: bool, *conditions: Any) -> Known | None:
+@cache
+def _query(kind: str, content: bool) -> Select:
+    """One statement per way of naming the order, built once (its values are bound at each read)."""
     last_job = (
         select(OutboxJob.state)
         .where(OutboxJob.label_id == SaleOrder.current_label_id)
@@ -40,6 +43,10 @@ def _read(session: Session, mode: str, content: bool, *conditions: Any) -> Known
         .limit(1)
         .scalar_subquery()
     )
+    if kind == "pk":
+        conditions = [SaleOrder.id == bindparam("pk")]
+    else:
+        conditions = [SaleOrder.tenant_id == bindparam("tenant"), COLUMNS[kind] == bindparam("value")]
     query = (
         select(SaleOrder, Label, last_job)
         .outerjoin(Label, Label.id == SaleOrder.current_label_id)
@@ -47,10 +54,12 @@ def _read(session: Session, mode: str, content: bool, *conditions: Any) -> Known
         .order_by(SaleOrder.id)
         .limit(1)
     )
-    if not content:
-        query = query.options(defer(Label.content))
+    return query if content else query.options(defer(Label.content))
+
+
+def _read(session: Session, query: Select, mode: str, **values: Any) -> Known | None:
     read_only(session)
-    row = session.execute(query).first()
+    row = session.execute(query, values).first()
     session.commit()
     if row is None:
         return None

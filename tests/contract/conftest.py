@@ -11,16 +11,14 @@ from server import create_app
 from server.db import get_database
 from server.demo import sandbox_config
 
-from conftest import PRINTER_SIMULATORS
-
 WEBHOOK_SECRET = "contract-tests-webhook-secret"
 TALLY = pytest.StashKey[Counter]()
 
 
 @pytest.fixture
-def app(sandbox, database_url, instance_folder):
+def app(sandbox, database_url, instance_folder, printer_simulators):
     app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True,
-                      "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET, **PRINTER_SIMULATORS})  # fmt: skip
+                      "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET, **printer_simulators})  # fmt: skip
     get_database(app).upgrade()
     yield app
     get_database(app).dispose()

@@ -9,15 +9,13 @@ from click.testing import CliRunner
 from server.cli import main
 from server.db import get_database
 
-from conftest import PRINTER_SIMULATORS
-
 
 @pytest.fixture
-def cli(app, monkeypatch):
+def cli(app, monkeypatch, printer_simulators):
     """Run ``labelbridge`` on the test app's database; (exit code, stdout, stderr)."""
     monkeypatch.setenv("LABELBRIDGE_DATABASE_URL", get_database(app).url)
     monkeypatch.setenv("LABELBRIDGE_PRINTER_TIMEOUT_SECONDS", "1")
-    for name in PRINTER_SIMULATORS:  # the listeners: loopback, any free port
+    for name in printer_simulators:  # the listeners: loopback, any free port
         monkeypatch.setenv(f"LABELBRIDGE_{name}", "true")
 
     def run(*args: str):
@@ -69,8 +67,8 @@ def test_a_test_page_to_an_offline_printer_exits_with_the_reason(cli, hung_liste
     assert code == 1 and "could not be reached within 1 s: check that it is on, connected" in err
 
 
-def test_by_default_the_command_line_refuses_other_ports_and_loopback_too(cli, monkeypatch):
-    for name in PRINTER_SIMULATORS:
+def test_by_default_the_command_line_refuses_other_ports_and_loopback_too(cli, monkeypatch, printer_simulators):
+    for name in printer_simulators:
         monkeypatch.delenv(f"LABELBRIDGE_{name}")
     code, _, err = cli("printers", "add", "bench-1", "--host", "10.0.0.5", "--port", "22", "--language", "pdf")
     assert code == 1 and "port: A printer port is 9100" in err
