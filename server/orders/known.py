@@ -54,6 +54,7 @@ def _query(kind: str, content: bool) -> Select:
         .order_by(SaleOrder.id)
         .limit(1)
     )
+    query = query.execution_options(populate_existing=True)  # a long-lived session (a batch) sees it as it is now
     return query if content else query.options(defer(Label.content))
 
 

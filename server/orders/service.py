@@ -79,7 +79,10 @@ class PrintService:
         """``print_label`` for a sale order resolved already (a batch resolves all of its orders
         first); ``sale_order`` is its CartonCloud JSON when at hand, else it is read when needed."""
         if record.current_label_id:
-            return self._reprint(record)
+            found = known.by_pk(self.session, record.id, self._mode(), content=True)
+            if found.label is not None:
+                return self._reprinted(found)
+            record = found.record  # its label was voided meanwhile (relabelled in Starshipit): print anew
         try:
             with self._lock(record, until=self._labelled(record)) as acquired:
                 self.session.refresh(record)
@@ -154,7 +157,11 @@ class PrintService:
         )
 
     def _reprint(self, record: SaleOrder) -> PrintOutcome:
-        return self._reprinted(known.by_pk(self.session, record.id, self._mode(), content=True))
+        found = known.by_pk(self.session, record.id, self._mode(), content=True)
+        if found.label is None:  # printed by another request, then voided by a relabel, all meanwhile
+            raise Conflict("label_replaced", "This order's label was replaced while it was being printed; "
+                                             "print it again to get the new one.", retry_after=1)  # fmt: skip
+        return self._reprinted(found)
 
     def _reprinted(self, found: known.Known) -> PrintOutcome:
         """The stored label again; the reprint is in the order's history (its one write)."""

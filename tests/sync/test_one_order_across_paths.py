@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from server.db import get_database
 from server.models import SaleOrder, StarshipitCreate
 from server.orders import resolver, sends
+from server.orders.service import PrintService
 from server.upstreams import get_upstreams
 
 from .conftest import wait_for
@@ -188,3 +189,24 @@ def test_an_answered_failure_then_a_resend_lost_to_a_crash_is_waited_for(
     age_sends(app, lost_answers)  # it can no longer land: created once
     assert click(print_label, sale_order).status_code == 201
     assert len(orders_numbered(sandbox, number)) == 1
+
+
+def test_a_reprint_of_a_label_a_relabel_voided_meanwhile_prints_the_new_label(app, sandbox, print_label, runner):
+    """A batch resolves its orders first and prints them after: a tracking poll in between can
+    void the label it saw (relabelled in Starshipit). That reprint answered a 500; it prints the
+    new label instead."""
+    printed = print_label(customer_reference="SO-10045").get_json()
+    with get_database(app).sessions() as session:
+        seen = session.get(SaleOrder, db_pk(app, printed["sale_order"]["id"]))  # as the batch resolved it
+        assert seen.current_label_id == printed["label"]["id"]
+        session.commit()
+        relabelled = sandbox.state.starshipit.relabel(printed["starshipit_order"]["order_id"])
+        runner.run_once(force=True)  # the tracking poll voids the stored label
+        outcome = PrintService(session, get_upstreams(app), app.config, "batch").print_record(seen)
+    assert outcome.reprint is False and list(outcome.label.tracking_numbers) == relabelled["tracking_numbers"]
+    assert len(orders_numbered(sandbox, "SO-10045")) == 1
+
+
+def db_pk(app, sale_order_id: str) -> int:
+    with get_database(app).sessions() as session:
+        return session.scalar(select(SaleOrder.id).where(SaleOrder.sale_order_id == sale_order_id))
