@@ -94,7 +94,12 @@ class PrintService:
             raise _busy() from None
 
     def redo(self, label_id: str, reason: str) -> PrintOutcome:
-        """A deliberate new label (a new shipment) for an order that has one; records the old one."""
+        """A deliberate new label (a new shipment) for an order that has one; records the old one.
+
+        The old label stops being the order's before Starshipit is asked (``redo_started``): a
+        redo that fails or is cut short half way (the order reopened, or a new label made and
+        not stored) leaves the next print to fetch the label Starshipit holds, never to hand out
+        one Starshipit has voided."""
         old = self.session.get(Label, label_id)
         if old is None:
             raise NotFound("not_found", f"Label {label_id} does not exist.")
@@ -107,6 +112,9 @@ class PrintService:
                 self.session.commit()  # no transaction stays open across the upstream calls
                 if record.current_label_id != old.id:
                     raise Conflict("label_replaced", "That label was replaced meanwhile by another request.")
+                record.current_label_id = None
+                record_event(self.session, record, "redo_started", self.actor, label_id=old.id, reason=reason)
+                self.session.commit()
                 starshipit = self._starshipit_for(record)
                 try:
                     starshipit.update_order({"order_id": record.starshipit_order_id, "status": "Unshipped"})

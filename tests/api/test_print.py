@@ -248,3 +248,20 @@ def test_wrong_tenant_is_refused(client, auth):
     )
     assert response.status_code == 422
     assert response.get_json()["code"] == "wrong_tenant"
+
+
+def test_a_redo_that_fails_half_way_leaves_the_next_print_with_the_label_starshipit_holds(
+    print_label, client, auth, sandbox
+):
+    """The order was reopened in Starshipit, then printing the new label failed: the old label is
+    void there, so the next click must not hand it out again."""
+    first = print_label(customer_reference="SO-10045").get_json()
+    sandbox.state.add_fault(service="starshipit", path="/api/orders/shipment", method="POST", status=500, count=1)
+    failed = client.post(f"/api/v1/labels/{first['label']['id']}/redo", json={"confirm": True, "reason": "torn"},
+                         headers=auth)  # fmt: skip
+    assert failed.status_code in (502, 503)
+    again = print_label(customer_reference="SO-10045")
+    order = sandbox.state.starshipit.get(first["starshipit_order"]["order_id"], account="demo")
+    held = [package["tracking_number"] for package in order["packages"]]
+    assert again.status_code == 201 and again.get_json()["tracking_numbers"] == held
+    assert again.get_json()["label"]["id"] != first["label"]["id"]
