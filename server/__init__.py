@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme as the load balancer saw them
         proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     log_redaction.install()
     register_error_handlers(app)
@@ -36,10 +36,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     crypto.init_app(app)
     startup.check(app)
 
-    from . import cors, throttle, upstreams
+    from . import cors, refusals, throttle, upstreams
     from .api import api
 
     cors.init_app(app)
+    refusals.init_app(app)
     throttle.init_app(app)
     upstreams.init_app(app)
     app.register_blueprint(api)

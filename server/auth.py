@@ -9,6 +9,7 @@ from .cors import allowed_origins
 from .db import get_session
 from .errors import ApiError
 from .models import ApiToken
+from .refusals import get_refusals
 from .tokens import authenticate
 
 # The webhooks are authenticated by their own secret or signature (server/api/webhooks.py); the
@@ -64,8 +65,7 @@ def _refuse(reason: str) -> None:
     address and minute (server/refusals.py), so refusals cannot grow the audit log without bound."""
     session = get_session()
     session.rollback()
-    current_app.extensions["labelbridge.refusals"].record(session, request.remote_addr or "unknown", reason,
-                                                          request.path)  # fmt: skip
+    get_refusals(current_app).record(session, request.remote_addr or "unknown", reason, request.path)
 
 
 def protect(blueprint: Blueprint) -> None:

@@ -16,7 +16,6 @@ from flask_limiter import Limit, Limiter, RateLimitExceeded
 
 from .auth import authenticated_token
 from .errors import ApiError, error_response
-from .refusals import RefusalLog
 
 WEBHOOK_ENDPOINTS = {"api.cartoncloud_webhook", "api.starshipit_webhook"}
 
@@ -36,7 +35,6 @@ def _is_webhook() -> bool:
 
 
 def init_app(app: Flask) -> Limiter:
-    app.extensions["labelbridge.refusals"] = RefusalLog()
     limiter = Limiter(
         caller_key,
         app=app,
