@@ -36,6 +36,7 @@ def check(app: Flask) -> None:
                     "when first used instead", str(error).splitlines()[0])  # fmt: skip
         return
     if unreadable:
+        database.dispose()  # this app will not serve: its connections go now, not whenever it is collected
         raise ConfigError(
             f"The database holds secrets ({', '.join(unreadable)}) that no configured key decrypts. The keys "
             f"came from {key_source(app)}: restore the key file these secrets were encrypted with, or set "
