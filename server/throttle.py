@@ -3,7 +3,8 @@
 error shape.
 
 - The API: LABELBRIDGE_RATE_LIMIT per authenticated token; a request without a live token (none,
-  made up, revoked) counts against its client address, so guessing tokens is limited too.
+  made up, revoked) counts against its client address, so guessing tokens is limited too. One
+  budget for all routes (shared): spreading requests over routes gains nothing.
 - The webhooks: LABELBRIDGE_WEBHOOK_RATE_LIMIT per client address, a budget of their own.
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> Limiter:
         caller_key,
         app=app,
         default_limits=[
-            Limit(lambda: current_app.config["RATE_LIMIT"], exempt_when=_is_webhook),
+            Limit(lambda: current_app.config["RATE_LIMIT"], scope="api", shared=True, exempt_when=_is_webhook),
             Limit(lambda: current_app.config["WEBHOOK_RATE_LIMIT"], key_function=client_address, scope="webhooks",
                   shared=True, exempt_when=lambda: not _is_webhook()),
         ],  # fmt: skip

@@ -217,6 +217,16 @@ def test_made_up_tokens_are_limited_by_client_address_and_a_live_token_is_not_he
     get_database(app).dispose()
 
 
+def test_the_address_budget_is_one_for_every_route_so_spreading_guesses_gains_nothing(sandbox, database_url):
+    app = limited_app(sandbox, database_url, RATE_LIMIT="6 per minute")
+    client = app.test_client()
+    routes = ["/api/v1/whoami", "/api/v1/settings", "/api/v1/printers", "/api/v1/workstation", "/api/v1/sync/status"]
+    statuses = [client.get(routes[n % len(routes)], headers={"Authorization": f"Bearer lb_spread-{n}"}).status_code
+                for n in range(10)]  # fmt: skip
+    assert statuses == [401] * 6 + [429] * 4
+    get_database(app).dispose()
+
+
 def test_refused_tokens_are_counted_per_address_and_minute_not_stored_one_by_one(client, make_token, db_events):
     for n in range(40):
         assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer lb_guess-{n}"}).status_code == 401
