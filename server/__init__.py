@@ -29,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme as the load balancer saw them
         proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     log_redaction.install()
     register_error_handlers(app)
@@ -39,9 +39,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     startup.check(app)
 
     from . import upstreams
-    from .api import api, cors, throttle
+    from .api import api, cors, refusals, throttle
 
     cors.init_app(app)
+    refusals.init_app(app)
     throttle.init_app(app)
     upstreams.init_app(app)
     app.register_blueprint(api)

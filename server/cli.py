@@ -107,9 +107,15 @@ def token_create(name: str, role: str, expires_in_days: int | None) -> None:
 @token.command("list")
 def token_list() -> None:
     """Names, creation and last use of every token."""
+    now = utcnow()
     with _session() as session:
         for item in tokens.list_tokens(session):
-            state = f"revoked {item.revoked_at:%Y-%m-%d %H:%M}" if item.revoked_at else "active"
+            if item.revoked_at:
+                state = f"revoked {item.revoked_at:%Y-%m-%d %H:%M}"
+            elif item.expires_at is not None and item.expires_at <= now:  # as ``tokens.authenticate`` refuses it
+                state = f"expired {item.expires_at:%Y-%m-%d %H:%M}"
+            else:
+                state = "active"
             used = f"{item.last_used_at:%Y-%m-%d %H:%M}" if item.last_used_at else "never"
             expires = f"{item.expires_at:%Y-%m-%d %H:%M}" if item.expires_at else "never"
             click.echo(

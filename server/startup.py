@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask
 from sqlalchemy import inspect
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from . import settings
 from .accounts import unreadable_secrets
@@ -23,13 +24,19 @@ def check(app: Flask) -> None:
         log.warning("LABELBRIDGE_STARSHIPIT_WEBHOOK_INSECURE=true: unsigned Starshipit tracking webhooks are "
                     "accepted; set LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET instead outside a test setup")  # fmt: skip
     database = get_database(app)
-    if not inspect(database.engine).has_table("settings"):
-        return  # a new database: `labelbridge db upgrade` has not run yet, nothing is stored
-    with database.sessions() as session:
-        unreadable = unreadable_secrets(session, get_box(app))
-        out_of_bounds = settings.out_of_bounds(session)
-        session.rollback()
+    try:
+        if not inspect(database.engine).has_table("settings"):
+            return  # a new database: `labelbridge db upgrade` has not run yet, nothing is stored
+        with database.sessions() as session:
+            unreadable = unreadable_secrets(session, get_box(app))
+            out_of_bounds = settings.out_of_bounds(session)
+            session.rollback()
+    except (OperationalError, InterfaceError) as error:  # starting while the database restarts
+        log.warning("the database cannot be reached at start-up (%s): stored secrets and settings are checked "
+                    "when first used instead", str(error).splitlines()[0])  # fmt: skip
+        return
     if unreadable:
+        database.dispose()  # this app will not serve: its connections go now, not whenever it is collected
         raise ConfigError(
             f"The database holds secrets ({', '.join(unreadable)}) that no configured key decrypts. The keys "
             f"came from {key_source(app)}: restore the key file these secrets were encrypted with, or set "

@@ -217,6 +217,16 @@ def test_made_up_tokens_are_limited_by_client_address_and_a_live_token_is_not_he
     get_database(app).dispose()
 
 
+def test_the_address_budget_is_one_for_every_route_so_spreading_guesses_gains_nothing(sandbox, database_url):
+    app = limited_app(sandbox, database_url, RATE_LIMIT="6 per minute")
+    client = app.test_client()
+    routes = ["/api/v1/whoami", "/api/v1/settings", "/api/v1/printers", "/api/v1/workstation", "/api/v1/sync/status"]
+    statuses = [client.get(routes[n % len(routes)], headers={"Authorization": f"Bearer lb_spread-{n}"}).status_code
+                for n in range(10)]  # fmt: skip
+    assert statuses == [401] * 6 + [429] * 4
+    get_database(app).dispose()
+
+
 def test_refused_tokens_are_counted_per_address_and_minute_not_stored_one_by_one(client, make_token, db_events):
     for n in range(40):
         assert client.get("/api/v1/whoami", headers={"Authorization": f"Bearer lb_guess-{n}"}).status_code == 401
@@ -236,4 +246,33 @@ def test_webhooks_have_a_limit_of_their_own(sandbox, database_url):
     assert client.get("/api/v1/whoami").status_code == 429
     webhook = [client.post("/api/v1/webhooks/starshipit", json={}).status_code for _ in range(5)]
     assert webhook == [403] * 4 + [429]  # switched off (no secret), but counted: on its own budget
+    get_database(app).dispose()
+
+
+def test_behind_trusted_proxies_limits_and_audit_see_the_real_client(sandbox, database_url):
+    app = limited_app(sandbox, database_url, RATE_LIMIT="2 per minute", TRUSTED_PROXIES=1)
+    client = app.test_client()
+
+    def guess(client_address: str) -> int:
+        headers = {"Authorization": "Bearer lb_guess", "X-Forwarded-For": client_address}
+        return client.get("/api/v1/whoami", headers=headers).status_code
+
+    assert [guess("203.0.113.7") for _ in range(3)] == [401, 401, 429]
+    assert guess("198.51.100.9") == 401  # another client behind the same load balancer: its own budget
+    with get_database(app).sessions() as session:
+        from sqlalchemy import select
+
+        from server.models import OrderEvent
+
+        addresses = {e.detail["remote_addr"] for e in session.scalars(select(OrderEvent).where(OrderEvent.kind == "token_refused"))}
+    assert addresses == {"203.0.113.7", "198.51.100.9"}
+    get_database(app).dispose()
+
+
+def test_without_trusted_proxies_a_forwarded_for_header_is_ignored(sandbox, database_url):
+    """Anyone can send X-Forwarded-For: unless a proxy is trusted, it does not pick the budget."""
+    app = limited_app(sandbox, database_url, RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    statuses = [client.get("/api/v1/whoami", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(3)]
+    assert statuses == [401, 401, 429]
     get_database(app).dispose()

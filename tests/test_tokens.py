@@ -44,6 +44,17 @@ def test_token_works_until_revoked(app, client, cli):
     assert "bench-2\trevoked" in cli("token", "list").stdout
 
 
+def test_an_expired_token_is_listed_as_expired_not_active(cli, make_token):
+    from datetime import timedelta
+
+    from server.models import utcnow
+
+    make_token("stale", expires_at=utcnow() - timedelta(minutes=1))
+    make_token("fresh", expires_at=utcnow() + timedelta(days=1))
+    listed = {line.split("\t")[0]: line.split("\t")[1] for line in cli("token", "list").stdout.splitlines()}
+    assert listed["stale"].startswith("expired ") and listed["fresh"] == "active"
+
+
 def test_duplicate_and_unknown_names_are_refused(cli):
     assert cli("token", "create", "bench-3").exit_code == 0
     duplicate = cli("token", "create", "bench-3")

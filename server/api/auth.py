@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, request
 
 from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING
+from ..cache import get_cache
 from ..db import get_session
 from ..errors import ApiError
-from ..cache import get_cache
 from ..models import utcnow
 from ..tokens import TokenCheck, check, hash_token
 from .cors import allowed_origins
+from .refusals import get_refusals
 
 _AUTHENTICATED = "labelbridge.authenticated_token"
 
@@ -64,11 +65,10 @@ def require_admin() -> None:
 
 def _refuse(reason: str) -> None:
     """Audit a refused token: where from and what for, never the token itself; counted per
-    address and minute (server/refusals.py), so refusals cannot grow the audit log without bound."""
+    address and minute (server/api/refusals.py), so refusals cannot grow the audit log without bound."""
     session = get_session()
     session.rollback()
-    current_app.extensions["labelbridge.refusals"].record(session, request.remote_addr or "unknown", reason,
-                                                          request.path)  # fmt: skip
+    get_refusals(current_app).record(session, request.remote_addr or "unknown", reason, request.path)
 
 
 def protect(blueprint: Blueprint) -> None:

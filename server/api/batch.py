@@ -19,6 +19,7 @@ from ..printing import batch_document
 from ..printing.labels import CONTENT_TYPES
 from ..printing.layouts import apply_layout
 from ..printing.printer_jobs import send_label
+from ..printing.printer_policy import PrinterPolicy
 from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
 from ..upstreams import get_upstreams
 from .blueprint import api
@@ -70,8 +71,9 @@ def print_batch():
     delivery = None
     if printer is not None and batch.content is not None:
         content = apply_layout(batch.content, batch.format, _layout(batch.format, workstation.label_layout))
-        delivery = send_label(session, printer, content, batch.format, runtime_config()["PRINTER_TIMEOUT_SECONDS"],
-                              record=None, actor=token, batch_id=batch.id)  # fmt: skip
+        config = runtime_config()
+        delivery = send_label(session, printer, content, batch.format, config["PRINTER_TIMEOUT_SECONDS"],
+                              record=None, actor=token, policy=PrinterPolicy.from_config(config), batch_id=batch.id)  # fmt: skip
     return _present(batch, workstation, delivery), 200
 
 

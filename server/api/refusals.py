@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
+from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -42,3 +43,11 @@ class RefusalLog:
                 event_id = event.id
             session.commit()
             self._events[address] = (event_id, count)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["labelbridge.refusals"] = RefusalLog()
+
+
+def get_refusals(app: Flask) -> RefusalLog:
+    return app.extensions["labelbridge.refusals"]

@@ -3,7 +3,8 @@
 error shape.
 
 - The API: LABELBRIDGE_RATE_LIMIT per authenticated token; a request without a live token (none,
-  made up, revoked) counts against its client address, so guessing tokens is limited too.
+  made up, revoked) counts against its client address, so guessing tokens is limited too. One
+  budget for all routes (shared): spreading requests over routes gains nothing.
 - The webhooks: LABELBRIDGE_WEBHOOK_RATE_LIMIT per client address, a budget of their own.
 """
 from __future__ import annotations
@@ -16,7 +17,6 @@ from flask_limiter import Limit, Limiter, RateLimitExceeded
 
 from ..errors import ApiError, error_response
 from .auth import authenticated_token
-from .refusals import RefusalLog
 
 WEBHOOK_ENDPOINTS = {"api.cartoncloud_webhook", "api.starshipit_webhook"}
 
@@ -36,12 +36,11 @@ def _is_webhook() -> bool:
 
 
 def init_app(app: Flask) -> Limiter:
-    app.extensions["labelbridge.refusals"] = RefusalLog()
     limiter = Limiter(
         caller_key,
         app=app,
         default_limits=[
-            Limit(lambda: current_app.config["RATE_LIMIT"], exempt_when=_is_webhook),
+            Limit(lambda: current_app.config["RATE_LIMIT"], scope="api", shared=True, exempt_when=_is_webhook),
             Limit(lambda: current_app.config["WEBHOOK_RATE_LIMIT"], key_function=client_address, scope="webhooks",
                   shared=True, exempt_when=lambda: not _is_webhook()),
         ],  # fmt: skip

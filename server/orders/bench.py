@@ -19,6 +19,7 @@ from ..db import read_only
 from ..models import Printer
 from ..printing.layouts import apply_layout
 from ..printing.printer_jobs import send_label
+from ..printing.printer_policy import PrinterPolicy
 from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
 from ..upstreams import Upstreams
 from . import idempotency
@@ -99,6 +100,7 @@ class Bench:
         if printer is not None:
             delivery = send_label(
                 self.session, printer, content, label.format, self.config["PRINTER_TIMEOUT_SECONDS"],
-                record=outcome.record, actor=self.token_name, label_id=label.id,
+                record=outcome.record, actor=self.token_name, policy=PrinterPolicy.from_config(self.config),
+                label_id=label.id,
             )  # fmt: skip
         return Printed(outcome, workstation.label_layout, content, delivery, workstation.packing_slip)

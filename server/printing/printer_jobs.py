@@ -12,7 +12,7 @@ from ..models import Printer, SaleOrder
 from ..sandbox.pdf import Page, build_pdf  # the simulator's tiny PDF and ZPL writers serve here too
 from ..sandbox.zpl import zpl_field
 from .network_printer import deliver
-from .printer_policy import PrinterPolicy, current_policy
+from .printer_policy import PrinterPolicy
 
 LABEL_INCHES = (4, 6)
 POINTS_PER_INCH = 72
@@ -20,13 +20,13 @@ POINTS_PER_INCH = 72
 
 def send_label(
     session: Session, printer: Printer, content: bytes, label_format: str, timeout: float,
-    *, record: SaleOrder | None, actor: str | None, policy: PrinterPolicy | None = None, **about: Any,
+    *, record: SaleOrder | None, actor: str | None, policy: PrinterPolicy, **about: Any,
 ) -> dict[str, Any]:  # fmt: skip
     """Deliver ``content`` to ``printer`` and record it (``printer_sent`` or ``printer_failed``,
     with ``about``, e.g. the label id) in ``record``'s history; commits. The PrinterDelivery.
-    ``policy`` says where jobs may go (default: the running app's settings)."""
+    ``policy`` says where jobs may go."""
     session.commit()  # no transaction stays open while the printer takes its time (SQLite: a write lock)
-    delivery = deliver(printer, content, label_format, timeout, policy or current_policy())
+    delivery = deliver(printer, content, label_format, timeout, policy)
     record_event(
         session, record, f"printer_{delivery['status']}", actor,
         printer=printer.name, address=f"{printer.host}:{printer.port}", bytes=delivery["bytes"],

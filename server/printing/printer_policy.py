@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_app_context
 
 PRINTING_PORTS = (9100, 515, 631)
 # Cloud metadata and host services that are not link-local: AWS (IPv6), Alibaba, Azure.
@@ -68,11 +67,3 @@ class PrinterPolicy:
             return address
         self.check_address(candidates[0][4][0])  # raises: every address was refused
         raise PrinterAddressRefused("host", "The printer's host name resolves to no usable address.")
-
-
-STRICT = PrinterPolicy()
-
-
-def current_policy() -> PrinterPolicy:
-    """The running app's policy; the strict one outside an app (a script, a test)."""
-    return PrinterPolicy.from_config(current_app.config) if has_app_context() else STRICT

@@ -27,6 +27,24 @@ it('makes the sandbox hosts optional, matching the dynamic registration', () => 
   expect(manifest.web_accessible_resources[0].matches).toEqual([...cartonCloudPatterns, ...Object.keys(SANDBOX_PAGES)]);
 });
 
+/** Every module the content loader imports, directly or through others: what pages must be able to load. */
+function contentModules(entry = 'src/content/main.js', seen = new Set()) {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const source = readFileSync(join(EXTENSION, entry), 'utf8');
+  for (const [, relative] of source.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g)) {
+    contentModules(join(dirname(entry), relative).split('\\').join('/'), seen);
+  }
+  return seen;
+}
+
+it('exposes to web pages only the modules the content loader imports, nothing of the worker, popup or settings', () => {
+  const exposed = manifest.web_accessible_resources.flatMap((entry) => entry.resources);
+  expect(exposed.some((resource) => resource.includes('*'))).toBe(false);
+  expect([...exposed].sort()).toEqual([...contentModules()].sort());
+  expect(readFileSync(join(EXTENSION, 'src/content/loader.js'), 'utf8')).toContain("chrome.runtime.getURL('src/content/main.js')");
+});
+
 it('runs the service worker as an ES module and binds the shortcut the worker listens for', () => {
   expect(manifest.background).toEqual({ service_worker: 'src/background/worker.js', type: 'module' });
   expect(Object.keys(manifest.commands)).toEqual([COMMAND_PRINT_LABEL]);

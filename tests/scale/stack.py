@@ -66,7 +66,7 @@ def children(pid: int) -> list[int]:
 class Backend:
     """Environment and token for labelbridge processes on ``database_url`` against ``sandbox``."""
 
-    def __init__(self, database_url: str, sandbox, instance: Path, **settings: Any) -> None:
+    def __init__(self, database_url: str, sandbox, instance: Path, log: Path | None = None, **settings: Any) -> None:
         database = Database(database_url)
         database.upgrade()
         with database.sessions() as session:
@@ -78,6 +78,7 @@ class Backend:
         self.env.update({f"LABELBRIDGE_{name}": str(value) for name, value in sandbox_config(sandbox).items()})
         self.env.update({f"LABELBRIDGE_{name}": str(value) for name, value in settings.items()})
         self.processes: list[subprocess.Popen] = []
+        self.log = log  # where the processes' stderr (their log) goes; None: nowhere
         self.url = ""
         self.serve: subprocess.Popen | None = None
 
@@ -103,7 +104,11 @@ class Backend:
         return self._start("worker")
 
     def _start(self, *args: str) -> subprocess.Popen:
-        process = subprocess.Popen([*COMMAND, *args], env=self.env, stderr=subprocess.DEVNULL)
+        if self.log is None:
+            process = subprocess.Popen([*COMMAND, *args], env=self.env, stderr=subprocess.DEVNULL)
+        else:
+            with self.log.open("ab") as log:
+                process = subprocess.Popen([*COMMAND, *args], env=self.env, stderr=log)
         self.processes.append(process)
         return process
 
