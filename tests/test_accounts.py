@@ -245,15 +245,14 @@ def test_a_wrong_key_refuses_the_start_on_the_command_line(app, client, admin, s
 def test_secrets_no_key_decrypts_are_a_503_with_words_and_health_says_degraded(app, client, admin):
     from cryptography.fernet import Fernet
 
+    from server.accounts import save_starshipit_account
     from server.crypto import SecretBox
-    from server.models import StarshipitAccount
 
     assert client.get("/api/v1/health").get_json()["status"] == "ok"
     stranger = SecretBox([Fernet.generate_key()])  # saved by a process with another key, after this one started
-    with get_database(app).sessions() as session:
-        session.add(StarshipitAccount(name="other", api_key_encrypted=stranger.encrypt("other-api-key-1234"),
-                                      subscription_key_encrypted=stranger.encrypt("other-sub-key-5678"),
-                                      rate_per_second=2, is_default=False))  # fmt: skip
+    with get_database(app).sessions() as session:  # as any labelbridge process saves an account
+        save_starshipit_account(session, stranger, name="other", api_key="other-api-key-1234",
+                                subscription_key="other-sub-key-5678", rate_per_second=2)  # fmt: skip
         session.commit()
     response = client.get("/api/v1/accounts", headers=admin)
     assert response.status_code == 503

@@ -2,12 +2,12 @@
 from flask import current_app, g
 
 from ..accounts import unreadable_secrets
+from ..cache import get_cache
 from ..crypto import get_box
-from ..db import get_session
-from ..version import __version__
 from ..openapi import operation
-from .blueprint import api
 from ..schemas.labels import HealthSchema, WhoamiSchema
+from ..version import __version__
+from .blueprint import api
 
 
 @api.get("/health")
@@ -15,9 +15,8 @@ from ..schemas.labels import HealthSchema, WhoamiSchema
 def health():
     """Answers without a token: the popup's first check that the backend is there. ``degraded``
     with a ``reason`` when the stored keys cannot be decrypted (the key changed since they were saved)."""
-    session = get_session()
-    unreadable = unreadable_secrets(session, get_box(current_app))
-    session.commit()
+    box = get_box(current_app)  # the keys change only with a restart, the stored secrets with a stamp
+    unreadable = get_cache(current_app).stamped("unreadable_secrets", lambda session: unreadable_secrets(session, box))
     if unreadable:
         return {"status": "degraded", "version": __version__,
                 "reason": "Stored Starshipit or CartonCloud keys cannot be decrypted with the configured encryption "
