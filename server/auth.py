@@ -12,9 +12,11 @@ from .events import record_event
 from .tokens import authenticate
 
 # The webhooks are authenticated by their own secret or signature (server/api/webhooks.py); the
-# OpenAPI document and its docs page describe the API's shape, no secret (server/api/docs.py).
+# OpenAPI document and its docs page describe the API's shape, no secret (server/api/docs.py); an
+# enrollment exchange is authenticated by its one-time code (server/api/enrollments.py).
 PUBLIC_ENDPOINTS = {"api.health", "api.cartoncloud_webhook", "api.starshipit_webhook",
-                    "api.openapi_document", "api.docs", "api.docs_asset"}  # fmt: skip
+                    "api.openapi_document", "api.docs", "api.docs_asset",
+                    "api.enroll"}  # fmt: skip
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -105,6 +105,29 @@ def token_create(name: str, role: str, expires_in_days: int | None) -> None:
             raise click.ClickException(str(error)) from None
 
 
+@token.command("enroll")
+@click.argument("name")
+@click.option("--role", type=click.Choice(tokens.ROLES), default="packer", show_default=True)
+@click.option("--expires-in-minutes", type=click.IntRange(min=1, max=1440), default=30, show_default=True)
+def token_enroll(name: str, role: str, expires_in_minutes: int) -> None:
+    """A one-time code for the bench NAME: typed into the extension's popup (or set as the managed
+    enrollmentCode), it becomes that bench's token, which nobody sees. Prints the code and a link
+    that opens the popup with it filled in (set LABELBRIDGE_PUBLIC_URL to put the backend's
+    address in the link too)."""
+    from . import enrollment
+    from .cors import allowed_origins
+
+    app = _app()
+    with _session(app) as session:
+        try:
+            made = enrollment.create_enrollment(session, name, role, timedelta(minutes=expires_in_minutes), "cli")
+        except Failure as failure:
+            raise click.ClickException(failure.message) from None
+    click.echo(made.code)
+    click.echo(enrollment.enrollment_link(allowed_origins(app)[0], made.code, app.config["PUBLIC_URL"]))
+    click.echo(f"for {made.token_name} ({made.role}); works once, until {made.expires_at:%Y-%m-%d %H:%M} UTC", err=True)
+
+
 @token.command("list")
 def token_list() -> None:
     """Names, creation and last use of every token."""

@@ -61,6 +61,9 @@ DEFAULTS: dict[str, Any] = {
     "CARTONCLOUD_WEBHOOK_SECRET": None,  # None: the CartonCloud webhook is switched off
     "STARSHIPIT_WEBHOOK_SECRET": None,  # None: tracking webhooks are accepted unsigned
     "STARSHIPIT_SIGNATURE_SCHEME": "hmac-sha256",
+    # Enrollment codes (server/enrollment.py)
+    "ENROLL_RATE_LIMIT": "10 per minute",  # exchanges tried per client address, right or wrong
+    "PUBLIC_URL": None,  # the backend's address as the benches reach it, put in enrollment links
 }
 
 
@@ -209,6 +212,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "CARTONCLOUD_WEBHOOK_SECRET": _webhook_secret,
     "STARSHIPIT_WEBHOOK_SECRET": lambda value: str(value) if value else None,  # as set in Starshipit
     "STARSHIPIT_SIGNATURE_SCHEME": _choice(SIGNATURE_SCHEMES),
+    "ENROLL_RATE_LIMIT": _rate_limit,
+    "PUBLIC_URL": lambda value: _url(value) if value else None,
 }
 
 

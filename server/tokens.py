@@ -35,9 +35,15 @@ def create_token(session: Session, name: str, role: str = "packer", expires_at: 
         raise TokenError(f"A token's role is one of {', '.join(ROLES)}.")
     if session.scalar(select(ApiToken).where(ApiToken.name == name)):
         raise TokenError(f"A token named {name!r} already exists; revoke it or pick another name.")
+    token = add_token(session, name, role, expires_at)
+    session.commit()
+    return token
+
+
+def add_token(session: Session, name: str, role: str, expires_at: datetime | None = None) -> str:
+    """Add a token to the session (committed by the caller) and return the token itself."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(name=name, token_hash=hash_token(token), role=role, expires_at=expires_at))
-    session.commit()
     return token
 
 
