@@ -30,11 +30,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     crypto.init_app(app)
 
-    from . import cors, throttle, upstreams
+    from . import cors, observability, throttle, upstreams
     from .api import api
+    from .api.metrics import metrics_endpoint
 
     cors.init_app(app)
     throttle.init_app(app)
     upstreams.init_app(app)
     app.register_blueprint(api)
+    app.register_blueprint(metrics_endpoint)
+    observability.init_app(app)
     return app

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-import logging
+import os
 import signal
 import sys
 import threading
@@ -41,7 +41,9 @@ def _session(app=None):
 @click.group()
 def main() -> None:
     """labelbridge: one-click Starshipit labels from CartonCloud."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from . import logs
+
+    logs.configure(os.environ.get("LABELBRIDGE_LOG_FORMAT", "text"))
 
 
 @main.group()
@@ -260,8 +262,9 @@ def sync(once: bool) -> None:
 @click.option("--workers", default=2, show_default=True)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the API with gunicorn."""
-    from .serve import run_gunicorn
+    from .serve import prepare_metrics_folder, run_gunicorn
 
+    prepare_metrics_folder()  # before anything imports prometheus_client: it picks its mode then
     _app()  # fail fast on bad settings before forking
     run_gunicorn(host, port, workers)
 

@@ -64,6 +64,8 @@ DEFAULTS: dict[str, Any] = {
     # Enrollment codes (server/enrollment.py)
     "ENROLL_RATE_LIMIT": "10 per minute",  # exchanges tried per client address, right or wrong
     "PUBLIC_URL": None,  # the backend's address as the benches reach it, put in enrollment links
+    "METRICS_TOKEN": None,  # GET /metrics needs it as a bearer token; None: /metrics is off
+    "LOG_FORMAT": "text",  # or json: one JSON object a line (server/logs.py)
 }
 
 
@@ -214,6 +216,8 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "STARSHIPIT_SIGNATURE_SCHEME": _choice(SIGNATURE_SCHEMES),
     "ENROLL_RATE_LIMIT": _rate_limit,
     "PUBLIC_URL": lambda value: _url(value) if value else None,
+    "METRICS_TOKEN": _webhook_secret,  # 16+ characters, like a webhook secret
+    "LOG_FORMAT": _choice(("text", "json")),
 }
 
 
