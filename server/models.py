@@ -363,3 +363,14 @@ class EnrollmentCode(Base):
     created_by: Mapped[str | None] = mapped_column(String(100))
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class RateBucket(Base):
+    """One Starshipit account's share of its rate, used by every process (server/rate_budget.py):
+    ``tokens`` left as of ``updated_at`` (seconds since the epoch, the database's clock)."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float]
+    updated_at: Mapped[float]

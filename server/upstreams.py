@@ -15,6 +15,7 @@ from .accounts import Accounts, CartonCloudCredentials, StarshipitCredentials
 from .cartoncloud.client import CartonCloudClient
 from .crypto import SecretBox, get_box
 from .db import Database, get_database
+from .rate_budget import bucket_for_account
 from .starshipit.client import StarshipitClient
 
 
@@ -53,6 +54,8 @@ class Upstreams:
         return self._client(("starshipit", credentials), lambda: StarshipitClient(
             self._config["STARSHIPIT_URL"], credentials.api_key, credentials.subscription_key,
             timeout=self.timeout, rate_per_second=credentials.rate_per_second,
+            bucket=bucket_for_account(self._config, self._database.engine, credentials.subscription_key,
+                                      credentials.rate_per_second),
         ))  # fmt: skip
 
     def _client(self, key: Any, build) -> Any:
