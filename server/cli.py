@@ -420,7 +420,8 @@ def accounts_list() -> None:
 @click.option("--api-key", prompt=True, hide_input=True, help="Asked for when not given.")
 @click.option("--subscription-key", prompt=True, hide_input=True, help="Asked for when not given.")
 @click.option("--rate", type=click.FloatRange(0.1, 20), default=2.0, show_default=True,
-              help="Requests/s each process may send: 2 (developer) or 20 (production), or a share of it.")
+              help="The subscription's requests/s: 2 (developer) or 20 (production); on PostgreSQL or Redis every "
+                   "process shares it, on SQLite each process paces itself to it.")
 @click.option("--default", "is_default", is_flag=True, help="Orders no rule routes go here.")
 def accounts_starshipit(name: str, api_key: str, subscription_key: str, rate: float, is_default: bool) -> None:
     """Add or update a Starshipit account (keys are stored encrypted)."""
