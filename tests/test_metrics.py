@@ -104,3 +104,14 @@ def test_counters_of_several_processes_are_added_up(client, tmp_path, monkeypatc
                        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)})  # fmt: skip
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     assert sample(scraped(client), 'labelbridge_labels_total{kind="print"}') == 2
+
+
+def test_the_time_from_packed_to_the_starshipit_order_is_measured(app, sandbox):
+    from scale.stack import make_sale_orders  # tests/scale: shippable sale orders in the simulator
+    from server.sync.runner import SyncRunner
+
+    make_sale_orders(sandbox, "METRICS", 2, status="PACKED")
+    transferred = value("labelbridge_packed_to_starshipit_order_seconds_count")
+    summary = SyncRunner(get_database(app).sessions, get_upstreams(app), app.config).run_once(force=True)
+    assert summary.created >= 1, summary.describe()
+    assert value("labelbridge_packed_to_starshipit_order_seconds_count") == transferred + summary.created
