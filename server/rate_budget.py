@@ -7,8 +7,8 @@ The shared bucket is the same token bucket as ``server/upstream/ratelimit.py`` (
 gateway counts in a sliding second), kept where every process sees it:
 
 - on PostgreSQL (the default when the database is PostgreSQL): one row per account in
-  ``rate_buckets``, updated by one ``UPDATE … RETURNING`` that takes the row's lock, on the
-  database's clock, so processes on hosts whose clocks differ still agree;
+  ``rate_buckets``, taken from by one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` that holds the
+  row's lock, on the database's clock, so processes on hosts whose clocks differ still agree;
 - on Redis when LABELBRIDGE_RATELIMIT_STORAGE_URI is ``redis://…``: one hash per account, updated
   by one Lua script on the server's clock;
 - on SQLite (one machine, usually one process): the per-process bucket, as before.
@@ -54,31 +54,24 @@ class _SharedBucket:
 
 
 class PostgresBucket(_SharedBucket):
+    # One statement: the first call anywhere makes the row, every other takes from it under its
+    # row lock (a separate INSERT then UPDATE races with a process whose INSERT is not committed).
     _TAKE = text("""
-        WITH now AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS t)
-        UPDATE rate_buckets
-           SET tokens = LEAST(:capacity, tokens + (now.t - updated_at) * :rate) - 1, updated_at = now.t
-          FROM now
-         WHERE key = :key
+        INSERT INTO rate_buckets AS bucket (key, tokens, updated_at)
+        VALUES (:key, :capacity - 1, extract(epoch FROM clock_timestamp())::float8)
+        ON CONFLICT (key) DO UPDATE
+           SET tokens = LEAST(:capacity, bucket.tokens + (EXCLUDED.updated_at - bucket.updated_at) * :rate) - 1,
+               updated_at = EXCLUDED.updated_at
         RETURNING tokens
-    """)
-    _CREATE = text("""
-        INSERT INTO rate_buckets (key, tokens, updated_at)
-        VALUES (:key, :capacity, extract(epoch FROM clock_timestamp())::float8)
-        ON CONFLICT (key) DO NOTHING
     """)
 
     def __init__(self, engine: Engine, key: str, rate: float, capacity: float = 1.0) -> None:
         self.engine, self.key, self.rate, self.capacity = engine, key, float(rate), float(capacity)
-        self._created = False
 
     def _tokens_after_taking_one(self) -> float:
-        parameters = {"key": self.key, "rate": self.rate, "capacity": self.capacity}
         with self.engine.begin() as connection:
-            if not self._created:
-                connection.execute(self._CREATE, parameters)
-                self._created = True
-            return connection.execute(self._TAKE, parameters).scalar_one()
+            return connection.execute(self._TAKE, {"key": self.key, "rate": self.rate,
+                                                   "capacity": self.capacity}).scalar_one()  # fmt: skip
 
 
 class RedisBucket(_SharedBucket):

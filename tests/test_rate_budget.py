@@ -126,3 +126,18 @@ def test_sqlite_keeps_the_per_process_bucket(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert isinstance(rate_budget.bucket_for_account({}, engine, "key", RATE), TokenBucket)
     engine.dispose()
+
+
+def test_many_threads_on_a_new_account_all_get_a_slot(postgres_url):
+    """The first calls anywhere race to make the account's row: none of them may fail."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    upgrade(postgres_url)
+    engine = create_engine(postgres_url, pool_size=16)
+    try:
+        bucket = rate_budget.bucket_for_account({}, engine, f"fresh-{uuid.uuid4()}", 1000.0)
+        with ThreadPoolExecutor(16) as pool:
+            waits = list(pool.map(lambda _: bucket.reserve(), range(64)))
+    finally:
+        engine.dispose()
+    assert len(waits) == 64 and max(waits) == pytest.approx(63 / 1000.0, abs=0.05)
