@@ -1,8 +1,21 @@
-"""Which API endpoints need no token, and which methods change state: the API enforces it
-(``server/api/auth.py``), the OpenAPI document describes it (``server/openapi/spec.py``)."""
+"""Which API endpoints need no token, which methods change state, and which browser origins may
+call: the API enforces it (``server/api/auth.py``, ``cors.py``), the OpenAPI document describes
+it (``server/openapi/spec.py``), the enrollment links point at the extension."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 # The webhooks are authenticated by their own secret or signature (server/api/webhooks.py); the
-# OpenAPI document and its docs page describe the API's shape, no secret (server/api/docs.py).
+# OpenAPI document and its docs page describe the API's shape, no secret (server/api/docs.py); an
+# enrollment exchange is authenticated by its one-time code (server/api/enrollments.py).
 PUBLIC_ENDPOINTS = {"api.health", "api.cartoncloud_webhook", "api.starshipit_webhook",
-                    "api.openapi_document", "api.docs", "api.docs_asset"}  # fmt: skip
+                    "api.openapi_document", "api.docs", "api.docs_asset", "api.enroll"}  # fmt: skip
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+# The extension's manifest carries a fixed public key, so its id (and origin) is stable.
+BUNDLED_EXTENSION_ORIGIN = "chrome-extension://gemklbolcljbkdoodipaiednkjlmeckh"  # extension/EXTENSION_ID
+
+
+def allowed_origins(config: Mapping[str, Any]) -> tuple[str, ...]:
+    return config["CORS_ORIGINS"] or (BUNDLED_EXTENSION_ORIGIN,)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-import logging
+import os
 import signal
 import sys
 import threading
@@ -40,7 +40,9 @@ def _session(app=None):
 @click.group()
 def main() -> None:
     """labelbridge: one-click Starshipit labels from CartonCloud."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from . import logs
+
+    logs.configure(os.environ.get("LABELBRIDGE_LOG_FORMAT", "text"))
 
 
 @main.group()
@@ -104,6 +106,29 @@ def token_create(name: str, role: str, expires_in_days: int | None) -> None:
             raise click.ClickException(str(error)) from None
 
 
+@token.command("enroll")
+@click.argument("name")
+@click.option("--role", type=click.Choice(tokens.ROLES), default="packer", show_default=True)
+@click.option("--expires-in-minutes", type=click.IntRange(min=1, max=1440), default=30, show_default=True)
+def token_enroll(name: str, role: str, expires_in_minutes: int) -> None:
+    """A one-time code for the bench NAME: typed into the extension's popup (or set as the managed
+    enrollmentCode), it becomes that bench's token, which nobody sees. Prints the code and a link
+    that opens the popup with it filled in (set LABELBRIDGE_PUBLIC_URL to put the backend's
+    address in the link too)."""
+    from . import enrollment
+    from .access import allowed_origins
+
+    app = _app()
+    with _session(app) as session:
+        try:
+            made = enrollment.create_enrollment(session, name, role, timedelta(minutes=expires_in_minutes), "cli")
+        except Failure as failure:
+            raise click.ClickException(failure.message) from None
+    click.echo(made.code)
+    click.echo(enrollment.enrollment_link(allowed_origins(app.config)[0], made.code, app.config["PUBLIC_URL"]))
+    click.echo(f"for {made.token_name} ({made.role}); works once, until {made.expires_at:%Y-%m-%d %H:%M} UTC", err=True)
+
+
 @token.command("list")
 def token_list() -> None:
     """Names, creation and last use of every token."""
@@ -134,6 +159,31 @@ def token_revoke(name: str) -> None:
         except tokens.TokenError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"revoked {name}", err=True)
+
+
+@main.command()
+def doctor() -> None:
+    """Check this installation, one line per check: the configuration, the database schema, the
+    key file, both upstreams and their credentials, the pollers and failed writebacks. Exits 1
+    when any check fails."""
+    from .doctor import examine
+
+    try:
+        app = create_app()
+    except ConfigError as error:
+        click.echo(f"FAIL  configuration: {error}")
+        raise SystemExit(1) from None
+    click.echo("ok    configuration: every setting is valid.")
+    failed = 0
+    try:
+        for finding in examine(app):
+            failed += not finding.ok
+            click.echo(f"{'ok  ' if finding.ok else 'FAIL'}  {finding.name}: {finding.message}")
+    finally:
+        get_database(app).dispose()
+    if failed:
+        click.echo(f"{failed} check(s) failed.", err=True)
+        raise SystemExit(1)
 
 
 @main.group("outbox")
@@ -242,8 +292,9 @@ def sync(once: bool) -> None:
 @click.option("--workers", default=2, show_default=True)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the API with gunicorn."""
-    from .serve import run_gunicorn
+    from .serve import prepare_metrics_folder, run_gunicorn
 
+    prepare_metrics_folder()  # before anything imports prometheus_client: it picks its mode then
     _app()  # fail fast on bad settings before forking
     run_gunicorn(host, port, workers)
 
@@ -374,7 +425,8 @@ def accounts_list() -> None:
 @click.option("--api-key", prompt=True, hide_input=True, help="Asked for when not given.")
 @click.option("--subscription-key", prompt=True, hide_input=True, help="Asked for when not given.")
 @click.option("--rate", type=click.FloatRange(0.1, 20), default=2.0, show_default=True,
-              help="Requests/s each process may send: 2 (developer) or 20 (production), or a share of it.")
+              help="The subscription's requests/s: 2 (developer) or 20 (production); on PostgreSQL or Redis every "
+                   "process shares it, on SQLite each process paces itself to it.")
 @click.option("--default", "is_default", is_flag=True, help="Orders no rule routes go here.")
 def accounts_starshipit(name: str, api_key: str, subscription_key: str, rate: float, is_default: bool) -> None:
     """Add or update a Starshipit account (keys are stored encrypted)."""

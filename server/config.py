@@ -85,6 +85,11 @@ DEFAULTS: dict[str, Any] = {
     "STARSHIPIT_WEBHOOK_SECRET": None,  # None: the tracking webhook answers 403 (unless ..._INSECURE)
     "STARSHIPIT_WEBHOOK_INSECURE": False,  # true: accept unsigned tracking webhooks (start-up warns)
     "STARSHIPIT_SIGNATURE_SCHEME": "hmac-sha256",
+    # Enrollment codes (server/enrollment.py)
+    "ENROLL_RATE_LIMIT": "10 per minute",  # exchanges tried per client address, right or wrong
+    "PUBLIC_URL": None,  # the backend's address as the benches reach it, put in enrollment links
+    "METRICS_TOKEN": None,  # GET /metrics needs it as a bearer token; None: /metrics is off
+    "LOG_FORMAT": "text",  # or json: one JSON object a line (server/logs.py)
 }
 
 
@@ -250,6 +255,10 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "STARSHIPIT_WEBHOOK_SECRET": lambda value: str(value) if value else None,  # as set in Starshipit
     "STARSHIPIT_SIGNATURE_SCHEME": _choice(SIGNATURE_SCHEMES),
     "STARSHIPIT_WEBHOOK_INSECURE": _boolean,
+    "ENROLL_RATE_LIMIT": _rate_limit,
+    "PUBLIC_URL": lambda value: _url(value) if value else None,
+    "METRICS_TOKEN": _webhook_secret,  # 16+ characters, like a webhook secret
+    "LOG_FORMAT": _choice(("text", "json")),
 }
 
 

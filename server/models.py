@@ -346,3 +346,31 @@ class InboxEvent(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
+
+
+class EnrollmentCode(Base):
+    """A short one-time code a bench exchanges for its own API token (``labelbridge token
+    enroll``, POST /api/v1/enrollments, POST /api/v1/enroll). Only its SHA-256 is stored, like a
+    token's; ``used_at`` is set by the one exchange that wins."""
+
+    __tablename__ = "enrollment_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20), default="packer")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class RateBucket(Base):
+    """One Starshipit account's share of its rate, used by every process (server/rate_budget.py):
+    ``tokens`` left as of ``updated_at`` (seconds since the epoch, the database's clock)."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float]
+    updated_at: Mapped[float]

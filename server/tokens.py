@@ -37,9 +37,15 @@ def create_token(session: Session, name: str, role: str = "packer", expires_at: 
         raise TokenError(f"A token's role is one of {', '.join(ROLES)}.")
     if session.scalar(select(ApiToken).where(ApiToken.name == name)):
         raise TokenError(f"A token named {name!r} already exists; revoke it or pick another name.")
+    token = add_token(session, name, role, expires_at)
+    session.commit()
+    return token
+
+
+def add_token(session: Session, name: str, role: str, expires_at: datetime | None = None) -> str:
+    """Add a token to the session (committed by the caller) and return the token itself."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(name=name, token_hash=hash_token(token), role=role, expires_at=expires_at))
-    session.commit()
     return token
 
 
@@ -83,10 +89,3 @@ def check(session: Session, digest: str, now: datetime | None = None) -> TokenCh
     found = TokenCheck(token.id, token.name, token.role, token.expires_at)
     session.commit()
     return found
-
-
-def authenticate(session: Session, presented: str, now: datetime | None = None) -> TokenCheck | None:
-    """The live token matching ``presented``, or None. Records when it was last used."""
-    now = now or utcnow()
-    found = check(session, hash_token(presented), now)
-    return found if found is not None and found.live(now) else None

@@ -16,14 +16,17 @@ from .accounts import Accounts, CartonCloudCredentials, StarshipitCredentials
 from .cartoncloud.client import CartonCloudClient
 from .cache import ProcessCache, get_cache
 from .crypto import SecretBox, get_box
+from .db import Database, get_database
+from .rate_budget import bucket_for_account
 from .starshipit.client import StarshipitClient
 
 
 class Upstreams:
     """One client per set of credentials; safe to share between threads."""
 
-    def __init__(self, config: Mapping[str, Any], cache: ProcessCache, box: SecretBox) -> None:
+    def __init__(self, config: Mapping[str, Any], database: Database, cache: ProcessCache, box: SecretBox) -> None:
         self._config = config
+        self._database = database
         self._cache = cache
         self._box = box
         self._lock = threading.Lock()
@@ -51,6 +54,8 @@ class Upstreams:
         return self._client(("starshipit", credentials), lambda: StarshipitClient(
             self._config["STARSHIPIT_URL"], credentials.api_key, credentials.subscription_key,
             timeout=self.timeout, rate_per_second=credentials.rate_per_second,
+            bucket=bucket_for_account(self._config, self._database.engine, credentials.subscription_key,
+                                      credentials.rate_per_second),
         ))  # fmt: skip
 
     def _client(self, key: Any, build) -> Any:
@@ -61,7 +66,7 @@ class Upstreams:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["labelbridge.upstreams"] = Upstreams(app.config, get_cache(app), get_box(app))
+    app.extensions["labelbridge.upstreams"] = Upstreams(app.config, get_database(app), get_cache(app), get_box(app))
 
 
 def get_upstreams(app: Flask) -> Upstreams:

@@ -81,7 +81,9 @@ def sandbox(sandbox_server):
 
 
 @pytest.fixture
-def app(sandbox, database_url, instance_folder):  # named: the engine parametrization may run before autouse ones
+def app(sandbox, database_url, instance_folder):
+    # instance_folder named here: pytest-flask's autouse fixtures ask for ``app`` before this
+    # file's autouse ones run, which left the key file in the checkout's instance/.
     app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True, **PRINTER_SIMULATORS})
     get_database(app).upgrade()
     yield app

@@ -65,8 +65,9 @@ def test_route_by_customer_code_and_a_default_account(client, admin, print_label
     assert control.starshipit_orders("SO-10046")[0]["account"] == "second"
 
 
-def test_an_accounts_rate_can_be_a_share_of_the_subscription_for_several_processes(client, admin):
-    """20/s shared by 5 processes is 4/s each; above Starshipit's 20/s is refused in words."""
+def test_an_accounts_rate_is_its_subscriptions_and_at_most_20(client, admin):
+    """The subscription's rate, which every process shares (server/rate_budget.py); above
+    Starshipit's 20/s is refused in words."""
     keys = {"api_key": credentials.STARSHIPIT_SECOND_API_KEY,
             "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY}  # fmt: skip
     shared = client.put("/api/v1/accounts/starshipit/second", json={**keys, "rate_per_second": 4}, headers=admin)
@@ -76,7 +77,7 @@ def test_an_accounts_rate_can_be_a_share_of_the_subscription_for_several_process
 
     too_fast = client.put("/api/v1/accounts/starshipit/second", json={**keys, "rate_per_second": 25}, headers=admin)
     assert too_fast.status_code == 422
-    assert "give each its share" in too_fast.get_json()["errors"]["rate_per_second"][0]
+    assert "every labelbridge process shares it" in too_fast.get_json()["errors"]["rate_per_second"][0]
 
 
 def test_accounts_show_masked_keys_and_packers_cannot_see_them(client, admin, auth):

@@ -23,8 +23,8 @@ from ..schemas.audit import AuditLogSchema, AuditQuerySchema
 from ..schemas.labels import ConnectionTestResponseSchema, ResponseSchema
 
 
-RATE_ERROR = ("Requests per second each labelbridge process may send to this account: Starshipit allows 2 "
-              "(developer) or 20 (production); with several processes give each its share.")
+RATE_ERROR = ("Requests per second this account's subscription allows: Starshipit allows 2 (developer) or 20 "
+              "(production); every labelbridge process shares it on PostgreSQL or Redis.")
 
 
 class StarshipitAccountSchema(Schema):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
 
-from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING
+from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING, allowed_origins
 from ..cache import get_cache
 from ..db import get_session
 from ..errors import ApiError
 from ..models import utcnow
 from ..tokens import TokenCheck, check, hash_token
-from .cors import allowed_origins
 from .refusals import get_refusals
 
 _AUTHENTICATED = "labelbridge.authenticated_token"
@@ -21,7 +20,7 @@ def refuse_foreign_origin() -> None:
     """A web page can make a browser send a request with a stolen token; it cannot hide its own
     Origin. Requests without an Origin (the extension's worker, scripts, webhooks) pass."""
     origin = request.headers.get("Origin")
-    if request.method in STATE_CHANGING and origin and origin.rstrip("/") not in allowed_origins(current_app):
+    if request.method in STATE_CHANGING and origin and origin.rstrip("/") not in allowed_origins(current_app.config):
         raise ApiError(403, "forbidden_origin", f"Requests from {origin} are not allowed.")
 
 

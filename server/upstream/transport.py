@@ -23,6 +23,7 @@ from server.upstream.errors import (
     error_class_for_status,
 )
 from server.upstream.ratelimit import TokenBucket
+from server import metrics
 from server.upstream.retry import RetryPolicy, backoff_delay, parse_retry_after, should_retry
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class Transport:
                 if delay > self.retry.max_delay:
                     raise  # asked to wait longer than a request may block: the caller reschedules
                 log.warning("%s %s %s failed: %s; retry in %.2fs", self.service, method, path, error, delay)
+                metrics.upstream_retried(self.service)
                 self._sleep(delay)
                 attempt += 1
 
@@ -135,15 +137,19 @@ class Transport:
         try:
             response = self.session.request(method, self.base_url + path, timeout=self.timeout, **send)
         except requests.Timeout as exc:
+            metrics.upstream_answered(self.service, method, path, "timeout", None)
             raise UpstreamTimeout(f"no answer within {_describe(self.timeout)}", service=self.service) from exc
         except requests.ConnectionError as exc:
+            metrics.upstream_answered(self.service, method, path, "connection_error", None)
             raise UpstreamConnectionError(f"could not connect to {self.base_url}", service=self.service) from exc
         except requests.RequestException as exc:
             raise UpstreamError(f"request failed ({type(exc).__name__})", service=self.service) from exc
         request_id = next((response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None)
+        elapsed = time.monotonic() - started
+        metrics.upstream_answered(self.service, method, path, response.status_code, elapsed)
         log.info(
             "%s %s %s -> %s in %.3fs (request id %s)",
-            self.service, method, path, response.status_code, time.monotonic() - started, request_id,
+            self.service, method, path, response.status_code, elapsed, request_id,
         )
         return self._reply(response, request_id, secrets, raw)
 

@@ -88,6 +88,8 @@ OPERATIONS = {
     "change_printer": Operation("PUT", "/api/v1/printers/{name}", body={"dpi": 300}),
     "remove_printer": Operation("DELETE", "/api/v1/printers/{name}"),
     "test_printer": Operation("POST", "/api/v1/printers/{name}/test"),
+    "create_enrollment": Operation("POST", "/api/v1/enrollments", body={"name": "bench-9"}),
+    "enroll": Operation("POST", "/api/v1/enroll", body={"code": "222-222-222"}, public=True),
 }  # fmt: skip
 PATH_VALUES = {"label_id": str(uuid.uuid4()), "name": "acme", "identifier": SHOWCASE["numeric_id"],
                "sale_order_id": str(uuid.uuid4()), "batch_id": str(uuid.uuid4())}  # fmt: skip
@@ -311,6 +313,13 @@ def packing_slip_of_the_showcase(api: Api, client=None):
     return (client or api.client).get(url, headers=api.admin)
 
 
+def enrolled(api: Api, times: int = 1):
+    code = api.call("create_enrollment").get_json()["code"]
+    for _ in range(times - 1):
+        api.call("enroll", json={"code": code})
+    return api.call("enroll", json={"code": code})
+
+
 def packer(name: str):
     return lambda api: api.call(name, headers=api.packer)
 
@@ -407,6 +416,12 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("test_printer", 200): sent_a_test_page,
     ("test_printer", 404): lambda api: api.call("test_printer"),
     ("test_printer", 503): sent_a_test_page_to_a_printer_that_is_off,
+    ("create_enrollment", 201): lambda api: api.call("create_enrollment"),
+    ("create_enrollment", 403): packer("create_enrollment"),
+    ("create_enrollment", 409): lambda api: api.call("create_enrollment", json={"name": api.admin_name}),
+    ("enroll", 200): enrolled,
+    ("enroll", 404): lambda api: api.call("enroll"),
+    ("enroll", 409): lambda api: enrolled(api, times=2),
 }  # fmt: skip
 
 

@@ -84,6 +84,10 @@ class LoadedExtension:
             {"backendUrl": backend_url, "token": token, "autoPrint": auto_print},
         )
 
+    def set_policy(self, policy: dict) -> None:
+        """What IT would set for this extension (managed_extension only)."""
+        self.worker.evaluate(f"policy => chrome.storage.session.set({{{POLICY_KEY}: policy}})", policy)
+
     def storage(self, area: str, key: str):
         return self.worker.evaluate("([area, key]) => chrome.storage[area].get(key).then(found => found[key])", [area, key])
 
@@ -125,8 +129,41 @@ class LoadedExtension:
         page.close()
 
 
+# The organisation's policy, for the copy that stands in for chrome.storage.managed: a test sets
+# it in chrome.storage.session under this key. Debian's Chromium reads real policy only from
+# /etc/chromium/policies/managed/, which needs root and would reach every Chromium on the machine
+# (other test runs included), so the e2e swaps the one module that names the managed area
+# (src/shared/managed-area.js) and nothing else. That the manifest's managed_schema is accepted is
+# still checked: the copy loads the real manifest.json.
+POLICY_KEY = "e2ePolicy"
+MANAGED_AREA_STAND_IN = f"""// tests/e2e/conftest.py: the policy a test sets, in place of chrome.storage.managed.
+export const MANAGED_AREA_NAME = 'session';
+
+export function managedArea() {{
+  return {{ get: async () => (await chrome.storage.session.get('{POLICY_KEY}')).{POLICY_KEY} ?? {{}} }};
+}}
+"""
+
+
+@pytest.fixture(scope="session")
+def managed_extension_dir(tmp_path_factory) -> Path:
+    destination = _copy_with_sandbox_granted(tmp_path_factory.mktemp("managed-extension") / "labelbridge")
+    (destination / "src" / "shared" / "managed-area.js").write_text(MANAGED_AREA_STAND_IN)
+    return destination
+
+
 @pytest.fixture
 def extension(playwright_driver, extension_dir, tmp_path) -> Iterator[LoadedExtension]:
+    yield from _launch(playwright_driver, extension_dir, tmp_path)
+
+
+@pytest.fixture
+def managed_extension(playwright_driver, managed_extension_dir, tmp_path) -> Iterator[LoadedExtension]:
+    """The extension as a force-installed bench runs it: its policy set with ``set_policy``."""
+    yield from _launch(playwright_driver, managed_extension_dir, tmp_path)
+
+
+def _launch(playwright_driver, extension_dir: Path, tmp_path: Path) -> Iterator[LoadedExtension]:
     context = playwright_driver.chromium.launch_persistent_context(
         str(tmp_path / "profile"),
         executable_path=CHROMIUM,

@@ -55,3 +55,14 @@ it('has a fixed key whose extension id is the one in EXTENSION_ID', () => {
   const id = [...digest].map((hex) => String.fromCharCode(97 + parseInt(hex, 16))).join('');
   expect(readFileSync(join(EXTENSION, 'EXTENSION_ID'), 'utf8').trim()).toBe(id);
 });
+
+it('declares the managed settings schema the organisation’s policy is checked against', () => {
+  expect(manifest.storage).toEqual({ managed_schema: 'managed_schema.json' });
+  const schema = JSON.parse(readFileSync(join(EXTENSION, manifest.storage.managed_schema), 'utf8'));
+  expect(schema.type).toBe('object');
+  expect(Object.fromEntries(Object.entries(schema.properties).map(([name, property]) => [name, property.type]))).toEqual({
+    backendUrl: 'string',
+    enrollmentCode: 'string',
+    autoPrint: 'boolean',
+  });
+});

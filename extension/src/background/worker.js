@@ -12,6 +12,8 @@ import { createConnectionTest } from './connection-test.js';
 import { createDetailsHandlers } from './details-handlers.js';
 import { createWorkstationHandlers } from './workstation-handlers.js';
 import { syncSandboxContentScript } from './sandbox-pages.js';
+import { createEnrollment } from './enrollment.js';
+import { MANAGED_AREA_NAME } from '../shared/managed-area.js';
 
 const PRINT_PAGE = 'src/print/print.html';
 
@@ -40,6 +42,7 @@ const orders = createOrderHandlers({ ...deps, openPrintPage, newId });
 const batches = createBatchHandlers({ ...deps, backendClient, newId, openPrintPage, sendProgress, sleep });
 const details = createDetailsHandlers({ ...deps, openDetailsPage });
 const workstation = createWorkstationHandlers({ backendClient });
+const enrollment = createEnrollment(deps);
 
 const route = createRouter(
   {
@@ -53,6 +56,7 @@ const route = createRouter(
     [MESSAGE.PACKING_SLIP]: { from: SENDER.EXTENSION_PAGE, handle: orders.packingSlip },
     [MESSAGE.GET_WORKSTATION]: { from: SENDER.EXTENSION_PAGE, handle: workstation.getWorkstation },
     [MESSAGE.SAVE_WORKSTATION]: { from: SENDER.EXTENSION_PAGE, handle: workstation.saveWorkstation },
+    [MESSAGE.ENROLL]: { from: SENDER.EXTENSION_PAGE, handle: enrollment.enroll },
   },
   chrome.runtime.id,
 );
@@ -80,3 +84,12 @@ chrome.runtime.onInstalled.addListener(syncSandbox);
 chrome.runtime.onStartup.addListener(syncSandbox);
 chrome.permissions.onAdded.addListener(syncSandbox);
 chrome.permissions.onRemoved.addListener(syncSandbox);
+
+// A force-installed bench enrolls itself with the organisation's code (managed storage).
+const enrollFromPolicy = () =>
+  enrollment.enrollFromPolicy().catch((error) => console.error('labelbridge: enrollment from policy failed', error));
+chrome.runtime.onInstalled.addListener(enrollFromPolicy);
+chrome.runtime.onStartup.addListener(enrollFromPolicy);
+chrome.storage.onChanged.addListener((_changes, area) => {
+  if (area === MANAGED_AREA_NAME) enrollFromPolicy();
+});

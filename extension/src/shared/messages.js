@@ -27,6 +27,8 @@ export const MESSAGE = Object.freeze({
   GET_WORKSTATION: 'labelbridge/get-workstation',
   /** popup → worker: save this workstation's preferences. */
   SAVE_WORKSTATION: 'labelbridge/save-workstation',
+  /** popup → worker: exchange this enrollment code for the bench's token (answers its name only). */
+  ENROLL: 'labelbridge/enroll',
 });
 
 /** The most orders one PRINT_BATCH may name: what the backend prints in one batch. */

@@ -1,8 +1,9 @@
 /**
  * The extension's settings: a DEFAULTS object plus get/save helpers and the validation the
  * popup runs before saving. Kept in chrome.storage.local (never sync: the token stays on this
- * machine).
+ * machine). What the organisation sets by policy (chrome.storage.managed) wins over them.
  */
+import { managedArea } from './managed-area.js';
 
 export const DEFAULTS = Object.freeze({
   backendUrl: '',
@@ -16,8 +17,48 @@ const MIN_TOKEN_LENGTH = 8;
 // Header values must be visible ASCII: fetch throws on anything else, so refuse it here.
 const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
 
-export async function getSettings(storage = chrome.storage.local) {
-  return { ...DEFAULTS, ...(await storage.get(DEFAULTS)) };
+/** Where the popup finds why the managed code could not be used (a message, never the code). */
+export const POLICY_ENROLLMENT_ERROR = 'policyEnrollmentError';
+
+/** The settings an organisation may set by policy (extension/managed_schema.json). */
+export const MANAGED_SETTINGS = Object.freeze(['backendUrl', 'enrollmentCode', 'autoPrint']);
+
+/**
+ * The organisation's policy, checked: {values, invalid}. `values` holds what may be used (the
+ * backend address normalised), `invalid` the names of policy settings that could not be, so the
+ * popup can say so instead of silently using the local value.
+ */
+export async function getPolicy(area = managedArea()) {
+  let raw;
+  try {
+    raw = (area && (await area.get(null))) || {};
+  } catch {
+    raw = {}; // no policy support on this browser: nothing is managed
+  }
+  const values = {};
+  const invalid = [];
+  if ('backendUrl' in raw) {
+    const url = typeof raw.backendUrl === 'string' ? validateBackendUrl(raw.backendUrl) : { error: 'not text' };
+    if (url.error) invalid.push('backendUrl');
+    else values.backendUrl = url.value;
+  }
+  if ('autoPrint' in raw) {
+    if (typeof raw.autoPrint === 'boolean') values.autoPrint = raw.autoPrint;
+    else invalid.push('autoPrint');
+  }
+  if ('enrollmentCode' in raw) {
+    if (typeof raw.enrollmentCode === 'string' && raw.enrollmentCode.trim()) values.enrollmentCode = raw.enrollmentCode.trim();
+    else invalid.push('enrollmentCode');
+  }
+  return { values, invalid };
+}
+
+/** The saved settings with the organisation's policy laid over them. */
+export async function getSettings(storage = chrome.storage.local, area = managedArea()) {
+  const local = { ...DEFAULTS, ...(await storage.get(DEFAULTS)) };
+  const { values } = await getPolicy(area);
+  const managed = Object.fromEntries(Object.entries(values).filter(([name]) => name in DEFAULTS));
+  return { ...local, ...managed };
 }
 
 export async function saveSettings(settings, storage = chrome.storage.local) {
@@ -28,7 +69,7 @@ export function isConfigured(settings) {
   return Boolean(settings.backendUrl && settings.token);
 }
 
-function validateBackendUrl(raw) {
+export function validateBackendUrl(raw) {
   const text = String(raw ?? '').trim();
   if (!text) return { error: 'Enter the address of your labelbridge backend, e.g. https://labels.example.com.' };
   let url;

@@ -1,0 +1,79 @@
+"""Enrollment codes (server/enrollment.py): POST /enrollments makes one (admin token), POST
+/enroll exchanges one for the bench's token (no token: the code is the credential), at most
+ENROLL_RATE_LIMIT tries per client address."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from flask import current_app, g, request
+from flask.blueprints import BlueprintSetupState
+from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from .. import enrollment
+from .auth import require_admin
+from ..access import allowed_origins
+from ..db import get_session
+from ..errors import ApiError
+from ..openapi import operation
+from ..schemas.enrollment import EnrollmentRequestSchema, EnrollmentSchema, EnrollRequestSchema, EnrollResponseSchema
+from .blueprint import api
+from .bodies import load_json
+
+LIMITER = "labelbridge.enroll_limiter"
+_create, _created, _exchange, _enrolled = (EnrollmentRequestSchema(), EnrollmentSchema(), EnrollRequestSchema(),
+                                           EnrollResponseSchema())  # fmt: skip
+
+
+@api.record_once
+def _init_limiter(state: BlueprintSetupState) -> None:
+    app = state.app
+    app.extensions[LIMITER] = (MovingWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"])),
+                               parse_many(app.config["ENROLL_RATE_LIMIT"]))  # fmt: skip
+
+
+def _limit_by_address() -> None:
+    """429 once this address has tried ENROLL_RATE_LIMIT codes, right or wrong: a code is short."""
+    limiter, limits = current_app.extensions[LIMITER]
+    address = request.remote_addr or "unknown"
+    for limit in limits:
+        if not limiter.hit(limit, "enroll", address):
+            reset_at, _remaining = limiter.get_window_stats(limit, "enroll", address)
+            raise ApiError(429, "rate_limited", "Too many enrollment codes tried from this address; wait a minute "
+                           "and type the code again.", retry_after=max(1.0, reset_at - time.time()))  # fmt: skip
+
+
+def _backend_url() -> str:
+    return current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+
+
+@api.post("/enrollments")
+@operation(request=EnrollmentRequestSchema, admin=True,
+           responses={201: (EnrollmentSchema, "A new one-time code for the named bench; shown only now.")},
+           errors={409: "A token of that name already exists."})  # fmt: skip
+def create_enrollment():
+    """Make a one-time enrollment code for a bench (admin): the bench's popup exchanges it for a
+    token named ``name``. It replaces any unused code for that name. 409 when the name is taken."""
+    require_admin()
+    body = load_json(_create)
+    made = enrollment.create_enrollment(get_session(), body["name"], body["role"],
+                                        timedelta(minutes=body["expires_in_minutes"]), g.token_name)  # fmt: skip
+    link = enrollment.enrollment_link(allowed_origins(current_app.config)[0], made.code, _backend_url())
+    return _created.dump({"code": made.code, "name": made.token_name, "role": made.role,
+                          "expires_at": made.expires_at, "link": link}), 201  # fmt: skip
+
+
+@api.post("/enroll")
+@operation(request=EnrollRequestSchema, responses={200: (EnrollResponseSchema, "This bench's new token.")},
+           errors={404: "No such code (`enrollment_code_unknown`).",
+                   409: "The code was used already (`enrollment_code_used`), has expired (`enrollment_code_expired`), "
+                        "or its token name was taken meanwhile (`token_name_taken`)."})  # fmt: skip
+def enroll():
+    """Exchange a one-time enrollment code for this bench's API token (no token needed). Each
+    code works once; tries are limited per address and audited."""
+    _limit_by_address()
+    body = load_json(_exchange)
+    enrolled = enrollment.exchange(get_session(), body["code"], request.remote_addr)
+    return _enrolled.dump({"token": enrolled.token, "name": enrolled.token_name, "role": enrolled.role})

@@ -1,0 +1,90 @@
+"""One Starshipit rate budget across 3 API processes and 2 workers on PostgreSQL: an automatic
+transfer and clicks at once, against a sandbox allowing 20 requests a second per subscription
+key. Every process is given the whole 20/s; together they send 0 requests the sandbox refuses
+with 429, and keep it busy at 20/s (within 5%)."""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from server.models import SaleOrder
+from server.db import Database
+
+from .stack import SCALE_PRINTS, click_until_printed, make_sale_orders, report, wait_for
+
+RATE = 20
+CLICKERS = 24
+# The window measured: after the load has built up, and while both kinds of work are still queued.
+SETTLE_SECONDS, WINDOW_SECONDS = 3.0, 10.0
+
+
+def starshipit_calls(sandbox) -> tuple[int, int]:
+    counts = sandbox.state.counters.snapshot()
+    return sum(counts["starshipit"].values()), sum(counts["rate_limited"]["starshipit"].values())
+
+
+def transferred(database_url: str, references: list[str]) -> int:
+    database = Database(database_url)
+    try:
+        with database.sessions() as session:
+            return session.query(SaleOrder).filter(SaleOrder.customer_reference.in_(references),
+                                                   SaleOrder.starshipit_order_id.is_not(None)).count()  # fmt: skip
+    finally:
+        database.dispose()
+
+
+def test_processes_share_the_rate_without_429s_and_use_all_of_it(postgres_url, sandbox, backend_on):
+    sandbox.state.set_starshipit_rate_limit(RATE, None)  # 20 a second per key, as production
+    count = max(150, SCALE_PRINTS)
+    clicked = make_sale_orders(sandbox, "SHARED-CLICK", count, status="DISPATCHED")
+    # Transferred automatically when they reach PACKED (found by the CartonCloud poller).
+    pushed = make_sale_orders(sandbox, "SHARED-PUSH", count, status="PACKED")
+    backend = backend_on(postgres_url, STARSHIPIT_RATE_PER_SECOND=RATE, TRIGGER_STATUSES="PACKED",
+                         CARTONCLOUD_POLL_SECONDS=1, STARSHIPIT_POLL_SECONDS=0, WORKER_POLL_SECONDS=0.2)  # fmt: skip
+    backend.start_serve(workers=3)
+    calls_before, refused_before = starshipit_calls(sandbox)
+    for _ in range(2):
+        backend.start_worker()
+
+    answers: list = []
+    deadline = time.monotonic() + 600
+    started = time.monotonic()
+    window: dict[str, float] = {}
+
+    clicks_done: list[str] = []
+
+    def click(reference: str) -> dict:
+        result = click_until_printed(backend, reference, deadline, answers)
+        clicks_done.append(reference)
+        return result
+
+    def measure() -> None:
+        time.sleep(SETTLE_SECONDS)  # a measuring window, not synchronisation: nothing waits on it
+        first = starshipit_calls(sandbox)[0]
+        at = time.monotonic()
+        window["transferred_at_start"] = transferred(postgres_url, pushed)
+        time.sleep(WINDOW_SECONDS)
+        window.update(calls=starshipit_calls(sandbox)[0] - first, seconds=time.monotonic() - at,
+                      clicks_done_at_end=len(clicks_done))  # fmt: skip
+
+    meter = threading.Thread(target=measure)
+    meter.start()
+    with ThreadPoolExecutor(CLICKERS) as pool:
+        results = list(pool.map(click, clicked))
+    meter.join()
+    wait_for(lambda: transferred(postgres_url, pushed) == count, 300, "every PACKED order transferred",
+             lambda: f"{transferred(postgres_url, pushed)} of {count}")  # fmt: skip
+    elapsed = time.monotonic() - started
+    calls, refused = (now - before for now, before in zip(starshipit_calls(sandbox), (calls_before, refused_before)))
+    throughput = window["calls"] / window["seconds"]
+    report("shared_rate", processes="3 serve + 2 workers", clicks=count, transfers=count, starshipit_calls=calls,
+           rate_limited=refused, window_calls=window["calls"], window_seconds=round(window["seconds"], 2),
+           throughput_per_second=round(throughput, 2), seconds=round(elapsed, 1))  # fmt: skip
+
+    assert all("label" in result for result in results), [r for r in results if "label" not in r][:3]
+    assert refused == 0, f"{refused} Starshipit calls were answered 429"
+    # Work was queued through the whole window (transfers at its start, clicks at its end), so the
+    # demand exceeded the rate and the throughput measures the budget, not the load.
+    assert window["transferred_at_start"] < count and window["clicks_done_at_end"] < count
+    assert abs(throughput - RATE) <= 0.05 * RATE, f"{throughput:.2f} requests/s"
