@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from marshmallow import ValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from .failures import Conflict, Failure, Forbidden, Invalid, NotFound, Refused, Unauthenticated, Unavailable
 from .crypto import SecretsError
+from .failures import Conflict, Failure, Forbidden, Invalid, NotFound, Refused, Unauthenticated, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +90,15 @@ def register_error_handlers(app: Flask) -> None:
     def handle_failure(failure: Failure):
         return error_response(from_failure(failure))
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    def handle_database_unavailable(error: Exception):
+    @app.errorhandler(DBAPIError)
+    def handle_database_unavailable(error: DBAPIError):
         """The database dropped the connection (a restart, a failover) or is locked: a retryable
         503; the pool checks connections before use (pool_pre_ping), so the next request gets a
-        fresh one. What was committed before stays; a print continues from it."""
+        fresh one. What was committed before stays; a print continues from it. (A dropped
+        connection can surface as another driver error: SQLAlchemy then marks it invalidated.)
+        Any other database error is unexpected."""
+        if not (isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated):
+            return handle_unexpected(error)
         log.warning("database unavailable: %s", str(error).splitlines()[0])
         return error_response(ApiError(
             503, "database_unavailable",

@@ -12,7 +12,7 @@ def backend_on(sandbox, tmp_path):
     made: list[Backend] = []
 
     def make(database_url: str, **settings) -> Backend:
-        backend = Backend(database_url, sandbox, tmp_path / "instance", **settings)
+        backend = Backend(database_url, sandbox, tmp_path / "instance", log=tmp_path / "processes.log", **settings)
         made.append(backend)
         return backend
 
