@@ -91,7 +91,7 @@ class Backend:
             assert self.serve.poll() is None, "labelbridge serve exited"
             try:
                 return requests.get(f"{self.url}/api/v1/health", timeout=1).ok
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
                 return False
 
         wait_for(answers, 30, "gunicorn to listen")

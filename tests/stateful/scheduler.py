@@ -66,6 +66,10 @@ QUIET_EVERY = 40  # steps between quiet points (full label check)
 PREFIX = "ST"
 
 
+# A connection a killed process dropped: before the answer, or half way through it.
+CUT = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
+
+
 class Violation(AssertionError):
     pass
 
@@ -184,8 +188,10 @@ class Scheduler:
     def dump(self, error: BaseException) -> None:
         self.log_path.write_text("\n".join(self.log) + "\n")
         tail = "\n".join(self.log[-150:])
+        engine = "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
         replay = (f"LABELBRIDGE_STATEFUL_SEED={self.seed} LABELBRIDGE_STATEFUL_STEPS={self.steps} "
-                  f"python -m pytest tests/stateful -x -q")  # fmt: skip
+                  f"{'LABELBRIDGE_STATEFUL_PRINT_FAULTS=1 ' if self.print_faults else ''}"
+                  f"python -m pytest tests/stateful/test_interleavings.py -x -q -s -k {engine}")  # fmt: skip
         print(f"\nSTATEFUL FAILED seed={self.seed} steps={self.steps} at step {self.step} "
               f"({self.database_url.split(':')[0]}): {error!r}\nreplay: {replay}\nfull log: {self.log_path}\n"
               f"last steps:\n{tail}")  # fmt: skip
@@ -306,7 +312,7 @@ class Scheduler:
         try:
             response = self.post("/api/v1/labels", {"sale_order": {"customer_reference": order.reference}},
                                  {"Idempotency-Key": key})  # fmt: skip
-        except requests.ConnectionError as error:
+        except CUT as error:
             self.run.answers[("click", "cut")] += 1
             self.note(f"  click {order.reference} cut: {error.__class__.__name__}")
             if not self.killed_since(started):
@@ -348,7 +354,7 @@ class Scheduler:
         body = {"sale_orders": [{"customer_reference": o.reference} for o in chosen]}
         try:
             response = self.post("/api/v1/labels/batch", body)
-        except requests.ConnectionError as error:
+        except CUT as error:
             self.run.answers[("batch", "cut")] += 1
             self.note(f"  batch cut: {error.__class__.__name__}")
             wait_for(lambda: self.killed_since(started), 5, "a kill to explain the cut batch",
@@ -389,7 +395,7 @@ class Scheduler:
         started = time.monotonic()
         try:
             response = self.post(f"/api/v1/labels/{label_id}/redo", {"confirm": True, "reason": "damaged in packing"})
-        except requests.ConnectionError as error:
+        except CUT as error:
             self.run.answers[("redo", "cut")] += 1
             self.note(f"  redo {order.reference} cut: {error.__class__.__name__}")
             wait_for(lambda: self.killed_since(started), 5, "a kill to explain the cut redo",
