@@ -79,7 +79,7 @@ class Order:
     reference: str
     uuid: str
     packed: bool
-    redos: int = 0  # redos answered 201
+    redos: int = 0  # redos answered 201, or cut by a kill (which may have stored the new label)
     app_relabels: int = 0  # relabels and prints in the Starshipit app
     last_label: str | None = None  # the label id of the last label answer
 
@@ -94,6 +94,28 @@ class Run:
     started: float = field(default_factory=time.monotonic)
 
 
+class LoggedBackend(Backend):
+    """The scale suites' Backend, with each process's stderr kept in ``logs`` (tracebacks of a 500)."""
+
+    def __init__(self, *args: Any, logs: Path, **settings: Any) -> None:
+        super().__init__(*args, **settings)
+        self.logs = logs
+        self.logs.mkdir(parents=True, exist_ok=True)
+
+    def _start(self, *args: str) -> subprocess.Popen:
+        with open(self.logs / f"{args[0]}-{len(self.processes)}.log", "ab") as stderr:
+            process = subprocess.Popen([*COMMAND, *args], env=self.env, stderr=stderr)
+        self.processes.append(process)
+        return process
+
+    def tracebacks(self, limit: int = 3) -> list[str]:
+        found = []
+        for log in sorted(self.logs.glob("*.log")):
+            text = log.read_text(errors="replace")
+            found += [f"{log.name}: Traceback{part[:3000]}" for part in text.split("Traceback")[1:]]
+        return found[-limit:]
+
+
 class Scheduler:
     def __init__(self, *, seed: int, steps: int, database_url: str, sandbox, instance: Path, log_path: Path,
                  print_faults: bool = False) -> None:  # fmt: skip
@@ -103,7 +125,8 @@ class Scheduler:
         self.database_url = database_url
         self.log_path = log_path
         self.print_faults = print_faults
-        self.backend = Backend(database_url, sandbox, instance, **SETTINGS)
+        self.backend = LoggedBackend(database_url, sandbox, instance, logs=log_path.parent / "process-logs",
+                                     **SETTINGS)  # fmt: skip
         self.database = Database(database_url)
         self.orders: list[Order] = []
         self.by_reference: dict[str, Order] = {}
@@ -195,6 +218,8 @@ class Scheduler:
         print(f"\nSTATEFUL FAILED seed={self.seed} steps={self.steps} at step {self.step} "
               f"({self.database_url.split(':')[0]}): {error!r}\nreplay: {replay}\nfull log: {self.log_path}\n"
               f"last steps:\n{tail}")  # fmt: skip
+        for traceback in self.backend.tracebacks():
+            print(f"\nA labelbridge process logged {traceback}")
 
     def _submit(self, what: str, function, *args) -> None:
         while len([f for f in self.in_flight if not f.done()]) >= IN_FLIGHT:
@@ -397,6 +422,7 @@ class Scheduler:
             response = self.post(f"/api/v1/labels/{label_id}/redo", {"confirm": True, "reason": "damaged in packing"})
         except CUT as error:
             self.run.answers[("redo", "cut")] += 1
+            order.redos += 1
             self.note(f"  redo {order.reference} cut: {error.__class__.__name__}")
             wait_for(lambda: self.killed_since(started), 5, "a kill to explain the cut redo",
                      lambda: f"redo {order.reference}: connection cut ({error}) with no serve worker killed")
