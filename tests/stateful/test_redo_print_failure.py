@@ -1,8 +1,12 @@
-"""Found by the stateful test with LABELBRIDGE_STATEFUL_PRINT_FAULTS=1 (see the README there):
+"""Found by the stateful test with LABELBRIDGE_STATEFUL_REDO_FAULTS=1 (tests/benchmarks/README.md):
 a redo voids the order's label in Starshipit (status back to Unshipped) and then prints a new
 one. When that print fails, the redo answers a retryable 503, but the order keeps its old label
 as the current one, so the next click answers 200 with a label whose shipment Starshipit has
 voided: a stored label whose tracking is not the one Starshipit holds (it holds none).
+A kill -9 of the serve process between the void and the print does the same (seed 1, SQLite,
+10,000 steps, step 107). Killed between the print and storing the label (seed 1, PostgreSQL,
+step 1855), Starshipit holds a new label labelbridge never stored: clicks get the voided one
+until the tracking poll notices the new tracking (STARSHIPIT_POLL_SECONDS, 120 s by default).
 
 Marked xfail (strict) until server/orders/service.py's redo is fixed; the fix makes it pass,
 and strict turns that into a failure that asks for the marker to go."""
