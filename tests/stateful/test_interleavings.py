@@ -7,8 +7,9 @@ See scheduler.py for the actions and the invariants.
 Size: LABELBRIDGE_STATEFUL_STEPS (CI: 200 per engine, about 30 s each), LABELBRIDGE_STATEFUL_SEED (CI: 14).
 The documented long run (tests/benchmarks/README.md):
     LABELBRIDGE_STATEFUL_STEPS=10000 LABELBRIDGE_STATEFUL_SEED=1 python -m pytest tests/stateful -x -q -s
-LABELBRIDGE_STATEFUL_REDO_FAULTS=1 also injects what breaks a redo today (a print failing once with
-503; kill -9 of a serve worker while a redo is in flight): see test_redo_print_failure.py.
+LABELBRIDGE_STATEFUL_OPEN_BUGS=1 also injects what breaks today: a print failing once (503) before a
+redo, kill -9 of a serve worker while a redo is in flight (test_redo_print_failure.py), and relabels
+in the Starshipit app, which race a batch's reprint (test_reprint_after_relabel.py).
 """
 from __future__ import annotations
 
@@ -21,14 +22,14 @@ from .scheduler import Scheduler, report_line
 
 STEPS = int(os.environ.get("LABELBRIDGE_STATEFUL_STEPS", "200"))
 SEED = int(os.environ.get("LABELBRIDGE_STATEFUL_SEED", "14"))
-REDO_FAULTS = os.environ.get("LABELBRIDGE_STATEFUL_REDO_FAULTS", "") not in ("", "0")
+OPEN_BUGS = os.environ.get("LABELBRIDGE_STATEFUL_OPEN_BUGS", "") not in ("", "0")
 
 
 @pytest.mark.timeout(300 + STEPS * 1.0)  # the suite's 300 s, and about 0.15 s a step with room to spare
 def test_random_interleavings_keep_one_starshipit_order_per_sale_order(database_url, sandbox, tmp_path):
     scheduler = Scheduler(seed=SEED, steps=STEPS, database_url=database_url, sandbox=sandbox,
                           instance=tmp_path / "instance", log_path=tmp_path / "stateful.log",
-                          redo_faults=REDO_FAULTS)  # fmt: skip
+                          open_bugs=OPEN_BUGS)  # fmt: skip
     try:
         run = scheduler.execute()
     finally:

@@ -1,4 +1,4 @@
-"""Found by the stateful test with LABELBRIDGE_STATEFUL_REDO_FAULTS=1 (tests/benchmarks/README.md):
+"""Found by the stateful test with LABELBRIDGE_STATEFUL_OPEN_BUGS=1 (tests/benchmarks/README.md):
 a redo voids the order's label in Starshipit (status back to Unshipped) and then prints a new
 one. When that print fails, the redo answers a retryable 503, but the order keeps its old label
 as the current one, so the next click answers 200 with a label whose shipment Starshipit has
