@@ -81,7 +81,7 @@ class Order:
     reference: str
     uuid: str
     packed: bool
-    redos: int = 0  # redos answered 201, or cut by a kill (which may have stored the new label)
+    redos: int = 0  # redos that may have made a new label: answered 201 or 503, or cut by a kill
     app_relabels: int = 0  # relabels and prints in the Starshipit app
     last_label: str | None = None  # the label id of the last label answer
 
@@ -451,9 +451,10 @@ class Scheduler:
         answer = self._label_answer("redo", order, response)
         if answer is None or answer[0] != 201:
             # A print that went unanswered may have booked a label labelbridge did not store: the
-            # tracking poll finds it. (A void that was not followed by a print is never found.)
+            # tracking poll finds it, and the next click stores it. (A void that was not followed by
+            # a print is never found.)
             self.app_touched.add(order.reference)
-        if answer is not None and answer[0] == 201:
+        if answer is not None and answer[0] != 409:  # a 409 did nothing; a 503 may have printed
             order.redos += 1
         elif answer is not None and answer[0] == 200:
             self.violation(f"redo {order.reference}: answered 200, a reprint, instead of a new label")
