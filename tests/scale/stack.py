@@ -59,7 +59,10 @@ def children(pid: int) -> list[int]:
     """The processes ``pid`` started (gunicorn's master: its worker processes)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended since the listing
+            continue
     return found
 
 
