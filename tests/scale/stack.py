@@ -59,7 +59,10 @@ def children(pid: int) -> list[int]:
     """The processes ``pid`` started (gunicorn's master: its worker processes)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(child) for child in (task / "children").read_text().split()]
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended since the listing
+            continue
     return found
 
 
@@ -92,7 +95,7 @@ class Backend:
             assert self.serve.poll() is None, "labelbridge serve exited"
             try:
                 return requests.get(f"{self.url}/api/v1/health", timeout=1).ok
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
                 return False
 
         wait_for(answers, 30, "gunicorn to listen")
