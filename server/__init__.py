@@ -1,4 +1,5 @@
 """labelbridge: one-click Starshipit shipping labels from CartonCloud sale-order pages."""
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """Which API endpoints need no token, which methods change state, and which browser origins may
 call: the API enforces it (``server/api/auth.py``, ``cors.py``), the OpenAPI document describes
 it (``server/openapi/spec.py``), the enrollment links point at the extension."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -9,8 +10,15 @@ from typing import Any
 # The webhooks are authenticated by their own secret or signature (server/api/webhooks.py); the
 # OpenAPI document and its docs page describe the API's shape, no secret (server/api/docs.py); an
 # enrollment exchange is authenticated by its one-time code (server/api/enrollments.py).
-PUBLIC_ENDPOINTS = {"api.health", "api.cartoncloud_webhook", "api.starshipit_webhook",
-                    "api.openapi_document", "api.docs", "api.docs_asset", "api.enroll"}  # fmt: skip
+PUBLIC_ENDPOINTS = {
+    "api.health",
+    "api.cartoncloud_webhook",
+    "api.starshipit_webhook",
+    "api.openapi_document",
+    "api.docs",
+    "api.docs_asset",
+    "api.enroll",
+}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 # The extension's manifest carries a fixed public key, so its id (and origin) is stable.

@@ -6,6 +6,7 @@ customers often each have their own Starshipit account), and routing rules send 
 orders to its account. Keys are stored encrypted (server/crypto.py) and shown only masked. Every change marks the
 process caches stale (server/cache.py).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -32,8 +33,12 @@ class StarshipitCredentials:
     rate_per_second: float
 
     def public(self) -> dict[str, Any]:
-        return {"name": self.name, "api_key": mask(self.api_key), "subscription_key": mask(self.subscription_key),
-                "rate_per_second": self.rate_per_second}  # fmt: skip
+        return {
+            "name": self.name,
+            "api_key": mask(self.api_key),
+            "subscription_key": mask(self.subscription_key),
+            "rate_per_second": self.rate_per_second,
+        }
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,13 @@ class CartonCloudCredentials:
     client_secret: str
 
     def public(self) -> dict[str, Any]:
-        return {"base_url": self.base_url, "tenant_id": self.tenant_id, "tenant_slug": self.tenant_slug,
-                "client_id": self.client_id, "client_secret": mask(self.client_secret)}  # fmt: skip
+        return {
+            "base_url": self.base_url,
+            "tenant_id": self.tenant_id,
+            "tenant_slug": self.tenant_slug,
+            "client_id": self.client_id,
+            "client_secret": mask(self.client_secret),
+        }
 
 
 class NotConfigured(Unavailable):
@@ -62,16 +72,30 @@ class Accounts:
     def __init__(self, session: Session, box: SecretBox, config: Mapping[str, Any]) -> None:
         self.config = config
         row = session.scalar(select(CartonCloudConnection).order_by(CartonCloudConnection.id).limit(1))
-        self._connection = None if row is None else CartonCloudCredentials(
-            row.base_url, row.tenant_id, row.tenant_slug, row.client_id, box.decrypt(row.client_secret_encrypted))
+        self._connection = (
+            None
+            if row is None
+            else CartonCloudCredentials(
+                row.base_url, row.tenant_id, row.tenant_slug, row.client_id, box.decrypt(row.client_secret_encrypted)
+            )
+        )
         rows = list(session.scalars(select(StarshipitAccount).order_by(StarshipitAccount.name)))
-        self._stored = {row.name: StarshipitCredentials(row.name, box.decrypt(row.api_key_encrypted),
-                                                        box.decrypt(row.subscription_key_encrypted), row.rate_per_second)
-                        for row in rows}
+        self._stored = {
+            row.name: StarshipitCredentials(
+                row.name,
+                box.decrypt(row.api_key_encrypted),
+                box.decrypt(row.subscription_key_encrypted),
+                row.rate_per_second,
+            )
+            for row in rows
+        }
         self._default = next((row.name for row in rows if row.is_default), None)
         names = {row.id: row.name for row in rows}
-        self._routes = {(rule.match_field, rule.match_value): names[rule.account_id]
-                        for rule in session.scalars(select(RoutingRule)) if rule.account_id in names}  # fmt: skip
+        self._routes = {
+            (rule.match_field, rule.match_value): names[rule.account_id]
+            for rule in session.scalars(select(RoutingRule))
+            if rule.account_id in names
+        }
 
     # -- CartonCloud ----------------------------------------------------------------------
 
@@ -86,17 +110,26 @@ class Accounts:
                 "or save a connection in the settings."
             )
         c = self.config
-        return CartonCloudCredentials(c["CARTONCLOUD_URL"], c["CARTONCLOUD_TENANT_ID"], c.get("CARTONCLOUD_TENANT_SLUG"),
-                                      c["CARTONCLOUD_CLIENT_ID"], c["CARTONCLOUD_CLIENT_SECRET"])  # fmt: skip
+        return CartonCloudCredentials(
+            c["CARTONCLOUD_URL"],
+            c["CARTONCLOUD_TENANT_ID"],
+            c.get("CARTONCLOUD_TENANT_SLUG"),
+            c["CARTONCLOUD_CLIENT_ID"],
+            c["CARTONCLOUD_CLIENT_SECRET"],
+        )
 
     # -- Starshipit -----------------------------------------------------------------------
 
     def environment_account(self) -> StarshipitCredentials | None:
-        api_key, subscription_key = self.config.get("STARSHIPIT_API_KEY"), self.config.get("STARSHIPIT_SUBSCRIPTION_KEY")
+        api_key, subscription_key = (
+            self.config.get("STARSHIPIT_API_KEY"),
+            self.config.get("STARSHIPIT_SUBSCRIPTION_KEY"),
+        )
         if not (api_key and subscription_key):
             return None
-        return StarshipitCredentials(ENVIRONMENT_ACCOUNT, api_key, subscription_key,
-                                     float(self.config["STARSHIPIT_RATE_PER_SECOND"]))  # fmt: skip
+        return StarshipitCredentials(
+            ENVIRONMENT_ACCOUNT, api_key, subscription_key, float(self.config["STARSHIPIT_RATE_PER_SECOND"])
+        )
 
     def starshipit_accounts(self) -> list[StarshipitCredentials]:
         environment = self.environment_account()
@@ -127,7 +160,10 @@ class Accounts:
         """The account for ``sale_order``'s CartonCloud customer: by customer id, then by code,
         then the default account."""
         customer = sale_order.get("customer") or {}
-        candidates = [("customer_id", customer.get("id")), ("customer_code", (customer.get("references") or {}).get("code"))]
+        candidates = [
+            ("customer_id", customer.get("id")),
+            ("customer_code", (customer.get("references") or {}).get("code")),
+        ]
         for field, value in candidates:
             if value and (field, str(value)) in self._routes:
                 return self._stored[self._routes[field, str(value)]]
@@ -138,19 +174,34 @@ class Accounts:
 
 
 def save_starshipit_account(
-    session: Session, box: SecretBox, *, name: str, api_key: str | None, subscription_key: str | None,
-    rate_per_second: float | None = None, is_default: bool | None = None,
-) -> StarshipitAccount:  # fmt: skip
+    session: Session,
+    box: SecretBox,
+    *,
+    name: str,
+    api_key: str | None,
+    subscription_key: str | None,
+    rate_per_second: float | None = None,
+    is_default: bool | None = None,
+) -> StarshipitAccount:
     """Create or update an account; keys left None keep their stored value."""
     if name == ENVIRONMENT_ACCOUNT:
-        raise Invalid("validation_error", f"'{ENVIRONMENT_ACCOUNT}' is the account set by LABELBRIDGE_ variables.",
-                       errors={"name": ["This name is reserved."]})  # fmt: skip
+        raise Invalid(
+            "validation_error",
+            f"'{ENVIRONMENT_ACCOUNT}' is the account set by LABELBRIDGE_ variables.",
+            errors={"name": ["This name is reserved."]},
+        )
     row = session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == name))
     if row is None:
         if not (api_key and subscription_key):
-            raise Invalid("validation_error", "A new account needs both keys.",
-                           errors={k: ["Missing data for required field."] for k, v in
-                                   (("api_key", api_key), ("subscription_key", subscription_key)) if not v})  # fmt: skip
+            raise Invalid(
+                "validation_error",
+                "A new account needs both keys.",
+                errors={
+                    k: ["Missing data for required field."]
+                    for k, v in (("api_key", api_key), ("subscription_key", subscription_key))
+                    if not v
+                },
+            )
         row = StarshipitAccount(name=name, rate_per_second=rate_per_second or 2.0, is_default=False)
         session.add(row)
     if api_key:
@@ -183,8 +234,11 @@ def delete_starshipit_account(session: Session, name: str) -> None:
 def set_route(session: Session, *, match_field: str, match_value: str, account: str) -> RoutingRule:
     row = session.scalar(select(StarshipitAccount).where(StarshipitAccount.name == account))
     if row is None:
-        raise Invalid("validation_error", f"There is no Starshipit account named '{account}'.",
-                       errors={"account": ["Unknown account."]})  # fmt: skip
+        raise Invalid(
+            "validation_error",
+            f"There is no Starshipit account named '{account}'.",
+            errors={"account": ["Unknown account."]},
+        )
     rule = session.scalar(
         select(RoutingRule).where(RoutingRule.match_field == match_field, RoutingRule.match_value == match_value)
     )
@@ -198,28 +252,43 @@ def set_route(session: Session, *, match_field: str, match_value: str, account: 
 
 
 def routes(session: Session) -> list[dict[str, str]]:
-    rows = session.execute(
-        select(RoutingRule, StarshipitAccount.name).join(StarshipitAccount).order_by(RoutingRule.id)
-    )
+    rows = session.execute(select(RoutingRule, StarshipitAccount.name).join(StarshipitAccount).order_by(RoutingRule.id))
     return [{"match_field": rule.match_field, "match_value": rule.match_value, "account": name} for rule, name in rows]
 
 
 def save_cartoncloud_connection(
-    session: Session, box: SecretBox, *, base_url: str, tenant_id: str, tenant_slug: str | None,
-    client_id: str, client_secret: str | None,
-) -> CartonCloudConnection:  # fmt: skip
+    session: Session,
+    box: SecretBox,
+    *,
+    base_url: str,
+    tenant_id: str,
+    tenant_slug: str | None,
+    client_id: str,
+    client_secret: str | None,
+) -> CartonCloudConnection:
     row = session.scalar(select(CartonCloudConnection).order_by(CartonCloudConnection.id).limit(1))
     if row is None:
         if not client_secret:
-            raise Invalid("validation_error", "A new connection needs the client secret.",
-                           errors={"client_secret": ["Missing data for required field."]})  # fmt: skip
+            raise Invalid(
+                "validation_error",
+                "A new connection needs the client secret.",
+                errors={"client_secret": ["Missing data for required field."]},
+            )
         row = CartonCloudConnection()
         session.add(row)
     elif base_url.rstrip("/") != row.base_url and not client_secret:
         # The stored secret goes wherever base_url points: moving it takes knowing the secret.
-        raise Invalid("validation_error", "Changing the base URL needs the client secret again.",
-                       errors={"client_secret": ["Required when base_url changes."]})  # fmt: skip
-    row.base_url, row.tenant_id, row.tenant_slug, row.client_id = base_url.rstrip("/"), tenant_id, tenant_slug, client_id
+        raise Invalid(
+            "validation_error",
+            "Changing the base URL needs the client secret again.",
+            errors={"client_secret": ["Required when base_url changes."]},
+        )
+    row.base_url, row.tenant_id, row.tenant_slug, row.client_id = (
+        base_url.rstrip("/"),
+        tenant_id,
+        tenant_slug,
+        client_id,
+    )
     if client_secret:
         row.client_secret_encrypted = box.encrypt(client_secret)
     cache.changed(session)  # every process reads the accounts again (server/cache.py)
@@ -229,10 +298,14 @@ def save_cartoncloud_connection(
 
 def unreadable_secrets(session: Session, box: SecretBox) -> list[str]:
     """What stored secrets no configured key decrypts, in words (no secret in them)."""
-    stored = [(f"Starshipit account '{row.name}'", [row.api_key_encrypted, row.subscription_key_encrypted])
-              for row in session.scalars(select(StarshipitAccount))]  # fmt: skip
-    stored += [("the CartonCloud connection", [row.client_secret_encrypted])
-               for row in session.scalars(select(CartonCloudConnection))]  # fmt: skip
+    stored = [
+        (f"Starshipit account '{row.name}'", [row.api_key_encrypted, row.subscription_key_encrypted])
+        for row in session.scalars(select(StarshipitAccount))
+    ]
+    stored += [
+        ("the CartonCloud connection", [row.client_secret_encrypted])
+        for row in session.scalars(select(CartonCloudConnection))
+    ]
     return [where for where, tokens in stored if not all(box.can_decrypt(token) for token in tokens)]
 
 

@@ -1,4 +1,5 @@
 """Reading the audit log: everything (newest last), or one sale order's history."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -29,11 +30,15 @@ def event_dict(event: OrderEvent, sale_orders: Mapping[int, SaleOrder]) -> dict:
         "at": event.at.isoformat(),
         "kind": event.kind,
         "actor": event.actor,
-        "sale_order": None if record is None else {
-            "id": record.sale_order_id, "numeric_id": record.numeric_id, "customer_reference": record.customer_reference,
+        "sale_order": None
+        if record is None
+        else {
+            "id": record.sale_order_id,
+            "numeric_id": record.numeric_id,
+            "customer_reference": record.customer_reference,
         },
         "detail": event.detail,
-    }  # fmt: skip
+    }
 
 
 def read_events(session: Session, *, sale_order: str | None = None, kind: str | None = None, limit: int = 100) -> dict:

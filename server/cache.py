@@ -10,6 +10,7 @@ accounts (decrypted once), and token checks.
   expired token stops working in every process within that time, and at once in the process
   that revoked it.
 """
+
 from __future__ import annotations
 
 import threading
@@ -129,8 +130,9 @@ class ProcessCache:
 def init_app(app: Flask) -> None:
     app.extensions["labelbridge.cache"] = ProcessCache(
         get_database(app).sessions,
-        check_seconds=app.config["CACHE_CHECK_SECONDS"], token_seconds=app.config["TOKEN_CACHE_SECONDS"],
-    )  # fmt: skip
+        check_seconds=app.config["CACHE_CHECK_SECONDS"],
+        token_seconds=app.config["TOKEN_CACHE_SECONDS"],
+    )
 
 
 def get_cache(app: Flask) -> ProcessCache:

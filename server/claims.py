@@ -4,6 +4,7 @@ A row is due when queued and its time has come, or when a claim on it ran out (i
 died). On PostgreSQL the rows are read ``FOR UPDATE SKIP LOCKED``, so two workers claiming at
 the same moment get different rows; SQLite serialises writers (BEGIN IMMEDIATE) to the same end.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -1,4 +1,5 @@
 """The ``labelbridge`` command."""
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,14 @@ def schemas() -> None:
 
 
 @schemas.command("export")
-@click.option("--out", "directory", type=click.Path(file_okay=False, path_type=Path), default="shared-schemas",
-              show_default=True, help="The shared-schemas folder of a checkout.")
+@click.option(
+    "--out",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="shared-schemas",
+    show_default=True,
+    help="The shared-schemas folder of a checkout.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the folder differs from a fresh export.")
 def schemas_export(directory: Path, check: bool) -> None:
     """Write one JSON Schema per body the extension and the backend exchange, with its valid and
@@ -263,7 +270,9 @@ class _ProgressBar:
 
 
 @main.command()
-@click.option("--once", is_flag=True, required=True, help="One pass (required: `labelbridge worker` runs continuously).")
+@click.option(
+    "--once", is_flag=True, required=True, help="One pass (required: `labelbridge worker` runs continuously)."
+)
 def sync(once: bool) -> None:
     """One pass of the automatic transfer and tracking writeback, every poller whether due or
     not, with a progress bar and a summary; exits 1 when something failed."""
@@ -424,18 +433,30 @@ def accounts_list() -> None:
 @click.argument("name")
 @click.option("--api-key", prompt=True, hide_input=True, help="Asked for when not given.")
 @click.option("--subscription-key", prompt=True, hide_input=True, help="Asked for when not given.")
-@click.option("--rate", type=click.FloatRange(0.1, 20), default=2.0, show_default=True,
-              help="The subscription's requests/s: 2 (developer) or 20 (production); on PostgreSQL or Redis every "
-                   "process shares it, on SQLite each process paces itself to it.")
+@click.option(
+    "--rate",
+    type=click.FloatRange(0.1, 20),
+    default=2.0,
+    show_default=True,
+    help="The subscription's requests/s: 2 (developer) or 20 (production); on PostgreSQL or Redis every "
+    "process shares it, on SQLite each process paces itself to it.",
+)
 @click.option("--default", "is_default", is_flag=True, help="Orders no rule routes go here.")
 def accounts_starshipit(name: str, api_key: str, subscription_key: str, rate: float, is_default: bool) -> None:
     """Add or update a Starshipit account (keys are stored encrypted)."""
     from .accounts import save_starshipit_account
 
-    _accounts_call(lambda session, box, _app: save_starshipit_account(
-        session, box, name=name, api_key=api_key, subscription_key=subscription_key,
-        rate_per_second=rate, is_default=is_default or None,
-    ))  # fmt: skip
+    _accounts_call(
+        lambda session, box, _app: save_starshipit_account(
+            session,
+            box,
+            name=name,
+            api_key=api_key,
+            subscription_key=subscription_key,
+            rate_per_second=rate,
+            is_default=is_default or None,
+        )
+    )
     click.echo(f"saved Starshipit account {name}", err=True)
 
 
@@ -447,8 +468,11 @@ def accounts_route(match_field: str, match_value: str, account: str) -> None:
     """Send a CartonCloud customer's sale orders to ACCOUNT."""
     from .accounts import set_route
 
-    _accounts_call(lambda session, _box, _app: set_route(
-        session, match_field=match_field, match_value=match_value, account=account))
+    _accounts_call(
+        lambda session, _box, _app: set_route(
+            session, match_field=match_field, match_value=match_value, account=account
+        )
+    )
     click.echo(f"{match_field}={match_value} -> {account}", err=True)
 
 
@@ -508,8 +532,9 @@ def _printer_fields(schema, fields: dict) -> dict:
     try:
         return schema.load(fields)
     except ValidationError as error:
-        raise click.ClickException("; ".join(f"{name}: {' '.join(map(str, messages))}"
-                                             for name, messages in error.messages.items())) from None  # fmt: skip
+        raise click.ClickException(
+            "; ".join(f"{name}: {' '.join(map(str, messages))}" for name, messages in error.messages.items())
+        ) from None
 
 
 def _printers_call(action):
@@ -532,13 +557,14 @@ def _printers_call(action):
 @click.option("--dpi", type=click.Choice(["203", "300", "600"]), default="203", show_default=True)
 def printers_add(name: str, host: str, port: int, language: str, dpi: str) -> None:
     """Register a network printer."""
-    from .schemas.printing import PrinterCreateSchema
     from .events import record_event
     from .printing.printer_policy import PrinterAddressRefused, PrinterPolicy
     from .printing.printers import add_printer
+    from .schemas.printing import PrinterCreateSchema
 
-    fields = _printer_fields(PrinterCreateSchema(), {"name": name, "host": host, "port": port, "language": language,
-                                                     "dpi": int(dpi)})  # fmt: skip
+    fields = _printer_fields(
+        PrinterCreateSchema(), {"name": name, "host": host, "port": port, "language": language, "dpi": int(dpi)}
+    )
 
     def add(session, app):
         policy = PrinterPolicy.from_config(app.config)
@@ -590,8 +616,13 @@ def printers_test(name: str) -> None:
     from .printing.printers import find_printer
 
     def send(session, app):
-        return send_test_page(session, find_printer(session, name), app.config["PRINTER_TIMEOUT_SECONDS"], "command line",
-                              PrinterPolicy.from_config(app.config))  # fmt: skip
+        return send_test_page(
+            session,
+            find_printer(session, name),
+            app.config["PRINTER_TIMEOUT_SECONDS"],
+            "command line",
+            PrinterPolicy.from_config(app.config),
+        )
 
     delivery = _printers_call(send)
     if delivery["status"] == "failed":
@@ -607,14 +638,18 @@ def printers_test(name: str) -> None:
 @click.option("--printer", help="The network printer its prints go to.")
 @click.option("--no-printer", is_flag=True, help="No network printer: the browser prints.")
 @click.option("--packing-slip/--no-packing-slip", default=None, help="Offer the packing slip with each label.")
-def token_prefs(name: str, layout: str | None, printer: str | None, no_printer: bool, packing_slip: bool | None) -> None:
+def token_prefs(
+    name: str, layout: str | None, printer: str | None, no_printer: bool, packing_slip: bool | None
+) -> None:
     """Show, or change, the printing preferences of the workstation holding token NAME."""
     from .events import record_event
     from .printing.workstation import save_preferences, workstation_for
 
     if printer and no_printer:
         raise click.UsageError("Give --printer NAME or --no-printer, not both.")
-    changes = {key: value for key, value in {"label_layout": layout, "packing_slip": packing_slip}.items() if value is not None}
+    changes = {
+        key: value for key, value in {"label_layout": layout, "packing_slip": packing_slip}.items() if value is not None
+    }
     if printer or no_printer:
         changes["printer"] = printer
 
@@ -625,6 +660,13 @@ def token_prefs(name: str, layout: str | None, printer: str | None, no_printer: 
         return workstation_for(session, name)
 
     workstation = _printers_call(apply)
-    click.echo(json.dumps({"name": name, "label_layout": workstation.label_layout,
-                           "printer": workstation.printer.name if workstation.printer else None,
-                           "packing_slip": workstation.packing_slip}))  # fmt: skip
+    click.echo(
+        json.dumps(
+            {
+                "name": name,
+                "label_layout": workstation.label_layout,
+                "printer": workstation.printer.name if workstation.printer else None,
+                "packing_slip": workstation.packing_slip,
+            }
+        )
+    )

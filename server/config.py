@@ -2,6 +2,7 @@
 
 Every setting is checked once at start-up so a mistake fails fast with a message that names it.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,9 @@ from typing import Any
 from .choices import (
     DAY_SECONDS,
     LABEL_FORMATS,
+    MAX_CACHE_SECONDS,
     MAX_LOOKBACK_HOURS,
     MAX_PACKAGE_SIDE_M,
-    MAX_CACHE_SECONDS,
     MAX_PACKAGE_WEIGHT_KG,
     MAX_RATE_PER_SECOND,
     MAX_TIMEOUT_SECONDS,
@@ -157,6 +158,7 @@ def _string_map(value: Any) -> dict[str, str]:
 
 def _mapping_setting(name: str) -> Callable[[Any], Any]:
     """A mapping setting given as JSON in the environment, checked by its run-time schema."""
+
     def check(value: Any) -> Any:
         from marshmallow import ValidationError
 
@@ -192,7 +194,9 @@ def _webhook_secret(value: Any) -> str | None:
         return None
     text = str(value)
     if len(text) < 16:
-        raise ValueError("must be at least 16 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe())')")
+        raise ValueError(
+            "must be at least 16 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe())')"
+        )
     return text
 
 

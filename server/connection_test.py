@@ -1,5 +1,6 @@
 """The connection test: is every upstream reachable with the configured credentials, and can each
 Starshipit account actually book a courier? Each check answers in plain words."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -9,8 +10,14 @@ from .upstream.errors import UpstreamAuthError, UpstreamError, credentials_refus
 from .upstreams import Upstreams
 
 # A parcel any courier account would quote for: 1 kg to a Brisbane street address.
-SAMPLE_DESTINATION = {"street": "1 George Street", "suburb": "Brisbane City", "city": "Brisbane",
-                      "state": "QLD", "post_code": "4000", "country_code": "AU"}  # fmt: skip
+SAMPLE_DESTINATION = {
+    "street": "1 George Street",
+    "suburb": "Brisbane City",
+    "city": "Brisbane",
+    "state": "QLD",
+    "post_code": "4000",
+    "country_code": "AU",
+}
 SAMPLE_PACKAGES = [{"weight": 1.0, "length": 0.3, "width": 0.2, "height": 0.1}]
 
 

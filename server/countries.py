@@ -25,8 +25,4 @@ def country_name(code: str) -> str | None:
     country = pycountry.countries.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
     if country is None:
         return None
-    return (
-        _COURIER_NAMES.get(country.alpha_2)
-        or getattr(country, "common_name", None)
-        or country.name
-    )
+    return _COURIER_NAMES.get(country.alpha_2) or getattr(country, "common_name", None) or country.name

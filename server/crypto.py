@@ -4,6 +4,7 @@ The keys come from LABELBRIDGE_SECRET_KEYS (comma-separated, newest first) or, w
 set, from ``secret.keys`` in the instance folder, created with mode 0600 on first run. They are
 never stored in the database, so a leaked database file reveals no Starshipit or CartonCloud key.
 """
+
 from __future__ import annotations
 
 import logging
@@ -94,11 +95,14 @@ def load_keys(app: Flask) -> list[bytes]:
 def _check_key_file_mode(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & stat.S_IRWXO:
-        raise SecretsError(f"the key file {path} can be read or changed by every user (mode {mode:04o}): "
-                           f"make it the owner's only with `chmod 600 {path}`")  # fmt: skip
+        raise SecretsError(
+            f"the key file {path} can be read or changed by every user (mode {mode:04o}): "
+            f"make it the owner's only with `chmod 600 {path}`"
+        )
     if mode & stat.S_IRWXG:
-        log.warning("the key file %s is open to its group (mode %04o): `chmod 600 %s` keeps it the owner's", path,
-                    mode, path)  # fmt: skip
+        log.warning(
+            "the key file %s is open to its group (mode %04o): `chmod 600 %s` keeps it the owner's", path, mode, path
+        )
 
 
 def _create_key_file(path: Path) -> None:

@@ -1,4 +1,5 @@
 """The database: one engine and session factory per app, SQLite by default, any SQLAlchemy URL."""
+
 from __future__ import annotations
 
 import os

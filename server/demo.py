@@ -1,4 +1,5 @@
 """Everything on one machine with no accounts: the simulators, the backend, a token, the worker."""
+
 from __future__ import annotations
 
 import tempfile
@@ -42,7 +43,7 @@ class BackgroundServer:
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def start(self) -> "BackgroundServer":
+    def start(self) -> BackgroundServer:
         self._thread.start()
         return self
 
@@ -71,7 +72,7 @@ class DemoStack:
         self._poll = worker_poll_seconds
         self._stop = threading.Event()
 
-    def start(self) -> "DemoStack":
+    def start(self) -> DemoStack:
         self.sandbox.start()
         self.app = create_app(
             {
@@ -102,7 +103,7 @@ class DemoStack:
         if self._tmp:
             self._tmp.cleanup()
 
-    def __enter__(self) -> "DemoStack":
+    def __enter__(self) -> DemoStack:
         return self.start()
 
     def __exit__(self, *_exc) -> None:

@@ -1,5 +1,6 @@
 """``labelbridge doctor``: is this installation working, in words, one line per check. Each check
 answers whether it passed and why; the command exits 1 when any did not."""
+
 from __future__ import annotations
 
 import os
@@ -8,9 +9,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -41,8 +42,11 @@ def schema(app: Flask) -> Finding:
         return Finding("database", True, f"{where} is reachable; its schema is at the latest version ({head}).")
     if current is None:
         return Finding("database", False, f"{where} has no labelbridge schema: run `labelbridge db upgrade`.")
-    return Finding("database", False, f"{where} is at schema version {current}, this labelbridge needs {head}: "
-                   "run `labelbridge db upgrade`.")  # fmt: skip
+    return Finding(
+        "database",
+        False,
+        f"{where} is at schema version {current}, this labelbridge needs {head}: run `labelbridge db upgrade`.",
+    )
 
 
 def _alembic_config() -> Config:
@@ -56,12 +60,16 @@ def key_file(app: Flask) -> Finding:
         return Finding("keys", True, "The encryption keys come from LABELBRIDGE_SECRET_KEYS.")
     path = crypto.key_file(app)
     if not path.exists():
-        return Finding("keys", False, f"There is no key file at {path}: set LABELBRIDGE_SECRET_KEYS or start "
-                       "labelbridge once to create it.")  # fmt: skip
+        return Finding(
+            "keys",
+            False,
+            f"There is no key file at {path}: set LABELBRIDGE_SECRET_KEYS or start labelbridge once to create it.",
+        )
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        return Finding("keys", False, f"The key file {path} can be read by others (mode {mode:04o}): "
-                       f"run `chmod 600 {path}`.")  # fmt: skip
+        return Finding(
+            "keys", False, f"The key file {path} can be read by others (mode {mode:04o}): run `chmod 600 {path}`."
+        )
     if not os.access(path, os.R_OK):
         return Finding("keys", False, f"The key file {path} cannot be read by this user.")
     return Finding("keys", True, f"The key file {path} is readable by its owner only (mode {mode:04o}).")
@@ -96,8 +104,11 @@ def _poller(cursor: SyncCursor, interval: float, now) -> Finding:
         return Finding(name, False, "Has never finished a run: is `labelbridge worker` running?")
     late = now - cursor.last_finished_at
     if late > timedelta(seconds=interval * LAG_INTERVALS):
-        return Finding(name, False, f"Last finished a run {_ago(late)} ago (it runs every {interval:.0f} s): "
-                       "is `labelbridge worker` running?")  # fmt: skip
+        return Finding(
+            name,
+            False,
+            f"Last finished a run {_ago(late)} ago (it runs every {interval:.0f} s): is `labelbridge worker` running?",
+        )
     if cursor.consecutive_failures:
         return Finding(name, False, f"Its last {cursor.consecutive_failures} run(s) failed: {cursor.last_error}")
     return Finding(name, True, f"Last finished a run {_ago(late)} ago.")
@@ -107,8 +118,12 @@ def outbox(app: Flask) -> Finding:
     with get_database(app).sessions() as session:
         failed = session.scalar(select(func.count()).where(OutboxJob.state == "failed"))
     if failed:
-        return Finding("writebacks", False, f"{failed} tracking writeback(s) failed: see `labelbridge outbox list "
-                       "--state failed`, then `labelbridge outbox retry`.")  # fmt: skip
+        return Finding(
+            "writebacks",
+            False,
+            f"{failed} tracking writeback(s) failed: see `labelbridge outbox list "
+            "--state failed`, then `labelbridge outbox retry`.",
+        )
     return Finding("writebacks", True, "No failed tracking writebacks.")
 
 

@@ -9,6 +9,7 @@ lives minutes (``MAX_EXPIRY``), works once, and the exchange is rate-limited per
 token it becomes is a full 256-bit token. Every exchange and refused exchange is in the audit log,
 never the code or the token themselves.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,7 +58,7 @@ class Enrolled:
 
 def new_code() -> str:
     characters = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(characters[i:i + GROUP_LENGTH] for i in range(0, CODE_LENGTH, GROUP_LENGTH))
+    return "-".join(characters[i : i + GROUP_LENGTH] for i in range(0, CODE_LENGTH, GROUP_LENGTH))
 
 
 def normalize(code: str) -> str | None:
@@ -76,34 +77,65 @@ def hash_code(code: str) -> str:
 
 
 def create_enrollment(
-    session: Session, token_name: str, role: str = "packer", expires_in: timedelta = DEFAULT_EXPIRY,
-    created_by: str | None = None, now: datetime | None = None,
+    session: Session,
+    token_name: str,
+    role: str = "packer",
+    expires_in: timedelta = DEFAULT_EXPIRY,
+    created_by: str | None = None,
+    now: datetime | None = None,
 ) -> Enrollment:
     """A new code for the token ``token_name``; it replaces any code for that name not used yet.
     Invalid for a bad name, role or expiry; Conflict when a token of that name exists."""
     token_name = token_name.strip()
     if not token_name or len(token_name) > 100:
-        raise Invalid("validation_error", "A token name must be 1 to 100 characters.",
-                      errors={"name": ["A token name must be 1 to 100 characters."]})  # fmt: skip
+        raise Invalid(
+            "validation_error",
+            "A token name must be 1 to 100 characters.",
+            errors={"name": ["A token name must be 1 to 100 characters."]},
+        )
     if role not in tokens.ROLES:
-        raise Invalid("validation_error", f"A token's role is one of {', '.join(tokens.ROLES)}.",
-                      errors={"role": [f"Must be one of {', '.join(tokens.ROLES)}."]})  # fmt: skip
+        raise Invalid(
+            "validation_error",
+            f"A token's role is one of {', '.join(tokens.ROLES)}.",
+            errors={"role": [f"Must be one of {', '.join(tokens.ROLES)}."]},
+        )
     if not timedelta(minutes=1) <= expires_in <= MAX_EXPIRY:
-        raise Invalid("validation_error", "A code lives from 1 minute to 24 hours.",
-                      errors={"expires_in_minutes": ["Must be from 1 to 1440 minutes."]})  # fmt: skip
+        raise Invalid(
+            "validation_error",
+            "A code lives from 1 minute to 24 hours.",
+            errors={"expires_in_minutes": ["Must be from 1 to 1440 minutes."]},
+        )
     if session.scalar(select(ApiToken.id).where(ApiToken.name == token_name)) is not None:
-        raise Conflict("token_name_taken",
-                       f"A token named {token_name!r} already exists; revoke it and pick another name, "
-                       "or enroll this bench under a new name.")  # fmt: skip
+        raise Conflict(
+            "token_name_taken",
+            f"A token named {token_name!r} already exists; revoke it and pick another name, "
+            "or enroll this bench under a new name.",
+        )
     now = now or utcnow()
     replaced = session.execute(
         delete(EnrollmentCode).where(EnrollmentCode.token_name == token_name, EnrollmentCode.used_at.is_(None))
     ).rowcount
     code = new_code()
-    session.add(EnrollmentCode(code_hash=hash_code(code), token_name=token_name, role=role, created_at=now,
-                               created_by=created_by, expires_at=now + expires_in))  # fmt: skip
-    record_event(session, None, "enrollment_created", created_by, token_name=token_name, role=role,
-                 expires_at=(now + expires_in).isoformat(), replaced=replaced)  # fmt: skip
+    session.add(
+        EnrollmentCode(
+            code_hash=hash_code(code),
+            token_name=token_name,
+            role=role,
+            created_at=now,
+            created_by=created_by,
+            expires_at=now + expires_in,
+        )
+    )
+    record_event(
+        session,
+        None,
+        "enrollment_created",
+        created_by,
+        token_name=token_name,
+        role=role,
+        expires_at=(now + expires_in).isoformat(),
+        replaced=replaced,
+    )
     session.commit()
     return Enrollment(code, token_name, role, now + expires_in)
 
@@ -113,35 +145,48 @@ def exchange(session: Session, code: str, address: str | None, now: datetime | N
     made (or was replaced), Conflict for one already used or expired; each refusal is audited."""
     now = now or utcnow()
     normalized = normalize(code)
-    record = None if normalized is None else session.scalar(
-        select(EnrollmentCode).where(EnrollmentCode.code_hash == tokens.hash_token(normalized))
+    record = (
+        None
+        if normalized is None
+        else session.scalar(select(EnrollmentCode).where(EnrollmentCode.code_hash == tokens.hash_token(normalized)))
     )
     if record is None:
         _refuse(session, "unknown code", address)
-        raise NotFound("enrollment_code_unknown",
-                       "This enrollment code is not right: check it letter by letter, or ask for a new one.")  # fmt: skip
+        raise NotFound(
+            "enrollment_code_unknown",
+            "This enrollment code is not right: check it letter by letter, or ask for a new one.",
+        )
     if record.used_at is not None:
         _refuse(session, "code already used", address, record.token_name)
-        raise Conflict("enrollment_code_used",
-                       "This enrollment code has already been used; each code works once. Ask for a new one.")  # fmt: skip
+        raise Conflict(
+            "enrollment_code_used",
+            "This enrollment code has already been used; each code works once. Ask for a new one.",
+        )
     if record.expires_at <= now:
         _refuse(session, "code expired", address, record.token_name)
-        raise Conflict("enrollment_code_expired",
-                       f"This enrollment code expired at {record.expires_at:%H:%M} UTC. Ask for a new one.")  # fmt: skip
+        raise Conflict(
+            "enrollment_code_expired",
+            f"This enrollment code expired at {record.expires_at:%H:%M} UTC. Ask for a new one.",
+        )
     # The one exchange that sets used_at wins; a second one at the same moment finds it set.
     won = session.execute(
-        update(EnrollmentCode).where(EnrollmentCode.id == record.id, EnrollmentCode.used_at.is_(None))
+        update(EnrollmentCode)
+        .where(EnrollmentCode.id == record.id, EnrollmentCode.used_at.is_(None))
         .values(used_at=now)
     ).rowcount
     if won != 1:
         _refuse(session, "code already used", address, record.token_name)
-        raise Conflict("enrollment_code_used",
-                       "This enrollment code has already been used; each code works once. Ask for a new one.")  # fmt: skip
+        raise Conflict(
+            "enrollment_code_used",
+            "This enrollment code has already been used; each code works once. Ask for a new one.",
+        )
     token_name, role = record.token_name, record.role
     if session.scalar(select(ApiToken.id).where(ApiToken.name == token_name)) is not None:
         _refuse(session, "token name taken since the code was made", address, token_name)
-        raise Conflict("token_name_taken",
-                       f"A token named {token_name!r} was created after this code; ask for a code under another name.")  # fmt: skip
+        raise Conflict(
+            "token_name_taken",
+            f"A token named {token_name!r} was created after this code; ask for a code under another name.",
+        )
     token = tokens.add_token(session, token_name, role)
     record_event(session, None, "enrollment_used", token_name, role=role, remote_addr=address)
     session.commit()
@@ -151,8 +196,15 @@ def exchange(session: Session, code: str, address: str | None, now: datetime | N
 def _refuse(session: Session, reason: str, address: str | None, token_name: str | None = None) -> None:
     """Audit a refused exchange: why and from where, never the code."""
     session.rollback()
-    record_event(session, None, "enrollment_refused", None, reason=reason, remote_addr=address,
-                 **({"token_name": token_name} if token_name else {}))  # fmt: skip
+    record_event(
+        session,
+        None,
+        "enrollment_refused",
+        None,
+        reason=reason,
+        remote_addr=address,
+        **({"token_name": token_name} if token_name else {}),
+    )
     session.commit()
 
 

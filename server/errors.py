@@ -3,6 +3,7 @@
 Every non-2xx answer under /api/ is ``{"code", "status", "message", "errors"?}``: ``message`` is a
 sentence a packer can act on, ``errors`` maps fields to their messages when fields are at fault.
 """
+
 from __future__ import annotations
 
 import logging
@@ -66,7 +67,13 @@ _HTTP_CODES = {
 
 # The status the API answers each kind of domain failure with.
 FAILURE_STATUSES = {
-    Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409, Invalid: 422, Refused: 502, Unavailable: 503,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+    Refused: 502,
+    Unavailable: 503,
 }
 
 
@@ -100,27 +107,31 @@ def register_error_handlers(app: Flask) -> None:
         if not (isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated):
             return handle_unexpected(error)
         log.warning("database unavailable: %s", str(error).splitlines()[0])
-        return error_response(ApiError(
-            503, "database_unavailable",
-            "labelbridge lost its connection to its database for a moment; try again in a few seconds.",
-            retry_after=2,
-        ))  # fmt: skip
+        return error_response(
+            ApiError(
+                503,
+                "database_unavailable",
+                "labelbridge lost its connection to its database for a moment; try again in a few seconds.",
+                retry_after=2,
+            )
+        )
 
     @app.errorhandler(ValidationError)
     def handle_validation_error(error: ValidationError):
         messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-        return error_response(
-            ApiError(422, "validation_error", "The request has invalid fields.", errors=messages)
-        )
+        return error_response(ApiError(422, "validation_error", "The request has invalid fields.", errors=messages))
 
     @app.errorhandler(SecretsError)
     def handle_secrets_error(error: SecretsError):
         log.error("stored secrets unreadable: %s", error)
-        return error_response(ApiError(
-            503, "secrets_unavailable",
-            "labelbridge cannot decrypt its stored Starshipit or CartonCloud keys with the configured encryption "
-            "keys (LABELBRIDGE_SECRET_KEYS or the instance key file): an administrator must restore the right key.",
-        ))  # fmt: skip
+        return error_response(
+            ApiError(
+                503,
+                "secrets_unavailable",
+                "labelbridge cannot decrypt its stored Starshipit or CartonCloud keys with the configured encryption "
+                "keys (LABELBRIDGE_SECRET_KEYS or the instance key file): an administrator must restore the right key.",
+            )
+        )
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):

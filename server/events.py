@@ -1,5 +1,6 @@
 """The audit log: per-order history (prints, reprints, redos, writeback attempts, upstream errors)
 and the events that belong to no order (settings changes, refused tokens)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,6 +4,7 @@ These are the domain's errors: the order core, the accounts, the batch and the s
 and know nothing of HTTP. The API answers each kind with its status (``server/errors.py``), the
 CLI prints the message, and a batch records it against its order.
 """
+
 from __future__ import annotations
 
 from typing import Any

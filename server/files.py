@@ -1,4 +1,5 @@
 """The instance folder labelbridge keeps its own files in: readable by its owner only."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 old ``/webhooks/cartoncloud/<secret>`` form) is redacted from werkzeug's and gunicorn's request
 lines. labelbridge takes the secret in a header only; this covers a misconfigured sender, whose
 request is refused but still logged."""
+
 from __future__ import annotations
 
 import logging

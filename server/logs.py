@@ -2,6 +2,7 @@
 name, sale order and Starshipit order in every line of a request), and one filter, on every
 handler, that removes secrets from whatever is logged: the configured keys and secrets, bearer
 tokens, API tokens and enrollment codes."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import g, has_request_context
@@ -24,8 +25,15 @@ _SHAPES = re.compile(
     r"|\b[2-9A-HJKMNP-TV-Z]{3}-[2-9A-HJKMNP-TV-Z]{3}-[2-9A-HJKMNP-TV-Z]{3}\b"
     r"|\b[A-Za-z0-9_-]{43}="
 )
-SECRET_SETTINGS = ("STARSHIPIT_API_KEY", "STARSHIPIT_SUBSCRIPTION_KEY", "CARTONCLOUD_CLIENT_SECRET",
-                   "CARTONCLOUD_WEBHOOK_SECRET", "STARSHIPIT_WEBHOOK_SECRET", "METRICS_TOKEN", "SECRET_KEYS")  # fmt: skip
+SECRET_SETTINGS = (
+    "STARSHIPIT_API_KEY",
+    "STARSHIPIT_SUBSCRIPTION_KEY",
+    "CARTONCLOUD_CLIENT_SECRET",
+    "CARTONCLOUD_WEBHOOK_SECRET",
+    "STARSHIPIT_WEBHOOK_SECRET",
+    "METRICS_TOKEN",
+    "SECRET_KEYS",
+)
 CONTEXT_FIELDS = ("request_id", "token_name", "sale_order", "starshipit_order")
 _context: dict[str, ContextVar[str | None]] = {name: ContextVar(name, default=None) for name in CONTEXT_FIELDS}
 
@@ -71,7 +79,7 @@ def remember_secrets(config: Mapping[str, Any]) -> None:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

@@ -6,6 +6,7 @@ serve`` sets it, and a worker on the same host given the same folder joins in) t
 the processes up. Gauges that describe the database (outbox, inbox, poller lag) are read from it at
 scrape time instead, so they are the same whichever process answers.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,19 +18,32 @@ _CALL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30)
 _DELAY_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600)
 
 LABELS = Counter("labelbridge_labels", "Labels: kind=print (first), reprint, redo (a new shipment), void.", ["kind"])
-BATCH_SIZE = Histogram("labelbridge_batch_size", "Sale orders asked for per batch print.",
-                       buckets=(1, 2, 5, 10, 20, 50, 100))  # fmt: skip
-UPSTREAM_REQUESTS = Counter("labelbridge_upstream_requests", "Calls to Starshipit and CartonCloud by answer status "
-                            "(timeout, connection_error when there was none).", ["service", "endpoint", "status"])  # fmt: skip
-UPSTREAM_SECONDS = Histogram("labelbridge_upstream_request_seconds", "Time to an upstream answer.",
-                             ["service", "endpoint"], buckets=_CALL_BUCKETS)  # fmt: skip
+BATCH_SIZE = Histogram(
+    "labelbridge_batch_size", "Sale orders asked for per batch print.", buckets=(1, 2, 5, 10, 20, 50, 100)
+)
+UPSTREAM_REQUESTS = Counter(
+    "labelbridge_upstream_requests",
+    "Calls to Starshipit and CartonCloud by answer status (timeout, connection_error when there was none).",
+    ["service", "endpoint", "status"],
+)
+UPSTREAM_SECONDS = Histogram(
+    "labelbridge_upstream_request_seconds",
+    "Time to an upstream answer.",
+    ["service", "endpoint"],
+    buckets=_CALL_BUCKETS,
+)
 UPSTREAM_RATE_LIMITED = Counter("labelbridge_upstream_rate_limited", "429 answers from an upstream.", ["service"])
 UPSTREAM_RETRIES = Counter("labelbridge_upstream_retries", "Upstream calls sent again after a failure.", ["service"])
-PACKED_TO_ORDER = Histogram("labelbridge_packed_to_starshipit_order_seconds", "From the sale order's change in "
-                            "CartonCloud (reaching the trigger status) to its Starshipit order.",
-                            buckets=_DELAY_BUCKETS)  # fmt: skip
-PRINT_TO_WRITEBACK = Histogram("labelbridge_print_to_writeback_seconds", "From a label's print to its tracking "
-                               "written back to CartonCloud.", buckets=_DELAY_BUCKETS)  # fmt: skip
+PACKED_TO_ORDER = Histogram(
+    "labelbridge_packed_to_starshipit_order_seconds",
+    "From the sale order's change in CartonCloud (reaching the trigger status) to its Starshipit order.",
+    buckets=_DELAY_BUCKETS,
+)
+PRINT_TO_WRITEBACK = Histogram(
+    "labelbridge_print_to_writeback_seconds",
+    "From a label's print to its tracking written back to CartonCloud.",
+    buckets=_DELAY_BUCKETS,
+)
 
 # Ids in a path would make a series per order: /tenants/{uuid}/outbound-orders/{uuid} → :id.
 _ID_SEGMENT = re.compile(r"/(?:[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|\d+|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]{5,})(?=/|$)")

@@ -2,6 +2,7 @@
 and the queues and pollers read from the database when Prometheus scrapes (GET /metrics, served
 by server/api/metrics.py). Counting on commit, not where the work is done, keeps the order core
 free of metrics and never counts work that was rolled back."""
+
 from __future__ import annotations
 
 import os
@@ -45,11 +46,16 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 def _name_in_logs(session: Session, item: OrderEvent) -> None:
     """The lines logged after an order's event carry its sale order and Starshipit order."""
-    record = None if item.sale_order_pk is None else \
-        session.identity_map.get(Session.identity_key(SaleOrder, item.sale_order_pk))  # fmt: skip
+    record = (
+        None
+        if item.sale_order_pk is None
+        else session.identity_map.get(Session.identity_key(SaleOrder, item.sale_order_pk))
+    )
     if record is not None:
-        logs.set_context(sale_order=record.customer_reference or record.numeric_id or record.sale_order_id,
-                         starshipit_order=record.starshipit_order_number)  # fmt: skip
+        logs.set_context(
+            sale_order=record.customer_reference or record.numeric_id or record.sale_order_id,
+            starshipit_order=record.starshipit_order_number,
+        )
 
 
 def _after_commit(session: Session) -> None:
@@ -77,11 +83,18 @@ def init_app(app) -> None:
     def _log_context() -> None:
         logs.clear_context()
         body = request.get_json(silent=True, cache=True) if request.is_json else None
-        named = body.get("sale_order") if isinstance(body, dict) and isinstance(body.get("sale_order"), dict) \
-            else request.args  # fmt: skip
-        sale_order = next((named.get(key) for key in ("customer_reference", "numeric_id", "id") if named.get(key)), None)
-        logs.set_context(request_id=logs.request_id(request.headers.get("X-Request-Id")),
-                         sale_order=sale_order if isinstance(sale_order, (str, int)) else None)  # fmt: skip
+        named = (
+            body.get("sale_order")
+            if isinstance(body, dict) and isinstance(body.get("sale_order"), dict)
+            else request.args
+        )
+        sale_order = next(
+            (named.get(key) for key in ("customer_reference", "numeric_id", "id") if named.get(key)), None
+        )
+        logs.set_context(
+            request_id=logs.request_id(request.headers.get("X-Request-Id")),
+            sale_order=sale_order if isinstance(sale_order, (str, int)) else None,
+        )
 
     @app.after_request
     def _request_id_header(response):
@@ -106,23 +119,37 @@ class DatabaseCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         now = utcnow()
         with self._sessions() as session:
-            outbox = GaugeMetricFamily("labelbridge_outbox_jobs", "Writeback jobs not done, by state.", labels=["state"])
-            counts = dict(session.execute(select(OutboxJob.state, func.count()).where(OutboxJob.state.in_(OPEN_JOB_STATES))
-                                          .group_by(OutboxJob.state)).all())  # fmt: skip
+            outbox = GaugeMetricFamily(
+                "labelbridge_outbox_jobs", "Writeback jobs not done, by state.", labels=["state"]
+            )
+            counts = dict(
+                session.execute(
+                    select(OutboxJob.state, func.count())
+                    .where(OutboxJob.state.in_(OPEN_JOB_STATES))
+                    .group_by(OutboxJob.state)
+                ).all()
+            )
             for state in OPEN_JOB_STATES:
                 outbox.add_metric([state], counts.get(state, 0))
             yield outbox
-            oldest = session.scalar(select(func.min(OutboxJob.created_at)).where(OutboxJob.state.in_(("queued", "running"))))
-            yield GaugeMetricFamily("labelbridge_outbox_oldest_age_seconds", "Age of the oldest writeback job waiting "
-                                    "(0 when none).", value=_seconds_since(oldest, now) if oldest else 0)  # fmt: skip
-            depth = GaugeMetricFamily("labelbridge_inbox_events", "Webhook and poll events not processed yet.",
-                                      labels=["source", "state"])  # fmt: skip
+            oldest = session.scalar(
+                select(func.min(OutboxJob.created_at)).where(OutboxJob.state.in_(("queued", "running")))
+            )
+            yield GaugeMetricFamily(
+                "labelbridge_outbox_oldest_age_seconds",
+                "Age of the oldest writeback job waiting (0 when none).",
+                value=_seconds_since(oldest, now) if oldest else 0,
+            )
+            depth = GaugeMetricFamily(
+                "labelbridge_inbox_events", "Webhook and poll events not processed yet.", labels=["source", "state"]
+            )
             for source, states in sorted(inbox.depth(session).items()):
                 for state, count in sorted(states.items()):
                     depth.add_metric([source, state], count)
             yield depth
-            lag = GaugeMetricFamily("labelbridge_poller_lag_seconds", "How far behind now each poller's cursor is.",
-                                    labels=["poller"])  # fmt: skip
+            lag = GaugeMetricFamily(
+                "labelbridge_poller_lag_seconds", "How far behind now each poller's cursor is.", labels=["poller"]
+            )
             for cursor in session.scalars(select(SyncCursor).order_by(SyncCursor.name)):
                 seen_up_to = cursor.position or cursor.last_finished_at
                 if seen_up_to is not None:

@@ -4,6 +4,7 @@ A job is never dropped: it is ``queued`` until delivered (``done``), or ``failed
 refuses it outright or it keeps failing for a day; ``failed`` jobs stay visible with their last
 error and go back to ``queued`` by command (``labelbridge outbox retry``).
 """
+
 from __future__ import annotations
 
 import random
@@ -13,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .models import Label, OutboxJob, SaleOrder
 from . import claims
+from .models import Label, OutboxJob, SaleOrder
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 FIRST_DELAY = timedelta(seconds=30)
@@ -40,9 +41,14 @@ def enqueue_tracking(
     if mode not in ("consignment", "both"):
         return None
     job = OutboxJob(
-        sale_order_pk=record.id, label_id=None, tracking_numbers=list(tracking_numbers), carrier=carrier,
-        mode="consignment", state=QUEUED, steps_done=[],
-    )  # fmt: skip
+        sale_order_pk=record.id,
+        label_id=None,
+        tracking_numbers=list(tracking_numbers),
+        carrier=carrier,
+        mode="consignment",
+        state=QUEUED,
+        steps_done=[],
+    )
     session.add(job)
     return job
 
@@ -55,9 +61,7 @@ def writeback_of(job_state: str | None, mode: str) -> str:
     return QUEUED if job_state == RUNNING else job_state
 
 
-def claim_due(
-    session: Session, worker: str, now: datetime, claim: timedelta, limit: int = 20
-) -> list[OutboxJob]:
+def claim_due(session: Session, worker: str, now: datetime, claim: timedelta, limit: int = 20) -> list[OutboxJob]:
     """Claim up to ``limit`` due jobs for ``worker`` for ``claim``; a crashed worker's claims expire,
     and the worker's own left by a failed pass are taken back at once (it delivers one job at a
     time, each finished before it claims again)."""

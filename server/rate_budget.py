@@ -16,6 +16,7 @@ gateway counts in a sliding second), kept where every process sees it:
 A caller reserves its slot (the bucket may go below zero: the callers after it wait longer) and
 sleeps outside any lock, exactly like the per-process bucket.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -70,8 +71,9 @@ class PostgresBucket(_SharedBucket):
 
     def _tokens_after_taking_one(self) -> float:
         with self.engine.begin() as connection:
-            return connection.execute(self._TAKE, {"key": self.key, "rate": self.rate,
-                                                   "capacity": self.capacity}).scalar_one()  # fmt: skip
+            return connection.execute(
+                self._TAKE, {"key": self.key, "rate": self.rate, "capacity": self.capacity}
+            ).scalar_one()
 
 
 class RedisBucket(_SharedBucket):
@@ -113,8 +115,9 @@ def close_clients() -> None:
         _redis_clients.popitem()[1].close()
 
 
-def bucket_for_account(config: Mapping[str, Any], engine: Engine, subscription_key: str,
-                       rate: float) -> TokenBucket | _SharedBucket:  # fmt: skip
+def bucket_for_account(
+    config: Mapping[str, Any], engine: Engine, subscription_key: str, rate: float
+) -> TokenBucket | _SharedBucket:
     """The bucket every process shares for this account where one can be shared, else this
     process's own."""
     storage = str(config.get("RATELIMIT_STORAGE_URI") or "")

@@ -1,4 +1,5 @@
 """``labelbridge serve``: the API under gunicorn."""
+
 from __future__ import annotations
 
 import os
@@ -46,5 +47,6 @@ def _child_exit(_server, worker) -> None:
 
 
 def run_gunicorn(host: str, port: int, workers: int) -> None:
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "threads": 4, "timeout": 120,
-               "child_exit": _child_exit}).run()  # fmt: skip
+    _Gunicorn(
+        {"bind": f"{host}:{port}", "workers": workers, "threads": 4, "timeout": 120, "child_exit": _child_exit}
+    ).run()

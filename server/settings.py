@@ -4,6 +4,7 @@ Each is a start-up setting of the same name (LABELBRIDGE_WRITEBACK_MODE ↔ ``wr
 a value saved in the database overrides the start-up one, and services read the merged view
 (``runtime_config``) exactly as they read the app's config.
 """
+
 from __future__ import annotations
 
 from collections import ChainMap
@@ -14,12 +15,19 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .choices import (DAY_SECONDS, LABEL_FORMATS, MAX_PACKAGE_SIDE_M, MAX_PACKAGE_WEIGHT_KG, ORDER_NUMBER_SOURCES,
-                      REFERENCE_SOURCES, WRITEBACK_MODES)  # fmt: skip
 from . import cache
+from .choices import (
+    DAY_SECONDS,
+    LABEL_FORMATS,
+    MAX_PACKAGE_SIDE_M,
+    MAX_PACKAGE_WEIGHT_KG,
+    ORDER_NUMBER_SOURCES,
+    REFERENCE_SOURCES,
+    WRITEBACK_MODES,
+)
 from .events import record_event
-from .statuses import PROGRESSION
 from .models import Setting
+from .statuses import PROGRESSION
 from .validation import StrictBoolean, StrictFloat
 
 # Every number has an upper bound (server/config.py says why), checked here for the API and
@@ -50,16 +58,17 @@ _requested_service = fields.String(validate=validate.Length(min=1, max=100))
 
 
 class RuntimeSettingsSchema(Schema):
-    trigger_statuses = fields.List(fields.String(validate=validate.OneOf(PROGRESSION)),
-                                   validate=validate.Length(min=1))  # fmt: skip
+    trigger_statuses = fields.List(fields.String(validate=validate.OneOf(PROGRESSION)), validate=validate.Length(min=1))
     writeback_mode = fields.String(validate=validate.OneOf(WRITEBACK_MODES))
     order_number_source = fields.String(validate=validate.OneOf(ORDER_NUMBER_SOURCES))
     default_package_weight_kg = StrictFloat(validate=_weight)
     default_package_length_m = StrictFloat(validate=_side)
     default_package_width_m = StrictFloat(validate=_side)
     default_package_height_m = StrictFloat(validate=_side)
-    shipping_methods = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
-                                   values=fields.String(validate=validate.Length(min=1, max=100)))  # fmt: skip
+    shipping_methods = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=100)),
+        values=fields.String(validate=validate.Length(min=1, max=100)),
+    )
     label_format = fields.String(validate=validate.OneOf(LABEL_FORMATS))
     auto_print = StrictBoolean()
     cartoncloud_poll_seconds = StrictFloat(validate=_poll_interval)
@@ -117,7 +126,9 @@ def current(session: Session, config: Mapping[str, Any]) -> dict[str, Any]:
     return {name: merged.get(name.upper()) for name in NAMES}
 
 
-def update(session: Session, config: Mapping[str, Any], changes: Mapping[str, Any], actor: str | None) -> dict[str, Any]:
+def update(
+    session: Session, config: Mapping[str, Any], changes: Mapping[str, Any], actor: str | None
+) -> dict[str, Any]:
     """Validate and save ``changes`` (raises marshmallow ValidationError per field); audited."""
     if not isinstance(changes, Mapping):
         raise ValidationError("The settings must be a JSON object.")

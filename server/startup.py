@@ -1,6 +1,7 @@
 """Checks made once as an app starts: an unsafe or ignored setting is warned about, and stored
 secrets no configured key decrypts (which would fail request after request) refuse the start with
 a message that says what to do."""
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,10 @@ log = logging.getLogger(__name__)
 def check(app: Flask) -> None:
     """Raises ConfigError when the stored state cannot work with this configuration."""
     if app.config["STARSHIPIT_WEBHOOK_INSECURE"]:
-        log.warning("LABELBRIDGE_STARSHIPIT_WEBHOOK_INSECURE=true: unsigned Starshipit tracking webhooks are "
-                    "accepted; set LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET instead outside a test setup")  # fmt: skip
+        log.warning(
+            "LABELBRIDGE_STARSHIPIT_WEBHOOK_INSECURE=true: unsigned Starshipit tracking webhooks are "
+            "accepted; set LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET instead outside a test setup"
+        )
     database = get_database(app)
     try:
         if not inspect(database.engine).has_table("settings"):
@@ -32,8 +35,11 @@ def check(app: Flask) -> None:
             out_of_bounds = settings.out_of_bounds(session)
             session.rollback()
     except (OperationalError, InterfaceError) as error:  # starting while the database restarts
-        log.warning("the database cannot be reached at start-up (%s): stored secrets and settings are checked "
-                    "when first used instead", str(error).splitlines()[0])  # fmt: skip
+        log.warning(
+            "the database cannot be reached at start-up (%s): stored secrets and settings are checked "
+            "when first used instead",
+            str(error).splitlines()[0],
+        )
         return
     if unreadable:
         database.dispose()  # this app will not serve: its connections go now, not whenever it is collected
@@ -44,5 +50,10 @@ def check(app: Flask) -> None:
             "and make a new key over them."
         )
     for name, messages in out_of_bounds.items():
-        log.warning("the stored setting %s is ignored, the start-up value serves: %s; fix it with "
-                    "`labelbridge settings set %s VALUE`", name, messages, name)  # fmt: skip
+        log.warning(
+            "the stored setting %s is ignored, the start-up value serves: %s; fix it with "
+            "`labelbridge settings set %s VALUE`",
+            name,
+            messages,
+            name,
+        )

@@ -1,5 +1,6 @@
 """CartonCloud sale-order statuses in the order an order moves through them, and which of them
 count as "at or past" the trigger statuses."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -30,4 +31,4 @@ def eligible_statuses(triggers: Iterable[str]) -> tuple[str, ...]:
     PACKED switched off and go straight to DISPATCHED, and such an order must still ship."""
     # Statuses off the path (DRAFT, REJECTED) never trigger a shipment.
     ranks = [PROGRESSION.index(status) for status in triggers if status in PROGRESSION]
-    return PROGRESSION[min(ranks):] if ranks else ()
+    return PROGRESSION[min(ranks) :] if ranks else ()

@@ -1,4 +1,5 @@
 """API tokens for extension installs: created once, shown once, stored only as a SHA-256 hash."""
+
 from __future__ import annotations
 
 import hashlib

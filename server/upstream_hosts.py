@@ -5,6 +5,7 @@ there (HTTP Basic on the next connection test). So: ``https://`` only, except on
 sandbox, on this machine); and only the hosts CartonCloud and Starshipit document unless
 LABELBRIDGE_ALLOW_CUSTOM_UPSTREAMS=true (a proxy, a new region, a faithful simulator elsewhere).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -39,6 +40,8 @@ def check_base_url(url: str, service: str, *, allow_custom: bool) -> str:
     if parts.scheme != "https":
         raise ValueError("must start with https:// (plain http:// only on loopback, for the sandbox)")
     if not allow_custom and host.lower() not in DOCUMENTED_HOSTS[service]:
-        raise ValueError(f"must be on {' or '.join(DOCUMENTED_HOSTS[service])}; set LABELBRIDGE_ALLOW_CUSTOM_UPSTREAMS=true "
-                         "to use another host")  # fmt: skip
+        raise ValueError(
+            f"must be on {' or '.join(DOCUMENTED_HOSTS[service])}; set LABELBRIDGE_ALLOW_CUSTOM_UPSTREAMS=true "
+            "to use another host"
+        )
     return url.rstrip("/")

@@ -4,6 +4,7 @@ Accounts are read in a short session of their own and kept per process (server/c
 asking for a client never leaves a transaction open in the caller's session while the upstream
 is called, and mostly does not ask the database at all.
 """
+
 from __future__ import annotations
 
 import threading
@@ -13,8 +14,8 @@ from typing import Any
 from flask import Flask
 
 from .accounts import Accounts, CartonCloudCredentials, StarshipitCredentials
-from .cartoncloud.client import CartonCloudClient
 from .cache import ProcessCache, get_cache
+from .cartoncloud.client import CartonCloudClient
 from .crypto import SecretBox, get_box
 from .db import Database, get_database
 from .rate_budget import bucket_for_account
@@ -45,18 +46,31 @@ class Upstreams:
 
     def cartoncloud(self) -> CartonCloudClient:
         credentials = self.cartoncloud_credentials()
-        return self._client(("cartoncloud", credentials), lambda: CartonCloudClient(
-            credentials.base_url, credentials.client_id, credentials.client_secret, credentials.tenant_id,
-            timeout=self.timeout,
-        ))  # fmt: skip
+        return self._client(
+            ("cartoncloud", credentials),
+            lambda: CartonCloudClient(
+                credentials.base_url,
+                credentials.client_id,
+                credentials.client_secret,
+                credentials.tenant_id,
+                timeout=self.timeout,
+            ),
+        )
 
     def starshipit(self, credentials: StarshipitCredentials) -> StarshipitClient:
-        return self._client(("starshipit", credentials), lambda: StarshipitClient(
-            self._config["STARSHIPIT_URL"], credentials.api_key, credentials.subscription_key,
-            timeout=self.timeout, rate_per_second=credentials.rate_per_second,
-            bucket=bucket_for_account(self._config, self._database.engine, credentials.subscription_key,
-                                      credentials.rate_per_second),
-        ))  # fmt: skip
+        return self._client(
+            ("starshipit", credentials),
+            lambda: StarshipitClient(
+                self._config["STARSHIPIT_URL"],
+                credentials.api_key,
+                credentials.subscription_key,
+                timeout=self.timeout,
+                rate_per_second=credentials.rate_per_second,
+                bucket=bucket_for_account(
+                    self._config, self._database.engine, credentials.subscription_key, credentials.rate_per_second
+                ),
+            ),
+        )
 
     def _client(self, key: Any, build) -> Any:
         with self._lock:

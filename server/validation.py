@@ -2,6 +2,7 @@
 document (and shared-schemas/) calls invalid is refused, not coerced: marshmallow's own Boolean
 takes "yes", 1 and "on", its Float takes "2.5" and true, and ``Regexp`` lets a final newline
 through ``$``."""
+
 from __future__ import annotations
 
 import re

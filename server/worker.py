@@ -1,5 +1,6 @@
 """``labelbridge worker``: delivers the outbox, at least once, with backoff, across restarts; and
 runs the automatic transfer alongside it (server/sync/runner.py), each loop in its own thread."""
+
 from __future__ import annotations
 
 import logging
@@ -89,8 +90,16 @@ class Worker(Loop):
             session.rollback()
             message = describe(error)
             outbox.mark_failed_attempt(session, job, message, self.clock(), is_permanent(error))
-            record_event(session, record, "writeback_failed", self.name, job_id=job.id, error=message,
-                         attempts=job.attempts, state=job.state)  # fmt: skip
+            record_event(
+                session,
+                record,
+                "writeback_failed",
+                self.name,
+                job_id=job.id,
+                error=message,
+                attempts=job.attempts,
+                state=job.state,
+            )
             session.commit()
             log.warning("writeback job %s failed (attempt %s): %s", job.id, job.attempts, message)
             self.failed += 1
@@ -99,8 +108,9 @@ class Worker(Loop):
         tracking_numbers = label.tracking_numbers if label else job.tracking_numbers
         if record.tracking_numbers == tracking_numbers:  # the order's current shipment went back
             record.state = "written_back"
-        record_event(session, record, "written_back", self.name, job_id=job.id, mode=job.mode,
-                     tracking_numbers=tracking_numbers)  # fmt: skip
+        record_event(
+            session, record, "written_back", self.name, job_id=job.id, mode=job.mode, tracking_numbers=tracking_numbers
+        )
         session.commit()
         self.delivered += 1
 

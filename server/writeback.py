@@ -5,6 +5,7 @@ A document upload is a POST, not idempotent: it is recorded as sent (DOCUMENT_SE
 goes, and an upload sent before whose answer was lost is first looked for among the order's
 documents (by name, then by its bytes, since a redone label has the same name) and only sent
 again when it is not there."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -57,9 +58,7 @@ def _write_consignment(cartoncloud: CartonCloudClient, record: SaleOrder) -> Non
     late must not put the voided tracking number back."""
     consignment = cartoncloud.find_consignment_for_sale_order(record.sale_order_id)
     if consignment is None:
-        raise NoConsignment(
-            f"CartonCloud has no consignment generated from sale order {record.numeric_id} yet."
-        )
+        raise NoConsignment(f"CartonCloud has no consignment generated from sale order {record.numeric_id} yet.")
     cartoncloud.update_consignment_tracking(
         consignment["id"],
         tracking_number=", ".join(record.tracking_numbers),

@@ -3,6 +3,7 @@
 The suite runs on SQLite always and on PostgreSQL too when LABELBRIDGE_TEST_POSTGRES_URL is set
 (.ci/run sets it); tests that take the ``database_url`` fixture run once per engine.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,8 @@ from sqlalchemy import create_engine, text
 
 from server import create_app, tokens
 from server.db import get_database
-from server.models import Base
 from server.demo import BackgroundServer, DemoStack, sandbox_config
+from server.models import Base
 from server.sandbox.server import SandboxServer
 
 POSTGRES_URL = os.environ.get("LABELBRIDGE_TEST_POSTGRES_URL")

@@ -17,7 +17,11 @@ python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 echo "== node packages"
 (cd extension && npm ci --no-audit --no-fund --loglevel=error)
 
-echo "== extension unit tests (vitest)"
+echo "== lint and format (ruff)"
+python3 -m ruff check .
+python3 -m ruff format --check .
+
+echo "== extension lint (ESLint) and unit tests (vitest)"
 (cd extension && npm test)
 
 echo "== python tests (pytest)"

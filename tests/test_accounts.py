@@ -1,4 +1,5 @@
 """Accounts: routing by customer to the right Starshipit keys, the connection test, key rotation."""
+
 from __future__ import annotations
 
 import os
@@ -23,10 +24,13 @@ def admin(make_token) -> dict[str, str]:
 def add_second_account(client, admin) -> None:
     response = client.put(
         "/api/v1/accounts/starshipit/second",
-        json={"api_key": credentials.STARSHIPIT_SECOND_API_KEY,
-              "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY, "rate_per_second": 20},
+        json={
+            "api_key": credentials.STARSHIPIT_SECOND_API_KEY,
+            "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY,
+            "rate_per_second": 20,
+        },
         headers=admin,
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.get_json()
 
 
@@ -47,8 +51,9 @@ def test_orders_are_routed_to_their_customers_account(client, admin, print_label
     assert accounts_of == {"SO-10047": "second", "SO-10045": "demo"}
     # a reprint and a redo go to the account that holds the order
     first = print_label(customer_reference="SO-10047").get_json()
-    redo = client.post(f"/api/v1/labels/{first['label']['id']}/redo", json={"confirm": True, "reason": "torn"},
-                       headers=admin)  # fmt: skip
+    redo = client.post(
+        f"/api/v1/labels/{first['label']['id']}/redo", json={"confirm": True, "reason": "torn"}, headers=admin
+    )
     assert redo.status_code == 201
     assert {o["account"] for o in control.starshipit_orders("SO-10047")} == {"second"}
 
@@ -56,8 +61,9 @@ def test_orders_are_routed_to_their_customers_account(client, admin, print_label
 def test_route_by_customer_code_and_a_default_account(client, admin, print_label, control, sandbox):
     add_second_account(client, admin)
     code = customer_of(sandbox, "SO-10045")["references"]["code"]
-    client.put("/api/v1/routes", json={"match_field": "customer_code", "match_value": code, "account": "second"},
-               headers=admin)  # fmt: skip
+    client.put(
+        "/api/v1/routes", json={"match_field": "customer_code", "match_value": code, "account": "second"}, headers=admin
+    )
     print_label(customer_reference="SO-10045")
     assert control.starshipit_orders("SO-10045")[0]["account"] == "second"
     client.put("/api/v1/accounts/starshipit/second", json={"is_default": True}, headers=admin)
@@ -68,8 +74,10 @@ def test_route_by_customer_code_and_a_default_account(client, admin, print_label
 def test_an_accounts_rate_is_its_subscriptions_and_at_most_20(client, admin):
     """The subscription's rate, which every process shares (server/rate_budget.py); above
     Starshipit's 20/s is refused in words."""
-    keys = {"api_key": credentials.STARSHIPIT_SECOND_API_KEY,
-            "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY}  # fmt: skip
+    keys = {
+        "api_key": credentials.STARSHIPIT_SECOND_API_KEY,
+        "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY,
+    }
     shared = client.put("/api/v1/accounts/starshipit/second", json={**keys, "rate_per_second": 4}, headers=admin)
     assert shared.status_code == 200, shared.get_json()
     listed = client.get("/api/v1/accounts", headers=admin).get_json()
@@ -97,26 +105,42 @@ def test_connection_test_green_against_the_simulators(client, auth):
 
 
 def test_connection_test_red_with_a_wrong_key(client, admin):
-    client.put("/api/v1/accounts/starshipit/typo", json={"api_key": "wrong-api-key-0000",
-               "subscription_key": credentials.STARSHIPIT_SUBSCRIPTION_KEY}, headers=admin)  # fmt: skip
+    client.put(
+        "/api/v1/accounts/starshipit/typo",
+        json={"api_key": "wrong-api-key-0000", "subscription_key": credentials.STARSHIPIT_SUBSCRIPTION_KEY},
+        headers=admin,
+    )
     body = client.post("/api/v1/connection-test", headers=admin).get_json()
     assert body["ok"] is False
     typo = next(c for c in body["checks"] if c["name"] == "Starshipit account 'typo'")
-    assert typo == {"name": "Starshipit account 'typo'", "ok": False,
-                    "message": "Starshipit refused the API key or subscription key: check them in the settings."}  # fmt: skip
+    assert typo == {
+        "name": "Starshipit account 'typo'",
+        "ok": False,
+        "message": "Starshipit refused the API key or subscription key: check them in the settings.",
+    }
 
 
 def test_connection_test_red_without_a_courier(client, admin):
-    client.put("/api/v1/accounts/starshipit/bare", json={"api_key": credentials.STARSHIPIT_NO_COURIERS_API_KEY,
-               "subscription_key": credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY}, headers=admin)  # fmt: skip
+    client.put(
+        "/api/v1/accounts/starshipit/bare",
+        json={
+            "api_key": credentials.STARSHIPIT_NO_COURIERS_API_KEY,
+            "subscription_key": credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY,
+        },
+        headers=admin,
+    )
     checks = client.post("/api/v1/connection-test", headers=admin).get_json()["checks"]
     bare = next(c for c in checks if c["name"] == "Starshipit account 'bare'")
     assert bare["ok"] is False and "no courier" in bare["message"]
 
 
 def test_connection_test_red_when_cartoncloud_is_unreachable(client, admin):
-    connection = {"base_url": "http://127.0.0.1:9", "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
-                  "client_id": "x", "client_secret": "unreachable-secret"}  # fmt: skip
+    connection = {
+        "base_url": "http://127.0.0.1:9",
+        "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
+        "client_id": "x",
+        "client_secret": "unreachable-secret",
+    }
     assert client.put("/api/v1/accounts/cartoncloud", json=connection, headers=admin).status_code == 200
     body = client.post("/api/v1/connection-test", headers=admin).get_json()
     cartoncloud = body["checks"][0]
@@ -126,8 +150,12 @@ def test_connection_test_red_when_cartoncloud_is_unreachable(client, admin):
 
 def test_key_file_is_private_and_rotation_keeps_every_secret_readable(app, client, admin, monkeypatch, sandbox):
     add_second_account(client, admin)
-    connection = {"base_url": sandbox.cartoncloud_url, "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
-                  "client_id": credentials.CARTONCLOUD_CLIENT_ID, "client_secret": credentials.CARTONCLOUD_CLIENT_SECRET}
+    connection = {
+        "base_url": sandbox.cartoncloud_url,
+        "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
+        "client_id": credentials.CARTONCLOUD_CLIENT_ID,
+        "client_secret": credentials.CARTONCLOUD_CLIENT_SECRET,
+    }
     assert client.put("/api/v1/accounts/cartoncloud", json=connection, headers=admin).status_code == 200
     path = key_file(app)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -155,8 +183,12 @@ def test_key_file_is_private_and_rotation_keeps_every_secret_readable(app, clien
 
 @pytest.fixture
 def saved_connection(client, admin, sandbox):
-    connection = {"base_url": sandbox.cartoncloud_url, "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
-                  "client_id": credentials.CARTONCLOUD_CLIENT_ID, "client_secret": credentials.CARTONCLOUD_CLIENT_SECRET}
+    connection = {
+        "base_url": sandbox.cartoncloud_url,
+        "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
+        "client_id": credentials.CARTONCLOUD_CLIENT_ID,
+        "client_secret": credentials.CARTONCLOUD_CLIENT_SECRET,
+    }
     assert client.put("/api/v1/accounts/cartoncloud", json=connection, headers=admin).status_code == 200
     return connection
 
@@ -165,10 +197,14 @@ def test_moving_the_cartoncloud_connection_needs_the_secret_again(app, client, a
     """An admin token alone cannot send the stored client secret to a host of its choosing."""
     app.config["ALLOW_CUSTOM_UPSTREAMS"] = True
     moved = {key: value for key, value in saved_connection.items() if key != "client_secret"}
-    response = client.put("/api/v1/accounts/cartoncloud", json={**moved, "base_url": "https://collector.example"},
-                          headers=admin)  # fmt: skip
+    response = client.put(
+        "/api/v1/accounts/cartoncloud", json={**moved, "base_url": "https://collector.example"}, headers=admin
+    )
     assert response.status_code == 422 and "client_secret" in response.get_json()["errors"]
-    assert client.get("/api/v1/accounts", headers=admin).get_json()["cartoncloud"]["base_url"] == saved_connection["base_url"]
+    assert (
+        client.get("/api/v1/accounts", headers=admin).get_json()["cartoncloud"]["base_url"]
+        == saved_connection["base_url"]
+    )
     unchanged = client.put("/api/v1/accounts/cartoncloud", json={**moved, "tenant_slug": "acme"}, headers=admin)
     assert unchanged.status_code == 200  # the same base URL: the stored secret stays, none needed
 
@@ -189,8 +225,12 @@ def test_moving_the_cartoncloud_connection_needs_the_secret_again(app, client, a
 )
 def test_the_cartoncloud_base_url_is_https_on_a_documented_host(app, client, admin, base_url, allow_custom, accepted):
     app.config["ALLOW_CUSTOM_UPSTREAMS"] = allow_custom
-    connection = {"base_url": base_url, "tenant_id": credentials.CARTONCLOUD_TENANT_ID, "client_id": "client-1",
-                  "client_secret": "a-new-client-secret"}  # fmt: skip
+    connection = {
+        "base_url": base_url,
+        "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
+        "client_id": "client-1",
+        "client_secret": "a-new-client-secret",
+    }
     response = client.put("/api/v1/accounts/cartoncloud", json=connection, headers=admin)
     assert response.status_code == (200 if accepted else 422)
     if not accepted:
@@ -252,8 +292,14 @@ def test_secrets_no_key_decrypts_are_a_503_with_words_and_health_says_degraded(a
     assert client.get("/api/v1/health").get_json()["status"] == "ok"
     stranger = SecretBox([Fernet.generate_key()])  # saved by a process with another key, after this one started
     with get_database(app).sessions() as session:  # as any labelbridge process saves an account
-        save_starshipit_account(session, stranger, name="other", api_key="other-api-key-1234",
-                                subscription_key="other-sub-key-5678", rate_per_second=2)  # fmt: skip
+        save_starshipit_account(
+            session,
+            stranger,
+            name="other",
+            api_key="other-api-key-1234",
+            subscription_key="other-sub-key-5678",
+            rate_per_second=2,
+        )
         session.commit()
     response = client.get("/api/v1/accounts", headers=admin)
     assert response.status_code == 503
@@ -265,9 +311,7 @@ def test_secrets_no_key_decrypts_are_a_503_with_words_and_health_says_degraded(a
 
 
 @pytest.mark.parametrize(("mode", "refused"), [(0o640, False), (0o644, True), (0o606, True)])
-def test_a_key_file_open_to_others_is_refused_and_one_open_to_its_group_is_warned_about(
-    app, mode, refused, caplog
-):
+def test_a_key_file_open_to_others_is_refused_and_one_open_to_its_group_is_warned_about(app, mode, refused, caplog):
     from server.config import ConfigError
 
     os.chmod(key_file(app), mode)

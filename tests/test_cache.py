@@ -4,6 +4,7 @@ saved settings and accounts until any process changes them (seen within CACHE_CH
 "Another process" is a write that does not go through this process's sessions: a plain SQL
 connection, as another gunicorn worker's commit looks from here. The clock the caches read is
 the test's, so the bounds are checked exactly, not by waiting."""
+
 from __future__ import annotations
 
 import uuid
@@ -81,9 +82,12 @@ def test_settings_saved_by_another_process_apply_within_the_check_time(app, cloc
     print_label(customer_reference="SO-10045")  # the settings are read, and kept
     runtime = app.extensions["labelbridge.cache"]
     assert runtime._stamped["settings"].get("writeback_mode") is None
-    elsewhere(app, "INSERT INTO settings (key, value, updated_at, updated_by) VALUES "
-                   "('writeback_mode', '\"none\"', CURRENT_TIMESTAMP, 'another process'), "
-                   f"('{STAMP_KEY}', '\"moved\"', CURRENT_TIMESTAMP, NULL)")  # fmt: skip
+    elsewhere(
+        app,
+        "INSERT INTO settings (key, value, updated_at, updated_by) VALUES "
+        "('writeback_mode', '\"none\"', CURRENT_TIMESTAMP, 'another process'), "
+        f"('{STAMP_KEY}', '\"moved\"', CURRENT_TIMESTAMP, NULL)",
+    )
     clock.now += 0.5
     print_label(customer_reference="SO-10045")
     assert runtime._stamped["settings"].get("writeback_mode") is None  # not asked again yet

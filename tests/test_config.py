@@ -40,6 +40,8 @@ def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path):
 
 def test_an_unreachable_database_at_start_up_is_warned_about_not_fatal(caplog):
     """The database restarting at the same time: the app starts and answers 503s until it is back."""
-    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1", "TESTING": True})
+    app = create_app(
+        {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=1", "TESTING": True}
+    )
     assert "cannot be reached at start-up" in caplog.text
     assert app.test_client().get("/api/v1/health").status_code == 503

@@ -1,4 +1,5 @@
 """The Alembic migrations are the schema: they build it on every engine and match the models."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect

@@ -1,4 +1,5 @@
 """`labelbridge doctor`: one line per check in words, exit 1 when any fails."""
+
 import tempfile
 from datetime import timedelta
 
@@ -56,8 +57,11 @@ def test_each_problem_is_named_and_fails_the_run(app, doctor, control):
     crypto.key_file(app).chmod(0o644)
     control.fault(service="cartoncloud", path="*", status=401, rate=1.0)
     with get_database(app).sessions() as session:
-        session.add(SyncCursor(name="cartoncloud.sale_orders", consecutive_failures=0,
-                               last_finished_at=utcnow() - timedelta(hours=2)))  # fmt: skip
+        session.add(
+            SyncCursor(
+                name="cartoncloud.sale_orders", consecutive_failures=0, last_finished_at=utcnow() - timedelta(hours=2)
+            )
+        )
         record_failed_job(session)
         session.commit()
     code, lines = doctor()
@@ -84,5 +88,7 @@ def test_an_old_schema_and_a_bad_setting_are_named(app, doctor, monkeypatch):
     assert code == 1 and "is at schema version 0005, this labelbridge needs 0007" in line(lines, "database")
     monkeypatch.setenv("LABELBRIDGE_HTTP_READ_TIMEOUT", "soon")
     code, lines = doctor()
-    assert code == 1 and lines == ["FAIL  configuration: LABELBRIDGE_HTTP_READ_TIMEOUT='soon' is invalid: "
-                                   "could not convert string to float: 'soon'"]  # fmt: skip
+    assert code == 1 and lines == [
+        "FAIL  configuration: LABELBRIDGE_HTTP_READ_TIMEOUT='soon' is invalid: "
+        "could not convert string to float: 'soon'"
+    ]

@@ -1,5 +1,6 @@
 """Enrollment codes: made by command or by an admin, exchanged once for the bench's token, with a
 clear answer for a used, expired or wrong code, tries limited per address, and only hashes stored."""
+
 import re
 import threading
 from datetime import timedelta
@@ -88,8 +89,9 @@ def test_only_the_hash_is_stored_and_neither_code_nor_token_is_audited(app, clie
 
 
 def test_tries_are_limited_per_address(sandbox, database_url):
-    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True,
-                      "ENROLL_RATE_LIMIT": "3 per minute"})
+    app = create_app(
+        {**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True, "ENROLL_RATE_LIMIT": "3 per minute"}
+    )
     get_database(app).upgrade()
     client = app.test_client()
     try:
@@ -111,12 +113,15 @@ def test_a_new_code_replaces_the_unused_one_and_a_taken_name_is_refused(client, 
     assert (taken.status_code, taken.get_json()["code"]) == (409, "token_name_taken")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": ""}, "name"),
-    ({"name": "bench-4", "role": "owner"}, "role"),
-    ({"name": "bench-4", "expires_in_minutes": 0}, "expires_in_minutes"),
-    ({"name": "bench-4", "expires_in_minutes": 1441}, "expires_in_minutes"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": ""}, "name"),
+        ({"name": "bench-4", "role": "owner"}, "role"),
+        ({"name": "bench-4", "expires_in_minutes": 0}, "expires_in_minutes"),
+        ({"name": "bench-4", "expires_in_minutes": 1441}, "expires_in_minutes"),
+    ],
+)
 def test_bad_enrollment_requests_name_the_field(client, admin, body, field):
     response = client.post("/api/v1/enrollments", json=body, headers=admin)
     assert response.status_code == 422 and field in response.get_json()["errors"]
@@ -146,8 +151,9 @@ def test_two_benches_racing_one_code_get_one_token(app, live_backend, admin):
 def test_cli_prints_the_code_and_a_link_to_the_popup(app, client, monkeypatch):
     monkeypatch.setenv("LABELBRIDGE_DATABASE_URL", get_database(app).url)
     monkeypatch.setenv("LABELBRIDGE_PUBLIC_URL", "https://labels.example.com")
-    result = CliRunner().invoke(main, ["token", "enroll", "bench-7", "--expires-in-minutes", "10"],
-                                catch_exceptions=False)  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["token", "enroll", "bench-7", "--expires-in-minutes", "10"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.stderr
     code, link = result.stdout.splitlines()
     assert CODE.match(code)

@@ -1,4 +1,5 @@
 """Every error under /api/ has the one JSON shape; none is an HTML page."""
+
 import pytest
 
 

@@ -6,6 +6,7 @@ and reads its status: that is the sync's intake, not a call into its work). The 
 printing and the HTTP clients never reach up. Domain errors (``server/failures.py``) become HTTP
 answers only in the API and the error module.
 """
+
 from __future__ import annotations
 
 import ast
@@ -96,15 +97,21 @@ def test_no_part_of_server_imports_itself_back():
 ABOVE_THE_CORE = {"server.api", "server.cli", "server.sync", "server.worker", "server.demo", "server.serve"}
 
 
-@pytest.mark.parametrize(("layer", "forbidden"), [
-    ("server.orders", ABOVE_THE_CORE),
-    ("server.mapping", ABOVE_THE_CORE | {"server.orders", "server.printing", "server.starshipit", "server.cartoncloud"}),
-    ("server.printing", ABOVE_THE_CORE | {"server.orders"}),
-    ("server.starshipit", ABOVE_THE_CORE | {"server.orders", "server.printing", "server.mapping"}),
-    ("server.cartoncloud", ABOVE_THE_CORE | {"server.orders", "server.printing", "server.mapping"}),
-    ("server.sync", {"server.api", "server.cli"}),
-    ("server.cli", {"server.api"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("layer", "forbidden"),
+    [
+        ("server.orders", ABOVE_THE_CORE),
+        (
+            "server.mapping",
+            ABOVE_THE_CORE | {"server.orders", "server.printing", "server.starshipit", "server.cartoncloud"},
+        ),
+        ("server.printing", ABOVE_THE_CORE | {"server.orders"}),
+        ("server.starshipit", ABOVE_THE_CORE | {"server.orders", "server.printing", "server.mapping"}),
+        ("server.cartoncloud", ABOVE_THE_CORE | {"server.orders", "server.printing", "server.mapping"}),
+        ("server.sync", {"server.api", "server.cli"}),
+        ("server.cli", {"server.api"}),
+    ],
+)
 def test_no_layer_reaches_up(layer, forbidden):
     reached = {target for target in _packages(GRAPH).get(layer, set()) if target in forbidden}
     assert reached == set()
@@ -114,7 +121,9 @@ def test_api_errors_are_made_only_in_the_api_and_the_error_module():
     makers = sorted(
         _module_name(path)
         for path in SERVER.rglob("*.py")
-        if any(isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ApiError"
-               for node in ast.walk(ast.parse(path.read_text())))
-    )  # fmt: skip
+        if any(
+            isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ApiError"
+            for node in ast.walk(ast.parse(path.read_text()))
+        )
+    )
     assert [name for name in makers if not name.startswith("server.api") and name != "server.errors"] == []

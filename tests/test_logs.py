@@ -1,5 +1,6 @@
 """Structured logs: every line of a request carries its request id, token name, sale order and
 Starshipit order; one filter takes every secret out of every line, tracebacks included."""
+
 import io
 import json
 import logging
@@ -21,8 +22,7 @@ def json_lines():
 
 
 def test_a_print_logs_who_what_and_which_orders(app, client, auth, json_lines):
-    response = client.post("/api/v1/labels", json={"sale_order": SHOWCASE},
-                           headers={**auth, "X-Request-Id": "req-42"})  # fmt: skip
+    response = client.post("/api/v1/labels", json={"sale_order": SHOWCASE}, headers={**auth, "X-Request-Id": "req-42"})
     assert response.status_code == 201 and response.headers["X-Request-Id"] == "req-42"
     calls = [line for line in json_lines() if line["logger"] == "server.upstream.transport"]
     assert calls and all(line["request_id"] == "req-42" and line["token_name"] == "bench-1" for line in calls)

@@ -1,5 +1,6 @@
 """GET /metrics: behind its own token; prints, reprints, upstream calls, 429s and retries counted;
 the writeback queue and its delay; counters of several processes added up."""
+
 import os
 import subprocess
 import sys
@@ -20,8 +21,9 @@ SHOWCASE = {"numeric_id": "787061"}
 
 @pytest.fixture
 def app(sandbox, database_url):
-    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True,
-                      "METRICS_TOKEN": METRICS_TOKEN})  # fmt: skip
+    app = create_app(
+        {**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True, "METRICS_TOKEN": METRICS_TOKEN}
+    )
     get_database(app).upgrade()
     yield app
     get_database(app).dispose()
@@ -52,14 +54,22 @@ def test_metrics_need_their_own_token_and_are_off_without_one(client, auth, sand
 
 def test_prints_reprints_and_upstream_calls_are_counted(client, print_label):
     before = {kind: value("labelbridge_labels_total", kind=kind) for kind in ("print", "reprint")}
-    shipments = value("labelbridge_upstream_requests_total", service="starshipit",
-                      endpoint="POST /api/orders/shipment", status="200")  # fmt: skip
+    shipments = value(
+        "labelbridge_upstream_requests_total", service="starshipit", endpoint="POST /api/orders/shipment", status="200"
+    )
     assert print_label(**SHOWCASE).status_code == 201
     assert print_label(**SHOWCASE).status_code == 200
     assert value("labelbridge_labels_total", kind="print") == before["print"] + 1
     assert value("labelbridge_labels_total", kind="reprint") == before["reprint"] + 1
-    assert value("labelbridge_upstream_requests_total", service="starshipit", endpoint="POST /api/orders/shipment",
-                 status="200") == shipments + 1  # fmt: skip
+    assert (
+        value(
+            "labelbridge_upstream_requests_total",
+            service="starshipit",
+            endpoint="POST /api/orders/shipment",
+            status="200",
+        )
+        == shipments + 1
+    )
     text = scraped(client)
     assert 'labelbridge_labels_total{kind="print"}' in text
     assert 'labelbridge_upstream_request_seconds_bucket{endpoint="POST /api/orders/shipment"' in text
@@ -67,8 +77,10 @@ def test_prints_reprints_and_upstream_calls_are_counted(client, print_label):
 
 
 def test_429s_and_retries_are_counted(client, print_label, control):
-    limited, retries = value("labelbridge_upstream_rate_limited_total", service="starshipit"), \
-        value("labelbridge_upstream_retries_total", service="starshipit")  # fmt: skip
+    limited, retries = (
+        value("labelbridge_upstream_rate_limited_total", service="starshipit"),
+        value("labelbridge_upstream_retries_total", service="starshipit"),
+    )
     control.fault(service="starshipit", path="/api/orders*", method="GET", status=429, retry_after=0, count=1)
     assert print_label(**SHOWCASE).status_code == 201
     assert value("labelbridge_upstream_rate_limited_total", service="starshipit") == limited + 1
@@ -87,11 +99,17 @@ def test_the_writeback_delay_and_queue_are_measured(app, client, print_label):
     assert sample(text, "labelbridge_outbox_oldest_age_seconds") == 0
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/api/orders/shipment", "/api/orders/shipment"),
-    ("/tenants/4f3c2e1d-0b9a-4c8d-8e7f-6a5b4c3d2e1f/outbound-orders/5f0c8a9e-2a43-4c1e-9d55-3d0f4a1b7c21", "/tenants/:id/outbound-orders/:id"),
-    ("/api/orders/1001?x=1", "/api/orders/:id"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/api/orders/shipment", "/api/orders/shipment"),
+        (
+            "/tenants/4f3c2e1d-0b9a-4c8d-8e7f-6a5b4c3d2e1f/outbound-orders/5f0c8a9e-2a43-4c1e-9d55-3d0f4a1b7c21",
+            "/tenants/:id/outbound-orders/:id",
+        ),
+        ("/api/orders/1001?x=1", "/api/orders/:id"),
+    ],
+)
 def test_endpoints_carry_no_ids(path, expected):
     assert metrics.endpoint(path) == expected
 
@@ -100,14 +118,18 @@ def test_counters_of_several_processes_are_added_up(client, tmp_path, monkeypatc
     """What gunicorn's processes (and a worker given the same folder) count, one scrape adds up."""
     count_one_print = "from server import metrics; metrics.LABELS.labels('print').inc()"
     for _ in range(2):
-        subprocess.run([sys.executable, "-c", count_one_print], check=True,
-                       env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)})  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-c", count_one_print],
+            check=True,
+            env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)},
+        )
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     assert sample(scraped(client), 'labelbridge_labels_total{kind="print"}') == 2
 
 
 def test_the_time_from_packed_to_the_starshipit_order_is_measured(app, sandbox):
     from scale.stack import make_sale_orders  # tests/scale: shippable sale orders in the simulator
+
     from server.sync.runner import SyncRunner
 
     make_sale_orders(sandbox, "METRICS", 2, status="PACKED")

@@ -1,6 +1,7 @@
 """One Starshipit rate budget per account across processes: on PostgreSQL, on Redis, and the
 per-process bucket kept for SQLite. Two processes reserving at once get slots that never come
 closer than 1/rate, and one process alone may use the whole rate."""
+
 import json
 import os
 import subprocess
@@ -18,16 +19,16 @@ REDIS_URL = os.environ.get("LABELBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379
 RATE = 20.0
 PER_PROCESS = 15
 # A process reserving its slots: prints the moments (its clock + the wait) it may send at.
-RESERVE = """
+RESERVE = f"""
 import json, sys, time
 from sqlalchemy import create_engine
 from server import rate_budget
 config, url, key, count = json.loads(sys.argv[1])
-bucket = rate_budget.bucket_for_account(config, create_engine(url), key, %s)
+bucket = rate_budget.bucket_for_account(config, create_engine(url), key, {RATE})
 sys.stdin.readline()  # both processes start reserving together
 # The wait counts from the moment the store answered: read the clock after it, not before.
 print(json.dumps([(lambda wait: time.time() + wait)(bucket.reserve()) for _ in range(count)]))
-""" % RATE
+"""
 
 
 def redis_available() -> bool:
@@ -66,8 +67,15 @@ def upgrade(url: str) -> None:
 
 
 def reserve_in_processes(config, url, key, processes=2, count=PER_PROCESS) -> list[float]:
-    started = [subprocess.Popen([sys.executable, "-c", RESERVE, json.dumps([config, url, key, count])],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(processes)]  # fmt: skip
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-c", RESERVE, json.dumps([config, url, key, count])],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
     for process in started:
         process.stdin.write("go\n")
         process.stdin.flush()
@@ -83,7 +91,7 @@ def test_processes_share_one_budget(shared):
     config, url = shared
     moments = reserve_in_processes(config, url, f"account-{uuid.uuid4()}")
     assert len(moments) == 2 * PER_PROCESS
-    gaps = [later - earlier for earlier, later in zip(moments, moments[1:])]
+    gaps = [later - earlier for earlier, later in zip(moments, moments[1:], strict=False)]
     # Slots 1/rate apart; separate buckets would give both processes the same slots (gaps near 0).
     # The slack is for reading the clock after the store answered, on a busy machine.
     assert min(gaps) > 0.5 / RATE, gaps

@@ -1,6 +1,7 @@
 """Starshipit refusing the keys — HTTP 401 or 403, said in the status or only in the body's
 ``statusCode`` — reads the same everywhere a person sees it: the connection test, a print and
 the worker's record of a failed poll."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,11 @@ def keys_refused(request, sandbox):
 def test_the_connection_test_says_so(client, auth, keys_refused):
     body = client.post("/api/v1/connection-test", headers=auth).get_json()
     (starshipit,) = [check for check in body["checks"] if check["name"].startswith("Starshipit")]
-    assert starshipit == {"name": starshipit["name"], "ok": False,
-                          "message": f"{KEYS_REFUSED}: check them in the settings."}  # fmt: skip
+    assert starshipit == {
+        "name": starshipit["name"],
+        "ok": False,
+        "message": f"{KEYS_REFUSED}: check them in the settings.",
+    }
 
 
 def test_a_print_says_so(print_label, keys_refused):

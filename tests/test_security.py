@@ -1,4 +1,5 @@
 """Security by default: tokens, CORS and origins, rate limits, strict bodies, secrets never shown."""
+
 from __future__ import annotations
 
 import logging
@@ -38,16 +39,21 @@ def test_cors_headers_only_for_the_extension(client, auth):
     assert "Access-Control-Allow-Origin" not in other.headers
     preflight = client.options(
         "/api/v1/labels",
-        headers={"Origin": EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "authorization,content-type,idempotency-key"},
-    )  # fmt: skip
+        headers={
+            "Origin": EXTENSION_ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+        },
+    )
     assert preflight.headers["Access-Control-Allow-Origin"] == EXTENSION_ORIGIN
     assert "idempotency-key" in preflight.headers["Access-Control-Allow-Headers"].lower()
 
 
 def test_state_changing_request_from_another_origin_is_refused_whatever_the_token(client, auth, control):
     response = client.post(
-        "/api/v1/labels", json={"sale_order": {"numeric_id": "787061"}}, headers={**auth, "Origin": "https://evil.example"}
+        "/api/v1/labels",
+        json={"sale_order": {"numeric_id": "787061"}},
+        headers={**auth, "Origin": "https://evil.example"},
     )
     assert response.status_code == 403
     assert response.get_json()["code"] == "forbidden_origin"
@@ -59,8 +65,13 @@ def test_state_changing_request_from_another_origin_is_refused_whatever_the_toke
 
 
 def test_configured_origins_replace_the_default(sandbox, database_url):
-    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url,
-                      "CORS_ORIGINS": "chrome-extension://abcdefghijklmnopabcdefghijklmnop"})  # fmt: skip
+    app = create_app(
+        {
+            **sandbox_config(sandbox),
+            "DATABASE_URL": database_url,
+            "CORS_ORIGINS": "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+        }
+    )
     response = app.test_client().options(
         "/api/v1/labels", headers={"Origin": EXTENSION_ORIGIN, "Access-Control-Request-Method": "POST"}
     )
@@ -91,9 +102,11 @@ def test_rate_limit_per_token_is_hit_and_recovers(sandbox, database_url, make_to
 
 def test_body_size_is_limited(client, auth):
     response = client.post(
-        "/api/v1/labels", data='{"sale_order": {"customer_reference": "' + "x" * 2_000_000 + '"}}',
-        content_type="application/json", headers=auth,
-    )  # fmt: skip
+        "/api/v1/labels",
+        data='{"sale_order": {"customer_reference": "' + "x" * 2_000_000 + '"}}',
+        content_type="application/json",
+        headers=auth,
+    )
     assert response.status_code == 413
     assert response.get_json()["code"] == "payload_too_large"
 
@@ -105,9 +118,16 @@ def test_json_is_parsed_strictly(client, auth, body):
     assert response.is_json and response.get_json()["code"] in ("invalid_json", "validation_error")
 
 
-JSON_ROUTES = [("POST", "/api/v1/labels"), ("POST", "/api/v1/labels/batch"), ("PUT", "/api/v1/settings"),
-               ("PUT", "/api/v1/workstation"), ("PUT", "/api/v1/accounts/cartoncloud"), ("POST", "/api/v1/printers"),
-               ("POST", "/api/v1/webhooks/cartoncloud"), ("POST", "/api/v1/webhooks/starshipit")]  # fmt: skip
+JSON_ROUTES = [
+    ("POST", "/api/v1/labels"),
+    ("POST", "/api/v1/labels/batch"),
+    ("PUT", "/api/v1/settings"),
+    ("PUT", "/api/v1/workstation"),
+    ("PUT", "/api/v1/accounts/cartoncloud"),
+    ("POST", "/api/v1/printers"),
+    ("POST", "/api/v1/webhooks/cartoncloud"),
+    ("POST", "/api/v1/webhooks/starshipit"),
+]
 
 
 @pytest.fixture
@@ -126,8 +146,11 @@ def test_deeply_nested_json_is_a_400_in_the_error_shape_on_every_body(
     body = '{"sale_order": ' + "[" * depth + "]" * depth + "}"
     response = client.open(path, method=method, data=body, content_type="application/json", headers=admin)
     assert response.status_code == 400
-    assert response.get_json() == {"code": "invalid_json", "status": 400,
-                                   "message": "The request body nests objects and arrays more than 32 deep."}
+    assert response.get_json() == {
+        "code": "invalid_json",
+        "status": 400,
+        "message": "The request body nests objects and arrays more than 32 deep.",
+    }
     assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
 
 
@@ -144,8 +167,12 @@ def test_no_secret_in_any_response_or_log(app, client, make_token, control, capl
     caplog.set_level(logging.DEBUG)
     admin = {"Authorization": f"Bearer {make_token('office', role='admin')}"}
     stored_keys = {"api_key": "second-account-api-key-1234", "subscription_key": "second-account-sub-key-5678"}
-    secrets = [app.config["STARSHIPIT_API_KEY"], app.config["STARSHIPIT_SUBSCRIPTION_KEY"],
-               app.config["CARTONCLOUD_CLIENT_SECRET"], *stored_keys.values()]  # fmt: skip
+    secrets = [
+        app.config["STARSHIPIT_API_KEY"],
+        app.config["STARSHIPIT_SUBSCRIPTION_KEY"],
+        app.config["CARTONCLOUD_CLIENT_SECRET"],
+        *stored_keys.values(),
+    ]
     responses = [
         client.put("/api/v1/accounts/starshipit/second", json={**stored_keys, "rate_per_second": 20}, headers=admin),
         client.get("/api/v1/accounts", headers=admin),
@@ -206,8 +233,9 @@ def limited_app(sandbox, database_url, **config):
 def test_made_up_tokens_are_limited_by_client_address_and_a_live_token_is_not_held_back(sandbox, database_url):
     app = limited_app(sandbox, database_url, RATE_LIMIT="5 per minute")
     client = app.test_client()
-    statuses = [client.get("/api/v1/whoami", headers={"Authorization": f"Bearer lb_made-up-{n}"}).status_code
-                for n in range(8)]  # fmt: skip
+    statuses = [
+        client.get("/api/v1/whoami", headers={"Authorization": f"Bearer lb_made-up-{n}"}).status_code for n in range(8)
+    ]
     assert statuses == [401] * 5 + [429] * 3
     with get_database(app).sessions() as session:
         from server import tokens
@@ -221,8 +249,10 @@ def test_the_address_budget_is_one_for_every_route_so_spreading_guesses_gains_no
     app = limited_app(sandbox, database_url, RATE_LIMIT="6 per minute")
     client = app.test_client()
     routes = ["/api/v1/whoami", "/api/v1/settings", "/api/v1/printers", "/api/v1/workstation", "/api/v1/sync/status"]
-    statuses = [client.get(routes[n % len(routes)], headers={"Authorization": f"Bearer lb_spread-{n}"}).status_code
-                for n in range(10)]  # fmt: skip
+    statuses = [
+        client.get(routes[n % len(routes)], headers={"Authorization": f"Bearer lb_spread-{n}"}).status_code
+        for n in range(10)
+    ]
     assert statuses == [401] * 6 + [429] * 4
     get_database(app).dispose()
 
@@ -264,7 +294,10 @@ def test_behind_trusted_proxies_limits_and_audit_see_the_real_client(sandbox, da
 
         from server.models import OrderEvent
 
-        addresses = {e.detail["remote_addr"] for e in session.scalars(select(OrderEvent).where(OrderEvent.kind == "token_refused"))}
+        addresses = {
+            e.detail["remote_addr"]
+            for e in session.scalars(select(OrderEvent).where(OrderEvent.kind == "token_refused"))
+        }
     assert addresses == {"203.0.113.7", "198.51.100.9"}
     get_database(app).dispose()
 
@@ -273,6 +306,8 @@ def test_without_trusted_proxies_a_forwarded_for_header_is_ignored(sandbox, data
     """Anyone can send X-Forwarded-For: unless a proxy is trusted, it does not pick the budget."""
     app = limited_app(sandbox, database_url, RATE_LIMIT="2 per minute")
     client = app.test_client()
-    statuses = [client.get("/api/v1/whoami", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(3)]
+    statuses = [
+        client.get("/api/v1/whoami", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(3)
+    ]
     assert statuses == [401, 401, 429]
     get_database(app).dispose()

@@ -1,4 +1,5 @@
 """Run-time settings: admin-only, validated per field, applied to the next print, audited."""
+
 import json
 
 import pytest
@@ -16,8 +17,13 @@ def admin(make_token) -> dict[str, str]:
 def test_settings_round_trip(client, admin):
     before = client.get("/api/v1/settings", headers=admin).get_json()
     assert before["writeback_mode"] == "consignment" and before["auto_print"] is True
-    changes = {"writeback_mode": "both", "auto_print": False, "shipping_methods": {"Express": "EXP"},
-               "default_package_weight_kg": 2.5, "trigger_statuses": ["PACKED", "DISPATCHED"]}  # fmt: skip
+    changes = {
+        "writeback_mode": "both",
+        "auto_print": False,
+        "shipping_methods": {"Express": "EXP"},
+        "default_package_weight_kg": 2.5,
+        "trigger_statuses": ["PACKED", "DISPATCHED"],
+    }
     response = client.put("/api/v1/settings", json=changes, headers=admin)
     assert response.status_code == 200
     assert {name: response.get_json()[name] for name in changes} == changes
@@ -27,16 +33,37 @@ def test_settings_round_trip(client, admin):
 @pytest.mark.parametrize(
     ("changes", "errors"),
     [
-        ({"writeback_mode": "carrier pigeon"}, {"writeback_mode": ["Must be one of: consignment, document, both, none."]}),
-        ({"default_package_weight_kg": 0}, {"default_package_weight_kg": ["Must be greater than 0 and less than or equal to 1000.0."]}),
-        ({"cartoncloud_poll_seconds": 1e20}, {"cartoncloud_poll_seconds": ["Must be greater than or equal to 5 and less than or equal to 86400.0."]}),
-        ({"starshipit_poll_seconds": 86401}, {"starshipit_poll_seconds": ["Must be greater than or equal to 5 and less than or equal to 86400.0."]}),
-        ({"trigger_statuses": ["DRAFT"]}, {"trigger_statuses": {"0": ["Must be one of: AWAITING_STOCK, "
-                                           "AWAITING_PICK_AND_PACK, PACKING_IN_PROGRESS, PICKED, PACKED, DISPATCHED."]}}),
+        (
+            {"writeback_mode": "carrier pigeon"},
+            {"writeback_mode": ["Must be one of: consignment, document, both, none."]},
+        ),
+        (
+            {"default_package_weight_kg": 0},
+            {"default_package_weight_kg": ["Must be greater than 0 and less than or equal to 1000.0."]},
+        ),
+        (
+            {"cartoncloud_poll_seconds": 1e20},
+            {"cartoncloud_poll_seconds": ["Must be greater than or equal to 5 and less than or equal to 86400.0."]},
+        ),
+        (
+            {"starshipit_poll_seconds": 86401},
+            {"starshipit_poll_seconds": ["Must be greater than or equal to 5 and less than or equal to 86400.0."]},
+        ),
+        (
+            {"trigger_statuses": ["DRAFT"]},
+            {
+                "trigger_statuses": {
+                    "0": [
+                        "Must be one of: AWAITING_STOCK, "
+                        "AWAITING_PICK_AND_PACK, PACKING_IN_PROGRESS, PICKED, PACKED, DISPATCHED."
+                    ]
+                }
+            },
+        ),
         ({"auto_print": "maybe"}, {"auto_print": ["Not a valid boolean."]}),
         ({"colour": "red"}, {"colour": ["Unknown field."]}),
     ],
-)  # fmt: skip
+)
 def test_invalid_settings_are_refused_per_field_and_nothing_is_saved(client, admin, changes, errors):
     before = client.get("/api/v1/settings", headers=admin).get_json()
     response = client.put("/api/v1/settings", json={**changes, "label_format": "zpl"}, headers=admin)
@@ -46,8 +73,10 @@ def test_invalid_settings_are_refused_per_field_and_nothing_is_saved(client, adm
 
 
 def test_packer_tokens_cannot_read_or_change_settings(client, auth):
-    for response in (client.get("/api/v1/settings", headers=auth),
-                     client.put("/api/v1/settings", json={"auto_print": False}, headers=auth)):  # fmt: skip
+    for response in (
+        client.get("/api/v1/settings", headers=auth),
+        client.put("/api/v1/settings", json={"auto_print": False}, headers=auth),
+    ):
         assert response.status_code == 403
         assert response.get_json()["code"] == "forbidden"
 

@@ -1,4 +1,5 @@
 """Tokens: created by command, shown once, stored as a hash, required on every route but health."""
+
 import hashlib
 
 import pytest

@@ -3,6 +3,7 @@ the simulators read the way the real services are: an order the workers transfer
 Starshipit and then printed in the Starshipit app ends with its tracking number on the
 CartonCloud consignment, written once — with the shipped list's flat rows, Starshipit's HTTP 200
 "Unable to find order number" answers and a CartonCloud tenant refusing date-time conditions."""
+
 from __future__ import annotations
 
 import os
@@ -20,19 +21,31 @@ CONSIGNMENT_PUT = "PUT /tenants/{tenant_id}/consignments/{consignment_id}"
 SALE_ORDER = {
     "status": "PACKED",
     "references": {"customer": "E2E-1"},
-    "details": {"deliver": {"address": {"contactName": "Noah Price", "address1": "1 George Street",
-                                        "suburb": "Brisbane City", "city": "Brisbane", "state": {"code": "QLD"},
-                                        "postcode": "4000", "country": {"iso2Code": "AU"}, "phone": "07 3000 0000"},
-                            "method": {"type": "SHIPPING"}}},
+    "details": {
+        "deliver": {
+            "address": {
+                "contactName": "Noah Price",
+                "address1": "1 George Street",
+                "suburb": "Brisbane City",
+                "city": "Brisbane",
+                "state": {"code": "QLD"},
+                "postcode": "4000",
+                "country": {"iso2Code": "AU"},
+                "phone": "07 3000 0000",
+            },
+            "method": {"type": "SHIPPING"},
+        }
+    },
     "items": [{"details": {"product": {"references": {"code": "MUG-ENAMEL"}}}, "measures": {"quantity": 1}}],
-}  # fmt: skip
+}
 
 
 @pytest.fixture
 def real_readings(sandbox):
     """The simulators read as the reference says the real services may answer."""
-    sandbox.state.set_options(starshipit_shipped_rows="summary", starshipit_not_found=200,
-                              cartoncloud_datetime_search=422)  # fmt: skip
+    sandbox.state.set_options(
+        starshipit_shipped_rows="summary", starshipit_not_found=200, cartoncloud_datetime_search=422
+    )
 
 
 @pytest.fixture
@@ -40,8 +53,14 @@ def workers(app, sandbox, real_readings):
     """Two worker processes polling every half second, on the app's database."""
     env = {**os.environ, "LABELBRIDGE_DATABASE_URL": get_database(app).url}
     env.update({f"LABELBRIDGE_{key}": str(value) for key, value in sandbox_config(sandbox).items()})
-    env.update({"LABELBRIDGE_WORKER_POLL_SECONDS": "0.1", "LABELBRIDGE_CARTONCLOUD_POLL_SECONDS": "0.5",
-                "LABELBRIDGE_STARSHIPIT_POLL_SECONDS": "0.5", "LABELBRIDGE_TRIGGER_LOOKBACK_HOURS": "1"})  # fmt: skip
+    env.update(
+        {
+            "LABELBRIDGE_WORKER_POLL_SECONDS": "0.1",
+            "LABELBRIDGE_CARTONCLOUD_POLL_SECONDS": "0.5",
+            "LABELBRIDGE_STARSHIPIT_POLL_SECONDS": "0.5",
+            "LABELBRIDGE_TRIGGER_LOOKBACK_HOURS": "1",
+        }
+    )
     processes = [start_worker(env), start_worker(env)]
     yield processes
     for process in processes:
@@ -56,7 +75,9 @@ def rows(app, model, *where):
 
 
 def consignment_tracking(sandbox, sale_order_id: str) -> str | None:
-    (consignment,) = [c for c in sandbox.state.cartoncloud.consignments() if c["generatedFromTask"]["id"] == sale_order_id]
+    (consignment,) = [
+        c for c in sandbox.state.cartoncloud.consignments() if c["generatedFromTask"]["id"] == sale_order_id
+    ]
     return consignment["references"]["tracking"]
 
 

@@ -1,4 +1,5 @@
 """`labelbridge worker` as a real process: killed with SIGKILL mid-delivery, restarted, nothing lost."""
+
 from __future__ import annotations
 
 import os

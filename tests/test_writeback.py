@@ -1,4 +1,5 @@
 """The writeback outbox: tracking numbers reach CartonCloud whatever fails after the print."""
+
 from __future__ import annotations
 
 import base64
@@ -146,4 +147,3 @@ def test_worker_once_drains_the_queue(app, print_label, control, monkeypatch, sa
     result = CliRunner().invoke(main, ["worker", "--once"], catch_exceptions=False)
     assert result.exit_code == 0
     assert [job.state for job in jobs(app)] == ["done"] * 3
-

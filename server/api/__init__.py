@@ -1,7 +1,33 @@
 """The HTTP API under /api/v1: each module's views register on the blueprint as it is imported."""
-from . import (admin, batch, docs, enrollments, health, labels, orders, printers, sync, troubleshooting, webhooks,
-               workstation)
+
+from . import (
+    admin,
+    batch,
+    docs,
+    enrollments,
+    health,
+    labels,
+    orders,
+    printers,
+    sync,
+    troubleshooting,
+    webhooks,
+    workstation,
+)
 from .blueprint import api
 
-__all__ = ["api", "admin", "batch", "docs", "enrollments", "health", "labels", "orders", "printers", "sync",
-           "troubleshooting", "webhooks", "workstation"]
+__all__ = [
+    "api",
+    "admin",
+    "batch",
+    "docs",
+    "enrollments",
+    "health",
+    "labels",
+    "orders",
+    "printers",
+    "sync",
+    "troubleshooting",
+    "webhooks",
+    "workstation",
+]

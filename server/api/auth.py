@@ -1,6 +1,7 @@
 """Who may call the API: a bearer token on every /api/v1 route but the health check (and the
 webhooks, which carry their own secret), an admin token for settings, and no state-changing call
 from a browser origin that is not the extension's."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request

@@ -1,4 +1,5 @@
 """Printing many labels in one request: POST /labels/batch, its progress and its merged document."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,9 +12,8 @@ from ..db import get_session
 from ..errors import ApiError
 from ..models import PrintBatch
 from ..openapi import Binary, operation
-from ..orders import batch_runs
+from ..orders import batch_runs, idempotency
 from ..orders.batch import BatchOrder, BatchPrinter
-from ..orders import idempotency
 from ..orders.identifiers import SaleOrderRef
 from ..printing import batch_document
 from ..printing.labels import CONTENT_TYPES
@@ -21,10 +21,10 @@ from ..printing.layouts import apply_layout
 from ..printing.printer_jobs import send_label
 from ..printing.printer_policy import PrinterPolicy
 from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
-from ..upstreams import get_upstreams
-from .blueprint import api
 from ..schemas.batch import BatchRequestSchema, BatchResponseSchema
 from ..schemas.printing import LayoutQuerySchema
+from ..upstreams import get_upstreams
+from .blueprint import api
 from .bodies import load_json
 from .services import print_service, runtime_config
 
@@ -37,13 +37,20 @@ _BATCH_ID = {"batch_id": "The `batch.id` of a batch this token started."}
 @api.post("/labels/batch")
 @operation(
     request=BatchRequestSchema,
-    responses={200: (BatchResponseSchema, "Every order's result (printed, reprinted or failed with its reason) and "
-                                          "the labels as one document; also when some orders failed.")},
-    errors={409: "This batch_id is still printing (follow it at GET /labels/batches/{batch_id}).",
-            422: "An identifier is invalid or repeated (`errors.sale_orders.<index>`), the page is from another "
-                 "tenant, the printer is unknown, or the batch_id was used for another batch.",
-            503: "labelbridge is not connected to CartonCloud yet."},
-)  # fmt: skip
+    responses={
+        200: (
+            BatchResponseSchema,
+            "Every order's result (printed, reprinted or failed with its reason) and "
+            "the labels as one document; also when some orders failed.",
+        )
+    },
+    errors={
+        409: "This batch_id is still printing (follow it at GET /labels/batches/{batch_id}).",
+        422: "An identifier is invalid or repeated (`errors.sale_orders.<index>`), the page is from another "
+        "tenant, the printer is unknown, or the batch_id was used for another batch.",
+        503: "labelbridge is not connected to CartonCloud yet.",
+    },
+)
 def print_batch():
     """Print the labels of 1 to 100 sale orders, each exactly once (a reprint when it has a label),
     in the order given. The answer comes when all are done; meanwhile GET /labels/batches/{batch_id}
@@ -72,18 +79,32 @@ def print_batch():
     if printer is not None and batch.content is not None:
         content = apply_layout(batch.content, batch.format, _layout(batch.format, workstation.label_layout))
         config = runtime_config()
-        delivery = send_label(session, printer, content, batch.format, config["PRINTER_TIMEOUT_SECONDS"],
-                              record=None, actor=token, policy=PrinterPolicy.from_config(config), batch_id=batch.id)  # fmt: skip
+        delivery = send_label(
+            session,
+            printer,
+            content,
+            batch.format,
+            config["PRINTER_TIMEOUT_SECONDS"],
+            record=None,
+            actor=token,
+            policy=PrinterPolicy.from_config(config),
+            batch_id=batch.id,
+        )
     return _present(batch, workstation, delivery), 200
 
 
 @api.get("/labels/batches/<batch_id>")
 @operation(
     path=_BATCH_ID,
-    responses={200: (BatchResponseSchema, "The batch so far: while it runs, `done` of `total` and the results "
-                                          "so far; when finished, the same answer as the POST's.")},
+    responses={
+        200: (
+            BatchResponseSchema,
+            "The batch so far: while it runs, `done` of `total` and the results "
+            "so far; when finished, the same answer as the POST's.",
+        )
+    },
     errors={404: "There is no such batch, or another token started it."},
-)  # fmt: skip
+)
 def batch_progress(batch_id: str):
     """A batch's progress and results (only the token that started it sees it)."""
     session = get_session()
@@ -95,13 +116,19 @@ def batch_progress(batch_id: str):
 @operation(
     path=_BATCH_ID,
     query=LayoutQuerySchema,
-    responses={200: (Binary((CONTENT_TYPES["pdf"], CONTENT_TYPES["zpl"])),
-                     "Every label of the batch in the order asked for (failed orders absent), laid out with the "
-                     "workstation's layout.")},
-    errors={404: "There is no such batch (or another token started it), or it has no document: see the batch's "
-                 "`file_error`.",
-            409: "The batch is still printing."},
-)  # fmt: skip
+    responses={
+        200: (
+            Binary((CONTENT_TYPES["pdf"], CONTENT_TYPES["zpl"])),
+            "Every label of the batch in the order asked for (failed orders absent), laid out with the "
+            "workstation's layout.",
+        )
+    },
+    errors={
+        404: "There is no such batch (or another token started it), or it has no document: see the batch's "
+        "`file_error`.",
+        409: "The batch is still printing.",
+    },
+)
 def batch_file(batch_id: str):
     """The batch's merged document, laid out as ``layout`` asks (default: the workstation's
     layout). 409 while it runs, 404 when there is none."""
@@ -109,8 +136,9 @@ def batch_file(batch_id: str):
     session = get_session()
     batch = batch_runs.owned(session, batch_id, g.token_name)
     if batch.state != "finished":
-        raise ApiError(409, "batch_in_progress", "This batch is still printing: its document comes when it is done.",
-                       retry_after=2)  # fmt: skip
+        raise ApiError(
+            409, "batch_in_progress", "This batch is still printing: its document comes when it is done.", retry_after=2
+        )
     if batch.content is None:
         raise ApiError(404, "not_found", f"Batch {batch.id} has no document: {_file_error(batch)}")
     layout = _layout(batch.format, query.get("layout") or workstation_for(session, g.token_name).label_layout)
@@ -128,22 +156,36 @@ def batch_file(batch_id: str):
 def _present(batch: PrintBatch, workstation: Workstation, delivery: dict[str, Any] | None = None) -> dict[str, Any]:
     layout = workstation.label_layout
     results = [
-        {**result, "label": result["label"] and {
-            **result["label"], "layout": _layout(result["label"]["format"], layout),
-            "url": url_for("api.label_file", label_id=result["label"]["id"])}}
+        {
+            **result,
+            "label": result["label"]
+            and {
+                **result["label"],
+                "layout": _layout(result["label"]["format"], layout),
+                "url": url_for("api.label_file", label_id=result["label"]["id"]),
+            },
+        }
         for result in batch.results
-    ]  # fmt: skip
+    ]
     statuses = [result["status"] for result in results]
     finished = batch.state == "finished"
-    return _batch_response.dump({
-        "batch": {"id": batch.id, "state": batch.state, "total": batch.total, "done": batch.done,
-                  "printed": statuses.count("printed"), "reprinted": statuses.count("reprinted"),
-                  "failed": statuses.count("failed")},
-        "results": results,
-        "file": _file(batch, layout) if finished and batch.content is not None else None,
-        "file_error": _file_error(batch) if finished and batch.content is None else None,
-        "printer": delivery,
-    })  # fmt: skip
+    return _batch_response.dump(
+        {
+            "batch": {
+                "id": batch.id,
+                "state": batch.state,
+                "total": batch.total,
+                "done": batch.done,
+                "printed": statuses.count("printed"),
+                "reprinted": statuses.count("reprinted"),
+                "failed": statuses.count("failed"),
+            },
+            "results": results,
+            "file": _file(batch, layout) if finished and batch.content is not None else None,
+            "file_error": _file_error(batch) if finished and batch.content is None else None,
+            "printer": delivery,
+        }
+    )
 
 
 def _layout(label_format: str, layout: str) -> str:
@@ -154,8 +196,12 @@ def _layout(label_format: str, layout: str) -> str:
 def _file(batch: PrintBatch, layout: str) -> dict[str, Any]:
     layout = _layout(batch.format, layout)
     pages = batch_document.page_count(apply_layout(batch.content, batch.format, layout), batch.format)
-    return {"url": url_for("api.batch_file", batch_id=batch.id), "format": batch.format, "layout": layout,
-            "pages": pages}  # fmt: skip
+    return {
+        "url": url_for("api.batch_file", batch_id=batch.id),
+        "format": batch.format,
+        "layout": layout,
+        "pages": pages,
+    }
 
 
 def _file_error(batch: PrintBatch) -> str | None:

@@ -1,4 +1,5 @@
 """The API's blueprint, under /api/v1: every request's path checked, then its token."""
+
 from flask import Blueprint
 
 from .auth import protect

@@ -1,4 +1,5 @@
 """Strict request bodies: JSON validated by a marshmallow schema, and text (CSV) decoded strictly."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,6 @@ from flask import request
 from marshmallow import Schema
 
 from ..errors import ApiError
-
 
 # NUL, which PostgreSQL cannot store or even compare, and the halves of a surrogate pair alone
 # (JSON's "\ud800"), which are no text at all: neither can be sent on, stored or looked up.
@@ -92,13 +92,17 @@ def text_body() -> str:
     try:
         text = data.decode(charset)
     except LookupError:
-        raise ApiError(415, "unsupported_media_type", f"'{charset}' is not a text encoding labelbridge knows: "
-                       "send the file as UTF-8.") from None  # fmt: skip
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"'{charset}' is not a text encoding labelbridge knows: send the file as UTF-8.",
+        ) from None
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         message = f"Byte {error.start + 1} is not valid {charset}: save the file as UTF-8 (or name its charset)."
-        raise ApiError(422, "invalid_text", f"The body is not valid {charset} text.",
-                       errors={f"line {line}": [message]}) from None  # fmt: skip
+        raise ApiError(
+            422, "invalid_text", f"The body is not valid {charset} text.", errors={f"line {line}": [message]}
+        ) from None
     if UNUSABLE_TEXT.search(text):
         raise ApiError(422, "validation_error", UNUSABLE_REFUSED)
     return text

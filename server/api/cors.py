@@ -1,4 +1,5 @@
 """CORS for the configured extension origins only."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,6 +1,7 @@
 """The OpenAPI document and its docs page. Both answer without a token (auth.PUBLIC_ENDPOINTS):
 they describe the API's shape, which is no secret, and a browser cannot send a bearer token to
 open a page. The page is Swagger UI from the swagger-ui-py package: nothing comes from a CDN."""
+
 from __future__ import annotations
 
 from importlib import resources

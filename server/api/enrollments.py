@@ -1,6 +1,7 @@
 """Enrollment codes (server/enrollment.py): POST /enrollments makes one (admin token), POST
 /enroll exchanges one for the bench's token (no token: the code is the credential), at most
 ENROLL_RATE_LIMIT tries per client address."""
+
 from __future__ import annotations
 
 import time
@@ -13,25 +14,31 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from .. import enrollment
-from .auth import require_admin
 from ..access import allowed_origins
 from ..db import get_session
 from ..errors import ApiError
 from ..openapi import operation
 from ..schemas.enrollment import EnrollmentRequestSchema, EnrollmentSchema, EnrollRequestSchema, EnrollResponseSchema
+from .auth import require_admin
 from .blueprint import api
 from .bodies import load_json
 
 LIMITER = "labelbridge.enroll_limiter"
-_create, _created, _exchange, _enrolled = (EnrollmentRequestSchema(), EnrollmentSchema(), EnrollRequestSchema(),
-                                           EnrollResponseSchema())  # fmt: skip
+_create, _created, _exchange, _enrolled = (
+    EnrollmentRequestSchema(),
+    EnrollmentSchema(),
+    EnrollRequestSchema(),
+    EnrollResponseSchema(),
+)
 
 
 @api.record_once
 def _init_limiter(state: BlueprintSetupState) -> None:
     app = state.app
-    app.extensions[LIMITER] = (MovingWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"])),
-                               parse_many(app.config["ENROLL_RATE_LIMIT"]))  # fmt: skip
+    app.extensions[LIMITER] = (
+        MovingWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"])),
+        parse_many(app.config["ENROLL_RATE_LIMIT"]),
+    )
 
 
 def _limit_by_address() -> None:
@@ -41,8 +48,12 @@ def _limit_by_address() -> None:
     for limit in limits:
         if not limiter.hit(limit, "enroll", address):
             reset_at, _remaining = limiter.get_window_stats(limit, "enroll", address)
-            raise ApiError(429, "rate_limited", "Too many enrollment codes tried from this address; wait a minute "
-                           "and type the code again.", retry_after=max(1.0, reset_at - time.time()))  # fmt: skip
+            raise ApiError(
+                429,
+                "rate_limited",
+                "Too many enrollment codes tried from this address; wait a minute and type the code again.",
+                retry_after=max(1.0, reset_at - time.time()),
+            )
 
 
 def _backend_url() -> str:
@@ -50,26 +61,36 @@ def _backend_url() -> str:
 
 
 @api.post("/enrollments")
-@operation(request=EnrollmentRequestSchema, admin=True,
-           responses={201: (EnrollmentSchema, "A new one-time code for the named bench; shown only now.")},
-           errors={409: "A token of that name already exists."})  # fmt: skip
+@operation(
+    request=EnrollmentRequestSchema,
+    admin=True,
+    responses={201: (EnrollmentSchema, "A new one-time code for the named bench; shown only now.")},
+    errors={409: "A token of that name already exists."},
+)
 def create_enrollment():
     """Make a one-time enrollment code for a bench (admin): the bench's popup exchanges it for a
     token named ``name``. It replaces any unused code for that name. 409 when the name is taken."""
     require_admin()
     body = load_json(_create)
-    made = enrollment.create_enrollment(get_session(), body["name"], body["role"],
-                                        timedelta(minutes=body["expires_in_minutes"]), g.token_name)  # fmt: skip
+    made = enrollment.create_enrollment(
+        get_session(), body["name"], body["role"], timedelta(minutes=body["expires_in_minutes"]), g.token_name
+    )
     link = enrollment.enrollment_link(allowed_origins(current_app.config)[0], made.code, _backend_url())
-    return _created.dump({"code": made.code, "name": made.token_name, "role": made.role,
-                          "expires_at": made.expires_at, "link": link}), 201  # fmt: skip
+    return _created.dump(
+        {"code": made.code, "name": made.token_name, "role": made.role, "expires_at": made.expires_at, "link": link}
+    ), 201
 
 
 @api.post("/enroll")
-@operation(request=EnrollRequestSchema, responses={200: (EnrollResponseSchema, "This bench's new token.")},
-           errors={404: "No such code (`enrollment_code_unknown`).",
-                   409: "The code was used already (`enrollment_code_used`), has expired (`enrollment_code_expired`), "
-                        "or its token name was taken meanwhile (`token_name_taken`)."})  # fmt: skip
+@operation(
+    request=EnrollRequestSchema,
+    responses={200: (EnrollResponseSchema, "This bench's new token.")},
+    errors={
+        404: "No such code (`enrollment_code_unknown`).",
+        409: "The code was used already (`enrollment_code_used`), has expired (`enrollment_code_expired`), "
+        "or its token name was taken meanwhile (`token_name_taken`).",
+    },
+)
 def enroll():
     """Exchange a one-time enrollment code for this bench's API token (no token needed). Each
     code works once; tries are limited per address and audited."""

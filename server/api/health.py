@@ -1,4 +1,5 @@
 """Liveness and token checks."""
+
 from flask import current_app, g
 
 from ..accounts import unreadable_secrets
@@ -18,9 +19,12 @@ def health():
     box = get_box(current_app)  # the keys change only with a restart, the stored secrets with a stamp
     unreadable = get_cache(current_app).stamped("unreadable_secrets", lambda session: unreadable_secrets(session, box))
     if unreadable:
-        return {"status": "degraded", "version": __version__,
-                "reason": "Stored Starshipit or CartonCloud keys cannot be decrypted with the configured encryption "
-                          "keys: restore the instance key file or LABELBRIDGE_SECRET_KEYS."}  # fmt: skip
+        return {
+            "status": "degraded",
+            "version": __version__,
+            "reason": "Stored Starshipit or CartonCloud keys cannot be decrypted with the configured encryption "
+            "keys: restore the instance key file or LABELBRIDGE_SECRET_KEYS.",
+        }
     return {"status": "ok", "version": __version__}
 
 

@@ -2,6 +2,7 @@
 
 The views parse and present; the order core (``server/orders/``) prints, sends to the network
 printer, and answers a retried click (same Idempotency-Key) with its first answer."""
+
 from __future__ import annotations
 
 import base64
@@ -19,12 +20,12 @@ from ..printing.labels import CONTENT_TYPES
 from ..printing.layouts import apply_layout, effective_layout
 from ..printing.packing_slips import packing_slip
 from ..printing.workstation import UNSET, workstation_for
+from ..schemas.labels import PrintRequestSchema, PrintResponseSchema, RedoRequestSchema
+from ..schemas.printing import LayoutQuerySchema
 from ..upstreams import get_upstreams
 from .blueprint import api
 from .bodies import load_json
 from .presenters import print_response, with_label_content
-from ..schemas.printing import LayoutQuerySchema
-from ..schemas.labels import PrintRequestSchema, PrintResponseSchema, RedoRequestSchema
 from .services import bench
 
 _print_request = PrintRequestSchema()
@@ -45,18 +46,24 @@ _UPSTREAM_ERRORS = {
 @api.post("/labels")
 @operation(
     request=PrintRequestSchema,
-    headers={"Idempotency-Key": "Any key up to 255 characters, new per click: a retry with the same key and body "
-                                "gets the first answer again."},
-    responses={201: (PrintResponseSchema, "Printed now: a new shipment."),
-               200: (PrintResponseSchema, "The order already had a label: the stored one, no new shipment.")},
-    errors={404: "The sale order is not in CartonCloud.",
-            409: "This order (or this Idempotency-Key) is being printed right now, or the identifier matches several "
-                 "sale orders.",
-            422: "The sale order cannot be shipped (each reason under `errors`), the page is from another tenant, "
-                 "there is no printer of that name (`errors.printer`), or the Idempotency-Key was used for another "
-                 "body.",
-            **_UPSTREAM_ERRORS},
-)  # fmt: skip
+    headers={
+        "Idempotency-Key": "Any key up to 255 characters, new per click: a retry with the same key and body "
+        "gets the first answer again."
+    },
+    responses={
+        201: (PrintResponseSchema, "Printed now: a new shipment."),
+        200: (PrintResponseSchema, "The order already had a label: the stored one, no new shipment."),
+    },
+    errors={
+        404: "The sale order is not in CartonCloud.",
+        409: "This order (or this Idempotency-Key) is being printed right now, or the identifier matches several "
+        "sale orders.",
+        422: "The sale order cannot be shipped (each reason under `errors`), the page is from another tenant, "
+        "there is no printer of that name (`errors.printer`), or the Idempotency-Key was used for another "
+        "body.",
+        **_UPSTREAM_ERRORS,
+    },
+)
 def print_label():
     """Print (201) or reprint (200) a sale order's label."""
     body = load_json(_print_request)
@@ -127,8 +134,11 @@ def label_packing_slip(label_id: str):
     after. 404 unknown label, 502/503 when Starshipit cannot make it."""
     label = _label(label_id)
     content = packing_slip(get_session(), get_upstreams(current_app), label, g.token_name)
-    return Response(content, content_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="packing-slip-{label.id}.pdf"'})  # fmt: skip
+    return Response(
+        content,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="packing-slip-{label.id}.pdf"'},
+    )
 
 
 @api.post("/labels/<label_id>/redo")
@@ -136,10 +146,13 @@ def label_packing_slip(label_id: str):
     request=RedoRequestSchema,
     path={"label_id": "The order's current label."},
     responses={201: (PrintResponseSchema, "A new label, a new shipment; the old one is recorded as replaced.")},
-    errors={404: "There is no such label.", 409: "That label was replaced already, or the order is being printed.",
-            422: "`confirm` is not true, the reason is missing, or there is no printer of that name.",
-            **_UPSTREAM_ERRORS},
-)  # fmt: skip
+    errors={
+        404: "There is no such label.",
+        409: "That label was replaced already, or the order is being printed.",
+        422: "`confirm` is not true, the reason is missing, or there is no printer of that name.",
+        **_UPSTREAM_ERRORS,
+    },
+)
 def redo_label(label_id: str):
     """A new label (a new shipment) replacing ``label_id``; needs ``confirm: true`` and a reason."""
     body = load_json(_redo_request)

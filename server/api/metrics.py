@@ -1,6 +1,7 @@
 """GET /metrics: Prometheus' text format, outside /api/v1 and its tokens. It needs its own token
 (LABELBRIDGE_METRICS_TOKEN, sent as a bearer token) so a scraper never holds a token that prints;
 without one set, /metrics is off (404)."""
+
 from __future__ import annotations
 
 import hmac

@@ -1,4 +1,5 @@
 """What labelbridge knows of a sale order, for the button's state when a page opens."""
+
 from __future__ import annotations
 
 from flask import request
@@ -18,11 +19,14 @@ _lookup_query = LookupQuerySchema()
 @operation(
     query=LookupQuerySchema,
     responses={200: (LookupResponseSchema, "What labelbridge knows of the order.")},
-    errors={404: "The sale order is not in CartonCloud.", 409: "The identifier matches several sale orders.",
-            422: "Give exactly one of `id`, `numeric_id`, `customer_reference`.",
-            502: "CartonCloud refused the look-up, in its own words.",
-            503: "CartonCloud is busy or down (with Retry-After), or the connection is not set up."},
-)  # fmt: skip
+    errors={
+        404: "The sale order is not in CartonCloud.",
+        409: "The identifier matches several sale orders.",
+        422: "Give exactly one of `id`, `numeric_id`, `customer_reference`.",
+        502: "CartonCloud refused the look-up, in its own words.",
+        503: "CartonCloud is busy or down (with Retry-After), or the connection is not set up.",
+    },
+)
 def lookup_order():
     """By ``numeric_id``, ``customer_reference`` or ``id``: answered from labelbridge's own record
     when it has one, else from CartonCloud. Errors: 422 bad query, 404 unknown sale order."""

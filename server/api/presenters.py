@@ -1,4 +1,5 @@
 """What the API says about a sale order and its label (the dump side of the schemas)."""
+
 from __future__ import annotations
 
 import base64
@@ -53,8 +54,12 @@ def with_label_content(body: dict[str, Any], label: Label) -> dict[str, Any]:
     an answer stored before printers existed gains their fields, empty."""
     layout = body["label"].get("layout", "original")
     content = apply_layout(label.content, label.format, layout)
-    return {"printer": None, "packing_slip": None, **body,
-            "label": {**body["label"], "layout": layout, "content_base64": base64.b64encode(content).decode()}}
+    return {
+        "printer": None,
+        "packing_slip": None,
+        **body,
+        "label": {**body["label"], "layout": layout, "content_base64": base64.b64encode(content).decode()},
+    }
 
 
 def lookup_response(record: SaleOrder, label: Label | None, writeback: str | None) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Network label printers: the list (any token), changes and a test page (admin)."""
+
 from __future__ import annotations
 
 from flask import Response, g
 
-from .auth import require_admin
 from ..db import get_session
 from ..errors import ApiError
 from ..events import record_event
@@ -11,10 +11,11 @@ from ..openapi import operation
 from ..printing import printers
 from ..printing.printer_jobs import send_test_page
 from ..printing.printer_policy import PrinterAddressRefused, PrinterPolicy
+from ..schemas.labels import PrinterDeliverySchema
+from ..schemas.printing import PrinterCreateSchema, PrinterFieldsSchema, PrinterListSchema, PrinterSchema
+from .auth import require_admin
 from .blueprint import api
 from .bodies import load_json
-from ..schemas.printing import PrinterCreateSchema, PrinterFieldsSchema, PrinterListSchema, PrinterSchema
-from ..schemas.labels import PrinterDeliverySchema
 from .services import runtime_config
 
 _create, _change, _printer = PrinterCreateSchema(), PrinterFieldsSchema(), PrinterSchema()
@@ -33,8 +34,12 @@ def list_printers():
 
 
 @api.post("/printers")
-@operation(admin=True, request=PrinterCreateSchema, responses={201: (PrinterSchema, "The printer, registered.")},
-           errors={409: "A printer of that name exists already."})  # fmt: skip
+@operation(
+    admin=True,
+    request=PrinterCreateSchema,
+    responses={201: (PrinterSchema, "The printer, registered.")},
+    errors={409: "A printer of that name exists already."},
+)
 def add_printer():
     """Register a network printer (admin): name, host, port (9100), language (pdf or zpl) and dpi (203).
     409 when the name is taken."""
@@ -49,8 +54,13 @@ def add_printer():
 
 
 @api.put("/printers/<name>")
-@operation(admin=True, request=PrinterFieldsSchema, path=_PATH, responses={200: (PrinterSchema, "The printer, changed.")},
-           errors={404: _UNKNOWN})  # fmt: skip
+@operation(
+    admin=True,
+    request=PrinterFieldsSchema,
+    path=_PATH,
+    responses={200: (PrinterSchema, "The printer, changed.")},
+    errors={404: _UNKNOWN},
+)
 def change_printer(name: str):
     """Change a printer's host, port, language or dpi (admin); only the fields sent change. 404 when unknown."""
     require_admin()
@@ -64,8 +74,12 @@ def change_printer(name: str):
 
 
 @api.delete("/printers/<name>")
-@operation(admin=True, path=_PATH, responses={204: (None, "Removed; workstations that used it print from the browser.")},
-           errors={404: _UNKNOWN})  # fmt: skip
+@operation(
+    admin=True,
+    path=_PATH,
+    responses={204: (None, "Removed; workstations that used it print from the browser.")},
+    errors={404: _UNKNOWN},
+)
 def remove_printer(name: str):
     """Remove a printer (admin); workstations that had it as default have none after. 404 when unknown."""
     require_admin()
@@ -95,10 +109,15 @@ def _no_content() -> Response:
 
 
 @api.post("/printers/<name>/test")
-@operation(admin=True, path=_PATH,
-           responses={200: (PrinterDeliverySchema, "The test page was sent (any warnings with it).")},
-           errors={404: _UNKNOWN, 503: "The printer did not take the page: off, unplugged or unreachable; "
-                                       "`message` says what to check."})  # fmt: skip
+@operation(
+    admin=True,
+    path=_PATH,
+    responses={200: (PrinterDeliverySchema, "The test page was sent (any warnings with it).")},
+    errors={
+        404: _UNKNOWN,
+        503: "The printer did not take the page: off, unplugged or unreachable; `message` says what to check.",
+    },
+)
 def test_printer(name: str):
     """Send a 4×6 test page in the printer's language (admin: it makes the backend connect where
     the printer entry says). 404 unknown printer, 503 printer offline."""
@@ -106,8 +125,9 @@ def test_printer(name: str):
     session = get_session()
     printer = printers.find_printer(session, name)
     config = runtime_config()
-    delivery = send_test_page(session, printer, config["PRINTER_TIMEOUT_SECONDS"], g.token_name,
-                              PrinterPolicy.from_config(config))  # fmt: skip
+    delivery = send_test_page(
+        session, printer, config["PRINTER_TIMEOUT_SECONDS"], g.token_name, PrinterPolicy.from_config(config)
+    )
     if delivery["status"] == "failed":
         raise ApiError(503, "printer_offline", delivery["message"], retry_after=5)
     return PrinterDeliverySchema().dump(delivery)

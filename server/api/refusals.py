@@ -5,6 +5,7 @@ Each process keeps the id of the event it writes for the current minute and upda
 several processes (gunicorn workers) each write their own, so an address's refusals in a minute
 are the sum of at most one event per process.
 """
+
 from __future__ import annotations
 
 import threading
@@ -31,11 +32,17 @@ class RefusalLog:
                 self._minute, self._events = minute, {}
             event_id, count = self._events.get(address, (None, 0))
             count += 1
-            detail = {"remote_addr": address, "minute": minute.isoformat(), "count": count, "reason": reason,
-                      "path": path}  # fmt: skip
-            updated = event_id is not None and session.execute(
-                update(OrderEvent).where(OrderEvent.id == event_id).values(detail=detail)
-            ).rowcount
+            detail = {
+                "remote_addr": address,
+                "minute": minute.isoformat(),
+                "count": count,
+                "reason": reason,
+                "path": path,
+            }
+            updated = (
+                event_id is not None
+                and session.execute(update(OrderEvent).where(OrderEvent.id == event_id).values(detail=detail)).rowcount
+            )
             if not updated:  # the first this minute (or its event was deleted meanwhile)
                 event = OrderEvent(kind="token_refused", actor=None, detail=detail, at=minute)
                 session.add(event)

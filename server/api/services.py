@@ -1,4 +1,5 @@
 """The request's services, built from the app, the saved settings and the caller's token."""
+
 from collections.abc import Mapping
 from typing import Any
 

@@ -1,12 +1,13 @@
 """The automatic transfer's state, for the popup and for monitoring."""
+
 from __future__ import annotations
 
 from ..db import get_session
 from ..openapi import operation
+from ..schemas.sync import SyncStatusSchema
 from ..sync.status import sync_status
 from .blueprint import api
 from .services import runtime_config
-from ..schemas.sync import SyncStatusSchema
 
 _status_schema = SyncStatusSchema()
 

@@ -7,6 +7,7 @@ error shape.
   budget for all routes (shared): spreading requests over routes gains nothing.
 - The webhooks: LABELBRIDGE_WEBHOOK_RATE_LIMIT per client address, a budget of their own.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,9 +42,14 @@ def init_app(app: Flask) -> Limiter:
         app=app,
         default_limits=[
             Limit(lambda: current_app.config["RATE_LIMIT"], scope="api", shared=True, exempt_when=_is_webhook),
-            Limit(lambda: current_app.config["WEBHOOK_RATE_LIMIT"], key_function=client_address, scope="webhooks",
-                  shared=True, exempt_when=lambda: not _is_webhook()),
-        ],  # fmt: skip
+            Limit(
+                lambda: current_app.config["WEBHOOK_RATE_LIMIT"],
+                key_function=client_address,
+                scope="webhooks",
+                shared=True,
+                exempt_when=lambda: not _is_webhook(),
+            ),
+        ],
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         default_limits_exempt_when=lambda: not request.path.startswith("/api/"),
     )
@@ -53,8 +59,12 @@ def init_app(app: Flask) -> Limiter:
         reset_at = getattr(limiter.current_limit, "reset_at", None) if limiter.current_limit else None
         retry_after = max(1, math.ceil(reset_at - time.time())) if reset_at else 1
         return error_response(
-            ApiError(429, "rate_limited", "Too many requests from this token or address; wait a moment and try again.",
-                     retry_after=retry_after)  # fmt: skip
+            ApiError(
+                429,
+                "rate_limited",
+                "Too many requests from this token or address; wait a moment and try again.",
+                retry_after=retry_after,
+            )
         )
 
     return limiter

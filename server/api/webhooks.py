@@ -1,17 +1,18 @@
 """Webhooks: authenticated by their own secret (not a bearer token), answered at once; the work
 is queued in the inbox for the worker, and a duplicate delivery is dropped there."""
+
 from __future__ import annotations
 
 from flask import current_app, request
 
 from ..db import get_session
 from ..openapi import operation
+from ..schemas.sync import SaleOrderWebhookSchema, TrackingWebhookSchema, WebhookAnswerSchema
 from ..sync import inbox, signatures
 from ..sync.entities import fingerprint
 from ..sync.tracking import TrackingUpdate
 from .blueprint import api
 from .bodies import load_json
-from ..schemas.sync import SaleOrderWebhookSchema, TrackingWebhookSchema, WebhookAnswerSchema
 
 SECRET_HEADER = "X-Labelbridge-Secret"
 SIGNATURE_HEADER = "X-Starshipit-Signature"
@@ -26,8 +27,10 @@ _answer_schema = WebhookAnswerSchema()
     security=("cartoncloudWebhookSecret",),
     request=SaleOrderWebhookSchema,
     responses={202: (WebhookAnswerSchema, "Queued for the worker (or ignored: not a sale order).")},
-    errors={401: "The webhook secret is missing or wrong (or was sent in the URL).",
-            403: "The webhook is switched off (no secret set)."},
+    errors={
+        401: "The webhook secret is missing or wrong (or was sent in the URL).",
+        403: "The webhook is switched off (no secret set).",
+    },
 )
 def cartoncloud_webhook():
     """A sale order changed (the body is the entity): 202, queued. The secret comes in the
@@ -48,10 +51,14 @@ def cartoncloud_webhook():
 @api.post("/webhooks/starshipit")
 @operation(
     request=TrackingWebhookSchema,
-    headers={SIGNATURE_HEADER: "HMAC-SHA256 of the raw body with LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET (required unless LABELBRIDGE_STARSHIPIT_WEBHOOK_INSECURE=true)."},
+    headers={
+        SIGNATURE_HEADER: "HMAC-SHA256 of the raw body with LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET (required unless LABELBRIDGE_STARSHIPIT_WEBHOOK_INSECURE=true)."
+    },
     responses={200: (WebhookAnswerSchema, "Queued for the worker.")},
-    errors={401: "The signature is missing or does not match.",
-            403: "The webhook is switched off (no secret set, unsigned calls not allowed)."},
+    errors={
+        401: "The signature is missing or does not match.",
+        403: "The webhook is switched off (no secret set, unsigned calls not allowed).",
+    },
 )
 def starshipit_webhook():
     """A tracking update: 200, queued (Starshipit wants a 200); the worker checks it against
@@ -59,10 +66,12 @@ def starshipit_webhook():
     are set up. Errors: 403 switched off, 401 bad signature, 415/400/422 body."""
     config = current_app.config
     signatures.check_signature(
-        config["STARSHIPIT_WEBHOOK_SECRET"], config["STARSHIPIT_SIGNATURE_SCHEME"],
-        request.get_data(cache=True), request.headers.get(SIGNATURE_HEADER),
+        config["STARSHIPIT_WEBHOOK_SECRET"],
+        config["STARSHIPIT_SIGNATURE_SCHEME"],
+        request.get_data(cache=True),
+        request.headers.get(SIGNATURE_HEADER),
         insecure=config["STARSHIPIT_WEBHOOK_INSECURE"],
-    )  # fmt: skip
+    )
     update = TrackingUpdate.from_webhook(load_json(_tracking_schema), request.args.get("account"))
     added = inbox.add(get_session(), inbox.STARSHIPIT, [(update.key, update.to_payload())])
     return _answer_schema.dump({"queued": True, "duplicate": not added}), 200

@@ -1,5 +1,6 @@
 """A workstation's printing preferences: the calling token's label layout, default printer and
 packing slip choice (GET/PUT /workstation)."""
+
 from __future__ import annotations
 
 from flask import g
@@ -8,9 +9,9 @@ from ..db import get_session
 from ..events import record_event
 from ..openapi import operation
 from ..printing.workstation import save_preferences, workstation_for
+from ..schemas.printing import WorkstationSchema, WorkstationUpdateSchema
 from .blueprint import api
 from .bodies import load_json
-from ..schemas.printing import WorkstationSchema, WorkstationUpdateSchema
 
 _update = WorkstationUpdateSchema()
 _view = WorkstationSchema()
@@ -19,8 +20,14 @@ _PREFERENCES = {200: (WorkstationSchema, "The calling token's printing preferenc
 
 def workstation_view(session, token_name: str) -> dict:
     workstation = workstation_for(session, token_name)
-    return _view.dump({"name": token_name, "label_layout": workstation.label_layout,
-                       "printer": workstation.printer, "packing_slip": workstation.packing_slip})  # fmt: skip
+    return _view.dump(
+        {
+            "name": token_name,
+            "label_layout": workstation.label_layout,
+            "printer": workstation.printer,
+            "packing_slip": workstation.packing_slip,
+        }
+    )
 
 
 @api.get("/workstation")
@@ -34,8 +41,11 @@ def get_workstation():
 
 
 @api.put("/workstation")
-@operation(request=WorkstationUpdateSchema, responses=_PREFERENCES,
-           errors={422: "There is no printer of that name (`errors.printer`)."})  # fmt: skip
+@operation(
+    request=WorkstationUpdateSchema,
+    responses=_PREFERENCES,
+    errors={422: "There is no printer of that name (`errors.printer`)."},
+)
 def put_workstation():
     """Change the calling token's printing preferences (any role); only the fields sent change.
     422 for an unknown printer."""

@@ -1,4 +1,5 @@
 """CartonCloud's REST API, HTTP only: sale orders (its "outbound orders"), consignments, documents."""
+
 from __future__ import annotations
 
 import base64

@@ -1,7 +1,8 @@
 """Builders for CartonCloud's search condition tree. Pure: they only make JSON."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from server.upstream.timestamps import rfc3339_utc
 
@@ -35,8 +36,8 @@ def on_days(pointer: str, since: datetime, until: datetime) -> dict:
     an OrCondition: the search of a tenant that refuses date-time comparisons. The tenant's
     time zone is not known, so the days reach 14 hours past both ends; the caller keeps the
     exact times it wants (``modified_since``)."""
-    first = (since.astimezone(timezone.utc) - WIDEST_OFFSET).date()
-    last = (until.astimezone(timezone.utc) + WIDEST_OFFSET).date()
+    first = (since.astimezone(UTC) - WIDEST_OFFSET).date()
+    last = (until.astimezone(UTC) + WIDEST_OFFSET).date()
     days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
     return any_of(*(text_starts_with(pointer, day.isoformat()) for day in days))
 

@@ -1,4 +1,5 @@
 """Reading CartonCloud's failure shape: ``[{"message": ...}]``, with ``field`` on a 422."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """One OAuth2 access token, kept until shortly before it expires."""
+
 from __future__ import annotations
 
 import threading

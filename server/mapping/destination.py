@@ -65,7 +65,9 @@ def _recipient(contact: Sourced, company: Sourced, log: IssueLog) -> tuple[Sourc
     if company.value is not None:
         return company, Sourced(None, company.field)
     log.block(
-        contact.field, "no_recipient_name", "Delivery address has no recipient: neither a contact name nor a company name."
+        contact.field,
+        "no_recipient_name",
+        "Delivery address has no recipient: neither a contact name nor a company name.",
     )
     return contact, company
 

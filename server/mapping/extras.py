@@ -31,7 +31,9 @@ def build_extras(sale_order: dict, settings: MappingSettings, log: IssueLog) -> 
     if isinstance(value, bool):
         return {"signature_required": value}
     if not isinstance(value, str):
-        log.warn(field, "unknown_extra", f"The custom property '{name}' holds {value!r}, which labelbridge cannot read.")
+        log.warn(
+            field, "unknown_extra", f"The custom property '{name}' holds {value!r}, which labelbridge cannot read."
+        )
         return {}
     wanted = set()
     for phrase in filter(None, (part.strip().casefold() for part in re.split(r"[,;/\n]", value))):
@@ -45,8 +47,11 @@ def build_extras(sale_order: dict, settings: MappingSettings, log: IssueLog) -> 
                 "Known: signature required, authority to leave.",
             )
     if len(wanted) > 1:
-        log.warn(field, "conflicting_extras",
-                 f"The custom property '{name}' asks for both a signature and authority to leave; "
-                 "a signature is required to be safe.")  # fmt: skip
+        log.warn(
+            field,
+            "conflicting_extras",
+            f"The custom property '{name}' asks for both a signature and authority to leave; "
+            "a signature is required to be safe.",
+        )
         return {"signature_required": True}
     return {"signature_required": wanted.pop()} if wanted else {}

@@ -37,16 +37,18 @@ def _item(line: dict, path: str, position: int, log: IssueLog) -> dict:
     description = text(dig(line, "details", "product", "name"))
     sku = text(dig(line, "details", "product", "references", "code"))
     subject = f"item {position}" + (f" ({sku or description})" if sku or description else "")
-    return without_empty({
-        "description": description,
-        "sku": fit(sku, "items.sku", f"{path}.details.product.references.code", log, subject=subject),
-        "quantity": _quantity(line, path, subject, log),
-        "value": _unit_value(line, path, subject, log),
-        "tariff_code": _line_property(line, path, TARIFF_CODE_PROPERTY, "items.tariff_code", subject, log),
-        "country_of_origin": _line_property(
-            line, path, COUNTRY_OF_ORIGIN_PROPERTY, "items.country_of_origin", subject, log
-        ),
-    })
+    return without_empty(
+        {
+            "description": description,
+            "sku": fit(sku, "items.sku", f"{path}.details.product.references.code", log, subject=subject),
+            "quantity": _quantity(line, path, subject, log),
+            "value": _unit_value(line, path, subject, log),
+            "tariff_code": _line_property(line, path, TARIFF_CODE_PROPERTY, "items.tariff_code", subject, log),
+            "country_of_origin": _line_property(
+                line, path, COUNTRY_OF_ORIGIN_PROPERTY, "items.country_of_origin", subject, log
+            ),
+        }
+    )
 
 
 def _line_property(line: dict, path: str, key: str, starshipit_field: str, subject: str, log: IssueLog) -> str | None:

@@ -58,9 +58,7 @@ _LIMITS = {
 }
 
 
-def fit(
-    value: str | None, starshipit_field: str, source_field: str, log: IssueLog, *, subject: str = ""
-) -> str | None:
+def fit(value: str | None, starshipit_field: str, source_field: str, log: IssueLog, *, subject: str = "") -> str | None:
     """`value` if Starshipit's limit allows it; otherwise log why and return what to send.
 
     `subject` names which one where the field repeats ("item 2 (SKU123)").

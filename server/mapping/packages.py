@@ -26,12 +26,14 @@ def build_packages(sale_order: dict, settings: MappingSettings, log: IssueLog) -
     if not sizes:
         return [_default_package(settings, log)]
     default = settings.default_package
-    return [{
-        "weight": round(weight, 3),
-        "length": _largest(sizes, "length_m", default.length_m),
-        "width": _largest(sizes, "width_m", default.width_m),
-        "height": _largest(sizes, "height_m", default.height_m),
-    }]
+    return [
+        {
+            "weight": round(weight, 3),
+            "length": _largest(sizes, "length_m", default.length_m),
+            "width": _largest(sizes, "width_m", default.width_m),
+            "height": _largest(sizes, "height_m", default.height_m),
+        }
+    ]
 
 
 def _lines(sale_order: dict) -> list[tuple[int, str | None, float]]:
@@ -41,8 +43,13 @@ def _lines(sale_order: dict) -> list[tuple[int, str | None, float]]:
     found = []
     for index, line in enumerate(lines):
         quantity = number(dig(line, "measures", "quantity"))
-        found.append((index, text(dig(line, "details", "product", "references", "code")),
-                      quantity if quantity is not None and quantity > 0 else 1))  # fmt: skip
+        found.append(
+            (
+                index,
+                text(dig(line, "details", "product", "references", "code")),
+                quantity if quantity is not None and quantity > 0 else 1,
+            )
+        )
     return found
 
 
@@ -61,4 +68,9 @@ def _default_package(settings: MappingSettings, log: IssueLog) -> dict:
         f"{package.length_m:g} x {package.width_m:g} x {package.height_m:g} m. "
         "A heavier or bigger parcel may be charged extra by the courier.",
     )
-    return {"weight": package.weight_kg, "length": package.length_m, "width": package.width_m, "height": package.height_m}
+    return {
+        "weight": package.weight_kg,
+        "length": package.length_m,
+        "width": package.width_m,
+        "height": package.height_m,
+    }

@@ -89,8 +89,7 @@ class MappingSettings:
     def __post_init__(self) -> None:
         if self.order_number_source not in get_args(OrderNumberSource):
             raise ValueError(
-                f"order_number_source must be one of {get_args(OrderNumberSource)}, "
-                f"got {self.order_number_source!r}"
+                f"order_number_source must be one of {get_args(OrderNumberSource)}, got {self.order_number_source!r}"
             )
         if not isinstance(self.default_package, PackageDefaults):
             raise ValueError("default_package must be a PackageDefaults")
@@ -107,7 +106,9 @@ class MappingSettings:
             raise ValueError("sku_packages must map SKUs to SkuPackage")
         if not all(isinstance(k, str) and isinstance(v, CarrierService) for k, v in self.carrier_services.items()):
             raise ValueError("carrier_services must map requested services to CarrierService")
-        if self.extras_property is not None and (not isinstance(self.extras_property, str) or not self.extras_property.strip()):
+        if self.extras_property is not None and (
+            not isinstance(self.extras_property, str) or not self.extras_property.strip()
+        ):
             raise ValueError("extras_property must be a custom property's name")
         # Frozen all the way down: one settings object is shared by every request thread.
         object.__setattr__(self, "shipping_methods", MappingProxyType(dict(self.shipping_methods)))

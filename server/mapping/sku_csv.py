@@ -42,8 +42,11 @@ def _read(reader: csv.DictReader, table: SkuTable) -> SkuTable:
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        table.problem(1, f"The header must name the columns {', '.join(REQUIRED_COLUMNS)} "
-                         f"(and optionally {', '.join(SIZE_COLUMNS)}); missing: {', '.join(missing)}.")  # fmt: skip
+        table.problem(
+            1,
+            f"The header must name the columns {', '.join(REQUIRED_COLUMNS)} "
+            f"(and optionally {', '.join(SIZE_COLUMNS)}); missing: {', '.join(missing)}.",
+        )
         return table
     reader.fieldnames = header
     first_line: dict[str, int] = {}

@@ -1,4 +1,5 @@
 """Alembic environment: the connection comes from server.db.Database.upgrade."""
+
 from alembic import context
 
 from server.models import Base

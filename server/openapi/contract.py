@@ -2,6 +2,7 @@
 from and examples that must pass (``valid``) or fail (``invalid``) both that schema and its
 exported JSON Schema. ``labelbridge schemas export`` writes them into shared-schemas/; pytest and
 vitest check the same example files."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,7 +11,6 @@ from typing import Any
 from marshmallow import Schema
 
 from ..schemas.batch import BatchRequestSchema, BatchResponseSchema
-from ..schemas.printing import PrinterListSchema, WorkstationSchema, WorkstationUpdateSchema
 from ..schemas.labels import (
     ConnectionTestResponseSchema,
     ErrorSchema,
@@ -21,6 +21,7 @@ from ..schemas.labels import (
     RedoRequestSchema,
     WhoamiSchema,
 )
+from ..schemas.printing import PrinterListSchema, WorkstationSchema, WorkstationUpdateSchema
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,12 @@ class SharedBody:
     invalid: dict[str, Any] = field(default_factory=dict)
 
 
-SALE_ORDER = {"id": "5f0c8a9e-2a43-4c1e-9d55-3d0f4a1b7c21", "numeric_id": "787061",
-              "customer_reference": "SO-10045", "status": "PACKED"}  # fmt: skip
+SALE_ORDER = {
+    "id": "5f0c8a9e-2a43-4c1e-9d55-3d0f4a1b7c21",
+    "numeric_id": "787061",
+    "customer_reference": "SO-10045",
+    "status": "PACKED",
+}
 LABEL_ID = "7a2c9f4e-1b7d-4f0a-9a61-0c2b9d8e5f13"
 LABEL_REF = {"id": LABEL_ID, "format": "pdf", "url": f"/api/v1/labels/{LABEL_ID}/file"}
 PRINTED = {
@@ -49,10 +54,14 @@ PRINTED = {
 }
 PRINTER = {"id": 1, "name": "bench-1", "host": "10.0.0.5", "port": 9100, "language": "zpl", "dpi": 203}
 SENT = {"name": "bench-1", "status": "sent", "bytes": 2048, "message": None, "warnings": []}
-PRINTER_OFFLINE = {**SENT, "status": "failed", "bytes": 0,
-                   "message": "Printer 'bench-1' (10.0.0.5:9100) could not be reached within 5 s: check that it is on, "
-                              "connected and takes raw print jobs on port 9100. The label is saved: print it from the "
-                              "browser."}  # fmt: skip
+PRINTER_OFFLINE = {
+    **SENT,
+    "status": "failed",
+    "bytes": 0,
+    "message": "Printer 'bench-1' (10.0.0.5:9100) could not be reached within 5 s: check that it is on, "
+    "connected and takes raw print jobs on port 9100. The label is saved: print it from the "
+    "browser.",
+}
 WORKSTATION = {"name": "bench-1", "label_layout": "4x6", "printer": PRINTER, "packing_slip": True}
 LABELLED = {
     "sale_order": SALE_ORDER,
@@ -64,8 +73,15 @@ LABELLED = {
     "writeback": "done",
     "last_error": None,
 }
-NOT_YET = {**LABELLED, "state": "new", "starshipit_order": None, "carrier": None, "tracking_numbers": [],
-           "label": None, "writeback": None}  # fmt: skip
+NOT_YET = {
+    **LABELLED,
+    "state": "new",
+    "starshipit_order": None,
+    "carrier": None,
+    "tracking_numbers": [],
+    "label": None,
+    "writeback": None,
+}
 
 
 def _without(body: dict[str, Any], key: str) -> dict[str, Any]:
@@ -73,14 +89,28 @@ def _without(body: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 BATCH_ID = "0d6f3c2e-8b1a-4c55-9e0f-2a7b6c1d9e84"
-BATCH_PRINTED = {"index": 0, "sale_order": {"numeric_id": "787061"}, "status": "printed",
-                 "label": {**LABEL_REF, "layout": "original"}, "carrier": "Australia Post",
-                 "tracking_numbers": ["LB000001AU"], "error": None}  # fmt: skip
-BATCH_FAILED = {"index": 1, "sale_order": {"customer_reference": "SO-10054"}, "status": "failed", "label": None,
-                "carrier": None, "tracking_numbers": [], "error": {
-                    "code": "sale_order_not_shippable",
-                    "message": "This sale order cannot be shipped: Delivery address has no street (address line 1).",
-                    "errors": {"details.deliver.address.address1": ["Delivery address has no street (address line 1)."]}}}  # fmt: skip
+BATCH_PRINTED = {
+    "index": 0,
+    "sale_order": {"numeric_id": "787061"},
+    "status": "printed",
+    "label": {**LABEL_REF, "layout": "original"},
+    "carrier": "Australia Post",
+    "tracking_numbers": ["LB000001AU"],
+    "error": None,
+}
+BATCH_FAILED = {
+    "index": 1,
+    "sale_order": {"customer_reference": "SO-10054"},
+    "status": "failed",
+    "label": None,
+    "carrier": None,
+    "tracking_numbers": [],
+    "error": {
+        "code": "sale_order_not_shippable",
+        "message": "This sale order cannot be shipped: Delivery address has no street (address line 1).",
+        "errors": {"details.deliver.address.address1": ["Delivery address has no street (address line 1)."]},
+    },
+}
 BATCH_FINISHED = {
     "batch": {"id": BATCH_ID, "state": "finished", "total": 2, "done": 2, "printed": 1, "reprinted": 0, "failed": 1},
     "results": [BATCH_PRINTED, BATCH_FAILED],
@@ -92,7 +122,9 @@ BATCH_FINISHED = {
 
 BODIES = (
     SharedBody(
-        "print-request", PrintRequestSchema, "POST /api/v1/labels (request)",
+        "print-request",
+        PrintRequestSchema,
+        "POST /api/v1/labels (request)",
         valid={
             "numeric-id": {"sale_order": {"numeric_id": "787061"}, "tenant_slug": "demo-warehouse"},
             "customer-reference": {"sale_order": {"customer_reference": "SO-10045"}},
@@ -115,15 +147,24 @@ BODIES = (
         },
     ),
     SharedBody(
-        "print-response", PrintResponseSchema, "POST /api/v1/labels and POST /api/v1/labels/{label_id}/redo (200, 201)",
+        "print-response",
+        PrintResponseSchema,
+        "POST /api/v1/labels and POST /api/v1/labels/{label_id}/redo (200, 201)",
         valid={
             "printed": PRINTED,
             "reprint": {**PRINTED, "reprint": True, "writeback": "done"},
             "no-content": {**PRINTED, "label": {**LABEL_REF, "layout": "4x6"}, "carrier": None, "tracking_numbers": []},
             "unknown-field-ignored": {**PRINTED, "added_in_a_later_v1": {"any": "thing"}},
-            "sent-to-a-printer": {**PRINTED, "printer": {**SENT, "warnings": [
-                "This label is 203 dpi ZPL and printer 'bench-1' is 300 dpi: it will print smaller than intended."]},
-                "packing_slip": {"url": f"/api/v1/labels/{LABEL_ID}/packing-slip"}},
+            "sent-to-a-printer": {
+                **PRINTED,
+                "printer": {
+                    **SENT,
+                    "warnings": [
+                        "This label is 203 dpi ZPL and printer 'bench-1' is 300 dpi: it will print smaller than intended."
+                    ],
+                },
+                "packing_slip": {"url": f"/api/v1/labels/{LABEL_ID}/packing-slip"},
+            },
             "printer-offline": {**PRINTED, "printer": PRINTER_OFFLINE},
         },
         invalid={
@@ -141,13 +182,21 @@ BODIES = (
         },
     ),
     SharedBody(
-        "lookup-response", LookupResponseSchema, "GET /api/v1/orders/lookup (200)",
+        "lookup-response",
+        LookupResponseSchema,
+        "GET /api/v1/orders/lookup (200)",
         valid={
             "labelled": LABELLED,
             "not-printed-yet": NOT_YET,
-            "last-error": {**NOT_YET, "last_error": {"code": "sale_order_not_shippable", "at": "2026-11-25T10:00:00+00:00",
-                                                     "message": "This sale order cannot be shipped: no street."}},
-        },  # fmt: skip
+            "last-error": {
+                **NOT_YET,
+                "last_error": {
+                    "code": "sale_order_not_shippable",
+                    "at": "2026-11-25T10:00:00+00:00",
+                    "message": "This sale order cannot be shipped: no street.",
+                },
+            },
+        },
         invalid={
             "state-unknown": {**LABELLED, "state": "printed"},
             "no-sale-order": _without(LABELLED, "sale_order"),
@@ -157,7 +206,9 @@ BODIES = (
         },
     ),
     SharedBody(
-        "redo-request", RedoRequestSchema, "POST /api/v1/labels/{label_id}/redo (request)",
+        "redo-request",
+        RedoRequestSchema,
+        "POST /api/v1/labels/{label_id}/redo (request)",
         valid={"damaged": {"confirm": True, "reason": "The label was damaged in the printer."}},
         invalid={
             "not-confirmed": {"confirm": False, "reason": "damaged"},
@@ -169,7 +220,9 @@ BODIES = (
         },
     ),
     SharedBody(
-        "workstation-response", WorkstationSchema, "GET and PUT /api/v1/workstation (200)",
+        "workstation-response",
+        WorkstationSchema,
+        "GET and PUT /api/v1/workstation (200)",
         valid={
             "thermal-bench": WORKSTATION,
             "browser-prints": {**WORKSTATION, "label_layout": "original", "printer": None, "packing_slip": False},
@@ -182,7 +235,9 @@ BODIES = (
         },
     ),
     SharedBody(
-        "workstation-request", WorkstationUpdateSchema, "PUT /api/v1/workstation (request)",
+        "workstation-request",
+        WorkstationUpdateSchema,
+        "PUT /api/v1/workstation (request)",
         valid={
             "everything": {"label_layout": "a4", "printer": "bench-1", "packing_slip": True},
             "no-printer": {"printer": None},
@@ -197,10 +252,25 @@ BODIES = (
         },
     ),
     SharedBody(
-        "printers-response", PrinterListSchema, "GET /api/v1/printers (200)",
-        valid={"two": {"printers": [PRINTER, {**PRINTER, "id": 2, "name": "office-laser", "host": "printer.local",
-                                               "language": "pdf", "dpi": 600}]},
-               "none": {"printers": []}},  # fmt: skip
+        "printers-response",
+        PrinterListSchema,
+        "GET /api/v1/printers (200)",
+        valid={
+            "two": {
+                "printers": [
+                    PRINTER,
+                    {
+                        **PRINTER,
+                        "id": 2,
+                        "name": "office-laser",
+                        "host": "printer.local",
+                        "language": "pdf",
+                        "dpi": 600,
+                    },
+                ]
+            },
+            "none": {"printers": []},
+        },
         invalid={
             "dpi-unknown": {"printers": [{**PRINTER, "dpi": 150}]},
             "port-as-text": {"printers": [{**PRINTER, "port": "9100"}]},
@@ -208,25 +278,42 @@ BODIES = (
         },
     ),
     SharedBody(
-        "whoami-response", WhoamiSchema, "GET /api/v1/whoami (200)",
+        "whoami-response",
+        WhoamiSchema,
+        "GET /api/v1/whoami (200)",
         valid={"bench": {"token": {"name": "bench-1"}}},
         invalid={"name-only": {"token": "bench-1"}, "empty": {}},
     ),
     SharedBody(
-        "health-response", HealthSchema, "GET /api/v1/health (200)",
+        "health-response",
+        HealthSchema,
+        "GET /api/v1/health (200)",
         valid={"ok": {"status": "ok", "version": "0.1.0"}},
         invalid={"down": {"status": "down", "version": "0.1.0"}, "no-version": {"status": "ok"}},
     ),
     SharedBody(
-        "connection-test-response", ConnectionTestResponseSchema, "POST /api/v1/connection-test (200)",
+        "connection-test-response",
+        ConnectionTestResponseSchema,
+        "POST /api/v1/connection-test (200)",
         valid={
-            "all-passed": {"ok": True, "checks": [
-                {"name": "CartonCloud", "ok": True, "message": "Signed in to CartonCloud; tenant 1 is reachable."},
-                {"name": "Starshipit account 'environment'", "ok": True,
-                 "message": "The keys work; couriers set up: Australia Post."}]},
-            "one-failed": {"ok": False, "checks": [
-                {"name": "CartonCloud", "ok": False, "message": "CartonCloud refused the credentials: check them."}]},
-        },  # fmt: skip
+            "all-passed": {
+                "ok": True,
+                "checks": [
+                    {"name": "CartonCloud", "ok": True, "message": "Signed in to CartonCloud; tenant 1 is reachable."},
+                    {
+                        "name": "Starshipit account 'environment'",
+                        "ok": True,
+                        "message": "The keys work; couriers set up: Australia Post.",
+                    },
+                ],
+            },
+            "one-failed": {
+                "ok": False,
+                "checks": [
+                    {"name": "CartonCloud", "ok": False, "message": "CartonCloud refused the credentials: check them."}
+                ],
+            },
+        },
         invalid={
             "no-checks": {"ok": True},
             "check-ok-as-text": {"ok": False, "checks": [{"name": "CartonCloud", "ok": "no", "message": "Refused."}]},
@@ -234,14 +321,19 @@ BODIES = (
         },
     ),
     SharedBody(
-        "batch-request", BatchRequestSchema, "POST /api/v1/labels/batch (request)",
+        "batch-request",
+        BatchRequestSchema,
+        "POST /api/v1/labels/batch (request)",
         valid={
-            "from-the-list-page": {"batch_id": BATCH_ID, "tenant_slug": "demo-warehouse",
-                                   "sale_orders": [{"numeric_id": "787061"}, {"numeric_id": "787062"}]},
+            "from-the-list-page": {
+                "batch_id": BATCH_ID,
+                "tenant_slug": "demo-warehouse",
+                "sale_orders": [{"numeric_id": "787061"}, {"numeric_id": "787062"}],
+            },
             "any-identifiers": {"sale_orders": [{"id": SALE_ORDER["id"]}, {"customer_reference": "SO-10046"}]},
             "to-a-printer": {"sale_orders": [{"numeric_id": "787061"}], "printer": "bench-1"},
             "no-printer": {"sale_orders": [{"numeric_id": "787061"}], "printer": None},
-        },  # fmt: skip
+        },
         invalid={
             "no-sale-orders": {"batch_id": BATCH_ID},
             "empty": {"sale_orders": []},
@@ -253,18 +345,26 @@ BODIES = (
         },
     ),
     SharedBody(
-        "batch-response", BatchResponseSchema,
+        "batch-response",
+        BatchResponseSchema,
         "POST /api/v1/labels/batch and GET /api/v1/labels/batches/{batch_id} (200)",
         valid={
             "finished": BATCH_FINISHED,
-            "running": {**BATCH_FINISHED, "batch": {**BATCH_FINISHED["batch"], "state": "running", "done": 1, "failed": 0},
-                        "results": [BATCH_PRINTED], "file": None},
+            "running": {
+                **BATCH_FINISHED,
+                "batch": {**BATCH_FINISHED["batch"], "state": "running", "done": 1, "failed": 0},
+                "results": [BATCH_PRINTED],
+                "file": None,
+            },
             "sent-to-a-printer": {**BATCH_FINISHED, "printer": SENT},
             "zpl": {**BATCH_FINISHED, "file": {**BATCH_FINISHED["file"], "format": "zpl", "pages": None}},
-            "no-file": {**BATCH_FINISHED, "file": None,
-                        "file_error": "The labels came from Starshipit in different formats (pdf, zpl), so they cannot "
-                                      "be printed as one document: print each order's label on its own."},
-        },  # fmt: skip
+            "no-file": {
+                **BATCH_FINISHED,
+                "file": None,
+                "file_error": "The labels came from Starshipit in different formats (pdf, zpl), so they cannot "
+                "be printed as one document: print each order's label on its own.",
+            },
+        },
         invalid={
             "no-results": _without(BATCH_FINISHED, "results"),
             "state-unknown": {**BATCH_FINISHED, "batch": {**BATCH_FINISHED["batch"], "state": "done"}},
@@ -276,22 +376,37 @@ BODIES = (
         },
     ),
     SharedBody(
-        "error", ErrorSchema, "every answer that is not 2xx",
+        "error",
+        ErrorSchema,
+        "every answer that is not 2xx",
         valid={
             "not-shippable": {
-                "code": "sale_order_not_shippable", "status": 422,
+                "code": "sale_order_not_shippable",
+                "status": 422,
                 "message": "This sale order cannot be shipped: Delivery address has no street (address line 1).",
                 "errors": {"details.deliver.address.address1": ["Delivery address has no street (address line 1)."]},
             },
-            "unauthorized": {"code": "unauthorized", "status": 401,
-                             "message": "Send the API token as 'Authorization: Bearer <token>'."},
-            "nested-field-errors": {"code": "validation_error", "status": 422, "message": "The request has invalid fields.",
-                                    "errors": {"sale_order": {"numeric_id": ["Must be the order's number (digits)."]}}},
-        },  # fmt: skip
+            "unauthorized": {
+                "code": "unauthorized",
+                "status": 401,
+                "message": "Send the API token as 'Authorization: Bearer <token>'.",
+            },
+            "nested-field-errors": {
+                "code": "validation_error",
+                "status": 422,
+                "message": "The request has invalid fields.",
+                "errors": {"sale_order": {"numeric_id": ["Must be the order's number (digits)."]}},
+            },
+        },
         invalid={
             "no-message": {"code": "not_found", "status": 404},
             "status-as-text": {"code": "not_found", "status": "404", "message": "Label 1 does not exist."},
-            "errors-as-list": {"code": "validation_error", "status": 422, "message": "Invalid.", "errors": ["numeric_id"]},
+            "errors-as-list": {
+                "code": "validation_error",
+                "status": 422,
+                "message": "Invalid.",
+                "errors": ["numeric_id"],
+            },
         },
     ),
-)  # fmt: skip
+)

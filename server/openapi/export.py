@@ -5,6 +5,7 @@ Each schema stands alone: the schemas it nests are in its ``$defs``. Everything 
 from ``contract.BODIES``; ``shared-schemas/README.md`` is the only file in the folder written by
 hand.
 """
+
 from __future__ import annotations
 
 import json

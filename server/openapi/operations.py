@@ -5,6 +5,7 @@ function, so it changes nothing about how the view runs. ``spec.py`` reads it ba
 every operation shares (401 without a token, 429 over the rate limit, 415/400/422 for a body...)
 are added there, from facts about the route, so a view lists only its own.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

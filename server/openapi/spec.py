@@ -7,6 +7,7 @@ take none), 403 for a state-changing call from a foreign browser origin and for 
 an admin route, 415/400/413/422 for a JSON body, 422 for a query or a path parameter, 429 over
 the rate limit.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -22,8 +23,8 @@ from flask import Flask
 from marshmallow import fields, validate
 from werkzeug.routing import Rule
 
-from ..version import __version__
 from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING
+from ..version import __version__
 from .operations import Binary, Operation, described
 
 OPENAPI_VERSION = "3.1.0"
@@ -35,10 +36,12 @@ ERROR_SCHEMA = "Error"
 SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
     BEARER: {"type": "http", "scheme": "bearer", "description": "A token from `labelbridge token create NAME`."},
     "cartoncloudWebhookSecret": {
-        "type": "apiKey", "in": "header", "name": "X-Labelbridge-Secret",
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Labelbridge-Secret",
         "description": "LABELBRIDGE_CARTONCLOUD_WEBHOOK_SECRET, in this header only (never in the URL).",
     },
-}  # fmt: skip
+}
 
 COMMON_ERRORS = {
     400: "The body is not valid JSON.",
@@ -106,8 +109,9 @@ class SchemaPlugin(MarshmallowPlugin):
 
 def new_spec(**options: Any) -> APISpec:
     """An empty OpenAPI 3.1 document that turns marshmallow schemas into JSON Schema."""
-    return APISpec(title="labelbridge", version=__version__, openapi_version=OPENAPI_VERSION,
-                   plugins=[SchemaPlugin()], **options)  # fmt: skip
+    return APISpec(
+        title="labelbridge", version=__version__, openapi_version=OPENAPI_VERSION, plugins=[SchemaPlugin()], **options
+    )
 
 
 def openapi_path(rule: Rule) -> str:
@@ -143,7 +147,9 @@ def _examples(schema) -> dict[str, Any]:
     from .contract import BODIES
 
     schema_cls = resolve_schema_cls(schema)
-    return {name: {"value": value} for body in BODIES if body.schema is schema_cls for name, value in body.valid.items()}
+    return {
+        name: {"value": value} for body in BODIES if body.schema is schema_cls for name, value in body.valid.items()
+    }
 
 
 def _json_content(schema) -> dict[str, Any]:
@@ -186,11 +192,15 @@ def _errors(rule: Rule, method: str, described_op: Operation) -> dict[int, str]:
 def _parameters(rule: Rule, described_op: Operation) -> list[dict[str, Any]]:
     converters = {name: converter for converter, name in PATH_VARIABLE.findall(rule.rule)}
     parameters: list[dict[str, Any]] = [
-        {"in": "path", "name": name, "required": True,
-         "schema": CONVERTERS.get(converters.get(name), {"type": "string", "minLength": 1}),
-         **({"description": described_op.path[name]} if name in described_op.path else {})}
+        {
+            "in": "path",
+            "name": name,
+            "required": True,
+            "schema": CONVERTERS.get(converters.get(name), {"type": "string", "minLength": 1}),
+            **({"description": described_op.path[name]} if name in described_op.path else {}),
+        }
         for name in sorted(rule.arguments)
-    ]  # fmt: skip
+    ]
     parameters += [
         {"in": "header", "name": name, "required": False, "schema": {"type": "string"}, "description": text}
         for name, text in described_op.headers.items()

@@ -22,6 +22,7 @@ server's timeout. Orders with a label already still come back as reprints, and o
 labelbridge knows are still resolved without CartonCloud. Progress is written at most every
 PROGRESS_EVERY seconds.
 """
+
 from __future__ import annotations
 
 import time
@@ -63,9 +64,7 @@ class _Resolved:
 
 
 class BatchPrinter:
-    def __init__(
-        self, session: Session, upstreams: Upstreams, config: Mapping[str, Any], actor: str | None
-    ) -> None:
+    def __init__(self, session: Session, upstreams: Upstreams, config: Mapping[str, Any], actor: str | None) -> None:
         self.session = session
         self.upstreams = upstreams
         self.config = config
@@ -98,9 +97,11 @@ class BatchPrinter:
             try:
                 record, sale_order = self._resolve(order.ref)
                 if record.id in seen:
-                    raise Invalid("duplicate_sale_order",
-                                  f"This is the same sale order as item {seen[record.id]} of the batch: "
-                                  "its label is printed once, there.")  # fmt: skip
+                    raise Invalid(
+                        "duplicate_sale_order",
+                        f"This is the same sale order as item {seen[record.id]} of the batch: "
+                        "its label is printed once, there.",
+                    )
             except Failure as error:
                 self._failed(order, error)
             else:
@@ -152,8 +153,9 @@ class BatchPrinter:
             candidate = Candidate(item.record.id, item.sale_order, order, tuple(warnings))
             per_account.setdefault(account, []).append(candidate)
         tenant_id = self.upstreams.cartoncloud_credentials().tenant_id
-        creator = BulkCreator(self.session, self.upstreams, self.config, Outcomes(), tenant_id=tenant_id,
-                              actor=self.actor or "batch")  # fmt: skip
+        creator = BulkCreator(
+            self.session, self.upstreams, self.config, Outcomes(), tenant_id=tenant_id, actor=self.actor or "batch"
+        )
         try:
             for account, candidates in per_account.items():
                 for start in range(0, len(candidates), MAX_IMPORT):
@@ -230,6 +232,8 @@ def _not_tried(cause: Failure) -> Unavailable:
 
 
 def _time_up() -> Unavailable:
-    return Unavailable("batch_time_up",
-                    f"Not tried: this batch has run for {TIME_BUDGET_SECONDS} s, as long as one request may. "
-                    "Print the batch again for the rest: the orders printed now come back as reprints.")  # fmt: skip
+    return Unavailable(
+        "batch_time_up",
+        f"Not tried: this batch has run for {TIME_BUDGET_SECONDS} s, as long as one request may. "
+        "Print the batch again for the rest: the orders printed now come back as reprints.",
+    )

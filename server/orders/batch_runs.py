@@ -7,6 +7,7 @@ row has not moved for a lease (its process was killed) is abandoned: the same re
 over and runs it again from the start (orders printed already come back as reprints).
 Every write is a short transaction of its own: none stays open across an upstream call.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,26 +29,37 @@ class Claim:
 
 
 def _reused() -> Invalid:
-    return Invalid("batch_id_reused", "This batch_id was already used for a different batch: "
-                                      "start a new batch with a new batch_id.",
-                   errors={"batch_id": ["Used already for another batch."]})  # fmt: skip
+    return Invalid(
+        "batch_id_reused",
+        "This batch_id was already used for a different batch: start a new batch with a new batch_id.",
+        errors={"batch_id": ["Used already for another batch."]},
+    )
 
 
 def _running() -> Conflict:
-    return Conflict("batch_in_progress",
-                    "This batch is still printing; follow its progress at GET /api/v1/labels/batches/<id>.",
-                    retry_after=2)  # fmt: skip
+    return Conflict(
+        "batch_in_progress",
+        "This batch is still printing; follow its progress at GET /api/v1/labels/batches/<id>.",
+        retry_after=2,
+    )
 
 
-def claim(
-    session: Session, batch_id: str, token_name: str, request_hash: str, total: int, lease: timedelta
-) -> Claim:
+def claim(session: Session, batch_id: str, token_name: str, request_hash: str, total: int, lease: timedelta) -> Claim:
     """The batch to run (new, or abandoned and taken over) or to answer with (finished).
     Invalid for an id used for another request, Conflict while another request runs it."""
     try:
         # A plain INSERT: the session may hold the row already (a retry in the same context).
-        session.execute(insert(PrintBatch).values(id=batch_id, token_name=token_name, request_hash=request_hash,
-                                                  state="running", total=total, done=0, results=[]))  # fmt: skip
+        session.execute(
+            insert(PrintBatch).values(
+                id=batch_id,
+                token_name=token_name,
+                request_hash=request_hash,
+                state="running",
+                total=total,
+                done=0,
+                results=[],
+            )
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

@@ -6,6 +6,7 @@ what went wrong so the browser can print it instead. An unknown printer is refus
 anything is printed. A click retried with the same Idempotency-Key gets its first answer again,
 and the network printer does not print a second copy.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -99,8 +100,14 @@ class Bench:
         delivery = None
         if printer is not None:
             delivery = send_label(
-                self.session, printer, content, label.format, self.config["PRINTER_TIMEOUT_SECONDS"],
-                record=outcome.record, actor=self.token_name, policy=PrinterPolicy.from_config(self.config),
+                self.session,
+                printer,
+                content,
+                label.format,
+                self.config["PRINTER_TIMEOUT_SECONDS"],
+                record=outcome.record,
+                actor=self.token_name,
+                policy=PrinterPolicy.from_config(self.config),
                 label_id=label.id,
-            )  # fmt: skip
+            )
         return Printed(outcome, workstation.label_layout, content, delivery, workstation.packing_slip)

@@ -10,8 +10,10 @@ A batch's import is sent as soon as it is ready, and the previous one's answer i
 it travels: the rate limit allows one request every 1/R seconds, and the work around a request
 fits in that time only if it does not wait for the answers too.
 """
+
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 from collections.abc import Callable
@@ -97,9 +99,11 @@ class BulkCreator:
         if batch is not None:
             numbers = [candidate.order_number for candidate, _ in batch.ready]
             batch.send_id = sends.record_sent(
-                self.session, [(record, candidate.order_number) for candidate, record in batch.ready],
-                account=account.name, via="import",
-            )  # fmt: skip
+                self.session,
+                [(record, candidate.order_number) for candidate, record in batch.ready],
+                account=account.name,
+                via="import",
+            )
             self._sent_numbers.update(numbers)
             batch.call = _Call(batch.starshipit.import_orders, [candidate.order for candidate, _ in batch.ready])
         previous, self._in_flight = self._in_flight, batch
@@ -112,14 +116,12 @@ class BulkCreator:
 
     def _complete_quietly(self) -> None:
         """``complete`` after another failure, which is the one to report."""
-        try:
+        with contextlib.suppress(ImportAborted):  # told to ``outcomes.failed`` already
             self.complete()
-        except ImportAborted:
-            pass  # told to ``outcomes.failed`` already
 
     # -- before the import ------------------------------------------------------------------
 
-    def _prepare(self, account: StarshipitCredentials, candidates: list[Candidate]) -> "_Import | None":
+    def _prepare(self, account: StarshipitCredentials, candidates: list[Candidate]) -> _Import | None:
         """Lock the orders and find out which still need creating; None when none do."""
         starshipit = self.upstreams.starshipit(account)
         batch = _Import(account, starshipit, candidates, token=str(uuid.uuid4()))
@@ -193,15 +195,16 @@ class BulkCreator:
             if existing is None:
                 absent.append((candidate, record))
                 continue
-            creation.adopt(self.session, record, existing, candidate.order_number, creation.FOUND, self.actor,
-                           account=account.name)  # fmt: skip
+            creation.adopt(
+                self.session, record, existing, candidate.order_number, creation.FOUND, self.actor, account=account.name
+            )
             self.session.commit()
             self.outcomes.skipped(candidate, "already_in_starshipit")
         return absent
 
     # -- after the import -------------------------------------------------------------------
 
-    def _complete(self, batch: "_Import | None") -> None:
+    def _complete(self, batch: _Import | None) -> None:
         """Record what ``batch``'s import created, and unlock its orders."""
         if batch is None:
             return
@@ -213,7 +216,7 @@ class BulkCreator:
         finally:
             lock.release(self.session, batch.pks, batch.token)
 
-    def _record(self, batch: "_Import") -> None:
+    def _record(self, batch: _Import) -> None:
         try:
             reply = batch.call.result()
         except UpstreamError as error:
@@ -231,22 +234,34 @@ class BulkCreator:
                 self.outcomes.skipped(candidate, "import_unconfirmed")
                 continue
             creation.adopt(
-                self.session, record, order, candidate.order_number, creation.CREATED, self.actor,
-                via="bulk import", account=batch.account.name,
+                self.session,
+                record,
+                order,
+                candidate.order_number,
+                creation.CREATED,
+                self.actor,
+                via="bulk import",
+                account=batch.account.name,
                 warnings=[warning.message for warning in candidate.warnings],
-            )  # fmt: skip
+            )
             self.outcomes.created(candidate)
         self.session.commit()
 
-    def _one_by_one(self, batch: "_Import") -> None:
+    def _one_by_one(self, batch: _Import) -> None:
         """After a refused import, each order through the one-order path, so a refusal lands on
         the order at fault and the rest go through."""
         for candidate, record in batch.ready:
             try:
                 _order, kind = creation.find_or_create(
-                    self.session, batch.starshipit, record, candidate.order, self.actor, candidate.warnings,
-                    account=batch.account.name, window=self.window,
-                )  # fmt: skip
+                    self.session,
+                    batch.starshipit,
+                    record,
+                    candidate.order,
+                    self.actor,
+                    candidate.warnings,
+                    account=batch.account.name,
+                    window=self.window,
+                )
             except UpstreamRejected as refusal:
                 self.session.rollback()
                 self.outcomes.refused(candidate, record, refusal)
@@ -276,7 +291,7 @@ class _Import:
     token: str
     ready: list[tuple[Candidate, SaleOrder]] = field(default_factory=list)
     send_id: str = ""
-    call: "_Call | None" = None
+    call: _Call | None = None
 
     @property
     def pks(self) -> list[int]:

@@ -6,6 +6,7 @@ when it is not there, it is created only if no earlier create may still land (``
 and that create is recorded before it is sent. The bulk path (``bulk.py``) keeps the same rules
 for fifty orders at a time.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -28,9 +29,16 @@ CREATED, FOUND = "starshipit_order_created", "found_in_starshipit"
 
 
 def adopt(
-    session: Session, record: SaleOrder, order: dict[str, Any], order_number: str, kind: str, actor: str | None,
-    *, account: str | None = None, **detail: Any,
-) -> None:  # fmt: skip
+    session: Session,
+    record: SaleOrder,
+    order: dict[str, Any],
+    order_number: str,
+    kind: str,
+    actor: str | None,
+    *,
+    account: str | None = None,
+    **detail: Any,
+) -> None:
     """Record the Starshipit order as the sale order's own (the caller commits)."""
     record.starshipit_order_id = int(order["order_id"])
     record.starshipit_order_number = order.get("order_number") or order_number
@@ -41,9 +49,15 @@ def adopt(
     record.blocked_fingerprint = record.blocked_reasons = None
     record.last_error_code = record.last_error_message = record.last_error_at = None
     record_event(
-        session, record, kind, actor,
-        order_id=record.starshipit_order_id, order_number=record.starshipit_order_number, account=account, **detail,
-    )  # fmt: skip
+        session,
+        record,
+        kind,
+        actor,
+        order_id=record.starshipit_order_id,
+        order_number=record.starshipit_order_number,
+        account=account,
+        **detail,
+    )
 
 
 def find_or_create(
@@ -68,10 +82,16 @@ def find_or_create(
         sends.check_settled(session, record, order_number, window)
         found, kind = create(session, starshipit, record, order, account=account), CREATED
     adopt(
-        session, record, found, order_number, kind, actor,
-        account=account, warnings=[warning.message for warning in warnings],
+        session,
+        record,
+        found,
+        order_number,
+        kind,
+        actor,
+        account=account,
+        warnings=[warning.message for warning in warnings],
         printed_already=found.get("status") in PRINTED_STATUSES,
-    )  # fmt: skip
+    )
     session.commit()
     return found, kind
 

@@ -5,6 +5,7 @@ while the first request is still running, Conflict with a retry time. Only succe
 the key is released, so retrying the click tries again (the per-order lock still guarantees one
 shipment). Keys are scoped to the token, so two workstations cannot collide.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,7 +56,9 @@ def begin(session: Session, token_name: str, key: str, request_hash: str, lease:
         return None
     except IntegrityError:
         session.rollback()
-    row = session.scalar(select(IdempotencyKey).where(IdempotencyKey.token_name == token_name, IdempotencyKey.key == key))
+    row = session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.token_name == token_name, IdempotencyKey.key == key)
+    )
     session.commit()
     if row is None:  # released between our insert and our read: claim it again
         return begin(session, token_name, key, request_hash, lease)
@@ -64,7 +67,9 @@ def begin(session: Session, token_name: str, key: str, request_hash: str, lease:
     if row.response_status is not None:
         return Replay(row.response_status, row.response_body or {}, row.label_id)
     if row.locked_until and row.locked_until > now or not _take_over(session, row, now, lease):
-        raise Conflict("request_in_progress", "This request is still being processed; try again shortly.", retry_after=1)
+        raise Conflict(
+            "request_in_progress", "This request is still being processed; try again shortly.", retry_after=1
+        )
     return None
 
 
@@ -80,7 +85,9 @@ def _take_over(session: Session, row: IdempotencyKey, now: datetime, lease: time
     return result.rowcount == 1
 
 
-def finish(session: Session, token_name: str, key: str, status: int, body: dict[str, Any], label_id: str | None) -> None:
+def finish(
+    session: Session, token_name: str, key: str, status: int, body: dict[str, Any], label_id: str | None
+) -> None:
     session.execute(
         update(IdempotencyKey)
         .where(IdempotencyKey.token_name == token_name, IdempotencyKey.key == key)

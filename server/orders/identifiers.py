@@ -1,4 +1,5 @@
 """How a caller names a sale order: its UUID, its numericId or its customer reference."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,9 +14,9 @@ class SaleOrderRef:
     value: str
 
     @classmethod
-    def from_mapping(cls, fields: dict[str, str]) -> "SaleOrderRef":
+    def from_mapping(cls, fields: dict[str, str]) -> SaleOrderRef:
         """From a validated mapping holding exactly one of the three identifiers."""
-        (kind, value), = fields.items()
+        ((kind, value),) = fields.items()
         return cls(kind, str(value))
 
     def describe(self) -> str:

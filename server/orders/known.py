@@ -1,6 +1,7 @@
 """What labelbridge knows of a sale order, read at once: its record, its current label and how
 that label's writeback stands. The lookup a page makes when it opens and every reprint read this,
 in one query and a transaction that takes no write lock (``db.read_only``)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ holder that crashed frees the order when its lease runs out. One order is locked
 it (``order_lock``: a click waits for another workstation's click); many at once without waiting
 (``acquire``: a bulk import leaves an order someone holds for later). Both are the same lock.
 """
+
 from __future__ import annotations
 
 import time

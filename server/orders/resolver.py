@@ -3,6 +3,7 @@
 The record doubles as the resolution cache: once a sale order is known, looking it up again by any
 of its identifiers needs no upstream call.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -70,9 +71,7 @@ def apply_sale_order(record: SaleOrder, sale_order: dict[str, Any]) -> None:
 
 def record_for(session: Session, tenant_id: str, sale_order: dict[str, Any]) -> SaleOrder:
     """The record of ``sale_order``, created when new; safe when two requests create it at once."""
-    query = select(SaleOrder).where(
-        SaleOrder.tenant_id == tenant_id, SaleOrder.sale_order_id == sale_order["id"]
-    )
+    query = select(SaleOrder).where(SaleOrder.tenant_id == tenant_id, SaleOrder.sale_order_id == sale_order["id"])
     record = session.scalar(query)
     if record is None:
         record = SaleOrder(tenant_id=tenant_id, sale_order_id=sale_order["id"], state="new", tracking_numbers=[])

@@ -15,6 +15,7 @@ it. So for ``in_flight_window`` from when it was sent, the order is not created 
 a click is told to retry (``CreateMayStillLand``), the automatic transfer leaves it for a later
 pass. Every path that creates asks here; none keeps a rule of its own.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -51,17 +52,22 @@ def in_flight_window(config: Mapping[str, Any]) -> timedelta:
     return timedelta(seconds=2 * (config["HTTP_CONNECT_TIMEOUT"] + config["HTTP_READ_TIMEOUT"]))
 
 
-def record_sent(
-    session: Session, orders: Iterable[tuple[SaleOrder, str]], *, account: str | None, via: str
-) -> str:
+def record_sent(session: Session, orders: Iterable[tuple[SaleOrder, str]], *, account: str | None, via: str) -> str:
     """Record (and commit) a create of each ``(record, order number)`` about to be sent in one
     request; returns the request's ``send_id``. Call it before the request goes out."""
     send_id, now = str(uuid.uuid4()), utcnow()
     session.add_all(
-        StarshipitCreate(send_id=send_id, sale_order_pk=record.id, account=account, order_number=number,
-                         via=via, outcome=SENT, sent_at=now)
+        StarshipitCreate(
+            send_id=send_id,
+            sale_order_pk=record.id,
+            account=account,
+            order_number=number,
+            via=via,
+            outcome=SENT,
+            sent_at=now,
+        )
         for record, number in orders
-    )  # fmt: skip
+    )
     session.commit()
     return send_id
 
@@ -74,13 +80,17 @@ def record_end(session: Session, send_id: str, outcome: str, *, created: Iterabl
     rows = StarshipitCreate.send_id == send_id, StarshipitCreate.outcome == SENT
     if created:
         session.execute(
-            update(StarshipitCreate).where(*rows, StarshipitCreate.order_number.in_(created))
-            .values(outcome=CREATED, ended_at=now).execution_options(synchronize_session=False)
-        )  # fmt: skip
+            update(StarshipitCreate)
+            .where(*rows, StarshipitCreate.order_number.in_(created))
+            .values(outcome=CREATED, ended_at=now)
+            .execution_options(synchronize_session=False)
+        )
     session.execute(
-        update(StarshipitCreate).where(*rows).values(outcome=outcome, ended_at=now)
+        update(StarshipitCreate)
+        .where(*rows)
+        .values(outcome=outcome, ended_at=now)
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )
     session.commit()
 
 
@@ -118,7 +128,9 @@ def check_settled(session: Session, record: SaleOrder, order_number: str, window
 def ever_sent(session: Session, record_pks: Iterable[int]) -> set[int]:
     """Those of the orders with a create sent before that Starshipit did not refuse outright:
     they may exist in Starshipit, so they are looked up by number before any create."""
-    query = select(StarshipitCreate.sale_order_pk).distinct().where(
-        StarshipitCreate.sale_order_pk.in_(list(record_pks)), StarshipitCreate.outcome != REFUSED
+    query = (
+        select(StarshipitCreate.sale_order_pk)
+        .distinct()
+        .where(StarshipitCreate.sale_order_pk.in_(list(record_pks)), StarshipitCreate.outcome != REFUSED)
     )
     return set(session.scalars(query))

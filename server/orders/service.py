@@ -6,6 +6,7 @@ the per-order lock around create-and-print, and create-or-lookup by ``order_numb
 has no idempotency key). Progress is committed as it is made (the Starshipit order id first), so
 a print that fails half way continues from there on the next click.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -40,9 +41,11 @@ class PrintOutcome:
 
 
 def _busy() -> Conflict:
-    return Conflict("request_in_progress",
-                    "Another workstation is printing this order right now; try again in a few seconds.",
-                    retry_after=2)  # fmt: skip
+    return Conflict(
+        "request_in_progress",
+        "Another workstation is printing this order right now; try again in a few seconds.",
+        retry_after=2,
+    )
 
 
 class PrintService:
@@ -167,8 +170,11 @@ class PrintService:
     def _reprint(self, record: SaleOrder) -> PrintOutcome:
         found = known.by_pk(self.session, record.id, self._mode(), content=True)
         if found.label is None:  # printed by another request, then voided by a relabel, all meanwhile
-            raise Conflict("label_replaced", "This order's label was replaced while it was being printed; "
-                                             "print it again to get the new one.", retry_after=1)  # fmt: skip
+            raise Conflict(
+                "label_replaced",
+                "This order's label was replaced while it was being printed; print it again to get the new one.",
+                retry_after=1,
+            )
         return self._reprinted(found)
 
     def _reprinted(self, found: known.Known) -> PrintOutcome:
@@ -221,9 +227,15 @@ class PrintService:
             warnings = [*warnings, address.issue] if address.issue else warnings
         try:
             found, _kind = creation.find_or_create(
-                self.session, self.upstreams.starshipit(account), record, order, self.actor, warnings,
-                account=account.name, window=sends.in_flight_window(self.config),
-            )  # fmt: skip
+                self.session,
+                self.upstreams.starshipit(account),
+                record,
+                order,
+                self.actor,
+                warnings,
+                account=account.name,
+                window=sends.in_flight_window(self.config),
+            )
         except UpstreamError as error:
             raise self._failure(record, error, "creating the order") from error
         except sends.CreateMayStillLand as unconfirmed:
@@ -246,7 +258,9 @@ class PrintService:
         try:
             content, label_format = labels.combine(shipment.labels)
         except ValueError as error:
-            raise self._remember(record, Refused("upstream_bad_response", f"Starshipit's label was unusable: {error}."))
+            raise self._remember(
+                record, Refused("upstream_bad_response", f"Starshipit's label was unusable: {error}.")
+            ) from error
         label = Label(
             sale_order_pk=record.id,
             format=label_format,
@@ -265,14 +279,21 @@ class PrintService:
         record.last_error_code = record.last_error_message = record.last_error_at = None
         job = outbox.enqueue(self.session, record, label, self.config["WRITEBACK_MODE"])
         record_event(
-            self.session, record, kind, self.actor,
-            label_id=label.id, tracking_numbers=label.tracking_numbers, carrier=label.carrier,
-            replaces_label_id=label.replaces_label_id, reason=reason,
-        )  # fmt: skip
+            self.session,
+            record,
+            kind,
+            self.actor,
+            label_id=label.id,
+            tracking_numbers=label.tracking_numbers,
+            carrier=label.carrier,
+            replaces_label_id=label.replaces_label_id,
+            reason=reason,
+        )
         if job is not None:
             self.session.flush()
-            record_event(self.session, record, "writeback_queued", self.actor, job_id=job.id, mode=job.mode,
-                         label_id=label.id)  # fmt: skip
+            record_event(
+                self.session, record, "writeback_queued", self.actor, job_id=job.id, mode=job.mode, label_id=label.id
+            )
         self.session.commit()
         return label, outbox.writeback_of(job and job.state, self._mode())
 

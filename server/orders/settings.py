@@ -1,4 +1,5 @@
 """The mapping settings (``server/mapping``'s input) from the app's config and saved settings."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -5,6 +5,7 @@ labels). Labels in different formats (two Starshipit accounts set up differently
 that does not concatenate (PNG) make no single document: the batch then has no file and says why,
 and each label still prints from its own order. One document or none keeps the answer simple.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,11 +31,15 @@ def problem(formats: list[str]) -> str | None:
         return "No order of this batch has a label, so there is nothing to print."
     kinds = sorted(set(formats))
     if len(kinds) > 1:
-        return (f"The labels came from Starshipit in different formats ({', '.join(kinds)}), so they cannot be "
-                "printed as one document: print each order's label on its own.")  # fmt: skip
+        return (
+            f"The labels came from Starshipit in different formats ({', '.join(kinds)}), so they cannot be "
+            "printed as one document: print each order's label on its own."
+        )
     if kinds[0] not in MERGEABLE:
-        return (f"The labels are {kinds[0].upper()} images, which cannot be joined into one document: "
-                "print each order's label on its own.")  # fmt: skip
+        return (
+            f"The labels are {kinds[0].upper()} images, which cannot be joined into one document: "
+            "print each order's label on its own."
+        )
     return None
 
 

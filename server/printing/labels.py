@@ -1,4 +1,5 @@
 """Label bytes as Starshipit returns them: one document per package, merged into one to print."""
+
 from __future__ import annotations
 
 import io

@@ -5,6 +5,7 @@ A layout only ever crops or moves a label, never scales it: a barcode printed at
 may not scan. A page that cannot be laid out without scaling (content bigger than 4×6, a label
 bigger than an A4 sheet) is kept as it is. ZPL and other formats go to the printer untouched.
 """
+
 from __future__ import annotations
 
 import io
@@ -87,7 +88,7 @@ def _cut_to_label(page: PageObject) -> PageObject:
     return page
 
 
-def _centred_box(drawn: "Bounds", width: float, height: float, within: RectangleObject) -> RectangleObject:
+def _centred_box(drawn: Bounds, width: float, height: float, within: RectangleObject) -> RectangleObject:
     """A width × height box around ``drawn``, moved inside the page where the page allows."""
     left = (drawn.left + drawn.right - width) / 2
     bottom = (drawn.bottom + drawn.top - height) / 2

@@ -5,6 +5,7 @@
 raises for a printer that is off, unplugged or busy: the label is stored already and prints from
 the browser instead, so the message says so.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,24 +23,37 @@ _PRINT_WIDTH = re.compile(rb"\^PW(\d+)")
 _SAVED = "The label is saved: print it from the browser."
 
 
-def deliver(printer: Printer, content: bytes, label_format: str, timeout: float, policy: PrinterPolicy) -> dict[str, Any]:
+def deliver(
+    printer: Printer, content: bytes, label_format: str, timeout: float, policy: PrinterPolicy
+) -> dict[str, Any]:
     """Send ``content`` (a label in ``label_format``) to ``printer``; a label in another language
     than the printer's is not sent at all (the printer would print its source as text). Every
     failure to connect gets the same words, so the answers tell nothing about other ports."""
     where = f"Printer '{printer.name}' ({printer.host}:{printer.port})"
     if label_format != printer.language:
         wanted = LANGUAGES.get(label_format, label_format.upper())
-        return _failed(printer, f"{where} prints {LANGUAGES.get(printer.language, printer.language)} and this label "
-                                f"is {wanted}: nothing was sent. {_SAVED}")  # fmt: skip
+        return _failed(
+            printer,
+            f"{where} prints {LANGUAGES.get(printer.language, printer.language)} and this label "
+            f"is {wanted}: nothing was sent. {_SAVED}",
+        )
     try:
         send_raw(policy.resolve(printer.host, printer.port), content, timeout)
     except PrinterAddressRefused as refused:
         return _failed(printer, f"{where}: {refused.message} Nothing was sent. {_SAVED}")
     except OSError:  # refused, timed out, unknown host, unreachable: one answer for all
-        return _failed(printer, f"{where} could not be reached within {timeout:g} s: check that it is on, connected "
-                                f"and takes raw print jobs on port {printer.port}. {_SAVED}")  # fmt: skip
-    return {"name": printer.name, "status": "sent", "bytes": len(content), "message": None,
-            "warnings": dpi_warnings(printer, content, label_format)}  # fmt: skip
+        return _failed(
+            printer,
+            f"{where} could not be reached within {timeout:g} s: check that it is on, connected "
+            f"and takes raw print jobs on port {printer.port}. {_SAVED}",
+        )
+    return {
+        "name": printer.name,
+        "status": "sent",
+        "bytes": len(content),
+        "message": None,
+        "warnings": dpi_warnings(printer, content, label_format),
+    }
 
 
 def send_raw(address: tuple, content: bytes, timeout: float) -> None:
@@ -78,7 +92,9 @@ def dpi_warnings(printer: Printer, content: bytes, label_format: str) -> list[st
     if label_dpi is None or label_dpi == printer.dpi:
         return []
     effect = "smaller than intended" if label_dpi < printer.dpi else "larger than intended and may be cut off"
-    return [f"This label is {label_dpi} dpi ZPL and printer '{printer.name}' is {printer.dpi} dpi: it will print {effect}."]
+    return [
+        f"This label is {label_dpi} dpi ZPL and printer '{printer.name}' is {printer.dpi} dpi: it will print {effect}."
+    ]
 
 
 def _failed(printer: Printer, message: str) -> dict[str, Any]:

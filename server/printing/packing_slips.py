@@ -1,12 +1,13 @@
 """Packing slips: Starshipit's PDF for a printed order, fetched on first ask and kept beside the
 label so asking again needs no upstream call."""
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..failures import Refused, from_upstream
 from ..events import record_event
+from ..failures import Refused, from_upstream
 from ..models import Label, PackingSlip, SaleOrder
 from ..upstream.errors import UpstreamError
 from ..upstreams import Upstreams

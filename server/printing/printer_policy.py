@@ -3,6 +3,7 @@ the printing ports only (raw 9100, LPD 515, IPP 631) unless LABELBRIDGE_PRINTER_
 and never a loopback, link-local or cloud-metadata address, checked on the addresses a host name
 resolves to (the connection goes to the address checked, not to a second lookup).
 LABELBRIDGE_PRINTER_ALLOW_LOOPBACK=true lets a printer simulator on this machine through (tests)."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -10,7 +11,6 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
 
 PRINTING_PORTS = (9100, 515, 631)
 # Cloud metadata and host services that are not link-local: AWS (IPv6), Alibaba, Azure.
@@ -32,13 +32,16 @@ class PrinterPolicy:
     allow_loopback: bool = False
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "PrinterPolicy":
+    def from_config(cls, config: Mapping[str, Any]) -> PrinterPolicy:
         return cls(bool(config.get("PRINTER_ALLOW_ANY_PORT")), bool(config.get("PRINTER_ALLOW_LOOPBACK")))
 
     def check_port(self, port: int) -> None:
         if not self.allow_any_port and port not in PRINTING_PORTS:
-            raise PrinterAddressRefused("port", "A printer port is 9100 (raw), 515 (LPD) or 631 (IPP); set "
-                                                "LABELBRIDGE_PRINTER_ALLOW_ANY_PORT=true for another.")  # fmt: skip
+            raise PrinterAddressRefused(
+                "port",
+                "A printer port is 9100 (raw), 515 (LPD) or 631 (IPP); set "
+                "LABELBRIDGE_PRINTER_ALLOW_ANY_PORT=true for another.",
+            )
 
     def check_address(self, address: str) -> None:
         """Raises for an IP address labelbridge never sends to; a host name passes (it is checked
@@ -51,8 +54,9 @@ class PrinterPolicy:
         if ip.is_loopback and self.allow_loopback:
             return
         if ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast or ip in METADATA_ADDRESSES:
-            raise PrinterAddressRefused("host", "labelbridge does not send print jobs to loopback, link-local or "
-                                                "cloud metadata addresses.")  # fmt: skip
+            raise PrinterAddressRefused(
+                "host", "labelbridge does not send print jobs to loopback, link-local or cloud metadata addresses."
+            )
 
     def resolve(self, host: str, port: int) -> tuple:
         """The first address ``host`` resolves to that may be used, as for socket.connect. Raises

@@ -1,4 +1,5 @@
 """The network printers registered in settings (``labelbridge printers``, /api/v1/printers)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,8 +33,9 @@ def add_printer(session: Session, fields: dict[str, Any]) -> Printer:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflict("printer_exists", f"A printer named '{fields['name']}' exists already: change it "
-                                       "or choose another name.") from None  # fmt: skip
+        raise Conflict(
+            "printer_exists", f"A printer named '{fields['name']}' exists already: change it or choose another name."
+        ) from None
     return printer
 
 

@@ -1,5 +1,6 @@
 """A workstation's printing preferences: the ones its token carries (PUT /api/v1/workstation),
 and the printer one print goes to."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -36,9 +36,7 @@ class StarshipitAccount:
 
 DEFAULT_ACCOUNTS = (
     StarshipitAccount("demo", credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY),
-    StarshipitAccount(
-        "second", credentials.STARSHIPIT_SECOND_API_KEY, credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY
-    ),
+    StarshipitAccount("second", credentials.STARSHIPIT_SECOND_API_KEY, credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY),
     StarshipitAccount(
         "no-couriers",
         credentials.STARSHIPIT_NO_COURIERS_API_KEY,

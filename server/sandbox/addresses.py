@@ -41,13 +41,11 @@ def country_iso2(value: str | None) -> str | None:
 
 
 def au_state_code(value: str | None) -> str | None:
-    """"QLD" for "qld" or "Queensland"; None when it is no Australian state."""
+    """ "QLD" for "qld" or "Queensland"; None when it is no Australian state."""
     if not value:
         return None
     wanted = value.strip().lower()
-    return next(
-        (code for code, name in AU_STATE_NAMES.items() if wanted in (code.lower(), name.lower())), None
-    )
+    return next((code for code, name in AU_STATE_NAMES.items() if wanted in (code.lower(), name.lower())), None)
 
 
 def au_states_for_postcode(post_code: str) -> list[str]:
@@ -59,6 +57,7 @@ def au_states_for_postcode(post_code: str) -> list[str]:
 
 def address_problems(destination: dict, *, need_recipient: bool = True) -> list[str]:
     """Why a label cannot be printed to `destination` (empty when it can)."""
+
     def blank(key: str) -> bool:
         value = destination.get(key)
         return value is None or not str(value).strip()

@@ -69,7 +69,10 @@ CARRIERS = {
         Carrier(
             "PlainLabel",
             "Plain Label",
-            (Service("PL", "Plain Label", 0.0, 0.0, True), Service("PLI", "Plain Label International", 0.0, 0.0, False)),
+            (
+                Service("PL", "Plain Label", 0.0, 0.0, True),
+                Service("PLI", "Plain Label International", 0.0, 0.0, False),
+            ),
             "PL{serial:010d}",
             None,
         ),

@@ -12,9 +12,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request
 
-from server.sandbox import credentials
+from server.sandbox import catalog, credentials
 from server.sandbox.cartoncloud_store import RateLimited
-from server.sandbox import catalog
 from server.sandbox.conditions import ConditionError, UnsupportedCondition, compile_search
 from server.sandbox.envelopes import cartoncloud_failure
 from server.sandbox.errors import CartonCloudError
@@ -90,12 +89,14 @@ def token() -> Response:
 
 @blueprint.get("/uaa/userinfo")
 def userinfo() -> Response:
-    return jsonify({
-        "id": credentials.CARTONCLOUD_USER_ID,
-        "name": credentials.CARTONCLOUD_USER_NAME,
-        "email": credentials.CARTONCLOUD_USER_EMAIL,
-        "tenants": [{"id": credentials.CARTONCLOUD_TENANT_ID, "name": credentials.TENANT_NAME}],
-    })
+    return jsonify(
+        {
+            "id": credentials.CARTONCLOUD_USER_ID,
+            "name": credentials.CARTONCLOUD_USER_NAME,
+            "email": credentials.CARTONCLOUD_USER_EMAIL,
+            "tenants": [{"id": credentials.CARTONCLOUD_TENANT_ID, "name": credentials.TENANT_NAME}],
+        }
+    )
 
 
 # --- sale orders --------------------------------------------------------------------------
@@ -116,9 +117,11 @@ def search_sale_orders(tenant_id: str) -> Response:
     state = sandbox_state()
     store = state.cartoncloud
     refusal = state.options.cartoncloud_datetime_search
-    return _search_page(store.search_sale_orders(
-        _predicate(store.options.numeric_search, allow_datetime=refusal is None, refusal_status=refusal or 400)
-    ))
+    return _search_page(
+        store.search_sale_orders(
+            _predicate(store.options.numeric_search, allow_datetime=refusal is None, refusal_status=refusal or 400)
+        )
+    )
 
 
 @blueprint.post("/tenants/<tenant_id>/outbound-orders")
@@ -152,8 +155,9 @@ def list_documents(tenant_id: str, order_id: str) -> Response:
 def download_document(tenant_id: str, order_id: str, document_id: str) -> Response:
     """The file's bytes, typed by its name's extension."""
     name, data = sandbox_state().cartoncloud.document_file(order_id, document_id)
-    mimetype = {"pdf": "application/pdf", "zpl": "application/zpl"}.get(name.rsplit(".", 1)[-1].lower(),
-                                                                        "application/octet-stream")
+    mimetype = {"pdf": "application/pdf", "zpl": "application/zpl"}.get(
+        name.rsplit(".", 1)[-1].lower(), "application/octet-stream"
+    )
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -227,12 +231,14 @@ def _search_page(items: list[dict]) -> Response:
     size = _page_arg("size", MAX_PAGE_SIZE, MAX_PAGE_SIZE)
     content, total_pages = page_of(items, page, size)
     response = jsonify(content)
-    response.headers.update({
-        "Total-Pages": str(total_pages),
-        "Page-Size": str(size),
-        "Page-Number": str(page),
-        "Total-Elements": str(len(items)),
-    })
+    response.headers.update(
+        {
+            "Total-Pages": str(total_pages),
+            "Page-Size": str(size),
+            "Page-Number": str(page),
+            "Total-Elements": str(len(items)),
+        }
+    )
     links = _links(page, size, total_pages)
     if links:
         response.headers["Link"] = links

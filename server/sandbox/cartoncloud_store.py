@@ -42,8 +42,14 @@ class CartonCloudOptions:
 
 
 class CartonCloudStore:
-    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], clock: Callable[[], float],
-                 options: CartonCloudOptions, readings: Callable[[], SandboxOptions] = SandboxOptions):
+    def __init__(
+        self,
+        lock: threading.RLock,
+        now: Callable[[], datetime],
+        clock: Callable[[], float],
+        options: CartonCloudOptions,
+        readings: Callable[[], SandboxOptions] = SandboxOptions,
+    ):
         self._lock = lock
         self._now = now
         self._clock = clock
@@ -127,8 +133,10 @@ class CartonCloudStore:
             reference = (partial.get("references") or {}).get("customer")
             if any(o["references"]["customer"] == reference for o in self._orders.values()):
                 raise CartonCloudError(
-                    422, f"An outbound order with reference '{reference}' already exists",
-                    field="/references/customer", kind="DUPLICATE",
+                    422,
+                    f"An outbound order with reference '{reference}' already exists",
+                    field="/references/customer",
+                    kind="DUPLICATE",
                 )
             order = self._add(partial, status, self._now(), strict=self._readings().cartoncloud_strict)
             return copy.deepcopy(order)
@@ -151,7 +159,11 @@ class CartonCloudStore:
         """A new order created directly in `status` (version 1)."""
         numeric_id = str(self._next_numeric_id)
         order = build_sale_order(
-            partial, order_id=_id("outbound-order", numeric_id), numeric_id=numeric_id, status=status, created=created,
+            partial,
+            order_id=_id("outbound-order", numeric_id),
+            numeric_id=numeric_id,
+            status=status,
+            created=created,
             strict=strict,
         )
         self._next_numeric_id += 1
@@ -191,12 +203,11 @@ class CartonCloudStore:
         with self._lock:
             current = self._find_consignment(consignment_id)
             if _etag_version(if_match) != current["version"]:
-                raise CartonCloudError(
-                    412, f"If-Match does not match the current version {current['version']}"
-                )
+                raise CartonCloudError(412, f"If-Match does not match the current version {current['version']}")
             if "version" in body and body["version"] != current["version"]:
                 raise CartonCloudError(
-                    409, f"Consignment was modified: version {body['version']} is stale, current is {current['version']}"
+                    409,
+                    f"Consignment was modified: version {body['version']} is stale, current is {current['version']}",
                 )
             if body.get("id", consignment_id) != consignment_id:
                 raise CartonCloudError(400, "id in the body does not match the path", field="/id", kind="INVALID")
@@ -285,9 +296,7 @@ class CartonCloudStore:
     def documents(self, sale_order_id: str | None = None) -> list[dict]:
         """Stored documents with `content.data` (base64), `size` and `created` — for tests."""
         with self._lock:
-            return copy.deepcopy(
-                [d for d in self._documents if sale_order_id in (None, d["owner"]["id"])]
-            )
+            return copy.deepcopy([d for d in self._documents if sale_order_id in (None, d["owner"]["id"])])
 
     def sale_order_documents(self, sale_order_id: str, *, minimal: bool = False) -> list[dict]:
         """`GET …/outbound-orders/{id}/documents`: without the files' data; `minimal` keeps
@@ -309,8 +318,9 @@ class CartonCloudStore:
     def document_file(self, sale_order_id: str, document_id: str) -> tuple[str, bytes]:
         """(name, bytes) of one of the order's documents; 404 otherwise."""
         with self._lock:
-            document = next((d for d in self._documents
-                             if d["id"] == document_id and d["owner"]["id"] == sale_order_id), None)  # fmt: skip
+            document = next(
+                (d for d in self._documents if d["id"] == document_id and d["owner"]["id"] == sale_order_id), None
+            )
             if document is None:
                 raise CartonCloudError(404, f"Document {document_id} not found")
             return document["content"]["name"], base64.b64decode(document["content"]["data"])

@@ -62,8 +62,14 @@ def compile_search(body: Any, *, allow_numeric: bool = True, allow_datetime: boo
     condition = body["condition"]
     if not isinstance(condition, dict) or condition.get("type") not in ("AndCondition", "OrCondition"):
         raise ConditionError("Missing field: conditions")
-    refused = {kind for kind, allowed in (("NumericComparisonCondition", allow_numeric),
-                                          ("DateTimeComparisonCondition", allow_datetime)) if not allowed}
+    refused = {
+        kind
+        for kind, allowed in (
+            ("NumericComparisonCondition", allow_numeric),
+            ("DateTimeComparisonCondition", allow_datetime),
+        )
+        if not allowed
+    }
     return _compile(condition, refused)
 
 

@@ -58,24 +58,26 @@ def page_url(numeric_id: str) -> str:
 def info() -> Response:
     """Where everything is and how to log in: what `labelbridge demo` prints."""
     orders = sandbox_state().cartoncloud.sale_orders()
-    return jsonify({
-        "starshipit_url": f"{_base_url()}/starshipit",
-        "cartoncloud_url": f"{_base_url()}/cartoncloud",
-        "app_url": f"{_base_url()}/app",
-        "credentials": credentials.as_settings(),
-        "tenant_slug": credentials.TENANT_SLUG,
-        "starshipit_accounts": [account.as_json() for account in sandbox_state().starshipit_accounts],
-        "sale_orders": [
-            {
-                "id": order["id"],
-                "numeric_id": order["references"]["numericId"],
-                "customer_reference": order["references"]["customer"],
-                "status": order["status"],
-                "page_url": page_url(order["references"]["numericId"]),
-            }
-            for order in orders
-        ],
-    })
+    return jsonify(
+        {
+            "starshipit_url": f"{_base_url()}/starshipit",
+            "cartoncloud_url": f"{_base_url()}/cartoncloud",
+            "app_url": f"{_base_url()}/app",
+            "credentials": credentials.as_settings(),
+            "tenant_slug": credentials.TENANT_SLUG,
+            "starshipit_accounts": [account.as_json() for account in sandbox_state().starshipit_accounts],
+            "sale_orders": [
+                {
+                    "id": order["id"],
+                    "numeric_id": order["references"]["numericId"],
+                    "customer_reference": order["references"]["customer"],
+                    "status": order["status"],
+                    "page_url": page_url(order["references"]["numericId"]),
+                }
+                for order in orders
+            ],
+        }
+    )
 
 
 @blueprint.post("/reset")

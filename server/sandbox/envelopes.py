@@ -16,8 +16,7 @@ MISSING_SUBSCRIPTION_KEY = (
     "Make sure to include subscription key when making requests to an API."
 )
 INVALID_SUBSCRIPTION_KEY = (
-    "Access denied due to invalid subscription key. "
-    "Make sure to provide a valid key for an active subscription."
+    "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription."
 )
 
 _GATEWAY_STATUSES = {401, 403, 404, 405, 429, 502, 503, 504}
@@ -72,9 +71,7 @@ def rate_limited_message(retry_after: int) -> str:
     return f"Rate limit is exceeded. Try again in {retry_after} seconds."
 
 
-def cartoncloud_failure(
-    status: int, message: str, *, field: str | None = None, kind: str | None = None
-) -> Response:
+def cartoncloud_failure(status: int, message: str, *, field: str | None = None, kind: str | None = None) -> Response:
     """CartonCloud's array of errors; `field` and `kind` (sent as `type`) for validation."""
     error: dict[str, str] = {"message": message}
     if field is not None:

@@ -66,16 +66,23 @@ def parse_fault(spec: Any, fault_id: str) -> Fault:
     fault = Fault(id=fault_id, **spec)
     if fault.method is not None:
         fault.method = str(fault.method).upper()
-    _check(fault.status is None or (isinstance(fault.status, int) and 400 <= fault.status <= 599),
-           "status must be an HTTP error status (400-599)")
+    _check(
+        fault.status is None or (isinstance(fault.status, int) and 400 <= fault.status <= 599),
+        "status must be an HTTP error status (400-599)",
+    )
     _check(isinstance(fault.rate, (int, float)) and 0 <= fault.rate <= 1, "rate must be between 0 and 1")
     _check(fault.count is None or (isinstance(fault.count, int) and fault.count >= 1), "count must be at least 1")
     _check(isinstance(fault.latency_ms, int) and fault.latency_ms >= 0, "latency_ms must be a whole number >= 0")
     _check(isinstance(fault.timeout, bool), "timeout must be true or false")
-    _check(fault.timeout_seconds is None or (isinstance(fault.timeout_seconds, (int, float)) and fault.timeout_seconds > 0),
-           "timeout_seconds must be positive")
-    _check(fault.retry_after is None or (isinstance(fault.retry_after, int) and fault.retry_after >= 0),
-           "retry_after must be a whole number of seconds")
+    _check(
+        fault.timeout_seconds is None
+        or (isinstance(fault.timeout_seconds, (int, float)) and fault.timeout_seconds > 0),
+        "timeout_seconds must be positive",
+    )
+    _check(
+        fault.retry_after is None or (isinstance(fault.retry_after, int) and fault.retry_after >= 0),
+        "retry_after must be a whole number of seconds",
+    )
     _check(fault.until is None or isinstance(fault.until, (int, float)), "until must be epoch seconds")
     _check(bool(fault.status or fault.latency_ms or fault.timeout), "a fault needs status, latency_ms or timeout")
     if fault.status == 429 and fault.retry_after is None:

@@ -34,15 +34,15 @@ def _service_and_path() -> tuple[str, str] | tuple[None, None]:
     """Which simulated service a call is for, and its path as the real service would see it."""
     for prefix, service in PREFIXES.items():
         if request.path == prefix or request.path.startswith(prefix + "/"):
-            return service, request.path[len(prefix):] or "/"
+            return service, request.path[len(prefix) :] or "/"
     return None, None
 
 
 def _endpoint(service_path: str) -> str:
-    """"POST /tenants/{tenant_id}/outbound-orders/search": the route template, or the raw path."""
+    """ "POST /tenants/{tenant_id}/outbound-orders/search": the route template, or the raw path."""
     if request.url_rule is None:
         return f"{request.method} {service_path}"
-    template = request.url_rule.rule[len(request.path) - len(service_path):]
+    template = request.url_rule.rule[len(request.path) - len(service_path) :]
     return request.method + " " + _ROUTE_VARIABLE.sub(r"{\1}", template)
 
 
@@ -72,9 +72,7 @@ def _apply(fault: Fault, service: str, state: SandboxState) -> Response | None:
     if fault.status is None:
         return None
     if fault.body is not None:
-        response = (
-            Response(fault.body, mimetype="text/html") if isinstance(fault.body, str) else jsonify(fault.body)
-        )
+        response = Response(fault.body, mimetype="text/html") if isinstance(fault.body, str) else jsonify(fault.body)
         response.status_code = fault.status
         if fault.retry_after is not None:
             response.headers["Retry-After"] = str(fault.retry_after)

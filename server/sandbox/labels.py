@@ -30,13 +30,8 @@ class LabelInput:
 
 def render_label(label: LabelInput) -> bytes:
     """One PDF holding one page per package (tracking number)."""
-    pages = [
-        _page(label, index, tracking_number)
-        for index, tracking_number in enumerate(label.tracking_numbers)
-    ]
-    return build_pdf(
-        pages, width=WIDTH, height=HEIGHT, title=f"Label {label.order_number}", created=label.printed_at
-    )
+    pages = [_page(label, index, tracking_number) for index, tracking_number in enumerate(label.tracking_numbers)]
+    return build_pdf(pages, width=WIDTH, height=HEIGHT, title=f"Label {label.order_number}", created=label.printed_at)
 
 
 def _page(label: LabelInput, index: int, tracking_number: str) -> Page:
@@ -79,9 +74,7 @@ def _page(label: LabelInput, index: int, tracking_number: str) -> Page:
 
 
 def address_lines(destination: dict) -> list[str]:
-    locality = " ".join(
-        str(destination[key]) for key in ("suburb", "state", "post_code") if destination.get(key)
-    )
+    locality = " ".join(str(destination[key]) for key in ("suburb", "state", "post_code") if destination.get(key))
     city = destination.get("city")
     if city and city != destination.get("suburb"):
         locality = f"{locality}, {city}" if locality else str(city)

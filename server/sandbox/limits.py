@@ -40,8 +40,7 @@ class TokenBucket:
 class BucketsPerKey:
     """One token bucket per key, all with the same settings (changing them refills all)."""
 
-    def __init__(self, lock: threading.RLock, clock: Callable[[], float], rate: float,
-                 capacity: float | None = None):
+    def __init__(self, lock: threading.RLock, clock: Callable[[], float], rate: float, capacity: float | None = None):
         self._lock = lock
         self._clock = clock
         self._buckets: dict[str, TokenBucket] = {}

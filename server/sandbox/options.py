@@ -33,12 +33,15 @@ class SandboxOptions:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "SandboxOptions":
         refusal = config.get("SANDBOX_CARTONCLOUD_DATETIME_SEARCH")
-        return cls().changed({
-            "starshipit_not_found": int(config.get("SANDBOX_STARSHIPIT_NOT_FOUND", 200)),
-            "starshipit_shipped_rows": config.get("SANDBOX_STARSHIPIT_SHIPPED_ROWS", "summary"),
-            "cartoncloud_datetime_search": None if refusal in (None, "", "accept") else int(refusal),
-            "cartoncloud_strict": str(config.get("SANDBOX_CARTONCLOUD_STRICT", False)).lower() in ("1", "true", "yes"),
-        })
+        return cls().changed(
+            {
+                "starshipit_not_found": int(config.get("SANDBOX_STARSHIPIT_NOT_FOUND", 200)),
+                "starshipit_shipped_rows": config.get("SANDBOX_STARSHIPIT_SHIPPED_ROWS", "summary"),
+                "cartoncloud_datetime_search": None if refusal in (None, "", "accept") else int(refusal),
+                "cartoncloud_strict": str(config.get("SANDBOX_CARTONCLOUD_STRICT", False)).lower()
+                in ("1", "true", "yes"),
+            }
+        )
 
     def changed(self, values: Mapping[str, Any]) -> "SandboxOptions":
         """A copy with `values` applied; ValueError names an unknown option or a bad value."""

@@ -34,8 +34,11 @@ def _order_page(order: dict) -> Page:
             page.text(MARGIN, y, sender[line_number], size=9)
         if line_number < len(recipient):
             page.text(WIDTH / 2, y, recipient[line_number], size=9)
-    _table(page, y - 30, [(item.get("sku") or "", item.get("description") or "", item.get("quantity") or 0)
-                          for item in order["items"]])  # fmt: skip
+    _table(
+        page,
+        y - 30,
+        [(item.get("sku") or "", item.get("description") or "", item.get("quantity") or 0) for item in order["items"]],
+    )
     return page
 
 
@@ -49,7 +52,9 @@ def _summary_page(orders: list[dict]) -> Page:
     page.text(MARGIN, HEIGHT - MARGIN - 20, "PACKING SUMMARY", size=20, bold=True)
     numbers = ", ".join(order["order_number"] for order in orders)
     page.text(MARGIN, HEIGHT - MARGIN - 40, f"Orders: {numbers}"[:110], size=9)
-    _table(page, HEIGHT - MARGIN - 70, [(sku, description, quantity) for (sku, description), quantity in totals.items()])
+    _table(
+        page, HEIGHT - MARGIN - 70, [(sku, description, quantity) for (sku, description), quantity in totals.items()]
+    )
     return page
 
 

@@ -9,12 +9,11 @@ except the list's "select all" and the `?spa=1` imitation of a single-page app).
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from server.sandbox.timeutil import parse_timestamp
-
 from server.sandbox import credentials
 from server.sandbox.errors import CartonCloudError
 from server.sandbox.gateway import sandbox_state
 from server.sandbox.sale_orders import STATUS_LABELS
+from server.sandbox.timeutil import parse_timestamp
 
 blueprint = Blueprint("pages", __name__)
 
@@ -29,7 +28,7 @@ def tenant() -> dict:
 
 @blueprint.app_template_filter("local_time")
 def local_time(timestamp: str) -> str:
-    """"2025-06-20T10:00:00+10:00" as the app shows it: "20/06/2025 10:00"."""
+    """ "2025-06-20T10:00:00+10:00" as the app shows it: "20/06/2025 10:00"."""
     return parse_timestamp(timestamp).strftime("%d/%m/%Y %H:%M")
 
 
@@ -47,12 +46,17 @@ def sale_orders(tenant_slug: str):
     pages = max(1, -(-len(orders) // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     start = (page - 1) * PAGE_SIZE
-    shown = orders[start:start + PAGE_SIZE]
+    shown = orders[start : start + PAGE_SIZE]
     return render_template(
-        "sale_orders.html", orders=shown, status_labels=STATUS_LABELS, total=len(orders),
-        first=start + 1 if shown else 0, last=start + len(shown),
-        previous_page=page - 1 if page > 1 else None, next_page=page + 1 if page < pages else None,
-    )  # fmt: skip
+        "sale_orders.html",
+        orders=shown,
+        status_labels=STATUS_LABELS,
+        total=len(orders),
+        first=start + 1 if shown else 0,
+        last=start + len(shown),
+        previous_page=page - 1 if page > 1 else None,
+        next_page=page + 1 if page < pages else None,
+    )
 
 
 @blueprint.get("/app/<tenant_slug>/SaleOrders/view/<numeric_id>")

@@ -52,9 +52,7 @@ class Page:
 
     def text(self, x: float, y: float, text: str, *, size: float = 10, bold: bool = False) -> None:
         font = _FONTS["bold" if bold else "regular"]
-        self.ops.append(
-            b"BT /%s %s Tf %s %s Td %s Tj ET" % (font, _num(size), _num(x), _num(y), _literal(text))
-        )
+        self.ops.append(b"BT /%s %s Tf %s %s Td %s Tj ET" % (font, _num(size), _num(x), _num(y), _literal(text)))
 
     def line(self, x1: float, y1: float, x2: float, y2: float, *, width: float = 1) -> None:
         self.ops.append(b"%s w %s %s m %s %s l S" % (_num(width), _num(x1), _num(y1), _num(x2), _num(y2)))

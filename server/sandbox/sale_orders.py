@@ -116,7 +116,7 @@ def _with_the_rest(built: Any, sent: Any) -> Any:
             else:
                 built[key] = _with_the_rest(built[key], value)
     elif isinstance(built, list) and isinstance(sent, list) and len(built) == len(sent):
-        return [_with_the_rest(mine, theirs) for mine, theirs in zip(built, sent)]
+        return [_with_the_rest(mine, theirs) for mine, theirs in zip(built, sent, strict=False)]
     return built
 
 
@@ -219,7 +219,10 @@ def _item(raw: Any, index: int, strict: bool) -> dict:
     known = catalog.PRODUCTS.get(code)
     if strict and known is None:
         raise CartonCloudError(
-            422, f"Product '{code}' not found", field=f"/items/{index}/details/product/references/code", kind="NOT_FOUND"
+            422,
+            f"Product '{code}' not found",
+            field=f"/items/{index}/details/product/references/code",
+            kind="NOT_FOUND",
         )
     price_in = (raw.get("details") or {}).get("approximateUnitPrice")
     return {
@@ -233,8 +236,7 @@ def _item(raw: Any, index: int, strict: bool) -> dict:
                 },
             },
             "unitOfMeasure": {"type": ((raw.get("details") or {}).get("unitOfMeasure") or {}).get("type") or "UNITS"},
-            "approximateUnitPrice": _money(price_in)
-            or ({"amount": known.price, "currency": "AUD"} if known else None),
+            "approximateUnitPrice": _money(price_in) or ({"amount": known.price, "currency": "AUD"} if known else None),
         },
         "measures": {"quantity": quantity},
         "properties": dict(raw.get("properties") or {}),

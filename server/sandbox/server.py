@@ -47,9 +47,7 @@ class SandboxServer:
     def start(self) -> "SandboxServer":
         if self._server is not None:
             return self
-        self._server = make_server(
-            self.host, self.port, self.app, threaded=True, request_handler=_QuietRequestHandler
-        )
+        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_QuietRequestHandler)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},  # how long stop() may wait for the loop to notice

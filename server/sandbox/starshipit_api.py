@@ -193,7 +193,9 @@ def _listing(*, shipped: bool) -> Response:
 def recent_shipments() -> Response:
     """Only `status=recently_printed` is simulated."""
     if request.args.get("status") != "recently_printed":
-        raise StarshipitRefusal.one(400, "The field status must be recently_printed.", f"status={request.args.get('status')}")
+        raise StarshipitRefusal.one(
+            400, "The field status must be recently_printed.", f"status={request.args.get('status')}"
+        )
     orders = sandbox_state().starshipit.recently_printed(_since("since_created_date"), account=_account_name())
     return _paged("orders", orders)
 
@@ -288,20 +290,30 @@ def rates() -> Response:
     """Prices only with `include_pricing: true`; an account without couriers gets an empty list."""
     domestic, weight = _quote_request()
     priced = _body().get("include_pricing") is True
-    return _ok(rates=[
-        {"service_name": service.name, "service_code": service.code, **({"total_price": total} if priced else {})}
-        for _, service, total in _offers(domestic, weight)
-    ])
+    return _ok(
+        rates=[
+            {"service_name": service.name, "service_code": service.code, **({"total_price": total} if priced else {})}
+            for _, service, total in _offers(domestic, weight)
+        ]
+    )
 
 
 @blueprint.post("/api/deliveryservices")
 def delivery_services() -> Response:
     domestic, weight = _quote_request()
-    return _ok(services=[
-        {"carrier": carrier.code, "carrier_name": carrier.name, "service_name": service.name,
-         "service_code": service.code, "total_price": total, "currency": "AUD"}
-        for carrier, service, total in _offers(domestic, weight)
-    ])
+    return _ok(
+        services=[
+            {
+                "carrier": carrier.code,
+                "carrier_name": carrier.name,
+                "service_name": service.name,
+                "service_code": service.code,
+                "total_price": total,
+                "currency": "AUD",
+            }
+            for carrier, service, total in _offers(domestic, weight)
+        ]
+    )
 
 
 @blueprint.get("/api/address/validate")

@@ -13,13 +13,41 @@ from typing import Any
 from server.sandbox.errors import StarshipitRefusal
 from server.sandbox.timeutil import parse_timestamp, starshipit_time
 
-ORDER_TEXT = {"reference": 50, "shipping_method": 100, "shipping_description": 100,
-              "carrier": 100, "carrier_service_code": 100}
-DESTINATION_TEXT = {"name": 100, "email": 100, "phone": 100, "building": 100, "company": 100, "street": 100,
-                    "suburb": 100, "city": 100, "state": 100, "post_code": 10, "country": 100,
-                    "delivery_instructions": 100, "tax_number": 20}
-SENDER_TEXT = {"name": 100, "email": 100, "phone": 100, "building": 100, "company": 100, "street": 100,
-               "suburb": 100, "city": 100, "state": 100, "post_code": 10, "country": 100}
+ORDER_TEXT = {
+    "reference": 50,
+    "shipping_method": 100,
+    "shipping_description": 100,
+    "carrier": 100,
+    "carrier_service_code": 100,
+}
+DESTINATION_TEXT = {
+    "name": 100,
+    "email": 100,
+    "phone": 100,
+    "building": 100,
+    "company": 100,
+    "street": 100,
+    "suburb": 100,
+    "city": 100,
+    "state": 100,
+    "post_code": 10,
+    "country": 100,
+    "delivery_instructions": 100,
+    "tax_number": 20,
+}
+SENDER_TEXT = {
+    "name": 100,
+    "email": 100,
+    "phone": 100,
+    "building": 100,
+    "company": 100,
+    "street": 100,
+    "suburb": 100,
+    "city": 100,
+    "state": 100,
+    "post_code": 10,
+    "country": 100,
+}
 ITEM_TEXT = {"description": None, "sku": 50, "tariff_code": 18, "country_of_origin": 50}
 ITEM_NUMBERS = ("quantity", "weight", "value")
 PACKAGE_NUMBERS = ("weight", "height", "width", "length")
@@ -40,10 +68,12 @@ def clean_order(raw: Any, *, for_update: bool = False, where: str = "order") -> 
     if "order_number" in raw or not for_update:
         number = _text(raw.get("order_number"), "order_number", 50, errors, where)
         if number is None or not number.strip():
-            errors.append((
-                "The field order_number must be a string with a minimum length of 1 and a maximum length of 50.",
-                f"{where}.order_number",
-            ))
+            errors.append(
+                (
+                    "The field order_number must be a string with a minimum length of 1 and a maximum length of 50.",
+                    f"{where}.order_number",
+                )
+            )
         fields["order_number"] = number
     for key, limit in ORDER_TEXT.items():
         if key in raw:
@@ -51,10 +81,12 @@ def clean_order(raw: Any, *, for_update: bool = False, where: str = "order") -> 
     if "currency" in raw:
         fields["currency"] = _text(raw["currency"], "currency", 3, errors, where)
         if fields["currency"] is not None and len(fields["currency"]) != 3:
-            errors.append((
-                "The field currency must be a string with a minimum length of 3 and a maximum length of 3.",
-                f"{where}.currency",
-            ))
+            errors.append(
+                (
+                    "The field currency must be a string with a minimum length of 3 and a maximum length of 3.",
+                    f"{where}.currency",
+                )
+            )
     if raw.get("order_date") is not None:
         try:
             fields["order_date"] = starshipit_time(parse_timestamp(raw["order_date"]))
@@ -107,7 +139,9 @@ def new_order(order_id: int, fields: dict, now: datetime, *, next_id) -> dict:
         "archived": False,
         "return_order": fields.get("return_order", False),
         "dangerous_goods": False,
-        "declared_value": sum((item.get("value") or 0) * (item.get("quantity") or 1) for item in fields.get("items") or []),
+        "declared_value": sum(
+            (item.get("value") or 0) * (item.get("quantity") or 1) for item in fields.get("items") or []
+        ),
         "total_shipping_price": None,
         "shipping_freight_value": None,
         "destination": {key: destination.get(key) for key in DESTINATION_TEXT},
@@ -121,16 +155,27 @@ def new_order(order_id: int, fields: dict, now: datetime, *, next_id) -> dict:
 
 def item_line(item: dict, item_id: int) -> dict:
     line: dict[str, Any] = {"item_id": item_id}
-    line.update({key: item.get(key) for key in ("description", "sku", "quantity", "weight", "value",
-                                                 "tariff_code", "country_of_origin")})
+    line.update(
+        {
+            key: item.get(key)
+            for key in ("description", "sku", "quantity", "weight", "value", "tariff_code", "country_of_origin")
+        }
+    )
     return line
 
 
 def package_line(package: dict, package_id: int) -> dict:
     line: dict[str, Any] = {"package_id": package_id}
     line.update({key: package.get(key) for key in PACKAGE_NUMBERS})
-    line.update({"tracking_number": None, "tracking_url": None, "carrier_service_code": None,
-                 "label_created_date": None, "labels": []})
+    line.update(
+        {
+            "tracking_number": None,
+            "tracking_url": None,
+            "carrier_service_code": None,
+            "label_created_date": None,
+            "labels": [],
+        }
+    )
     return line
 
 
@@ -159,7 +204,9 @@ def _object(raw: Any, path: str, texts: dict, numbers: tuple, errors: Errors, wh
     if not isinstance(raw, dict):
         errors.append((f"The field {path} must be an object.", f"{where}.{path}"))
         return {}
-    cleaned = {key: _text(raw[key], f"{path}.{key}", limit, errors, where) for key, limit in texts.items() if key in raw}
+    cleaned = {
+        key: _text(raw[key], f"{path}.{key}", limit, errors, where) for key, limit in texts.items() if key in raw
+    }
     cleaned.update({key: _number(raw[key], f"{path}.{key}", errors, where) for key in numbers if key in raw})
     return cleaned
 

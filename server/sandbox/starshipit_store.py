@@ -47,15 +47,30 @@ NOT_FOUND = "General Exception"
 UNABLE_TO_FIND = "Unable to find order number: {}"
 NO_COURIERS = "No carrier is set up for this account. Add a courier in Settings > Couriers."
 PRINTED_STATUSES = ("Printed", "Delivered")
-TRACKING_STATUSES = ("Printed", "Dispatched", "InTransit", "OutForDelivery", "Delivered", "PickupInStore",
-                     "AttemptedDelivery", "Exception", "AwaitingCollection", "Cancelled")
+TRACKING_STATUSES = (
+    "Printed",
+    "Dispatched",
+    "InTransit",
+    "OutForDelivery",
+    "Delivered",
+    "PickupInStore",
+    "AttemptedDelivery",
+    "Exception",
+    "AwaitingCollection",
+    "Cancelled",
+)
 FIRST_ORDER_ID = 214300001
 DEFAULT_PACKAGE = {"weight": 1.0, "height": 0.1, "width": 0.2, "length": 0.3}  # the account's default box
 
 
 class StarshipitStore:
-    def __init__(self, lock: threading.RLock, now: Callable[[], datetime], accounts: StarshipitAccounts,
-                 options: Callable[[], SandboxOptions] = SandboxOptions):
+    def __init__(
+        self,
+        lock: threading.RLock,
+        now: Callable[[], datetime],
+        accounts: StarshipitAccounts,
+        options: Callable[[], SandboxOptions] = SandboxOptions,
+    ):
         self._lock = lock
         self._now = now
         self._accounts = accounts
@@ -134,13 +149,15 @@ class StarshipitStore:
                 locked = sorted(key for key in fields if key != "status")
                 if locked:
                     raise StarshipitRefusal.one(
-                        400, "Order has been printed: only its status can be updated",
+                        400,
+                        "Order has been printed: only its status can be updated",
                         f"Fields that cannot change: {', '.join(locked)}",
                     )
             to_printed = fields.get("status", order["status"]) in PRINTED_STATUSES
             if to_printed and not printed:
                 raise StarshipitRefusal.one(
-                    400, f"Order status cannot change from {order['status']} to {fields['status']}",
+                    400,
+                    f"Order status cannot change from {order['status']} to {fields['status']}",
                     "Print the order's label to make it Printed",
                 )
             if printed and not to_printed:
@@ -153,14 +170,18 @@ class StarshipitStore:
         with self._lock:
             order = self._by_id(order_id, account)
             if order["status"] not in ("Unshipped", "Saved"):
-                raise StarshipitRefusal.one(400, "Only unshipped orders can be deleted", f"Order status is {order['status']}")
+                raise StarshipitRefusal.one(
+                    400, "Only unshipped orders can be deleted", f"Order status is {order['status']}"
+                )
             del self._orders[order_id], self._updated[order_id], self._owner[order_id]
 
     def archive(self, order_id: int, *, account: str) -> dict:
         with self._lock:
             order = self._by_id(order_id, account)
             if order["status"] not in PRINTED_STATUSES:
-                raise StarshipitRefusal.one(400, "Only printed or shipped orders can be archived", f"Order status is {order['status']}")
+                raise StarshipitRefusal.one(
+                    400, "Only printed or shipped orders can be archived", f"Order status is {order['status']}"
+                )
             order["archived"] = True
             self._touch(order_id)
             return copy.deepcopy(order)
@@ -173,28 +194,43 @@ class StarshipitStore:
             raise StarshipitRefusal.one(400, "The order_id field is required.", "order_id")
         to_return = request.get("to_return_shipment", False)
         if not isinstance(to_return, bool):
-            raise StarshipitRefusal.one(400, "The field to_return_shipment must be true or false.", "to_return_shipment")
+            raise StarshipitRefusal.one(
+                400, "The field to_return_shipment must be true or false.", "to_return_shipment"
+            )
         with self._lock:
             source = self._by_id(order_id, account)
-            fields = {key: copy.deepcopy(source[key]) for key in
-                      ("reference", "shipping_method", "shipping_description", "signature_required", "currency")}
-            fields.update(items=copy.deepcopy(source["items"]), destination=copy.deepcopy(source["destination"]),
-                          order_number=source["order_number"])
+            fields = {
+                key: copy.deepcopy(source[key])
+                for key in ("reference", "shipping_method", "shipping_description", "signature_required", "currency")
+            }
+            fields.update(
+                items=copy.deepcopy(source["items"]),
+                destination=copy.deepcopy(source["destination"]),
+                order_number=source["order_number"],
+            )
             if to_return:
-                fields.update(order_number=f"{source['order_number']}-R", return_order=True,
-                              destination={**{key: None for key in source["destination"]},
-                                           **(source.get("sender_details") or {})},
-                              sender_details={key: value for key, value in source["destination"].items()
-                                              if value is not None})
+                fields.update(
+                    order_number=f"{source['order_number']}-R",
+                    return_order=True,
+                    destination={
+                        **{key: None for key in source["destination"]},
+                        **(source.get("sender_details") or {}),
+                    },
+                    sender_details={key: value for key, value in source["destination"].items() if value is not None},
+                )
             return copy.deepcopy(self._insert(fields, account))
 
     def manifest(self, request: object, *, account: str) -> dict:
         """`POST /api/orders/manifest` `{order_ids}`: hands printed orders to the courier; a PDF."""
         order_ids = request.get("order_ids") if isinstance(request, dict) else None
-        if not isinstance(order_ids, list) or not order_ids or not all(
-            isinstance(order_id, int) and not isinstance(order_id, bool) for order_id in order_ids
+        if (
+            not isinstance(order_ids, list)
+            or not order_ids
+            or not all(isinstance(order_id, int) and not isinstance(order_id, bool) for order_id in order_ids)
         ):
-            raise StarshipitRefusal.one(400, "The order_ids field is required.", "order_ids must be a list of order ids")
+            raise StarshipitRefusal.one(
+                400, "The order_ids field is required.", "order_ids must be a list of order ids"
+            )
         with self._lock:
             orders = [self._by_id(order_id, account) for order_id in order_ids]
             unprinted = [o["order_number"] for o in orders if o["status"] not in PRINTED_STATUSES]
@@ -216,7 +252,8 @@ class StarshipitStore:
         wanted = phrase.strip().lower()
         with self._lock:
             hits = [
-                order for order in self._orders_of(account)
+                order
+                for order in self._orders_of(account)
                 if wanted in order["order_number"].lower()
                 or wanted in (order["destination"]["name"] or "").lower()
                 or any(wanted in (p["tracking_number"] or "").lower() for p in order["packages"])
@@ -230,7 +267,8 @@ class StarshipitStore:
         wanted = PRINTED_STATUSES if shipped else ("Unshipped", "Saved")
         with self._lock:
             orders = [
-                order for order in self._orders_of(account)
+                order
+                for order in self._orders_of(account)
                 if order["status"] in wanted and not order["archived"] and self._updated[order["order_id"]] >= since
             ]
             if shipped and self._options().starshipit_shipped_rows == "summary":
@@ -240,7 +278,8 @@ class StarshipitStore:
     def recently_printed(self, since: datetime, *, account: str) -> list[dict]:
         with self._lock:
             printed = sorted(
-                (at, order_id) for order_id, at in self._printed.items()
+                (at, order_id)
+                for order_id, at in self._printed.items()
                 if at >= since and self._owner[order_id] == account
             )
             return [self._shipment_summary(self._orders[order_id]) for _, order_id in printed]
@@ -276,10 +315,14 @@ class StarshipitStore:
     def packing_slips(self, request: object, *, account: str) -> dict:
         """`POST /api/orders/packingslips` `{order_ids, summary?}`: one PDF for all the orders."""
         order_ids = request.get("order_ids") if isinstance(request, dict) else None
-        if not isinstance(order_ids, list) or not order_ids or not all(
-            isinstance(order_id, int) and not isinstance(order_id, bool) for order_id in order_ids
+        if (
+            not isinstance(order_ids, list)
+            or not order_ids
+            or not all(isinstance(order_id, int) and not isinstance(order_id, bool) for order_id in order_ids)
         ):
-            raise StarshipitRefusal.one(400, "The order_ids field is required.", "order_ids must be a list of order ids")
+            raise StarshipitRefusal.one(
+                400, "The order_ids field is required.", "order_ids must be a list of order ids"
+            )
         summary = request.get("summary", False)
         if not isinstance(summary, bool):
             raise StarshipitRefusal.one(400, "The field summary must be true or false.", f"summary={summary}")
@@ -294,11 +337,17 @@ class StarshipitStore:
         with self._lock:
             if tracking_number:
                 order = next(
-                    (o for o in self._orders_of(account) if any(p["tracking_number"] == tracking_number for p in o["packages"])),
+                    (
+                        o
+                        for o in self._orders_of(account)
+                        if any(p["tracking_number"] == tracking_number for p in o["packages"])
+                    ),
                     None,
                 )
                 if order is None:
-                    raise StarshipitRefusal.one(404, "Tracking number not found", f"No shipment has tracking number {tracking_number}")
+                    raise StarshipitRefusal.one(
+                        404, "Tracking number not found", f"No shipment has tracking number {tracking_number}"
+                    )
             elif order_number:
                 order = self._by_number(order_number, account)
             else:
@@ -370,7 +419,8 @@ class StarshipitStore:
         if order["status"] in PRINTED_STATUSES:
             if request.get("reprint") is not True:
                 raise StarshipitRefusal.one(
-                    200, ALREADY_PRINTED,
+                    200,
+                    ALREADY_PRINTED,
                     f"Order {order['order_number']} was printed on {starshipit_time(self._printed[order['order_id']])}. "
                     'Send "reprint": true to get its labels again.',
                 )
@@ -391,7 +441,9 @@ class StarshipitStore:
         package_errors: list[tuple[str, str]] = []
         wanted_packages = request.get("packages")
         if wanted_packages:
-            packages = [package_line(p, self._line_id()) for p in clean_packages(wanted_packages, package_errors, "request")]
+            packages = [
+                package_line(p, self._line_id()) for p in clean_packages(wanted_packages, package_errors, "request")
+            ]
             if package_errors:
                 raise StarshipitRefusal(400, package_errors)
         else:
@@ -401,30 +453,46 @@ class StarshipitStore:
         for package in packages:
             tracking_number = carrier.tracking_number(self._next_serial)
             self._next_serial += 1
-            package.update({
-                "tracking_number": tracking_number,
-                "tracking_url": carrier.tracking_link(tracking_number),
-                "carrier_service_code": service.code,
-                "label_created_date": starshipit_time(now),
-                "labels": [{"label_type": "Label",
+            package.update(
+                {
+                    "tracking_number": tracking_number,
+                    "tracking_url": carrier.tracking_link(tracking_number),
+                    "carrier_service_code": service.code,
+                    "label_created_date": starshipit_time(now),
+                    "labels": [
+                        {
+                            "label_type": "Label",
                             "label_url": f"/_sandbox/starshipit/labels/{order['order_id']}.{label_format}",
-                            "label_base64_string": None}],
-            })
+                            "label_base64_string": None,
+                        }
+                    ],
+                }
+            )
         weight = sum(package["weight"] or 0.0 for package in packages)
-        order.update({"packages": packages, "carrier": carrier.code, "carrier_name": carrier.name,
-                      "carrier_service_code": service.code, "carrier_service_name": service.name,
-                      "total_shipping_price": carriers.price(service, weight),
-                      "shipping_freight_value": carriers.price(service, weight), "status": "Printed"})
+        order.update(
+            {
+                "packages": packages,
+                "carrier": carrier.code,
+                "carrier_name": carrier.name,
+                "carrier_service_code": service.code,
+                "carrier_service_name": service.name,
+                "total_shipping_price": carriers.price(service, weight),
+                "shipping_freight_value": carriers.price(service, weight),
+                "status": "Printed",
+            }
+        )
         render = render_zpl_label if label_format == "zpl" else render_label
-        self._labels[order["order_id"]] = render(LabelInput(
-            order_number=order["order_number"],
-            destination=order["destination"],
-            carrier_name=carrier.name,
-            service_name=service.name,
-            tracking_numbers=[p["tracking_number"] for p in packages],
-            package_weights=[p["weight"] or 0.0 for p in packages],
-            printed_at=now,
-        ))
+        self._labels[order["order_id"]] = render(
+            LabelInput(
+                order_number=order["order_number"],
+                destination=order["destination"],
+                carrier_name=carrier.name,
+                service_name=service.name,
+                tracking_numbers=[p["tracking_number"] for p in packages],
+                package_weights=[p["weight"] or 0.0 for p in packages],
+                printed_at=now,
+            )
+        )
         self._printed[order["order_id"]] = now
         self._events[order["order_id"]] = [
             {"event_datetime": starshipit_time(now), "status": "Printed", "details": "Label printed"}
@@ -435,8 +503,13 @@ class StarshipitStore:
     def _void_labels(self, order: dict) -> None:
         # A fresh line keeps the package's size and weight and drops its tracking and labels.
         order["packages"] = [package_line(package, package["package_id"]) for package in order["packages"]]
-        order.update(carrier_name=None, carrier_service_name=None, total_shipping_price=None,
-                     shipping_freight_value=None, events=[])
+        order.update(
+            carrier_name=None,
+            carrier_service_name=None,
+            total_shipping_price=None,
+            shipping_freight_value=None,
+            events=[],
+        )
         for table in (self._printed, self._labels, self._events):
             table.pop(order["order_id"], None)
 
@@ -492,9 +565,11 @@ class StarshipitStore:
 
     def _tracking(self, order: dict, tracking_number: str | None) -> dict:
         printed = order["order_id"] in self._printed and order["status"] in PRINTED_STATUSES
-        package = next(
-            (p for p in order["packages"] if tracking_number in (None, p["tracking_number"])), None
-        ) if printed else None
+        package = (
+            next((p for p in order["packages"] if tracking_number in (None, p["tracking_number"])), None)
+            if printed
+            else None
+        )
         events = self._events.get(order["order_id"], []) if printed else []
         service = carriers.CARRIERS[order["carrier"]].service(order["carrier_service_code"]) if printed else None
         return {
@@ -524,7 +599,9 @@ def _carrier_and_service(order: dict, request: dict) -> tuple[carriers.Carrier, 
     if wanted_carrier:
         carrier = carriers.find_carrier(str(wanted_carrier))
         if carrier is None:
-            raise StarshipitRefusal.one(200, f"Carrier '{wanted_carrier}' is not set up on this account", "Settings > Couriers")
+            raise StarshipitRefusal.one(
+                200, f"Carrier '{wanted_carrier}' is not set up on this account", "Settings > Couriers"
+            )
     else:
         carrier = carriers.default_carrier(iso2 or "")
     requested_code = request.get("carrier_service_code")

@@ -1,18 +1,18 @@
 """Timestamps as each simulated service writes them, and parsing of what clients send."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 # CartonCloud answers in the tenant's zone; the demo tenant is in Brisbane (no daylight saving).
 TENANT_ZONE = timezone(timedelta(hours=10))
 
 
 def from_epoch(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def starshipit_time(moment: datetime) -> str:
     """Starshipit style: UTC, seconds precision, `Z` suffix."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def cartoncloud_time(moment: datetime) -> str:
@@ -28,4 +28,4 @@ def parse_timestamp(text: str) -> datetime:
     if not isinstance(text, str) or not text.strip():
         raise ValueError("empty timestamp")
     moment = datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -27,11 +27,17 @@ def zpl_field(text: object) -> str:
 
 def _format(label: LabelInput, index: int, tracking_number: str) -> bytes:
     weight = label.package_weights[index] if index < len(label.package_weights) else 0.0
-    lines = ["^XA", "^CI28", f"^PW{WIDTH}", f"^LL{LENGTH}", "^LH0,0",
-             f"^FO20,20^GB{WIDTH - 40},{LENGTH - 40},3^FS",
-             f"^FO{MARGIN},{MARGIN + 10}^A0N,50,50{zpl_field(label.carrier_name)}",
-             f"^FO{MARGIN},{MARGIN + 70}^A0N,28,28{zpl_field(label.service_name)}",
-             f"^FO20,{MARGIN + 110}^GB{WIDTH - 40},3,3^FS"]  # fmt: skip
+    lines = [
+        "^XA",
+        "^CI28",
+        f"^PW{WIDTH}",
+        f"^LL{LENGTH}",
+        "^LH0,0",
+        f"^FO20,20^GB{WIDTH - 40},{LENGTH - 40},3^FS",
+        f"^FO{MARGIN},{MARGIN + 10}^A0N,50,50{zpl_field(label.carrier_name)}",
+        f"^FO{MARGIN},{MARGIN + 70}^A0N,28,28{zpl_field(label.service_name)}",
+        f"^FO20,{MARGIN + 110}^GB{WIDTH - 40},3,3^FS",
+    ]
     y = MARGIN + 130
     lines.append(f"^FO{MARGIN},{y}^A0N,22,22{zpl_field('FROM:')}")
     for sender in SENDER_LINES:
@@ -46,10 +52,13 @@ def _format(label: LabelInput, index: int, tracking_number: str) -> bytes:
         lines.append(f"^FO{MARGIN},{y}^A0N,30,30{zpl_field(line)}")
         y += 36
     count = len(label.tracking_numbers)
-    lines += [f"^FO20,700^GB{WIDTH - 40},3,3^FS",
-              f"^FO{MARGIN},730^A0N,32,32{zpl_field(f'Order: {label.order_number}')}",
-              f"^FO{MARGIN},775^A0N,26,26{zpl_field(f'Package {index + 1} of {count}   Weight: {weight:.2f} kg')}",
-              f"^FO{MARGIN},815^A0N,22,22{zpl_field(f'Printed {label.printed_at:%d %b %Y %H:%M} UTC')}",
-              f"^FO60,880^BY3^BCN,220,Y,N,N{zpl_field(tracking_number)}",
-              "^XZ", ""]  # fmt: skip
+    lines += [
+        f"^FO20,700^GB{WIDTH - 40},3,3^FS",
+        f"^FO{MARGIN},730^A0N,32,32{zpl_field(f'Order: {label.order_number}')}",
+        f"^FO{MARGIN},775^A0N,26,26{zpl_field(f'Package {index + 1} of {count}   Weight: {weight:.2f} kg')}",
+        f"^FO{MARGIN},815^A0N,22,22{zpl_field(f'Printed {label.printed_at:%d %b %Y %H:%M} UTC')}",
+        f"^FO60,880^BY3^BCN,220,Y,N,N{zpl_field(tracking_number)}",
+        "^XZ",
+        "",
+    ]
     return "\n".join(lines).encode("utf-8")

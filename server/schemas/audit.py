@@ -1,4 +1,5 @@
 """The audit log's query and answer (GET /api/v1/events)."""
+
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -12,9 +13,15 @@ class AuditQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE  # other query parameters have always been ignored here
 
-    sale_order = fields.String(validate=no_nul, metadata={"description": "UUID, numericId or customer reference; without it, admin only."})
-    kind = fields.String(validate=no_nul, metadata={"description": "Only events of this kind (print, reprint, redo, written_back, …)."})
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1), metadata={"description": f"At most {MAX_EVENTS}."})
+    sale_order = fields.String(
+        validate=no_nul, metadata={"description": "UUID, numericId or customer reference; without it, admin only."}
+    )
+    kind = fields.String(
+        validate=no_nul, metadata={"description": "Only events of this kind (print, reprint, redo, written_back, …)."}
+    )
+    limit = fields.Integer(
+        load_default=100, validate=validate.Range(min=1), metadata={"description": f"At most {MAX_EVENTS}."}
+    )
 
 
 class AuditSaleOrderSchema(ResponseSchema):

@@ -1,4 +1,5 @@
 """Bodies of the batch print: POST /labels/batch and GET /labels/batches/<id>."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -19,14 +20,19 @@ RESULT_STATUSES = ("printed", "reprinted", "failed")
 
 
 class BatchRequestSchema(Schema):
-    batch_id = fields.UUID(metadata={"description": "Made by the client, so it can follow the progress at "
-                                                   "GET /labels/batches/{batch_id} while this request runs; sent "
-                                                   "again with the same body, the stored answer. Default: a new one."})
+    batch_id = fields.UUID(
+        metadata={
+            "description": "Made by the client, so it can follow the progress at "
+            "GET /labels/batches/{batch_id} while this request runs; sent "
+            "again with the same body, the stored answer. Default: a new one."
+        }
+    )
     sale_orders = fields.List(
-        fields.Nested(SaleOrderIdentifierSchema), required=True, validate=validate.Length(min=1, max=MAX_ORDERS),
-        metadata={"description": "In the order the labels are to come out; each sale order once.",
-                  "uniqueItems": True},
-    )  # fmt: skip
+        fields.Nested(SaleOrderIdentifierSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_ORDERS),
+        metadata={"description": "In the order the labels are to come out; each sale order once.", "uniqueItems": True},
+    )
     tenant_slug = fields.String(validate=validate.Length(min=1, max=100))
     printer = printer_choice()  # for the merged document
 
@@ -62,9 +68,11 @@ class GivenIdentifierSchema(ResponseSchema):
 
 
 class BatchLabelSchema(LabelRefSchema):
-    layout = fields.String(required=True, validate=validate.OneOf(LAYOUTS),
-                           metadata={"description": "How `url` lays the label out: the workstation's layout "
-                                                    "(ZPL: always original)."})
+    layout = fields.String(
+        required=True,
+        validate=validate.OneOf(LAYOUTS),
+        metadata={"description": "How `url` lays the label out: the workstation's layout (ZPL: always original)."},
+    )
 
 
 class ResultErrorSchema(ResponseSchema):
@@ -76,8 +84,11 @@ class ResultErrorSchema(ResponseSchema):
 class BatchResultSchema(ResponseSchema):
     index = fields.Integer(strict=True, required=True, metadata={"description": "Its place in `sale_orders`."})
     sale_order = fields.Nested(GivenIdentifierSchema, required=True)
-    status = fields.String(required=True, validate=validate.OneOf(RESULT_STATUSES),
-                           metadata={"description": "printed: a new shipment; reprinted: its label from before."})
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(RESULT_STATUSES),
+        metadata={"description": "printed: a new shipment; reprinted: its label from before."},
+    )
     label = fields.Nested(BatchLabelSchema, allow_none=True, required=True)
     carrier = fields.String(allow_none=True, required=True)
     tracking_numbers = fields.List(fields.String(), required=True)
@@ -87,21 +98,43 @@ class BatchResultSchema(ResponseSchema):
 class BatchFileSchema(ResponseSchema):
     url = fields.String(required=True, metadata={"description": "Where to GET the merged document."})
     format = fields.String(required=True, validate=validate.OneOf(MERGEABLE))
-    layout = fields.String(required=True, validate=validate.OneOf(LAYOUTS),
-                           metadata={"description": "How `url` lays the labels out (ZPL: always original)."})
-    pages = fields.Integer(strict=True, allow_none=True, required=True, metadata={"description": "PDF pages; null for ZPL."})
+    layout = fields.String(
+        required=True,
+        validate=validate.OneOf(LAYOUTS),
+        metadata={"description": "How `url` lays the labels out (ZPL: always original)."},
+    )
+    pages = fields.Integer(
+        strict=True, allow_none=True, required=True, metadata={"description": "PDF pages; null for ZPL."}
+    )
 
 
 class BatchResponseSchema(ResponseSchema):
     batch = fields.Nested(BatchSummarySchema, required=True)
-    results = fields.List(fields.Nested(BatchResultSchema), required=True,
-                          metadata={"description": "One per order done so far, in request order."})
-    file = fields.Nested(BatchFileSchema, allow_none=True, required=True,
-                         metadata={"description": "Every label printed, in request order, as one document; "
-                                                  "null while running, or when there is none (see `file_error`)."})
-    file_error = fields.String(allow_none=True, required=True,
-                               metadata={"description": "Why a finished batch has no file: no label, or labels in "
-                                                        "formats that do not merge."})
-    printer = fields.Nested(PrinterDeliverySchema, allow_none=True, required=True,
-                            metadata={"description": "The merged document's delivery to the printer, in the answer "
-                                                     "of the request that sent it; null otherwise."})
+    results = fields.List(
+        fields.Nested(BatchResultSchema),
+        required=True,
+        metadata={"description": "One per order done so far, in request order."},
+    )
+    file = fields.Nested(
+        BatchFileSchema,
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Every label printed, in request order, as one document; "
+            "null while running, or when there is none (see `file_error`)."
+        },
+    )
+    file_error = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Why a finished batch has no file: no label, or labels in formats that do not merge."},
+    )
+    printer = fields.Nested(
+        PrinterDeliverySchema,
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "The merged document's delivery to the printer, in the answer "
+            "of the request that sent it; null otherwise."
+        },
+    )

@@ -1,4 +1,5 @@
 """Request and response bodies of the API (marshmallow): load schemas in, dump schemas out."""
+
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
@@ -19,7 +20,9 @@ class SaleOrderIdentifierSchema(Schema):
 
     id = fields.UUID()
     # (?!\n): in Python (and so in python-jsonschema) $ also matches before a final newline.
-    numeric_id = fields.String(validate=WholeMatch(r"^[0-9]{1,18}(?!\n)$", error="Must be the order's number (digits)."))
+    numeric_id = fields.String(
+        validate=WholeMatch(r"^[0-9]{1,18}(?!\n)$", error="Must be the order's number (digits).")
+    )
     customer_reference = fields.String(validate=[validate.Length(min=1, max=200), no_nul])
 
     @validates_schema
@@ -30,9 +33,14 @@ class SaleOrderIdentifierSchema(Schema):
 
 def printer_choice() -> fields.String:
     """A print request's ``printer``."""
-    return fields.String(allow_none=True, validate=validate.Length(min=1, max=100),
-                         metadata={"description": "A network printer's name; null: none (the browser prints); "
-                                                  "absent: the workstation's default printer."})  # fmt: skip
+    return fields.String(
+        allow_none=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={
+            "description": "A network printer's name; null: none (the browser prints); "
+            "absent: the workstation's default printer."
+        },
+    )
 
 
 class PrintRequestSchema(Schema):
@@ -86,12 +94,18 @@ class LabelRefSchema(ResponseSchema):
 
 
 class LabelSchema(LabelRefSchema):
-    content_base64 = fields.String(metadata={"description": "The label's bytes, laid out as `layout`; when absent, "
-                                                            "GET `url`."})  # fmt: skip
-    layout = fields.String(validate=validate.OneOf(LAYOUTS), required=True,
-                           metadata={"description": "How `content_base64` and `url` lay the label out: the "
-                                                    "workstation's layout (PDF only; ZPL is always as Starshipit "
-                                                    "made it)."})  # fmt: skip
+    content_base64 = fields.String(
+        metadata={"description": "The label's bytes, laid out as `layout`; when absent, GET `url`."}
+    )
+    layout = fields.String(
+        validate=validate.OneOf(LAYOUTS),
+        required=True,
+        metadata={
+            "description": "How `content_base64` and `url` lay the label out: the "
+            "workstation's layout (PDF only; ZPL is always as Starshipit "
+            "made it)."
+        },
+    )
 
 
 class PrinterDeliverySchema(ResponseSchema):
@@ -100,10 +114,14 @@ class PrinterDeliverySchema(ResponseSchema):
     name = fields.String(required=True, metadata={"description": "The printer's name."})
     status = fields.String(required=True, validate=validate.OneOf(("sent", "failed")))
     bytes = fields.Integer(strict=True, required=True, metadata={"description": "How many bytes the printer took."})
-    message = fields.String(allow_none=True, required=True,
-                            metadata={"description": "Why it failed, in words a packer can act on."})  # fmt: skip
-    warnings = fields.List(fields.String(), required=True,
-                           metadata={"description": "Sent, but it may not print as intended (e.g. another dpi)."})  # fmt: skip
+    message = fields.String(
+        allow_none=True, required=True, metadata={"description": "Why it failed, in words a packer can act on."}
+    )
+    warnings = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Sent, but it may not print as intended (e.g. another dpi)."},
+    )
 
 
 class PackingSlipRefSchema(ResponseSchema):
@@ -119,11 +137,19 @@ class PrintResponseSchema(ResponseSchema):
     label = fields.Nested(LabelSchema, required=True)
     writeback = fields.String(validate=validate.OneOf(WRITEBACK_STATES), required=True)
     printer = fields.Nested(
-        PrinterDeliverySchema, allow_none=True, required=True,
-        metadata={"description": "The label sent to a network printer, or why not; null: no printer (the browser prints)."},
+        PrinterDeliverySchema,
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "The label sent to a network printer, or why not; null: no printer (the browser prints)."
+        },
     )
-    packing_slip = fields.Nested(PackingSlipRefSchema, allow_none=True, required=True,
-                                 metadata={"description": "The packing slip, when the workstation asks for them; else null."})  # fmt: skip
+    packing_slip = fields.Nested(
+        PackingSlipRefSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "The packing slip, when the workstation asks for them; else null."},
+    )
 
 
 class LastErrorSchema(ResponseSchema):

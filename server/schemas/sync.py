@@ -1,4 +1,5 @@
 """Bodies of the webhooks (load) and of the sync status (dump)."""
+
 from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields, validate

@@ -1,5 +1,6 @@
 """Bodies of the troubleshooting endpoints: the preview, an order's history and the SKU table
 import (load schemas in, dump schemas out)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

@@ -1,4 +1,5 @@
 """Starshipit's REST API, HTTP only: every method is one documented call (or its pages)."""
+
 from __future__ import annotations
 
 import base64
@@ -170,8 +171,9 @@ class StarshipitClient:
         failure may be retried."""
         if not order_ids:
             raise ValueError("give at least one order id")
-        reply = self._call("POST", "/api/orders/packingslips", json={"order_ids": list(order_ids), "summary": summary},
-                           safe=True)  # fmt: skip
+        reply = self._call(
+            "POST", "/api/orders/packingslips", json={"order_ids": list(order_ids), "summary": summary}, safe=True
+        )
         body = reply.body if isinstance(reply.body, dict) else {}
         labels = body.get("labels")
         encoded = body.get("pdf") or (labels[0] if isinstance(labels, list) and labels else None)
@@ -207,8 +209,14 @@ class StarshipitClient:
         post_code: str | None = None,
     ) -> dict:
         """``{valid, suggestions, ...}``."""
-        given = {"street": street, "suburb": suburb, "city": city, "state": state,
-                 "post_code": post_code, "country": country}
+        given = {
+            "street": street,
+            "suburb": suburb,
+            "city": city,
+            "state": state,
+            "post_code": post_code,
+            "country": country,
+        }
         params = {key: value for key, value in given.items() if value is not None}
         return self._call("GET", "/api/address/validate", params=params).body
 

@@ -5,6 +5,7 @@ HTTP 200 — while its API gateway answers ``{"statusCode": 401, "message": "...
 come back as 401 or 403, in the HTTP status or only in a body's ``statusCode``: either way the
 error says "Starshipit refused the API key or subscription key", followed by Starshipit's words.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The answer to "print a label", as the rest of the app uses it."""
+
 from __future__ import annotations
 
 import base64

@@ -5,6 +5,7 @@ little behind falls in a gap; what it reads twice is processed idempotently. One
 time holds a cursor's lease (renewed while it pages, expiring if it dies), so several workers
 share the polling instead of each repeating it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -4,6 +4,7 @@ Storing is one INSERT that ignores a duplicate key, so a webhook answers at once
 duplicate delivery (or the same update seen by webhook and poll) is dropped on arrival.
 Claims work as for the outbox (``claims``): SKIP LOCKED on PostgreSQL, expiring claims.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,9 +17,8 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .. import outbox
+from .. import claims, outbox
 from ..models import InboxEvent, utcnow
-from .. import claims
 
 CARTONCLOUD, STARSHIPIT = "cartoncloud", "starshipit"
 QUEUED, RUNNING, DONE, FAILED = claims.QUEUED, claims.RUNNING, "done", "failed"
@@ -32,10 +32,17 @@ def add(session: Session, source: str, items: Iterable[tuple[str, dict[str, Any]
     """Store ``(dedupe_key, payload)`` items not stored before; returns how many were new. Commits."""
     now = utcnow()
     rows = [
-        {"source": source, "dedupe_key": key, "payload": payload, "state": QUEUED, "attempts": 0,
-         "next_attempt_at": now, "received_at": now}
+        {
+            "source": source,
+            "dedupe_key": key,
+            "payload": payload,
+            "state": QUEUED,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "received_at": now,
+        }
         for key, payload in dict(items).items()
-    ]  # fmt: skip
+    ]
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
@@ -96,9 +103,7 @@ def mark_failed_attempt(event: InboxEvent, error: str, now: datetime) -> None:
 def purge_done(session: Session, before: datetime) -> int:
     """Forget events done before ``before`` (far behind any poll's overlap); a replay that old
     is processed again, harmlessly. Commits."""
-    removed = session.execute(
-        delete(InboxEvent).where(InboxEvent.state == DONE, InboxEvent.done_at < before)
-    ).rowcount
+    removed = session.execute(delete(InboxEvent).where(InboxEvent.state == DONE, InboxEvent.done_at < before)).rowcount
     session.commit()
     return removed
 

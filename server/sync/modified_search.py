@@ -7,6 +7,7 @@ asked first; when the tenant refuses it (400 or 422) the same search goes with d
 exact times are kept here, and the form that worked is remembered in the database (``settings``
 row FORM_KEY, a name outside the run-time settings) so the next polls go straight to it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

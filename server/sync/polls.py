@@ -11,6 +11,7 @@ the only source when none is set up.
   ``shipped_date``, never past labelbridge's own clock.
 - Pending: orders labelbridge knows should be in Starshipit but are not yet (see Transfer.sweep).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
@@ -96,8 +97,9 @@ class CartonCloudPoller:
         cartoncloud = run.upstreams.cartoncloud()
         totals: set[int] = set()
         try:
-            search, first = modified_search.first_page(run.session, cartoncloud, [statuses], run.since(), run.now,
-                                                       PAGE_SIZE)  # fmt: skip
+            search, first = modified_search.first_page(
+                run.session, cartoncloud, [statuses], run.since(), run.now, PAGE_SIZE
+            )
             for result in read_ahead(_pages(cartoncloud, search.condition(statuses), first)):
                 if not totals:
                     run.progress.start("sale orders", result.total_elements)

@@ -1,5 +1,6 @@
 """Reading the next page while this one is processed: CartonCloud's pages are read (no rate
 limit) while Starshipit's imports wait on theirs, instead of one after the other."""
+
 from __future__ import annotations
 
 import queue

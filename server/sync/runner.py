@@ -1,6 +1,7 @@
 """One sync pass, and the loop ``labelbridge worker`` runs: the pollers that are due, then the
 inbox (webhook and poll updates). Any number of runners may run at once, in one process or many:
 cursors are leased, inbox events claimed, orders locked."""
+
 from __future__ import annotations
 
 import logging
@@ -72,9 +73,14 @@ class SyncRunner(Loop):
             return []
 
     def _poll(
-        self, session: Session, config: Mapping[str, Any], poller: Poller, force: bool, progress: Progress,
+        self,
+        session: Session,
+        config: Mapping[str, Any],
+        poller: Poller,
+        force: bool,
+        progress: Progress,
         summary: Summary,
-    ) -> None:  # fmt: skip
+    ) -> None:
         interval = poller.interval(config)
         if not interval and not force:
             return  # polling switched off: webhooks only
@@ -83,9 +89,15 @@ class SyncRunner(Loop):
         if cursor is None:
             return  # not due, or another worker is polling
         run = Pass(
-            session, self.upstreams, config, cursor.position, now, Summary(), progress=progress,
+            session,
+            self.upstreams,
+            config,
+            cursor.position,
+            now,
+            Summary(),
+            progress=progress,
             renew=lambda: cursors.renew(session, poller.name, self.name, self.clock(), self.claim),
-        )  # fmt: skip
+        )
         position, error = None, None
         try:
             position = poller.run(run)
@@ -96,8 +108,16 @@ class SyncRunner(Loop):
             log.warning("%s poll failed: %s", poller.name, error)
         finally:
             next_run = now + timedelta(seconds=interval or self.poll_seconds)
-            cursors.finish(session, poller.name, self.name, self.clock(), position=position, next_run_at=next_run,
-                           summary=run.summary.to_dict(), error=error)  # fmt: skip
+            cursors.finish(
+                session,
+                poller.name,
+                self.name,
+                self.clock(),
+                position=position,
+                next_run_at=next_run,
+                summary=run.summary.to_dict(),
+                error=error,
+            )
         summary.add(run.summary)
 
     # -- inbox ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Compared in constant time. Starshipit does not publish how ``X-Starshipit-Signat
 so the scheme is a setting: HMAC-SHA256 of the raw body, hex or base64 (``hmac-sha256`` takes
 either), or the secret itself.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,8 +28,10 @@ def check_signature(secret: str | None, scheme: str, body: bytes, presented: str
     if not secret:
         if insecure:
             return
-        raise Forbidden("webhook_disabled", "This webhook is switched off: set LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET "
-                        "first (as set in Starshipit).")  # fmt: skip
+        raise Forbidden(
+            "webhook_disabled",
+            "This webhook is switched off: set LABELBRIDGE_STARSHIPIT_WEBHOOK_SECRET first (as set in Starshipit).",
+        )
     presented = (presented or "").strip().removeprefix("sha256=")
     if not presented or not any(
         hmac.compare_digest(candidate.encode(), (presented.lower() if is_hex else presented).encode())

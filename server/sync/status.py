@@ -1,4 +1,5 @@
 """What ``GET /api/v1/sync/status`` reports: last run, cursors, queue depth, failures."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -8,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import OutboxJob, SaleOrder
-from . import cursors, inbox
 from ..statuses import eligible_statuses
+from . import cursors, inbox
 
 RECENT_FAILURES = 10
 
@@ -20,8 +21,15 @@ def sync_status(session: Session, config: Mapping[str, Any]) -> dict[str, Any]:
     last = max(finished, key=lambda row: row.last_finished_at, default=None)
     return {
         "last_run": _run(last) if last else None,
-        "cursors": [{**_run(row), "position": row.position, "next_run_at": row.next_run_at,
-                     "running": row.lease_owner is not None} for row in rows],  # fmt: skip
+        "cursors": [
+            {
+                **_run(row),
+                "position": row.position,
+                "next_run_at": row.next_run_at,
+                "running": row.lease_owner is not None,
+            }
+            for row in rows
+        ],
         "queue": {"inbox": inbox.depth(session), "outbox": _outbox_depth(session)},
         "failures": _failures(session, config),
     }
@@ -51,9 +59,11 @@ def _failures(session: Session, config: Mapping[str, Any]) -> dict[str, Any]:
         SaleOrder.starshipit_order_id.is_(None), SaleOrder.blocked_fingerprint.is_(None), SaleOrder.status.in_(eligible)
     )
     recent = session.scalars(
-        select(SaleOrder).where(SaleOrder.last_error_code.is_not(None)).order_by(SaleOrder.last_error_at.desc())
+        select(SaleOrder)
+        .where(SaleOrder.last_error_code.is_not(None))
+        .order_by(SaleOrder.last_error_at.desc())
         .limit(RECENT_FAILURES)
-    )  # fmt: skip
+    )
     failed_inbox = sum(counts.get(inbox.FAILED, 0) for counts in inbox.depth(session).values())
     return {
         "not_shippable": session.scalar(select(func.count()).where(SaleOrder.blocked_fingerprint.is_not(None))),
@@ -62,8 +72,11 @@ def _failures(session: Session, config: Mapping[str, Any]) -> dict[str, Any]:
         "outbox_failed": session.scalar(select(func.count()).where(OutboxJob.state == "failed")),
         "recent": [
             {
-                "sale_order": {"id": record.sale_order_id, "numeric_id": record.numeric_id,
-                               "customer_reference": record.customer_reference},  # fmt: skip
+                "sale_order": {
+                    "id": record.sale_order_id,
+                    "numeric_id": record.numeric_id,
+                    "customer_reference": record.customer_reference,
+                },
                 "code": record.last_error_code,
                 "message": record.last_error_message,
                 "at": record.last_error_at,

@@ -1,4 +1,5 @@
 """What one pass did, in the words ``labelbridge sync --once`` prints and the status API shows."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -25,7 +26,7 @@ class Summary:
         if message not in self.errors:
             self.errors = [*self.errors, message][-MAX_ERRORS:]
 
-    def add(self, other: "Summary") -> None:
+    def add(self, other: Summary) -> None:
         self.found += other.found
         self.created += other.created
         self.skipped.update(other.skipped)

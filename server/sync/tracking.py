@@ -11,6 +11,7 @@ Starshipit first, so a late or replayed update can never put old tracking back. 
 a hint: it may name only an order labelbridge knows, and what it applies (tracking number, status,
 time) is what Starshipit itself answers for that tracking number, never what the caller claims.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -37,9 +38,17 @@ from .inbox import dedupe_key
 
 # Where each tracking status stands on the way to the door; an update never moves back.
 STATUS_RANKS = {
-    "Printed": 1, "AwaitingCollection": 2, "Dispatched": 3, "InTransit": 4, "OutForDelivery": 5,
-    "AttemptedDelivery": 5, "Exception": 5, "PickupInStore": 6, "Delivered": 7, "Cancelled": 7,
-}  # fmt: skip
+    "Printed": 1,
+    "AwaitingCollection": 2,
+    "Dispatched": 3,
+    "InTransit": 4,
+    "OutForDelivery": 5,
+    "AttemptedDelivery": 5,
+    "Exception": 5,
+    "PickupInStore": 6,
+    "Delivered": 7,
+    "Cancelled": 7,
+}
 UNKNOWN_RANK = 4
 # Starshipit order statuses (its order lists) as tracking statuses.
 ORDER_STATUSES = {"Printed": "Printed", "Shipped": "Dispatched", "Dispatched": "Dispatched", "Delivered": "Delivered"}
@@ -69,11 +78,11 @@ class TrackingUpdate:
         return {**asdict(self), "tracking_numbers": list(self.tracking_numbers)}
 
     @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> "TrackingUpdate":
+    def from_payload(cls, payload: Mapping[str, Any]) -> TrackingUpdate:
         return cls(**{**payload, "tracking_numbers": tuple(payload["tracking_numbers"])})
 
     @classmethod
-    def from_webhook(cls, body: Mapping[str, Any], account: str | None) -> "TrackingUpdate":
+    def from_webhook(cls, body: Mapping[str, Any], account: str | None) -> TrackingUpdate:
         return cls(
             order_number=str(body["order_number"]),
             tracking_numbers=(str(body["tracking_number"]),),
@@ -84,7 +93,7 @@ class TrackingUpdate:
         )
 
     @classmethod
-    def from_order(cls, order: Mapping[str, Any], account: str) -> "TrackingUpdate | None":
+    def from_order(cls, order: Mapping[str, Any], account: str) -> TrackingUpdate | None:
         """From a listed order, whichever shape Starshipit lists it in: a shipped list's flat row
         (one ``tracking_number``, ``tracking_short_status``, ``shipped_date``), a full order
         (``packages``) or a shipment (``tracking_numbers``). None when it lacks the order number
@@ -105,7 +114,9 @@ class TrackingUpdate:
             order_number=str(order["order_number"]),
             tracking_numbers=numbers,
             status=short_status if short_status in STATUS_RANKS else ORDER_STATUSES.get(order.get("status"), "Printed"),
-            updated_at=order.get("last_updated_date") or order.get("shipped_date") or order.get("shipment_date")
+            updated_at=order.get("last_updated_date")
+            or order.get("shipped_date")
+            or order.get("shipment_date")
             or max(stamps, default=None),
             carrier_name=order.get("carrier_name"),
             order_id=order.get("order_id"),
@@ -211,8 +222,15 @@ class TrackingApplier:
         elif moves_forward(
             record.tracking_status, record.tracking_updated_at, update.status, parse_time(update.updated_at)
         ):
-            record_event(self.session, record, "tracking_status", self.actor, status=update.status,
-                         previous=record.tracking_status, at=update.updated_at)  # fmt: skip
+            record_event(
+                self.session,
+                record,
+                "tracking_status",
+                self.actor,
+                status=update.status,
+                previous=record.tracking_status,
+                at=update.updated_at,
+            )
             record.tracking_status, record.tracking_updated_at = update.status, parse_time(update.updated_at)
             outcome = "status_updated"
         else:
@@ -233,13 +251,28 @@ class TrackingApplier:
         job = outbox.enqueue_tracking(self.session, record, current, record.carrier, self.config["WRITEBACK_MODE"])
         self.session.flush()
         kind = "relabelled" if old else "printed_in_starshipit"
-        record_event(self.session, record, kind, self.actor, tracking_numbers=current, previous_tracking_numbers=old,
-                     carrier=record.carrier, job_id=job.id if job else None)  # fmt: skip
+        record_event(
+            self.session,
+            record,
+            kind,
+            self.actor,
+            tracking_numbers=current,
+            previous_tracking_numbers=old,
+            carrier=record.carrier,
+            job_id=job.id if job else None,
+        )
         return kind
 
     def _adopt(self, record: SaleOrder, order: dict[str, Any], update: TrackingUpdate) -> None:
-        creation.adopt(self.session, record, order, update.order_number, creation.FOUND, self.actor,
-                       account=update.account or record.starshipit_account)  # fmt: skip
+        creation.adopt(
+            self.session,
+            record,
+            order,
+            update.order_number,
+            creation.FOUND,
+            self.actor,
+            account=update.account or record.starshipit_account,
+        )
 
     def _starshipit(self, record: SaleOrder, update: TrackingUpdate) -> StarshipitClient:
         account = record.starshipit_account or update.account
@@ -255,10 +288,17 @@ class TrackingApplier:
             results = starshipit.track(tracking_number=tracking_number)
         except UpstreamNotFound:
             return None
-        if results.get("tracking_number") != tracking_number or results.get("order_number") != record.starshipit_order_number:
+        if (
+            results.get("tracking_number") != tracking_number
+            or results.get("order_number") != record.starshipit_order_number
+        ):
             return None
-        return replace(update, status=results.get("tracking_status"), updated_at=results.get("last_updated_date"),
-                       carrier_name=results.get("carrier_name") or update.carrier_name)  # fmt: skip
+        return replace(
+            update,
+            status=results.get("tracking_status"),
+            updated_at=results.get("last_updated_date"),
+            carrier_name=results.get("carrier_name") or update.carrier_name,
+        )
 
     def _starshipit_order(self, starshipit: StarshipitClient, record: SaleOrder, update: TrackingUpdate) -> dict | None:
         order_id = record.starshipit_order_id or update.order_id

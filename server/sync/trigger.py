@@ -6,8 +6,10 @@ left pending), keeps labelbridge's record of each up to date, and buffers those 
 Starshipit account until it has a full import. Orders that cannot be mapped are recorded with
 their reasons and left alone until CartonCloud changes them.
 """
+
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
@@ -138,10 +140,8 @@ class Transfer:
             yield
         except BaseException:
             self.session.rollback()  # what this pass did so far is committed already
-            try:
+            with contextlib.suppress(TransferAborted):  # the first failure is the one to report
                 self._complete_in_flight()
-            except TransferAborted:
-                pass  # the first failure is the one to report; this one is on its orders
             raise
 
     def _send(self, account: StarshipitCredentials, candidates: list[Candidate]) -> None:
@@ -165,8 +165,9 @@ class Transfer:
         records = {record.sale_order_id: record for record in self.session.scalars(query)}
         for sale_order in sale_orders:
             if sale_order["id"] not in records:
-                record = SaleOrder(tenant_id=self.tenant_id, sale_order_id=sale_order["id"], state="new",
-                                   tracking_numbers=[])  # fmt: skip
+                record = SaleOrder(
+                    tenant_id=self.tenant_id, sale_order_id=sale_order["id"], state="new", tracking_numbers=[]
+                )
                 self.session.add(record)
                 records[sale_order["id"]] = record
             _apply(records[sale_order["id"]], sale_order)
@@ -209,8 +210,9 @@ class Transfer:
         record.blocked_fingerprint, record.blocked_reasons = state, reasons
         record.last_error_code, record.last_error_at = code, utcnow()
         record.last_error_message = f"This sale order cannot be created in Starshipit: {words}"
-        record_event(self.session, record, "transfer_blocked", self.actor, code=code, reasons=reasons,
-                     fingerprint=state)  # fmt: skip
+        record_event(
+            self.session, record, "transfer_blocked", self.actor, code=code, reasons=reasons, fingerprint=state
+        )
 
     def _skip(self, sale_order: dict[str, Any], reason: str) -> None:
         self.summary.skip(reason)

@@ -1,5 +1,6 @@
 """Starshipit's address validation (``GET /api/address/validate``) as a warning with
 suggestions. Only ever advice: the order is never changed to a suggestion."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,8 +24,12 @@ class AddressCheck:
     issue: MappingIssue | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"checked": self.checked, "valid": self.valid, "suggestions": self.suggestions,
-                "message": self.issue.message if self.issue else None}  # fmt: skip
+        return {
+            "checked": self.checked,
+            "valid": self.valid,
+            "suggestions": self.suggestions,
+            "message": self.issue.message if self.issue else None,
+        }
 
 
 def check_address(starshipit: StarshipitClient, destination: dict[str, Any]) -> AddressCheck:
@@ -38,11 +43,15 @@ def check_address(starshipit: StarshipitClient, destination: dict[str, Any]) -> 
     except UpstreamNotFound:
         return AddressCheck(checked=False)  # this Starshipit offers no address validation
     except UpstreamError as error:
-        return AddressCheck(checked=False, issue=MappingIssue(
-            ADDRESS_FIELD, "address_not_checked",
-            f"Starshipit's address validation could not be reached ({error.message or 'no reason given'}); "
-            "the address was not checked.",
-        ))  # fmt: skip
+        return AddressCheck(
+            checked=False,
+            issue=MappingIssue(
+                ADDRESS_FIELD,
+                "address_not_checked",
+                f"Starshipit's address validation could not be reached ({error.message or 'no reason given'}); "
+                "the address was not checked.",
+            ),
+        )
     return address_verdict(given, answer)
 
 
@@ -59,8 +68,10 @@ def address_verdict(given: dict[str, Any], answer: Any) -> AddressCheck:
         advice = "Starshipit suggests: " + " or ".join(changes) + "."
     else:
         advice = "It has no suggestion: check the street, suburb, state and post code."
-    message = (f"Starshipit's address validation did not accept this address. {advice} "
-               "labelbridge has not changed it: correct it in CartonCloud if Starshipit is right.")  # fmt: skip
+    message = (
+        f"Starshipit's address validation did not accept this address. {advice} "
+        "labelbridge has not changed it: correct it in CartonCloud if Starshipit is right."
+    )
     return AddressCheck(True, False, suggestions, MappingIssue(ADDRESS_FIELD, "address_not_valid", message))
 
 

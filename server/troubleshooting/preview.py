@@ -1,6 +1,7 @@
 """The preview of one sale order: the CartonCloud fields, the Starshipit order they become,
 what blocks it and what to look at. Reads CartonCloud and asks Starshipit's address
 validation; creates nothing anywhere."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -47,8 +48,14 @@ def field_rows(order: dict[str, Any], sale_order: dict[str, Any], settings: Mapp
     for path, value in _leaves(order):
         sources = source_fields(path, settings)
         source = next((s for s in sources if _at(sale_order, s) is not None), sources[0] if sources else None)
-        rows.append({"starshipit": path, "value": value, "cartoncloud": source,
-                     "cartoncloud_value": _at(sale_order, source) if source else None})  # fmt: skip
+        rows.append(
+            {
+                "starshipit": path,
+                "value": value,
+                "cartoncloud": source,
+                "cartoncloud_value": _at(sale_order, source) if source else None,
+            }
+        )
     return rows
 
 

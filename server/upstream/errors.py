@@ -4,6 +4,7 @@ An error carries what a person needs to act on it — the service, the HTTP stat
 own words and its request id — and never a credential: the transport scrubs those before an error
 is built, and ``body`` stays out of ``str``/``repr``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """A token bucket per upstream key, shared by every client in the process."""
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 Here, and nowhere else: rate limiting, timeouts, turning every failure into an ``UpstreamError``,
 retrying what is safe to retry, and keeping credentials out of errors and logs.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,6 +15,7 @@ from typing import Any
 
 import requests
 
+from server import metrics
 from server.upstream.errors import (
     Failure,
     UpstreamBadResponse,
@@ -23,7 +25,6 @@ from server.upstream.errors import (
     error_class_for_status,
 )
 from server.upstream.ratelimit import TokenBucket
-from server import metrics
 from server.upstream.retry import RetryPolicy, backoff_delay, parse_retry_after, should_retry
 
 log = logging.getLogger(__name__)
@@ -57,9 +58,7 @@ class Reply:
 
     def bad_response(self, message: str) -> UpstreamBadResponse:
         """The error for a 2xx answer whose content is not what the API documents."""
-        return UpstreamBadResponse(
-            message, service=self.service, http_status=self.status, request_id=self.request_id
-        )
+        return UpstreamBadResponse(message, service=self.service, http_status=self.status, request_id=self.request_id)
 
 
 class Transport:
@@ -149,7 +148,12 @@ class Transport:
         metrics.upstream_answered(self.service, method, path, response.status_code, elapsed)
         log.info(
             "%s %s %s -> %s in %.3fs (request id %s)",
-            self.service, method, path, response.status_code, elapsed, request_id,
+            self.service,
+            method,
+            path,
+            response.status_code,
+            elapsed,
+            request_id,
         )
         return self._reply(response, request_id, secrets, raw)
 

@@ -1,5 +1,6 @@
 """POST /api/v1/labels/batch against the simulators: many labels in one request, one shipment per
 sale order, progress while it runs, one merged document in the order asked for."""
+
 from __future__ import annotations
 
 import io
@@ -11,14 +12,13 @@ from datetime import timedelta
 
 import pytest
 import requests
+from printing.listener import PrinterListener
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from printing.listener import PrinterListener
-from server.orders import idempotency
 from server.db import get_database
-from server.models import ApiToken, Printer, PrintBatch, utcnow
-from server.orders import batch_runs
+from server.models import ApiToken, PrintBatch, Printer, utcnow
+from server.orders import batch_runs, idempotency
 from server.upstream.retry import RetryPolicy
 
 BATCH = "/api/v1/labels/batch"
@@ -35,8 +35,11 @@ def page_orders(content: bytes) -> list[str]:
 
 def shippable(control, count: int) -> list[dict]:
     """``count`` seeded sale orders that print (one package each, so one label page each)."""
-    orders = [o for o in control.info()["sale_orders"] if o["status"] not in UNSHIPPABLE
-              and o["customer_reference"] not in (NO_STREET, REFUSED_BY_STARSHIPIT)]  # fmt: skip
+    orders = [
+        o
+        for o in control.info()["sale_orders"]
+        if o["status"] not in UNSHIPPABLE and o["customer_reference"] not in (NO_STREET, REFUSED_BY_STARSHIPIT)
+    ]
     assert len(orders) >= count
     return orders[:count]
 
@@ -83,8 +86,15 @@ def test_batch_of_25_with_2_bad_prints_23_merged_in_order(client, auth, control)
 
     assert response.status_code == 200
     body = response.get_json()
-    assert body["batch"] == {"id": body["batch"]["id"], "state": "finished", "total": 25, "done": 25,
-                             "printed": 23, "reprinted": 0, "failed": 2}  # fmt: skip
+    assert body["batch"] == {
+        "id": body["batch"]["id"],
+        "state": "finished",
+        "total": 25,
+        "done": 25,
+        "printed": 23,
+        "reprinted": 0,
+        "failed": 2,
+    }
     results = body["results"]
     assert [result["index"] for result in results] == list(range(25))
     assert [result["sale_order"] for result in results] == sale_orders  # as given
@@ -100,15 +110,21 @@ def test_batch_of_25_with_2_bad_prints_23_merged_in_order(client, auth, control)
     assert all(result["label"]["format"] == "pdf" and result["label"]["layout"] == "original" for result in printed)
     assert all(result["tracking_numbers"] and result["carrier"] and result["error"] is None for result in printed)
 
-    assert body["file"] == {"url": f"/api/v1/labels/batches/{body['batch']['id']}/file", "format": "pdf",
-                            "layout": "original", "pages": 23}  # fmt: skip
+    assert body["file"] == {
+        "url": f"/api/v1/labels/batches/{body['batch']['id']}/file",
+        "format": "pdf",
+        "layout": "original",
+        "pages": 23,
+    }
     assert body["file_error"] is None and body["printer"] is None
     file = client.get(body["file"]["url"], headers=auth)
     assert file.status_code == 200 and file.content_type == "application/pdf"
     assert page_orders(file.data) == expected
     # each page is that order's own label, with its tracking number
     pages = PdfReader(io.BytesIO(file.data)).pages
-    assert all(result["tracking_numbers"][0] in page.extract_text() for result, page in zip(printed, pages))
+    assert all(
+        result["tracking_numbers"][0] in page.extract_text() for result, page in zip(printed, pages, strict=False)
+    )
 
     # one Starshipit order per printed sale order, none for the bad ones; created in bulk
     assert starshipit_order_numbers(control) == sorted(expected)
@@ -130,7 +146,7 @@ def test_a_second_batch_reprints_and_makes_no_new_shipment(client, auth, control
     body = second.get_json()
     assert body["batch"]["id"] != first["batch"]["id"]
     assert (body["batch"]["printed"], body["batch"]["reprinted"], body["batch"]["failed"]) == (0, 23, 2)
-    for before, after in zip(first["results"], body["results"]):
+    for before, after in zip(first["results"], body["results"], strict=False):
         assert after["status"] == ("failed" if before["status"] == "failed" else "reprinted")
         assert after["label"] == before["label"] and after["tracking_numbers"] == before["tracking_numbers"]
     assert control.starshipit_orders() == orders_after_first
@@ -158,14 +174,22 @@ def test_progress_is_visible_from_another_request_while_the_batch_runs(live_back
     batch_id = str(uuid.uuid4())
     body = {"batch_id": batch_id, "sale_orders": identifiers(shippable(control, 6))}
     answer = {}
-    poster = threading.Thread(target=lambda: answer.update(
-        response=requests.post(f"{live_backend.url}{BATCH}", json=body, headers=headers, timeout=60)))
+    poster = threading.Thread(
+        target=lambda: answer.update(
+            response=requests.post(f"{live_backend.url}{BATCH}", json=body, headers=headers, timeout=60)
+        )
+    )
     poster.start()
     try:
+
         def half_way():
             response = requests.get(f"{live_backend.url}/api/v1/labels/batches/{batch_id}", headers=headers, timeout=10)
             progress = response.json() if response.status_code == 200 else None
-            return progress if progress and progress["batch"]["state"] == "running" and progress["batch"]["done"] >= 1 else None
+            return (
+                progress
+                if progress and progress["batch"]["state"] == "running" and progress["batch"]["done"] >= 1
+                else None
+            )
 
         progress = deadline_poll(half_way)
     finally:
@@ -215,12 +239,14 @@ def claim_running(app, token_name: str, body: dict, *, age: timedelta = timedelt
     """A batch another request began (and, with ``age``, left that long ago)."""
     request_hash = idempotency.fingerprint("POST", BATCH, body)
     with get_database(app).sessions() as session:
-        claim = batch_runs.claim(session, body["batch_id"], token_name, request_hash, len(body["sale_orders"]),
-                                 timedelta(minutes=2))  # fmt: skip
+        claim = batch_runs.claim(
+            session, body["batch_id"], token_name, request_hash, len(body["sale_orders"]), timedelta(minutes=2)
+        )
         assert claim.run
         if age:
-            session.execute(update(PrintBatch).where(PrintBatch.id == body["batch_id"])
-                            .values(updated_at=utcnow() - age))  # fmt: skip
+            session.execute(
+                update(PrintBatch).where(PrintBatch.id == body["batch_id"]).values(updated_at=utcnow() - age)
+            )
             session.commit()
 
 
@@ -268,13 +294,18 @@ def test_a_single_print_and_a_batch_at_once_make_one_shipment(live_backend, make
 
     def single():
         start.wait()
-        answers["single"] = requests.post(f"{live_backend.url}/api/v1/labels", headers=headers, timeout=60,
-                                          json={"sale_order": {"customer_reference": target["customer_reference"]}})
+        answers["single"] = requests.post(
+            f"{live_backend.url}/api/v1/labels",
+            headers=headers,
+            timeout=60,
+            json={"sale_order": {"customer_reference": target["customer_reference"]}},
+        )
 
     def batch():
         start.wait()
-        answers["batch"] = requests.post(f"{live_backend.url}{BATCH}", headers=headers, timeout=60,
-                                         json={"sale_orders": identifiers(orders)})
+        answers["batch"] = requests.post(
+            f"{live_backend.url}{BATCH}", headers=headers, timeout=60, json={"sale_orders": identifiers(orders)}
+        )
 
     threads = [threading.Thread(target=single), threading.Thread(target=batch)]
     for thread in threads:
@@ -302,8 +333,9 @@ def test_another_tokens_batch_is_404(client, auth, make_token, control):
         response = client.get(path, headers=other)
         assert response.status_code == 404
         assert response.get_json()["code"] == "not_found"
-    again = client.post(BATCH, json={"batch_id": body["batch"]["id"], "sale_orders": [{"numeric_id": "787061"}]},
-                        headers=other)  # fmt: skip
+    again = client.post(
+        BATCH, json={"batch_id": body["batch"]["id"], "sale_orders": [{"numeric_id": "787061"}]}, headers=other
+    )
     assert again.status_code == 422 and again.get_json()["code"] == "batch_id_reused"
     assert client.get("/api/v1/labels/batches/no-such-batch", headers=auth).status_code == 404
 
@@ -359,8 +391,9 @@ def test_invalid_bodies_are_422_with_each_field(client, auth):
     assert "sale_orders" in errors({})
     assert "sale_orders" in errors({"sale_orders": []})
     assert "sale_orders" in errors({"sale_orders": [{"numeric_id": str(787000 + n)} for n in range(101)]})
-    repeated = errors({"sale_orders": [{"numeric_id": "787061"}, {"customer_reference": "SO-1"},
-                                       {"numeric_id": "787061"}]})  # fmt: skip
+    repeated = errors(
+        {"sale_orders": [{"numeric_id": "787061"}, {"customer_reference": "SO-1"}, {"numeric_id": "787061"}]}
+    )
     assert repeated == {"sale_orders": {"2": ["Repeats item 0: give each sale order once."]}}
     two = errors({"sale_orders": [{"numeric_id": "787061"}, {"numeric_id": "787062", "customer_reference": "SO-1"}]})
     assert list(two["sale_orders"]) == ["1"]
@@ -398,8 +431,13 @@ def test_the_merged_document_goes_to_the_workstations_printer_laid_out(app, clie
     body = client.post(BATCH, json=request_body, headers=auth).get_json()
 
     [job] = printer.wait_for_jobs(1)
-    assert body["printer"] == {"name": "bench-laser", "status": "sent", "bytes": len(job),
-                               "message": None, "warnings": []}  # fmt: skip
+    assert body["printer"] == {
+        "name": "bench-laser",
+        "status": "sent",
+        "bytes": len(job),
+        "message": None,
+        "warnings": [],
+    }
     assert body["file"]["layout"] == "a4"
     assert all(result["label"]["layout"] == "a4" for result in body["results"])
     served = client.get(body["file"]["url"], headers=auth).data
@@ -433,8 +471,14 @@ def route_customer_to_the_zpl_account(client, make_token, sale_order: dict) -> N
     from server.sandbox import credentials
 
     admin = {"Authorization": f"Bearer {make_token('admin-1', role='admin')}"}
-    saved = client.put("/api/v1/accounts/starshipit/zpl", headers=admin, json={
-        "api_key": credentials.STARSHIPIT_ZPL_API_KEY, "subscription_key": credentials.STARSHIPIT_ZPL_SUBSCRIPTION_KEY})
+    saved = client.put(
+        "/api/v1/accounts/starshipit/zpl",
+        headers=admin,
+        json={
+            "api_key": credentials.STARSHIPIT_ZPL_API_KEY,
+            "subscription_key": credentials.STARSHIPIT_ZPL_SUBSCRIPTION_KEY,
+        },
+    )
     assert saved.status_code == 200, saved.get_json()
     rule = {"match_field": "customer_id", "match_value": sale_order["customer"]["id"], "account": "zpl"}
     assert client.put("/api/v1/routes", json=rule, headers=admin).status_code == 200
@@ -444,7 +488,7 @@ def test_labels_in_two_formats_make_no_file_and_the_batch_says_why(client, auth,
     orders = shippable(control, 6)
     store = {o["id"]: o for o in sandbox.state.sale_orders()}
     customers = [store[order["id"]]["customer"]["id"] for order in orders]
-    zpl_order = next(order for order, customer in zip(orders, customers) if customer != customers[0])
+    zpl_order = next(order for order, customer in zip(orders, customers, strict=False) if customer != customers[0])
     route_customer_to_the_zpl_account(client, make_token, store[zpl_order["id"]])
 
     body = post_batch(client, auth, identifiers(orders)).get_json()
@@ -452,8 +496,10 @@ def test_labels_in_two_formats_make_no_file_and_the_batch_says_why(client, auth,
     formats = {result["label"]["format"] for result in body["results"]}
     assert formats == {"pdf", "zpl"} and body["batch"]["printed"] == 6
     assert body["file"] is None
-    assert body["file_error"] == ("The labels came from Starshipit in different formats (pdf, zpl), so they cannot be "
-                                  "printed as one document: print each order's label on its own.")  # fmt: skip
+    assert body["file_error"] == (
+        "The labels came from Starshipit in different formats (pdf, zpl), so they cannot be "
+        "printed as one document: print each order's label on its own."
+    )
     assert all(client.get(result["label"]["url"], headers=auth).status_code == 200 for result in body["results"])
 
 
@@ -473,7 +519,8 @@ def test_zpl_labels_are_joined_into_one_print_job(client, auth, make_token, sand
     assert job.data == b"".join(labels) and job.data.count(b"^XA") == 3
     order_numbers = [order["customer_reference"] for order in orders]
     assert [job.data.index(number.encode()) for number in order_numbers] == sorted(
-        job.data.index(number.encode()) for number in order_numbers)
+        job.data.index(number.encode()) for number in order_numbers
+    )
 
 
 def test_orders_left_when_the_time_is_up_are_not_tried_and_say_so(client, auth, control, print_label, monkeypatch):

@@ -1,4 +1,5 @@
 """Many clicks at once on one order, on a threaded server: one Starshipit order, one label."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import requests

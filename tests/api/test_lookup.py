@@ -27,7 +27,9 @@ def test_known_order_is_answered_without_any_upstream_call(client, auth, print_l
 def test_unknown_sale_order_is_404(client, auth):
     response = client.get("/api/v1/orders/lookup?customer_reference=NOPE-1", headers=auth)
     assert response.status_code == 404
-    assert response.get_json()["message"] == "The sale order with customer reference NOPE-1 was not found in CartonCloud."
+    assert (
+        response.get_json()["message"] == "The sale order with customer reference NOPE-1 was not found in CartonCloud."
+    )
 
 
 def test_query_needs_exactly_one_identifier(client, auth):

@@ -1,4 +1,5 @@
 """POST /api/v1/labels against the simulators over loopback: one shipment per sale order."""
+
 from __future__ import annotations
 
 import base64
@@ -75,9 +76,15 @@ def test_order_already_in_starshipit_is_found_not_duplicated(print_label, sandbo
     }
     order = {
         "order_number": "SO-10045",
-        "destination": {"name": "Mr Smith", "street": "1 Main Street", "suburb": "Springfield",
-                        "state": "QLD", "post_code": "4000", "country": "Australia"},
-    }  # fmt: skip
+        "destination": {
+            "name": "Mr Smith",
+            "street": "1 Main Street",
+            "suburb": "Springfield",
+            "state": "QLD",
+            "post_code": "4000",
+            "country": "Australia",
+        },
+    }
     created = requests.post(f"{sandbox.starshipit_url}/api/orders", json={"order": order}, headers=headers, timeout=5)
     existing_id = created.json()["order"]["order_id"]
 
@@ -160,9 +167,15 @@ def test_already_printed_in_starshipit_fetches_the_label_with_reprint(print_labe
     }
     order = {
         "order_number": "SO-10045",
-        "destination": {"name": "Mr Smith", "street": "1 Main Street", "suburb": "Springfield",
-                        "state": "QLD", "post_code": "4000", "country": "Australia"},
-    }  # fmt: skip
+        "destination": {
+            "name": "Mr Smith",
+            "street": "1 Main Street",
+            "suburb": "Springfield",
+            "state": "QLD",
+            "post_code": "4000",
+            "country": "Australia",
+        },
+    }
     order_id = requests.post(
         f"{sandbox.starshipit_url}/api/orders", json={"order": order}, headers=headers, timeout=5
     ).json()["order"]["order_id"]
@@ -220,8 +233,8 @@ def test_idempotency_key_with_another_body_is_422(print_label):
 def test_idempotency_key_in_flight_is_409_with_retry_after(app, print_label):
     from datetime import timedelta
 
-    from server.orders import idempotency
     from server.db import get_database
+    from server.orders import idempotency
 
     key = str(uuid.uuid4())
     body = {"sale_order": {"customer_reference": "SO-10045"}}
@@ -257,8 +270,9 @@ def test_a_redo_that_fails_half_way_leaves_the_next_print_with_the_label_starshi
     void there, so the next click must not hand it out again."""
     first = print_label(customer_reference="SO-10045").get_json()
     sandbox.state.add_fault(service="starshipit", path="/api/orders/shipment", method="POST", status=500, count=1)
-    failed = client.post(f"/api/v1/labels/{first['label']['id']}/redo", json={"confirm": True, "reason": "torn"},
-                         headers=auth)  # fmt: skip
+    failed = client.post(
+        f"/api/v1/labels/{first['label']['id']}/redo", json={"confirm": True, "reason": "torn"}, headers=auth
+    )
     assert failed.status_code in (502, 503)
     again = print_label(customer_reference="SO-10045")
     order = sandbox.state.starshipit.get(first["starshipit_order"]["order_id"], account="demo")

@@ -1,6 +1,7 @@
 """A first print looks the order up in Starshipit by its number before creating it: an unknown
 number answered HTTP 200 "Unable to find order number" (the default) or 404 is "not found"
 either way, so the order is created once and printed."""
+
 from __future__ import annotations
 
 import pytest

@@ -22,6 +22,7 @@ does not (the check is advice for the history only; the preview shows it).
 Each run is checked: every printed order is in Starshipit exactly once, and the batch's merged PDF
 has one page per order (sandbox labels have one package, so one page, each).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -85,9 +86,12 @@ class UpstreamClock:
         finally:
             self.counting = False
         total = time.perf_counter() - start
-        return {"total_s": round(total, 3), "upstream_s": round(self.upstream, 3),
-                "rate_limit_wait_s": round(self.waiting, 3),
-                "own_s": round(total - self.upstream - self.waiting, 3)}  # fmt: skip
+        return {
+            "total_s": round(total, 3),
+            "upstream_s": round(self.upstream, 3),
+            "rate_limit_wait_s": round(self.waiting, 3),
+            "own_s": round(total - self.upstream - self.waiting, 3),
+        }
 
 
 def create_sale_orders(sandbox: Sandbox, numbers: range) -> list[str]:
@@ -130,8 +134,9 @@ class Backend:
         self.client = self.app.test_client()
 
     def batch(self, numeric_ids: list[str], expected: str) -> dict:
-        response = self.client.post("/api/v1/labels/batch", headers=self.headers,
-                                    json={"sale_orders": [{"numeric_id": n} for n in numeric_ids]})  # fmt: skip
+        response = self.client.post(
+            "/api/v1/labels/batch", headers=self.headers, json={"sale_orders": [{"numeric_id": n} for n in numeric_ids]}
+        )
         assert response.status_code == 200, response.get_json()
         body = response.get_json()
         statuses = Counter(result["status"] for result in body["results"])
@@ -140,8 +145,9 @@ class Backend:
 
     def one_by_one(self, numeric_ids: list[str], expected_status: int) -> None:
         for numeric_id in numeric_ids:
-            response = self.client.post("/api/v1/labels", headers=self.headers,
-                                        json={"sale_order": {"numeric_id": numeric_id}})  # fmt: skip
+            response = self.client.post(
+                "/api/v1/labels", headers=self.headers, json={"sale_order": {"numeric_id": numeric_id}}
+            )
             assert response.status_code == expected_status, response.get_json()
 
     def pages(self, body: dict) -> int:
@@ -156,8 +162,11 @@ def measured(sandbox: Sandbox, clock: UpstreamClock, work) -> dict:
 
 
 def per_order(figures: dict, orders: int) -> dict:
-    return {**figures, "own_ms_per_order": round(figures["own_s"] * 1000 / orders, 2),
-            "total_ms_per_order": round(figures["total_s"] * 1000 / orders, 2)}  # fmt: skip
+    return {
+        **figures,
+        "own_ms_per_order": round(figures["own_s"] * 1000 / orders, 2),
+        "total_ms_per_order": round(figures["total_s"] * 1000 / orders, 2),
+    }
 
 
 def run(orders: int, rate: float, database_url: str | None) -> dict:
@@ -168,8 +177,10 @@ def run(orders: int, rate: float, database_url: str | None) -> dict:
         sets = [create_sale_orders(sandbox, range(i * orders, (i + 1) * orders)) for i in range(5)]
         warm_up, batch_ids, single_ids, batch_limited, single_limited = sets[0][:2], *sets[1:]
         # the two apps may share a database (their orders are their own); by default one SQLite file each
-        databases = [database_url or f"sqlite:///{Path(workdir.name) / f'bench-{name}.sqlite3'}"
-                     for name in ("unlimited", "limited")]  # fmt: skip
+        databases = [
+            database_url or f"sqlite:///{Path(workdir.name) / f'bench-{name}.sqlite3'}"
+            for name in ("unlimited", "limited")
+        ]
 
         sandbox.control("PUT", "/starshipit/rate-limit", json={"per_second": UNLIMITED, "burst": UNLIMITED})
         fast = Backend(sandbox, UNLIMITED, databases[0])
@@ -178,12 +189,17 @@ def run(orders: int, rate: float, database_url: str | None) -> dict:
 
         results: dict = {}
         body: dict = {}
-        results["batch"] = per_order(measured(sandbox, clock, lambda: body.update(fast.batch(batch_ids, "printed"))), orders)
+        results["batch"] = per_order(
+            measured(sandbox, clock, lambda: body.update(fast.batch(batch_ids, "printed"))), orders
+        )
         assert fast.pages(body) == orders
         results["one_by_one"] = per_order(measured(sandbox, clock, lambda: fast.one_by_one(single_ids, 201)), orders)
-        results["batch_reprint"] = per_order(measured(sandbox, clock, lambda: fast.batch(batch_ids, "reprinted")), orders)
+        results["batch_reprint"] = per_order(
+            measured(sandbox, clock, lambda: fast.batch(batch_ids, "reprinted")), orders
+        )
         results["one_by_one_reprint"] = per_order(
-            measured(sandbox, clock, lambda: fast.one_by_one(single_ids, 200)), orders)
+            measured(sandbox, clock, lambda: fast.one_by_one(single_ids, 200)), orders
+        )
 
         sandbox.control("PUT", "/starshipit/rate-limit", json={"per_second": rate})
         limited = Backend(sandbox, rate, databases[1])
@@ -196,15 +212,19 @@ def run(orders: int, rate: float, database_url: str | None) -> dict:
         assert set(numbers.values()) == {1}, "an order was created twice in Starshipit"
         assert len(numbers) == 4 * orders + len(warm_up)
         return {
-            "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
-                        "load_average": os.getloadavg()},
+            "machine": {
+                "cores": os.cpu_count(),
+                "python": platform.python_version(),
+                "system": platform.platform(),
+                "load_average": os.getloadavg(),
+            },
             "database": get_database(fast.app).engine.dialect.name,
             "orders": orders,
             "unlimited": results,
             "batch_own_time_vs_one_by_one": round(results["batch"]["own_s"] / results["one_by_one"]["own_s"], 2),
             f"at_{rate:g}_per_second": at_rate,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        }  # fmt: skip
+        }
     finally:
         sandbox.stop()
         workdir.cleanup()

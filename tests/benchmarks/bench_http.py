@@ -17,6 +17,7 @@ generator in a process of its own (Debian's package; installed with apt when mis
 takes little of the server's CPU. --smoke runs each scenario for a second on SQLite only and
 checks nothing about speed (CI runs it so the script keeps working).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,9 @@ import time
 from pathlib import Path
 
 import requests
-
 from bench_load import children, free_port, machine, peak_rss_mb, wait_until
 from bench_print import Sandbox, emit, sale_order
+
 from server import tokens
 from server.db import Database
 from server.demo import sandbox_config
@@ -65,8 +66,12 @@ end
 
 def ensure_wrk() -> str:
     if shutil.which("wrk") is None:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ,
-                       "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            stdout=subprocess.DEVNULL,
+        )
     return shutil.which("wrk")
 
 
@@ -75,10 +80,14 @@ def lua_string(text: str) -> str:
 
 
 def wrk_script(folder: Path, name: str, specs: list[tuple[str, str, str | None]], headers: dict[str, str]) -> Path:
-    table = "{" + ", ".join(
-        "{" + ", ".join([lua_string(method), lua_string(path), lua_string(body) if body else "nil"]) + "}"
-        for method, path, body in specs
-    ) + "}"
+    table = (
+        "{"
+        + ", ".join(
+            "{" + ", ".join([lua_string(method), lua_string(path), lua_string(body) if body else "nil"]) + "}"
+            for method, path, body in specs
+        )
+        + "}"
+    )
     lua_headers = "{" + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()) + "}"
     path = folder / f"{name}.lua"
     path.write_text(WRK_SCRIPT.replace("{REQUESTS}", table).replace("HEADERS", lua_headers))
@@ -106,8 +115,10 @@ def parse_wrk(output: str) -> dict:
 def load(wrk: str, url: str, script: Path, args: argparse.Namespace) -> dict:
     output = subprocess.run(
         [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "-s", str(script), url],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return parse_wrk(output)
 
 
@@ -135,8 +146,22 @@ def hello(wrk: str, folder: Path, args: argparse.Namespace) -> dict:
     """The bare Flask app under gunicorn with `labelbridge serve`'s settings."""
     (folder / "hello.py").write_text(textwrap.dedent(HELLO_APP))
     port = free_port()
-    server = start([sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", "4",
-                    "--bind", f"127.0.0.1:{port}", "hello:app"], {**os.environ}, cwd=str(folder))  # fmt: skip
+    server = start(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "hello:app",
+        ],
+        {**os.environ},
+        cwd=str(folder),
+    )
     try:
         wait_until(lambda: answers(f"http://127.0.0.1:{port}/hello"), 30, "the hello app")
         script = wrk_script(folder, "hello", [("GET", "/hello", None)], {})
@@ -150,17 +175,25 @@ def hello(wrk: str, folder: Path, args: argparse.Namespace) -> dict:
 def labelbridge(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, args: argparse.Namespace) -> dict:
     sandbox.control("POST", "/reset")
     sandbox.control("PUT", "/starshipit/rate-limit", json={"per_second": UNLIMITED, "burst": UNLIMITED})
-    references = [sandbox.control("POST", "/sale-orders", json=sale_order(n))["references"]["customer"]
-                  for n in range(args.orders)]  # fmt: skip
+    references = [
+        sandbox.control("POST", "/sale-orders", json=sale_order(n))["references"]["customer"]
+        for n in range(args.orders)
+    ]
     database = Database(database_url)
     database.upgrade()
     with database.sessions() as session:
         token = tokens.create_token(session, f"bench-http-{time.monotonic_ns()}")
     database.dispose()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    settings = {**sandbox_config(sandbox), "DATABASE_URL": database_url, "STARSHIPIT_RATE_PER_SECOND": UNLIMITED,
-                "RATE_LIMIT": "100000000 per minute", "VALIDATE_ADDRESSES": False,
-                "CARTONCLOUD_POLL_SECONDS": 0, "STARSHIPIT_POLL_SECONDS": 0}  # fmt: skip
+    settings = {
+        **sandbox_config(sandbox),
+        "DATABASE_URL": database_url,
+        "STARSHIPIT_RATE_PER_SECOND": UNLIMITED,
+        "RATE_LIMIT": "100000000 per minute",
+        "VALIDATE_ADDRESSES": False,
+        "CARTONCLOUD_POLL_SECONDS": 0,
+        "STARSHIPIT_POLL_SECONDS": 0,
+    }
     env = {**os.environ, "LABELBRIDGE_INSTANCE_PATH": str(folder)}
     env.update({f"LABELBRIDGE_{name}": str(value) for name, value in settings.items()})
     port = free_port()
@@ -175,11 +208,14 @@ def labelbridge(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, arg
         scenarios = {
             "health": [("GET", "/api/v1/health", None)],
             "whoami": [("GET", "/api/v1/whoami", None)],
-            "lookup": [("GET", f"/api/v1/orders/lookup?customer_reference={reference}", None)
-                       for reference in references],
-            "reprint": [("POST", "/api/v1/labels", json.dumps({"sale_order": {"customer_reference": reference}}))
-                        for reference in references],
-        }  # fmt: skip
+            "lookup": [
+                ("GET", f"/api/v1/orders/lookup?customer_reference={reference}", None) for reference in references
+            ],
+            "reprint": [
+                ("POST", "/api/v1/labels", json.dumps({"sale_order": {"customer_reference": reference}}))
+                for reference in references
+            ],
+        }
         figures = {}
         for name, specs in scenarios.items():
             script = wrk_script(folder, name, specs, {} if name == "health" else headers)
@@ -192,8 +228,14 @@ def labelbridge(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, arg
 
 def run(args: argparse.Namespace) -> dict:
     wrk = ensure_wrk()
-    figures = {"machine": machine(), "settings": {"workers": args.workers, "threads_per_worker": 4,
-               "wrk": f"-t{args.threads} -c{args.connections} -d{args.seconds}s"}}  # fmt: skip
+    figures = {
+        "machine": machine(),
+        "settings": {
+            "workers": args.workers,
+            "threads_per_worker": 4,
+            "wrk": f"-t{args.threads} -c{args.connections} -d{args.seconds}s",
+        },
+    }
     sandbox = Sandbox()
     try:
         engines = {"sqlite": None, **({"postgresql": args.postgres_url} if args.postgres_url else {})}

@@ -20,6 +20,7 @@ delivered the first prints' writebacks before the load starts).
 Then the peak RSS (VmHWM) of every labelbridge process. The generator shares the machine's cores
 with the server, so the rates are what this machine gives to both together.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,8 @@ import time
 from pathlib import Path
 
 import requests
-
 from bench_print import Sandbox, emit, percentile, sale_order
+
 from server import outbox, tokens
 from server.db import Database
 from server.demo import sandbox_config
@@ -61,8 +62,9 @@ def _client_process(url: str, requests_list: list[dict], threads: int, seconds: 
             n += threads
             started = time.perf_counter()
             try:
-                response = session.request(spec["method"], url + spec["path"], json=spec.get("json"),
-                                           headers=spec.get("headers"), timeout=30)  # fmt: skip
+                response = session.request(
+                    spec["method"], url + spec["path"], json=spec.get("json"), headers=spec.get("headers"), timeout=30
+                )
                 ok = response.status_code == spec["expect"]
             except requests.RequestException:
                 ok = False
@@ -83,8 +85,12 @@ def _client_process(url: str, requests_list: list[dict], threads: int, seconds: 
 def load(url: str, requests_list: list[dict], processes: int, threads: int, seconds: float) -> dict:
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    clients = [context.Process(target=_client_process, args=(url, requests_list[i::processes] or requests_list,
-                                                            threads, seconds, queue)) for i in range(processes)]
+    clients = [
+        context.Process(
+            target=_client_process, args=(url, requests_list[i::processes] or requests_list, threads, seconds, queue)
+        )
+        for i in range(processes)
+    ]
     started = time.perf_counter()
     for client in clients:
         client.start()
@@ -122,8 +128,9 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def children(pid: int) -> list[int]:
-    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
-            for child in (task / "children").read_text().split()]  # fmt: skip
+    return [
+        int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()
+    ]
 
 
 def wait_until(predicate, seconds: float, what: str) -> None:
@@ -135,11 +142,16 @@ def wait_until(predicate, seconds: float, what: str) -> None:
 
 
 def machine() -> dict:
-    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal:"))  # fmt: skip
-    return {"cores": os.cpu_count(), "memory_gib": round(memory_kib / 1024 / 1024, 1),
-            "python": platform.python_version(), "system": platform.platform(),
-            "load_average_before": [round(value, 2) for value in os.getloadavg()]}  # fmt: skip
+    memory_kib = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal:")
+    )
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load_average_before": [round(value, 2) for value in os.getloadavg()],
+    }
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -149,8 +161,10 @@ def run(args: argparse.Namespace) -> dict:
     processes: list[subprocess.Popen] = []
     try:
         sandbox.control("PUT", "/starshipit/rate-limit", json={"per_second": UNLIMITED, "burst": UNLIMITED})
-        references = [sandbox.control("POST", "/sale-orders", json=sale_order(n))["references"]["customer"]
-                      for n in range(args.orders)]  # fmt: skip
+        references = [
+            sandbox.control("POST", "/sale-orders", json=sale_order(n))["references"]["customer"]
+            for n in range(args.orders)
+        ]
         database_url = args.database_url or f"sqlite:///{Path(workdir.name) / 'load.sqlite3'}"
         database = Database(database_url)
         database.upgrade()
@@ -161,14 +175,21 @@ def run(args: argparse.Namespace) -> dict:
         env = {**os.environ, "LABELBRIDGE_INSTANCE_PATH": workdir.name}
         # Polling off: the workers deliver the first prints' writebacks, then wait, so every
         # upstream call counted during a scenario is one its requests made.
-        settings = {**sandbox_config(sandbox), "DATABASE_URL": database_url, "STARSHIPIT_RATE_PER_SECOND": UNLIMITED,
-                    "RATE_LIMIT": "100000000 per minute", "VALIDATE_ADDRESSES": False,
-                    "CARTONCLOUD_POLL_SECONDS": 0, "STARSHIPIT_POLL_SECONDS": 0}  # fmt: skip
+        settings = {
+            **sandbox_config(sandbox),
+            "DATABASE_URL": database_url,
+            "STARSHIPIT_RATE_PER_SECOND": UNLIMITED,
+            "RATE_LIMIT": "100000000 per minute",
+            "VALIDATE_ADDRESSES": False,
+            "CARTONCLOUD_POLL_SECONDS": 0,
+            "STARSHIPIT_POLL_SECONDS": 0,
+        }
         env.update({f"LABELBRIDGE_{name}": str(value) for name, value in settings.items()})
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        serve = subprocess.Popen([*COMMAND, "serve", "--port", str(port), "--workers", str(args.workers)],
-                                 env=env, stderr=subprocess.DEVNULL)  # fmt: skip
+        serve = subprocess.Popen(
+            [*COMMAND, "serve", "--port", str(port), "--workers", str(args.workers)], env=env, stderr=subprocess.DEVNULL
+        )
         processes.append(serve)
         processes += [subprocess.Popen([*COMMAND, "worker"], env=env, stderr=subprocess.DEVNULL) for _ in range(2)]
 
@@ -180,8 +201,12 @@ def run(args: argparse.Namespace) -> dict:
 
         wait_until(answers, 30, "labelbridge serve")
         for reference in references:  # the first prints: what the reprints and lookups then read
-            response = requests.post(f"{url}/api/v1/labels", json={"sale_order": {"customer_reference": reference}},
-                                     headers=headers, timeout=60)  # fmt: skip
+            response = requests.post(
+                f"{url}/api/v1/labels",
+                json={"sale_order": {"customer_reference": reference}},
+                headers=headers,
+                timeout=60,
+            )
             assert response.status_code == 201, response.text
 
         def writebacks_delivered() -> bool:
@@ -196,13 +221,31 @@ def run(args: argparse.Namespace) -> dict:
         scenarios = {
             "health": [{"method": "GET", "path": "/api/v1/health", "expect": 200}],
             "whoami": [{"method": "GET", "path": "/api/v1/whoami", "headers": headers, "expect": 200}],
-            "lookup": [{"method": "GET", "path": f"/api/v1/orders/lookup?customer_reference={reference}",
-                        "headers": headers, "expect": 200} for reference in references],
-            "reprint": [{"method": "POST", "path": "/api/v1/labels", "headers": headers, "expect": 200,
-                         "json": {"sale_order": {"customer_reference": reference}}} for reference in references],
-        }  # fmt: skip
-        figures["load"] = {"workers": args.workers, "clients": f"{processes_count} processes x {threads} threads",
-                           "seconds_each": args.seconds}  # fmt: skip
+            "lookup": [
+                {
+                    "method": "GET",
+                    "path": f"/api/v1/orders/lookup?customer_reference={reference}",
+                    "headers": headers,
+                    "expect": 200,
+                }
+                for reference in references
+            ],
+            "reprint": [
+                {
+                    "method": "POST",
+                    "path": "/api/v1/labels",
+                    "headers": headers,
+                    "expect": 200,
+                    "json": {"sale_order": {"customer_reference": reference}},
+                }
+                for reference in references
+            ],
+        }
+        figures["load"] = {
+            "workers": args.workers,
+            "clients": f"{processes_count} processes x {threads} threads",
+            "seconds_each": args.seconds,
+        }
         for name, specs in scenarios.items():
             load(url, specs, processes_count, threads, min(3.0, args.seconds))  # warm-up, not counted
             before = upstream_calls(sandbox)

@@ -7,6 +7,7 @@ The simulators run in a separate process (`labelbridge sandbox`) so the peak RSS
 backend's (this process: the Flask app driven through its WSGI test client, and the direct
 clients). Orders alternate between the two paths so drift on the machine hits both alike.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,13 +70,17 @@ class Sandbox:
 def direct_clients(sandbox: Sandbox, rate_per_second: float) -> tuple[CartonCloudClient, StarshipitClient]:
     """The two clients on the sandbox's demo credentials, used without labelbridge (the baselines)."""
     cartoncloud = CartonCloudClient(
-        sandbox.cartoncloud_url, credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET,
+        sandbox.cartoncloud_url,
+        credentials.CARTONCLOUD_CLIENT_ID,
+        credentials.CARTONCLOUD_CLIENT_SECRET,
         credentials.CARTONCLOUD_TENANT_ID,
-    )  # fmt: skip
+    )
     starshipit = StarshipitClient(
-        sandbox.starshipit_url, credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY,
+        sandbox.starshipit_url,
+        credentials.STARSHIPIT_API_KEY,
+        credentials.STARSHIPIT_SUBSCRIPTION_KEY,
         rate_per_second=rate_per_second,
-    )  # fmt: skip
+    )
     return cartoncloud, starshipit
 
 
@@ -86,15 +91,20 @@ def sale_order(number: int) -> dict:
         "details": {
             "deliver": {
                 "address": {
-                    "contactName": f"Bench Customer {number}", "address1": f"{number} George Street",
-                    "suburb": "Brisbane City", "city": "Brisbane", "state": {"code": "QLD"}, "postcode": "4000",
-                    "country": {"iso2Code": "AU"}, "phone": "07 3000 0000",
+                    "contactName": f"Bench Customer {number}",
+                    "address1": f"{number} George Street",
+                    "suburb": "Brisbane City",
+                    "city": "Brisbane",
+                    "state": {"code": "QLD"},
+                    "postcode": "4000",
+                    "country": {"iso2Code": "AU"},
+                    "phone": "07 3000 0000",
                 },
                 "method": {"type": "SHIPPING", "requestedService": "Standard"},
             }
         },
         "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
-    }  # fmt: skip
+    }
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -161,17 +171,19 @@ def run(orders: int, database_url: str | None) -> dict:
 
         counters_before = sandbox.control("GET", "/counters")
         first_backend, first_direct, shipments = [], [], []
-        for backend_id, direct_id in zip(backend_ids_left, direct_ids_left):
-            first_backend.append(timed(lambda: backend_print(backend_id, 201))[0])
-            elapsed, shipment = timed(lambda: direct_print(direct_id))
+        for backend_id, direct_id in zip(backend_ids_left, direct_ids_left, strict=False):
+            first_backend.append(timed(lambda backend_id=backend_id: backend_print(backend_id, 201))[0])
+            elapsed, shipment = timed(lambda direct_id=direct_id: direct_print(direct_id))
             first_direct.append(elapsed)
             shipments.append(shipment)
         counters_after = sandbox.control("GET", "/counters")
 
         reprint_backend, reprint_direct = [], []
-        for backend_id, shipment in zip(backend_ids_left, shipments):
-            reprint_backend.append(timed(lambda: backend_print(backend_id, 200))[0])
-            reprint_direct.append(timed(lambda: starshipit.print_label(order_id=shipment.order_id, reprint=True))[0])
+        for backend_id, shipment in zip(backend_ids_left, shipments, strict=False):
+            reprint_backend.append(timed(lambda backend_id=backend_id: backend_print(backend_id, 200))[0])
+            reprint_direct.append(
+                timed(lambda shipment=shipment: starshipit.print_label(order_id=shipment.order_id, reprint=True))[0]
+            )
 
         calls = {
             service: sum(counters_after[service].values()) - sum(counters_before[service].values())
@@ -186,7 +198,9 @@ def run(orders: int, database_url: str | None) -> dict:
             "first_print_overhead_median_ms": round(backend_first["median_ms"] - direct_first["median_ms"], 3),
             "reprint": {"backend": summary(reprint_backend), "direct_reprint_call": summary(reprint_direct)},
             # both paths make the same calls, so half the total is each path's share
-            "upstream_calls_per_first_print": round((calls["starshipit"] + calls["cartoncloud"]) / (2 * len(first_backend)), 2),
+            "upstream_calls_per_first_print": round(
+                (calls["starshipit"] + calls["cartoncloud"]) / (2 * len(first_backend)), 2
+            ),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
     finally:

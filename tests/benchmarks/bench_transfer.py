@@ -24,6 +24,7 @@ proportional to the number of orders (pass ``--naive-orders N`` to measure it wh
 The simulators run in a separate process (`labelbridge sandbox`), limited to R requests/s per
 subscription key as Starshipit's gateway is. Setting the orders up is not timed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,18 +81,23 @@ def check_each_once(sandbox: Sandbox, numbers: range) -> None:
 def labelbridge(sandbox: Sandbox, rate: float, database_url: str, webhooks: list[dict] | None = None) -> dict:
     """One sync pass: the CartonCloud poll finds the orders; or, given ``webhooks`` (delivered
     first, not timed), the inbox holds them and nothing is polled."""
-    app = create_app({
-        **sandbox_config(sandbox), "DATABASE_URL": database_url, "STARSHIPIT_RATE_PER_SECOND": rate,
-        "TRIGGER_LOOKBACK_HOURS": 0.25,  # the orders were packed (minutes) before this first poll
-        "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "RATE_LIMIT": "1000000 per minute",  # the webhooks all come from one address here
-        **({"CARTONCLOUD_POLL_SECONDS": 0, "STARSHIPIT_POLL_SECONDS": 0} if webhooks else {}),
-    })  # fmt: skip
+    app = create_app(
+        {
+            **sandbox_config(sandbox),
+            "DATABASE_URL": database_url,
+            "STARSHIPIT_RATE_PER_SECOND": rate,
+            "TRIGGER_LOOKBACK_HOURS": 0.25,  # the orders were packed (minutes) before this first poll
+            "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "RATE_LIMIT": "1000000 per minute",  # the webhooks all come from one address here
+            **({"CARTONCLOUD_POLL_SECONDS": 0, "STARSHIPIT_POLL_SECONDS": 0} if webhooks else {}),
+        }
+    )
     get_database(app).upgrade()
     client = app.test_client()
     for sale_order_json in webhooks or []:
-        response = client.post("/api/v1/webhooks/cartoncloud", json=sale_order_json,
-                               headers={"X-Labelbridge-Secret": WEBHOOK_SECRET})  # fmt: skip
+        response = client.post(
+            "/api/v1/webhooks/cartoncloud", json=sale_order_json, headers={"X-Labelbridge-Secret": WEBHOOK_SECRET}
+        )
         assert response.status_code == 202, response.get_json()
     runner = SyncRunner(get_database(app).sessions, get_upstreams(app), app.config, name="bench")
     started, cpu = time.perf_counter(), time.process_time()
@@ -100,18 +106,21 @@ def labelbridge(sandbox: Sandbox, rate: float, database_url: str, webhooks: list
     get_database(app).dispose()
     assert summary.failed == 0, summary.describe()
     return {
-        "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "summary": summary.describe(),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "summary": summary.describe(),
         "starshipit": starshipit_calls(sandbox),
-    }  # fmt: skip
+    }
 
 
 def naive(sandbox: Sandbox, orders: int, first_number: int, rate: float) -> dict:
     cartoncloud, starshipit = direct_clients(sandbox, rate)
     condition = conditions.all_of(
-        conditions.any_of(conditions.text_equals(conditions.STATUS, "PACKED"),
-                          conditions.text_equals(conditions.STATUS, "DISPATCHED")),
+        conditions.any_of(
+            conditions.text_equals(conditions.STATUS, "PACKED"), conditions.text_equals(conditions.STATUS, "DISPATCHED")
+        ),
         conditions.datetime_after(conditions.MODIFIED_TIME, utcnow() - timedelta(hours=1)),
-    )  # fmt: skip
+    )
     started = time.perf_counter()
     for found in cartoncloud.iter_sale_orders(condition):
         starshipit.create_order(build_starshipit_order(found)[0])

@@ -1,4 +1,5 @@
 """Fixtures for the upstream client tests: fake time, mocked HTTP, and clients wired to both."""
+
 from __future__ import annotations
 
 import pytest

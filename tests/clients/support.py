@@ -1,4 +1,5 @@
 """Shared by the upstream client tests: fake credentials and time, fixture files, client builders."""
+
 from __future__ import annotations
 
 import json

@@ -1,7 +1,8 @@
 """Both clients against the live simulators over loopback: every call, and the refusals."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -16,8 +17,14 @@ from server.upstream import errors
 SHOWCASE_REFERENCE = "SO-10045"
 SHOWCASE_NUMERIC_ID = "787061"
 DESTINATION = {
-    "name": "Olivia Bennett", "phone": "07 3123 4567", "street": "12 Eagle Street", "suburb": "Brisbane City",
-    "city": "Brisbane", "state": "QLD", "post_code": "4000", "country": "Australia",
+    "name": "Olivia Bennett",
+    "phone": "07 3123 4567",
+    "street": "12 Eagle Street",
+    "suburb": "Brisbane City",
+    "city": "Brisbane",
+    "state": "QLD",
+    "post_code": "4000",
+    "country": "Australia",
 }
 
 
@@ -44,15 +51,34 @@ def sleeps() -> list[float]:
     return []
 
 
-def starshipit_client(sandbox, session, sleeps, *, api_key=credentials.STARSHIPIT_API_KEY,
-                      subscription_key=credentials.STARSHIPIT_SUBSCRIPTION_KEY, **options) -> StarshipitClient:
-    return StarshipitClient(sandbox.starshipit_url, api_key, subscription_key, session=session,
-                            rate_per_second=20, sleep=sleeps.append, **options)
+def starshipit_client(
+    sandbox,
+    session,
+    sleeps,
+    *,
+    api_key=credentials.STARSHIPIT_API_KEY,
+    subscription_key=credentials.STARSHIPIT_SUBSCRIPTION_KEY,
+    **options,
+) -> StarshipitClient:
+    return StarshipitClient(
+        sandbox.starshipit_url,
+        api_key,
+        subscription_key,
+        session=session,
+        rate_per_second=20,
+        sleep=sleeps.append,
+        **options,
+    )
 
 
 def cartoncloud_client(server, session, *, client_secret=credentials.CARTONCLOUD_CLIENT_SECRET) -> CartonCloudClient:
-    return CartonCloudClient(server.cartoncloud_url, credentials.CARTONCLOUD_CLIENT_ID, client_secret,
-                             credentials.CARTONCLOUD_TENANT_ID, session=session)
+    return CartonCloudClient(
+        server.cartoncloud_url,
+        credentials.CARTONCLOUD_CLIENT_ID,
+        client_secret,
+        credentials.CARTONCLOUD_TENANT_ID,
+        session=session,
+    )
 
 
 @pytest.fixture
@@ -67,11 +93,18 @@ def cartoncloud(sandbox, session) -> CartonCloudClient:
 
 @pytest.fixture
 def order(starshipit) -> dict:
-    return starshipit.create_order({"order_number": "LB-TEST-1", "reference": "787061", "destination": DESTINATION,
-                                    "packages": [{"weight": 1.2, "height": 0.1, "width": 0.2, "length": 0.3}]})
+    return starshipit.create_order(
+        {
+            "order_number": "LB-TEST-1",
+            "reference": "787061",
+            "destination": DESTINATION,
+            "packages": [{"weight": 1.2, "height": 0.1, "width": 0.2, "length": 0.3}],
+        }
+    )
 
 
 # Starshipit
+
 
 def test_order_lifecycle(starshipit, order):
     assert order["order_number"] == "LB-TEST-1" and isinstance(order["order_id"], int)
@@ -81,7 +114,7 @@ def test_order_lifecycle(starshipit, order):
     assert updated["reference"] == "changed"
     assert "LB-TEST-1" in [o["order_number"] for o in starshipit.search_orders("LB-TEST-1")["orders"]]
     assert "LB-TEST-1" in [o["order_number"] for o in starshipit.iter_search_orders("LB-TEST-1", limit=1)]
-    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    since = datetime.now(UTC) - timedelta(hours=1)
     assert order["order_id"] in [o["order_id"] for o in starshipit.iter_unshipped(since, limit=5)]
     assert "orders" in starshipit.list_unshipped(since, limit=5)
 
@@ -103,7 +136,7 @@ def test_print_reprint_and_tracking(starshipit, order):
         starshipit.print_label(order_id=order["order_id"])
     again = starshipit.print_label(order_number="LB-TEST-1", reprint=True)
     assert again.tracking_numbers == shipment.tracking_numbers
-    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    since = datetime.now(UTC) - timedelta(hours=1)
     assert order["order_id"] in [o["order_id"] for o in starshipit.iter_recently_printed(since)]
     assert "orders" in starshipit.recently_printed(since)
     assert isinstance(list(starshipit.iter_shipped(since)), list)
@@ -121,8 +154,12 @@ def test_import_orders(starshipit, control):
 def test_delivery_services_and_address_validation(starshipit):
     services = starshipit.delivery_services({"country_code": "AU", "post_code": "4000"}, [{"weight": 1.0}])
     assert services and {"carrier", "service_code"} <= set(services[0])
-    assert starshipit.validate_address(street="12 Eagle Street", suburb="Brisbane City", state="QLD",
-                                       post_code="4000", country="Australia")["valid"] is True
+    assert (
+        starshipit.validate_address(
+            street="12 Eagle Street", suburb="Brisbane City", state="QLD", post_code="4000", country="Australia"
+        )["valid"]
+        is True
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,8 +178,18 @@ def test_starshipit_refuses_wrong_keys(sandbox, session, sleeps, keys, words):
 
 
 def test_429_is_retried_after_the_wait_asked_for(starshipit, order, control, sleeps):
-    control("POST", "/faults", json={"service": "starshipit", "path": "/api/orders", "method": "GET",
-                                     "status": 429, "count": 1, "retry_after": 1})
+    control(
+        "POST",
+        "/faults",
+        json={
+            "service": "starshipit",
+            "path": "/api/orders",
+            "method": "GET",
+            "status": 429,
+            "count": 1,
+            "retry_after": 1,
+        },
+    )
     assert starshipit.get_order(order["order_id"])["order_id"] == order["order_id"]
     assert 1.0 in sleeps
 
@@ -159,6 +206,7 @@ def test_label_post_is_sent_once_whatever_happens(sandbox, session, sleeps, orde
 
 # CartonCloud
 
+
 def test_userinfo_names_the_tenant(cartoncloud):
     assert credentials.CARTONCLOUD_TENANT_ID in [t["id"] for t in cartoncloud.userinfo()["tenants"]]
 
@@ -173,7 +221,7 @@ def test_sale_order_lookups(cartoncloud):
 
 
 def test_search_follows_pages(cartoncloud):
-    since = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    since = datetime(2000, 1, 1, tzinfo=UTC)
     condition = conditions.all_of(conditions.datetime_after(conditions.MODIFIED_TIME, since))
     first = cartoncloud.search_sale_orders(condition, page=1, size=10)
     assert first.total_pages > 1 and len(first.items) == 10
@@ -190,8 +238,11 @@ def test_consignment_tracking_writeback(cartoncloud, sandbox):
     [sale_order] = cartoncloud.find_sale_orders_by_customer_reference(SHOWCASE_REFERENCE)
     consignment = cartoncloud.find_consignment_for_sale_order(sale_order["id"])
     updated = cartoncloud.update_consignment_tracking(
-        consignment["id"], tracking_number="PL0000123456", carrier_name="Plain Label",
-        tracking_url="https://t.example/PL0000123456")
+        consignment["id"],
+        tracking_number="PL0000123456",
+        carrier_name="Plain Label",
+        tracking_url="https://t.example/PL0000123456",
+    )
     assert updated["references"]["tracking"] == "PL0000123456"
     stored = next(c for c in sandbox.state.cartoncloud.consignments() if c["id"] == consignment["id"])
     assert stored["references"]["tracking"] == "PL0000123456"
@@ -227,4 +278,3 @@ def test_numeric_search_refused_falls_back_to_text(session):
     with SandboxServer(config={"SANDBOX_CARTONCLOUD_NUMERIC_SEARCH": False}) as server:
         [sale_order] = cartoncloud_client(server, session).find_sale_orders_by_numeric_id(SHOWCASE_NUMERIC_ID)
     assert sale_order["references"]["customer"] == SHOWCASE_REFERENCE
-

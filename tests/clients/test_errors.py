@@ -1,4 +1,5 @@
 """The one status table, and what an error shows of itself."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,7 +29,10 @@ def test_status_table(status, error_class):
 
 def test_error_shows_service_words_status_and_request_id_but_not_body():
     error = errors.UpstreamRejected(
-        "Order number is required", service="starshipit", http_status=400, request_id="req-1",
+        "Order number is required",
+        service="starshipit",
+        http_status=400,
+        request_id="req-1",
         body={"private": "body"},
     )
     assert str(error) == "starshipit: Order number is required (HTTP 400, request id req-1)"

@@ -1,4 +1,5 @@
 """The token bucket paces by its clock; one bucket per key in the process."""
+
 from __future__ import annotations
 
 import threading

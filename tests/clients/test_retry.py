@@ -1,14 +1,15 @@
 """The retry decision, the backoff delay and Retry-After parsing, without any HTTP."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from server.upstream import errors
 from server.upstream.retry import backoff_delay, parse_retry_after, should_retry
 
-NOW = datetime(2025, 6, 20, 10, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 20, 10, 0, 0, tzinfo=UTC)
 
 
 def error(cls: type[errors.UpstreamError]) -> errors.UpstreamError:

@@ -1,4 +1,5 @@
 """Credentials never show in an error, a repr or a log line — even when an upstream echoes them."""
+
 from __future__ import annotations
 
 import logging
@@ -11,12 +12,12 @@ from server.upstream.errors import UpstreamError
 from .support import (
     ACCESS_TOKEN,
     API_KEY,
+    CLIENT_SECRET,
     SECRETS,
     STARSHIPIT_URL,
     SUBSCRIPTION_KEY,
     TENANT_URL,
     TOKEN_URL,
-    CLIENT_SECRET,
     add_token,
 )
 

@@ -1,4 +1,5 @@
 """Every Starshipit call: the request it sends and what it makes of the answer."""
+
 from __future__ import annotations
 
 import base64
@@ -32,48 +33,116 @@ def sent_json(http) -> dict:
 
 # Every call, with what it sends (method, path, query, JSON body) and the answer it is given.
 CALLS = {
-    "create_order": (lambda c: c.create_order({"order_number": "SO-10045"}),
-                     "POST", "/api/orders", {}, {"order": {"order_number": "SO-10045"}}),
+    "create_order": (
+        lambda c: c.create_order({"order_number": "SO-10045"}),
+        "POST",
+        "/api/orders",
+        {},
+        {"order": {"order_number": "SO-10045"}},
+    ),
     "get_order": (lambda c: c.get_order(81234567), "GET", "/api/orders", {"order_id": "81234567"}, None),
-    "find_order_by_number": (lambda c: c.find_order_by_number("SO-10045"),
-                             "GET", "/api/orders", {"order_number": "SO-10045"}, None),
-    "update_order": (lambda c: c.update_order({"order_id": 81234567, "status": "Unshipped"}),
-                     "PUT", "/api/orders", {}, {"order": {"order_id": 81234567, "status": "Unshipped"}}),
-    "search_orders": (lambda c: c.search_orders("SO-10045", limit=50, page=2),
-                      "GET", "/api/orders/search", {"phrase": "SO-10045", "limit": "50", "page": "2"}, None),
-    "list_unshipped": (lambda c: c.list_unshipped(SINCE, limit=100, page=3), "GET", "/api/orders/unshipped",
-                       {"since_last_updated": "2025-06-20T10:30:00Z", "limit": "100", "page": "3"}, None),
-    "list_shipped": (lambda c: c.list_shipped(SINCE), "GET", "/api/orders/shipped",
-                     {"since_last_updated": "2025-06-20T10:30:00Z", "limit": "250", "page": "1"}, None),
-    "recently_printed": (lambda c: c.recently_printed(SINCE), "GET", "/api/orders/shipments",
-                         {"status": "recently_printed", "since_created_date": "2025-06-20T10:30:00Z",
-                          "limit": "250", "page": "1"}, None),
-    "print_label": (lambda c: c.print_label(order_id=81234567), "POST", "/api/orders/shipment", {},
-                    {"order_id": 81234567, "reprint": False}),
-    "import_orders": (lambda c: c.import_orders([{"order_number": "A"}, {"order_number": "B"}]),
-                      "POST", "/api/orders/import", {}, {"orders": [{"order_number": "A"}, {"order_number": "B"}]}),
-    "track": (lambda c: c.track(tracking_number="PL0000123456"), "GET", "/api/track",
-              {"tracking_number": "PL0000123456"}, None),
-    "delivery_services": (lambda c: c.delivery_services({"country": "Australia"}, [{"weight": 1.0}]),
-                          "POST", "/api/deliveryservices", {},
-                          {"destination": {"country": "Australia"}, "packages": [{"weight": 1.0}]}),
-    "validate_address": (lambda c: c.validate_address(street="1 Main Street", post_code="4000", country="Australia"),
-                         "GET", "/api/address/validate",
-                         {"street": "1 Main Street", "post_code": "4000", "country": "Australia"}, None),
-    "packing_slips": (lambda c: c.packing_slips([81234567]), "POST", "/api/orders/packingslips", {},
-                      {"order_ids": [81234567], "summary": False}),
+    "find_order_by_number": (
+        lambda c: c.find_order_by_number("SO-10045"),
+        "GET",
+        "/api/orders",
+        {"order_number": "SO-10045"},
+        None,
+    ),
+    "update_order": (
+        lambda c: c.update_order({"order_id": 81234567, "status": "Unshipped"}),
+        "PUT",
+        "/api/orders",
+        {},
+        {"order": {"order_id": 81234567, "status": "Unshipped"}},
+    ),
+    "search_orders": (
+        lambda c: c.search_orders("SO-10045", limit=50, page=2),
+        "GET",
+        "/api/orders/search",
+        {"phrase": "SO-10045", "limit": "50", "page": "2"},
+        None,
+    ),
+    "list_unshipped": (
+        lambda c: c.list_unshipped(SINCE, limit=100, page=3),
+        "GET",
+        "/api/orders/unshipped",
+        {"since_last_updated": "2025-06-20T10:30:00Z", "limit": "100", "page": "3"},
+        None,
+    ),
+    "list_shipped": (
+        lambda c: c.list_shipped(SINCE),
+        "GET",
+        "/api/orders/shipped",
+        {"since_last_updated": "2025-06-20T10:30:00Z", "limit": "250", "page": "1"},
+        None,
+    ),
+    "recently_printed": (
+        lambda c: c.recently_printed(SINCE),
+        "GET",
+        "/api/orders/shipments",
+        {"status": "recently_printed", "since_created_date": "2025-06-20T10:30:00Z", "limit": "250", "page": "1"},
+        None,
+    ),
+    "print_label": (
+        lambda c: c.print_label(order_id=81234567),
+        "POST",
+        "/api/orders/shipment",
+        {},
+        {"order_id": 81234567, "reprint": False},
+    ),
+    "import_orders": (
+        lambda c: c.import_orders([{"order_number": "A"}, {"order_number": "B"}]),
+        "POST",
+        "/api/orders/import",
+        {},
+        {"orders": [{"order_number": "A"}, {"order_number": "B"}]},
+    ),
+    "track": (
+        lambda c: c.track(tracking_number="PL0000123456"),
+        "GET",
+        "/api/track",
+        {"tracking_number": "PL0000123456"},
+        None,
+    ),
+    "delivery_services": (
+        lambda c: c.delivery_services({"country": "Australia"}, [{"weight": 1.0}]),
+        "POST",
+        "/api/deliveryservices",
+        {},
+        {"destination": {"country": "Australia"}, "packages": [{"weight": 1.0}]},
+    ),
+    "validate_address": (
+        lambda c: c.validate_address(street="1 Main Street", post_code="4000", country="Australia"),
+        "GET",
+        "/api/address/validate",
+        {"street": "1 Main Street", "post_code": "4000", "country": "Australia"},
+        None,
+    ),
+    "packing_slips": (
+        lambda c: c.packing_slips([81234567]),
+        "POST",
+        "/api/orders/packingslips",
+        {},
+        {"order_ids": [81234567], "summary": False},
+    ),
 }
 ANSWERS = {
     "create_order": load("starshipit_order.json"),
     "get_order": load("starshipit_order.json"),
     "find_order_by_number": load("starshipit_order.json"),
     "update_order": load("starshipit_order.json"),
-    "search_orders": {"orders": [{"order_id": 81234567, "order_number": "SO-10045"}], "total_pages": 1,
-                      "success": True},
+    "search_orders": {
+        "orders": [{"order_id": 81234567, "order_number": "SO-10045"}],
+        "total_pages": 1,
+        "success": True,
+    },
     "list_unshipped": {"orders": [ORDER], "total_pages": 1, "success": True},
     "list_shipped": {"orders": [ORDER], "total_pages": 1, "success": True},
-    "recently_printed": {"orders": [{"order_id": 81234567, "tracking_numbers": ["PL0000123456"]}],
-                         "total_pages": 1, "success": True},
+    "recently_printed": {
+        "orders": [{"order_id": 81234567, "tracking_numbers": ["PL0000123456"]}],
+        "total_pages": 1,
+        "success": True,
+    },
     "print_label": load("starshipit_shipment.json"),
     "import_orders": {"success": True, "orders": [{"order_id": 1}, {"order_id": 2}]},
     "track": load("starshipit_tracking.json"),
@@ -91,8 +160,13 @@ EXPECTED = {
     "list_shipped": ANSWERS["list_shipped"],
     "recently_printed": ANSWERS["recently_printed"],
     "print_label": Shipment(
-        order_id=81234567, order_number="SO-10045", carrier_name="Plain Label", carrier_service_code="PLL",
-        tracking_numbers=["PL0000123456"], labels=[PDF], label_types=["Label"],
+        order_id=81234567,
+        order_number="SO-10045",
+        carrier_name="Plain Label",
+        carrier_service_code="PLL",
+        tracking_numbers=["PL0000123456"],
+        labels=[PDF],
+        label_types=["Label"],
     ),
     "import_orders": ANSWERS["import_orders"],
     "track": load("starshipit_tracking.json")["results"],
@@ -119,33 +193,62 @@ def test_success_may_be_1(http, starshipit):
 
 @pytest.mark.parametrize("status", [200, 400])
 def test_refusal_joins_message_and_details(http, starshipit, status):
-    http.post(url("/api/orders"), status=status, json={"success": False, "errors": [
-        {"message": "Invalid order", "details": "order_number is required"},
-        {"message": "Invalid destination", "details": "country is required"},
-    ]})
+    http.post(
+        url("/api/orders"),
+        status=status,
+        json={
+            "success": False,
+            "errors": [
+                {"message": "Invalid order", "details": "order_number is required"},
+                {"message": "Invalid destination", "details": "country is required"},
+            ],
+        },
+    )
     with pytest.raises(errors.UpstreamRejected) as raised:
         starshipit.create_order({})
-    assert raised.value.message == (
-        "Invalid order: order_number is required; Invalid destination: country is required"
-    )
+    assert raised.value.message == ("Invalid order: order_number is required; Invalid destination: country is required")
     assert raised.value.http_status == status
 
 
 @pytest.mark.parametrize(
     ("status", "body", "error_class", "message"),
     [
-        (401, {"statusCode": 401, "message": "Access denied due to invalid subscription key."},
-         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Access denied due to invalid subscription key."),
-        (403, {"statusCode": 403, "message": "Out of call volume quota."},
-         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Out of call volume quota."),
-        (200, {"statusCode": 401, "message": "Invalid API key"}, errors.UpstreamAuthError,
-         f"{KEYS_REFUSED}: Invalid API key"),
-        (200, {"statusCode": 403, "success": False, "errors": [{"message": "Forbidden"}]}, errors.UpstreamAuthError,
-         f"{KEYS_REFUSED}: Forbidden"),
-        (403, {"success": False, "errors": [{"message": "Unauthorized", "details": "API key not valid"}]},
-         errors.UpstreamAuthError, f"{KEYS_REFUSED}: Unauthorized: API key not valid"),
-        (500, {"statusCode": 500, "message": "Internal server error"},
-         errors.UpstreamUnavailable, "Internal server error"),
+        (
+            401,
+            {"statusCode": 401, "message": "Access denied due to invalid subscription key."},
+            errors.UpstreamAuthError,
+            f"{KEYS_REFUSED}: Access denied due to invalid subscription key.",
+        ),
+        (
+            403,
+            {"statusCode": 403, "message": "Out of call volume quota."},
+            errors.UpstreamAuthError,
+            f"{KEYS_REFUSED}: Out of call volume quota.",
+        ),
+        (
+            200,
+            {"statusCode": 401, "message": "Invalid API key"},
+            errors.UpstreamAuthError,
+            f"{KEYS_REFUSED}: Invalid API key",
+        ),
+        (
+            200,
+            {"statusCode": 403, "success": False, "errors": [{"message": "Forbidden"}]},
+            errors.UpstreamAuthError,
+            f"{KEYS_REFUSED}: Forbidden",
+        ),
+        (
+            403,
+            {"success": False, "errors": [{"message": "Unauthorized", "details": "API key not valid"}]},
+            errors.UpstreamAuthError,
+            f"{KEYS_REFUSED}: Unauthorized: API key not valid",
+        ),
+        (
+            500,
+            {"statusCode": 500, "message": "Internal server error"},
+            errors.UpstreamUnavailable,
+            "Internal server error",
+        ),
     ],
 )
 def test_gateway_shape_is_read_whatever_the_http_status(http, fake_time, status, body, error_class, message):
@@ -191,14 +294,30 @@ def test_other_refusals_are_not_mistaken_for_not_found(http, starshipit):
     "answer",
     [
         load("starshipit_shipment.json"),
-        {"success": True, "order_id": "81234567", "order_number": "SO-10045", "carrier_name": "Plain Label",
-         "carrier_service_code": "PLL", "tracking_number": "PL0000123456",
-         "label_data": "JVBERi0xLjQKJeLjz9MKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4K\nJSVFT0YK",
-         "label_types": "Label"},
-        {"success": True, "order_id": 81234567, "order_number": "SO-10045", "carrier_name": "Plain Label",
-         "carrier_service_code": "PLL", "tracking_numbers": ["PL0000123456"],
-         "labels": [{"label_type": "Label",
-                     "label_base64_string": "JVBERi0xLjQKJeLjz9MKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK"}]},
+        {
+            "success": True,
+            "order_id": "81234567",
+            "order_number": "SO-10045",
+            "carrier_name": "Plain Label",
+            "carrier_service_code": "PLL",
+            "tracking_number": "PL0000123456",
+            "label_data": "JVBERi0xLjQKJeLjz9MKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4K\nJSVFT0YK",
+            "label_types": "Label",
+        },
+        {
+            "success": True,
+            "order_id": 81234567,
+            "order_number": "SO-10045",
+            "carrier_name": "Plain Label",
+            "carrier_service_code": "PLL",
+            "tracking_numbers": ["PL0000123456"],
+            "labels": [
+                {
+                    "label_type": "Label",
+                    "label_base64_string": "JVBERi0xLjQKJeLjz9MKMSAwIG9iago8PD4+CmVuZG9iagp0cmFpbGVyCjw8Pj4KJSVFT0YK",
+                }
+            ],
+        },
     ],
     ids=["labels", "label_data", "label_objects"],
 )
@@ -208,12 +327,25 @@ def test_print_label_reads_every_answer_shape(http, starshipit, answer):
 
 
 def test_reprint_sends_every_option(http, starshipit):
-    expected = {"order_number": "SO-10045", "reprint": True, "carrier": "PlainLabel",
-                "carrier_service_code": "PLL", "packages": [{"weight": 2.5}]}
-    http.post(url("/api/orders/shipment"), json=load("starshipit_shipment.json"),
-              match=[matchers.json_params_matcher(expected)])
-    shipment = starshipit.print_label(order_number="SO-10045", reprint=True, carrier="PlainLabel",
-                                      carrier_service_code="PLL", packages=[{"weight": 2.5}])
+    expected = {
+        "order_number": "SO-10045",
+        "reprint": True,
+        "carrier": "PlainLabel",
+        "carrier_service_code": "PLL",
+        "packages": [{"weight": 2.5}],
+    }
+    http.post(
+        url("/api/orders/shipment"),
+        json=load("starshipit_shipment.json"),
+        match=[matchers.json_params_matcher(expected)],
+    )
+    shipment = starshipit.print_label(
+        order_number="SO-10045",
+        reprint=True,
+        carrier="PlainLabel",
+        carrier_service_code="PLL",
+        packages=[{"weight": 2.5}],
+    )
     assert shipment.labels == [PDF]
 
 
@@ -258,43 +390,67 @@ def test_import_takes_exactly_fifty(http, starshipit):
 
 
 def test_track_by_order_number(http, starshipit):
-    http.get(url("/api/track"), json=load("starshipit_tracking.json"),
-             match=[matchers.query_param_matcher({"order_number": "SO-10045"})])
+    http.get(
+        url("/api/track"),
+        json=load("starshipit_tracking.json"),
+        match=[matchers.query_param_matcher({"order_number": "SO-10045"})],
+    )
     assert starshipit.track(order_number="SO-10045")["tracking_status"] == "InTransit"
 
 
 def test_list_without_since_leaves_the_window_to_starshipit(http, starshipit):
-    http.get(url("/api/orders/unshipped"), json={"orders": [], "total_pages": 0, "success": True},
-             match=[matchers.query_param_matcher({"limit": "250", "page": "1"})])
+    http.get(
+        url("/api/orders/unshipped"),
+        json={"orders": [], "total_pages": 0, "success": True},
+        match=[matchers.query_param_matcher({"limit": "250", "page": "1"})],
+    )
     assert starshipit.list_unshipped()["orders"] == []
 
 
 @pytest.mark.parametrize(
     ("iterate", "path", "extra"),
     [
-        (lambda c: c.iter_unshipped(SINCE, limit=2), "/api/orders/unshipped",
-         {"since_last_updated": "2025-06-20T10:30:00Z"}),
-        (lambda c: c.iter_shipped(SINCE, limit=2), "/api/orders/shipped",
-         {"since_last_updated": "2025-06-20T10:30:00Z"}),
-        (lambda c: c.iter_recently_printed(SINCE, limit=2), "/api/orders/shipments",
-         {"status": "recently_printed", "since_created_date": "2025-06-20T10:30:00Z"}),
+        (
+            lambda c: c.iter_unshipped(SINCE, limit=2),
+            "/api/orders/unshipped",
+            {"since_last_updated": "2025-06-20T10:30:00Z"},
+        ),
+        (
+            lambda c: c.iter_shipped(SINCE, limit=2),
+            "/api/orders/shipped",
+            {"since_last_updated": "2025-06-20T10:30:00Z"},
+        ),
+        (
+            lambda c: c.iter_recently_printed(SINCE, limit=2),
+            "/api/orders/shipments",
+            {"status": "recently_printed", "since_created_date": "2025-06-20T10:30:00Z"},
+        ),
         (lambda c: c.iter_search_orders("SO", limit=2), "/api/orders/search", {"phrase": "SO"}),
     ],
 )
 def test_iterators_follow_total_pages(http, starshipit, iterate, path, extra):
     pages = [[{"order_id": 1}, {"order_id": 2}], [{"order_id": 3}]]
     for number, orders in enumerate(pages, start=1):
-        http.get(url(path), json={"orders": orders, "total_pages": 2, "success": True},
-                 match=[matchers.query_param_matcher({**extra, "limit": "2", "page": str(number)})])
+        http.get(
+            url(path),
+            json={"orders": orders, "total_pages": 2, "success": True},
+            match=[matchers.query_param_matcher({**extra, "limit": "2", "page": str(number)})],
+        )
     assert [order["order_id"] for order in iterate(starshipit)] == [1, 2, 3]
 
 
 def test_the_shipped_list_is_paged_until_a_short_page_when_it_gives_no_total(http, starshipit):
     pages = [[{"order_id": 1}, {"order_id": 2}], [{"order_id": 3}, {"order_id": 4}], [{"order_id": 5}]]
     for number, orders in enumerate(pages, start=1):
-        http.get(url("/api/orders/shipped"), json={"orders": orders, "success": True},
-                 match=[matchers.query_param_matcher({"since_last_updated": "2025-06-20T10:30:00Z", "limit": "2",
-                                                      "page": str(number)})])  # fmt: skip
+        http.get(
+            url("/api/orders/shipped"),
+            json={"orders": orders, "success": True},
+            match=[
+                matchers.query_param_matcher(
+                    {"since_last_updated": "2025-06-20T10:30:00Z", "limit": "2", "page": str(number)}
+                )
+            ],
+        )
     assert [order["order_id"] for order in starshipit.iter_shipped(SINCE, limit=2)] == [1, 2, 3, 4, 5]
 
 
@@ -304,12 +460,17 @@ def test_client_refuses_missing_credentials():
 
 
 def test_packing_slips_also_read_a_labels_list_and_ask_for_a_summary(http, starshipit):
-    http.post(url("/api/orders/packingslips"), json={"labels": [base64.b64encode(PDF).decode()], "success": True},
-              match=[matchers.json_params_matcher({"order_ids": [1, 2], "summary": True})])  # fmt: skip
+    http.post(
+        url("/api/orders/packingslips"),
+        json={"labels": [base64.b64encode(PDF).decode()], "success": True},
+        match=[matchers.json_params_matcher({"order_ids": [1, 2], "summary": True})],
+    )
     assert starshipit.packing_slips([1, 2], summary=True) == PDF
 
 
-@pytest.mark.parametrize("answer", [{"success": True}, {"pdf": "", "success": True}, {"pdf": "not base64!", "success": True}])
+@pytest.mark.parametrize(
+    "answer", [{"success": True}, {"pdf": "", "success": True}, {"pdf": "not base64!", "success": True}]
+)
 def test_a_packing_slip_answer_without_a_readable_pdf_is_a_bad_response(http, starshipit, answer):
     http.post(url("/api/orders/packingslips"), json=answer)
     with pytest.raises(errors.UpstreamBadResponse):

@@ -1,4 +1,5 @@
 """The shared choke point, exercised through both clients: failure mapping, retries, pacing."""
+
 from __future__ import annotations
 
 import time
@@ -37,16 +38,24 @@ def get_order(client):
 
 
 def test_429_then_success_waits_for_retry_after(http, starshipit, fake_time: FakeTime):
-    http.get(ORDER_URL, status=429, json={"statusCode": 429, "message": "Rate limit is exceeded."},
-             headers={"Retry-After": "2"})
+    http.get(
+        ORDER_URL,
+        status=429,
+        json={"statusCode": 429, "message": "Rate limit is exceeded."},
+        headers={"Retry-After": "2"},
+    )
     http.get(ORDER_URL, json=load("starshipit_order.json"))
     assert get_order(starshipit)["order_id"] == 81234567
     assert fake_time.sleeps == [2.0]
 
 
 def test_retry_after_as_http_date_is_honoured(http, starshipit, fake_time: FakeTime):
-    http.get(ORDER_URL, status=429, json={"statusCode": 429, "message": "slow down"},
-             headers={"Retry-After": formatdate(time.time() + 8, usegmt=True)})
+    http.get(
+        ORDER_URL,
+        status=429,
+        json={"statusCode": 429, "message": "slow down"},
+        headers={"Retry-After": formatdate(time.time() + 8, usegmt=True)},
+    )
     http.get(ORDER_URL, json=load("starshipit_order.json"))
     get_order(starshipit)
     assert len(fake_time.sleeps) == 1
@@ -56,8 +65,9 @@ def test_retry_after_as_http_date_is_honoured(http, starshipit, fake_time: FakeT
 @pytest.mark.parametrize("name", LABEL_CREATING)
 def test_label_creating_post_is_retried_on_429(http, starshipit, fake_time: FakeTime, name):
     url, call = LABEL_CREATING[name]
-    http.post(url, status=429, json={"statusCode": 429, "message": "Rate limit is exceeded."},
-              headers={"Retry-After": "1"})
+    http.post(
+        url, status=429, json={"statusCode": 429, "message": "Rate limit is exceeded."}, headers={"Retry-After": "1"}
+    )
     http.post(url, json=LABEL_CREATING_SUCCESS[name])
     call(starshipit)
     assert len(http.calls) == 2
@@ -68,8 +78,10 @@ def test_label_creating_post_is_retried_on_429(http, starshipit, fake_time: Fake
 @pytest.mark.parametrize(
     ("failure", "error_class"),
     [
-        ({"status": 503, "json": {"success": False, "errors": [{"message": "Service unavailable"}]}},
-         errors.UpstreamUnavailable),
+        (
+            {"status": 503, "json": {"success": False, "errors": [{"message": "Service unavailable"}]}},
+            errors.UpstreamUnavailable,
+        ),
         ({"body": requests.exceptions.ReadTimeout("read timed out")}, errors.UpstreamTimeout),
         ({"body": requests.exceptions.ConnectionError("connection reset")}, errors.UpstreamConnectionError),
     ],
@@ -103,8 +115,9 @@ def test_get_gives_up_after_max_attempts(http, starshipit, fake_time: FakeTime):
 
 
 def test_retry_after_beyond_max_delay_is_left_to_the_caller(http, starshipit, fake_time: FakeTime):
-    http.get(ORDER_URL, status=429, json={"statusCode": 429, "message": "Quota exceeded"},
-             headers={"Retry-After": "3600"})
+    http.get(
+        ORDER_URL, status=429, json={"statusCode": 429, "message": "Quota exceeded"}, headers={"Retry-After": "3600"}
+    )
     with pytest.raises(errors.UpstreamRateLimited) as raised:
         get_order(starshipit)
     assert raised.value.retry_after == 3600.0
@@ -170,8 +183,12 @@ def test_bad_json_after_a_label_post_is_not_retried(http, starshipit):
 
 @pytest.mark.parametrize("header", ["X-Request-Id", "Request-Id", "x-ms-request-id"])
 def test_request_id_is_taken_from_the_response(http, starshipit, header):
-    http.get(ORDER_URL, status=404, json={"success": False, "errors": [{"message": "Order not found"}]},
-             headers={header: "req-42"})
+    http.get(
+        ORDER_URL,
+        status=404,
+        json={"success": False, "errors": [{"message": "Order not found"}]},
+        headers={header: "req-42"},
+    )
     with pytest.raises(errors.UpstreamNotFound) as raised:
         get_order(starshipit)
     assert raised.value.request_id == "req-42"

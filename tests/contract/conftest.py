@@ -1,6 +1,7 @@
 """Fixtures for the contract tests: the app of tests/conftest.py with the CartonCloud webhook
 switched on (so its body is checked, not just refused), on SQLite and on PostgreSQL alike; the
 OpenAPI document it serves; and the tally of schemathesis cases, printed at the end of the run."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -17,8 +18,15 @@ TALLY = pytest.StashKey[Counter]()
 
 @pytest.fixture
 def app(sandbox, database_url, instance_folder, printer_simulators):
-    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True,
-                      "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET, **printer_simulators})  # fmt: skip
+    app = create_app(
+        {
+            **sandbox_config(sandbox),
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            **printer_simulators,
+        }
+    )
     get_database(app).upgrade()
     yield app
     get_database(app).dispose()

@@ -1,4 +1,5 @@
 """Reading a response against the OpenAPI document, for the contract tests."""
+
 from __future__ import annotations
 
 import copy
@@ -30,4 +31,7 @@ def body_problems(strict_document: dict, documented_response: dict, body: Any) -
     """Where a JSON body breaks its documented schema, or sends a field it does not name."""
     schema = documented_response["content"]["application/json"]["schema"]
     validator = Draft202012Validator({**strict_document, **schema})
-    return [f"{'/'.join(map(str, error.absolute_path)) or '(body)'}: {error.message}" for error in validator.iter_errors(body)]
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '(body)'}: {error.message}"
+        for error in validator.iter_errors(body)
+    ]

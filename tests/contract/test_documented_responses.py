@@ -6,6 +6,7 @@ a request here for a status the document does not give.
 Statuses every operation of a kind shares (401 without a token, 403 from a foreign origin, 429,
 400/413/415/422 for a body, 422 for a path parameter) are made the same way for each operation;
 the others have a scenario of their own."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,14 +20,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from printing.listener import PrinterListener  # tests/printing: a raw-printing printer on loopback
 
 from server import create_app
-from server.orders import idempotency
 from server.db import get_database
 from server.demo import sandbox_config
-from server.orders import batch_runs
+from server.orders import batch_runs, idempotency
 
-from printing.listener import PrinterListener  # tests/printing: a raw-printing printer on loopback
 from .conftest import WEBHOOK_SECRET
 from .openapi_checks import body_problems, strict
 
@@ -57,26 +57,46 @@ OPERATIONS = {
     "get_settings": Operation("GET", "/api/v1/settings"),
     "put_settings": Operation("PUT", "/api/v1/settings", body={"auto_print": False}),
     "get_accounts": Operation("GET", "/api/v1/accounts"),
-    "put_starshipit_account": Operation("PUT", "/api/v1/accounts/starshipit/{name}",
-                                        body={"api_key": "key-0123456789", "subscription_key": "sub-0123456789"}),
+    "put_starshipit_account": Operation(
+        "PUT",
+        "/api/v1/accounts/starshipit/{name}",
+        body={"api_key": "key-0123456789", "subscription_key": "sub-0123456789"},
+    ),
     "delete_starshipit_account": Operation("DELETE", "/api/v1/accounts/starshipit/{name}"),
-    "put_cartoncloud_connection": Operation("PUT", "/api/v1/accounts/cartoncloud", body={
-        "base_url": "http://127.0.0.1:9/cartoncloud", "tenant_id": str(uuid.uuid4()),
-        "client_id": "client-1", "client_secret": "secret-0123456789"}),
-    "put_route": Operation("PUT", "/api/v1/routes", body={"match_field": "customer_code", "match_value": "ACME",
-                                                            "account": "acme"}),
+    "put_cartoncloud_connection": Operation(
+        "PUT",
+        "/api/v1/accounts/cartoncloud",
+        body={
+            "base_url": "http://127.0.0.1:9/cartoncloud",
+            "tenant_id": str(uuid.uuid4()),
+            "client_id": "client-1",
+            "client_secret": "secret-0123456789",
+        },
+    ),
+    "put_route": Operation(
+        "PUT", "/api/v1/routes", body={"match_field": "customer_code", "match_value": "ACME", "account": "acme"}
+    ),
     "run_connection_test": Operation("POST", "/api/v1/connection-test"),
     "list_events": Operation("GET", "/api/v1/events"),
     "get_sync_status": Operation("GET", "/api/v1/sync/status"),
-    "cartoncloud_webhook": Operation("POST", "/api/v1/webhooks/cartoncloud", public=True,
-                                     body={"id": str(uuid.uuid4()), "status": "PACKED", "type": "OUTBOUND"}),
-    "starshipit_webhook": Operation("POST", "/api/v1/webhooks/starshipit", public=True,
-                                    body={"order_number": "SO-10045", "tracking_number": "LB000001AU"}),
+    "cartoncloud_webhook": Operation(
+        "POST",
+        "/api/v1/webhooks/cartoncloud",
+        public=True,
+        body={"id": str(uuid.uuid4()), "status": "PACKED", "type": "OUTBOUND"},
+    ),
+    "starshipit_webhook": Operation(
+        "POST",
+        "/api/v1/webhooks/starshipit",
+        public=True,
+        body={"order_number": "SO-10045", "tracking_number": "LB000001AU"},
+    ),
     "preview_order": Operation("GET", "/api/v1/orders/{sale_order_id}/preview"),
     "preview_order_by_query": Operation("GET", "/api/v1/orders/preview", query=SHOWCASE),
     "order_events": Operation("GET", "/api/v1/orders/{identifier}/events"),
-    "import_sku_packages": Operation("POST", "/api/v1/settings/sku-packages/import",
-                                     body={"csv": "sku,weight_kg\nWIDGET-1,1.5\n"}),
+    "import_sku_packages": Operation(
+        "POST", "/api/v1/settings/sku-packages/import", body={"csv": "sku,weight_kg\nWIDGET-1,1.5\n"}
+    ),
     "print_batch": Operation("POST", "/api/v1/labels/batch", body={"sale_orders": [SHOWCASE, NO_STREET]}),
     "batch_progress": Operation("GET", "/api/v1/labels/batches/{batch_id}"),
     "batch_file": Operation("GET", "/api/v1/labels/batches/{batch_id}/file"),
@@ -90,9 +110,14 @@ OPERATIONS = {
     "test_printer": Operation("POST", "/api/v1/printers/{name}/test"),
     "create_enrollment": Operation("POST", "/api/v1/enrollments", body={"name": "bench-9"}),
     "enroll": Operation("POST", "/api/v1/enroll", body={"code": "222-222-222"}, public=True),
-}  # fmt: skip
-PATH_VALUES = {"label_id": str(uuid.uuid4()), "name": "acme", "identifier": SHOWCASE["numeric_id"],
-               "sale_order_id": str(uuid.uuid4()), "batch_id": str(uuid.uuid4())}  # fmt: skip
+}
+PATH_VALUES = {
+    "label_id": str(uuid.uuid4()),
+    "name": "acme",
+    "identifier": SHOWCASE["numeric_id"],
+    "sale_order_id": str(uuid.uuid4()),
+    "batch_id": str(uuid.uuid4()),
+}
 
 
 @dataclass
@@ -116,7 +141,10 @@ class Api:
             overrides["json"] = operation.body
         return (client or self.client).open(
             path or operation.path.format(**PATH_VALUES),
-            method=operation.method, query_string=operation.query, headers=headers, **overrides,
+            method=operation.method,
+            query_string=operation.query,
+            headers=headers,
+            **overrides,
         )
 
     @staticmethod
@@ -182,9 +210,16 @@ def generic_scenario(name: str, status: int) -> Callable[[Api], Any] | None:
         400: not_json if has_body else None,
         413: too_large if has_body else None,
         415: not_sent_as_json if has_body else None,
-        422: not_an_object if has_body else (nul_in_path if "{label_id}" in operation.path or "{name}" in operation.path
-                                             or "{identifier}" in operation.path or "{batch_id}" in operation.path
-                                             else None),
+        422: not_an_object
+        if has_body
+        else (
+            nul_in_path
+            if "{label_id}" in operation.path
+            or "{name}" in operation.path
+            or "{identifier}" in operation.path
+            or "{batch_id}" in operation.path
+            else None
+        ),
     }
     scenario = rules.get(status)
     return None if scenario is None else (lambda api: scenario(api, name))
@@ -268,8 +303,12 @@ def signed_rightly(api: Api):
     signing = api.app_with(STARSHIPIT_WEBHOOK_SECRET=STARSHIPIT_SECRET).test_client()
     body = json.dumps(OPERATIONS["starshipit_webhook"].body).encode()
     signature = hmac.new(STARSHIPIT_SECRET.encode(), body, hashlib.sha256).hexdigest()
-    return api.call("starshipit_webhook", client=signing, data=body,
-                    headers={"Content-Type": "application/json", "X-Starshipit-Signature": signature})  # fmt: skip
+    return api.call(
+        "starshipit_webhook",
+        client=signing,
+        data=body,
+        headers={"Content-Type": "application/json", "X-Starshipit-Signature": signature},
+    )
 
 
 def batch_printed(api: Api, path: str = "") -> Any:
@@ -340,7 +379,9 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("redo_label", 404): lambda api: api.call("redo_label"),
     ("redo_label", 409): redo_of_a_replaced_label,
     ("redo_label", 422): lambda api: api.call("redo_label", json={"confirm": False, "reason": "damaged"}),
-    ("redo_label", 502): lambda api: starshipit_refuses_the_label(api, "redo_label", api.print_showcase()["label"]["id"]),
+    ("redo_label", 502): lambda api: starshipit_refuses_the_label(
+        api, "redo_label", api.print_showcase()["label"]["id"]
+    ),
     ("redo_label", 503): lambda api: starshipit_down(api, "redo_label", api.print_showcase()["label"]["id"]),
     ("lookup_order", 200): lambda api: api.call("lookup_order"),
     ("lookup_order", 404): lambda api: api.client.get("/api/v1/orders/lookup?numeric_id=999999999", headers=api.admin),
@@ -367,7 +408,9 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("list_events", 422): lambda api: api.client.get("/api/v1/events?limit=0", headers=api.admin),
     ("get_sync_status", 200): lambda api: api.call("get_sync_status"),
     ("cartoncloud_webhook", 202): lambda api: api.call("cartoncloud_webhook"),
-    ("cartoncloud_webhook", 401): lambda api: api.call("cartoncloud_webhook", headers={"X-Labelbridge-Secret": "wrong"}),
+    ("cartoncloud_webhook", 401): lambda api: api.call(
+        "cartoncloud_webhook", headers={"X-Labelbridge-Secret": "wrong"}
+    ),
     ("starshipit_webhook", 200): signed_rightly,
     ("starshipit_webhook", 401): signed_wrongly,
     ("starshipit_webhook", 403): lambda api: api.call("starshipit_webhook", client=api.app_with().test_client()),
@@ -376,19 +419,24 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("preview_order", 502): lambda api: cartoncloud_lookup_fails(api, 400, "/api/v1/orders/{id}/preview"),
     ("preview_order", 503): lambda api: cartoncloud_lookup_fails(api, 503, "/api/v1/orders/{id}/preview"),
     ("preview_order_by_query", 200): lambda api: api.call("preview_order_by_query"),
-    ("preview_order_by_query", 404): lambda api: api.client.get("/api/v1/orders/preview?numeric_id=999999999",
-                                                                headers=api.admin),
+    ("preview_order_by_query", 404): lambda api: api.client.get(
+        "/api/v1/orders/preview?numeric_id=999999999", headers=api.admin
+    ),
     ("preview_order_by_query", 409): lambda api: a_reference_two_sale_orders_share(api, "/api/v1/orders/preview"),
     ("preview_order_by_query", 422): lambda api: api.client.get("/api/v1/orders/preview", headers=api.admin),
     ("preview_order_by_query", 502): lambda api: cartoncloud_lookup_fails(api, 400, "/api/v1/orders/preview?id={id}"),
     ("preview_order_by_query", 503): lambda api: cartoncloud_lookup_fails(api, 503, "/api/v1/orders/preview?id={id}"),
     ("order_events", 200): lambda api: api.call("order_events"),
     ("import_sku_packages", 200): lambda api: api.call("import_sku_packages"),
-    ("import_sku_packages", 422): lambda api: api.call("import_sku_packages", json={"csv": "sku,weight_kg\nWIDGET-1,heavy\n"}),
+    ("import_sku_packages", 422): lambda api: api.call(
+        "import_sku_packages", json={"csv": "sku,weight_kg\nWIDGET-1,heavy\n"}
+    ),
     ("print_batch", 200): lambda api: api.call("print_batch"),
     ("print_batch", 409): batch_running,
     ("print_batch", 422): lambda api: api.call("print_batch", json={"sale_orders": [SHOWCASE, SHOWCASE]}),
-    ("print_batch", 503): lambda api: api.call("print_batch", client=api.app_with(CARTONCLOUD_CLIENT_ID=None).test_client()),
+    ("print_batch", 503): lambda api: api.call(
+        "print_batch", client=api.app_with(CARTONCLOUD_CLIENT_ID=None).test_client()
+    ),
     ("batch_progress", 200): batch_printed,
     ("batch_progress", 404): lambda api: api.call("batch_progress"),
     ("batch_file", 200): lambda api: batch_printed(api, "/file"),
@@ -396,10 +444,13 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("batch_file", 409): lambda api: batch_running(api, "batch_file"),
     ("label_packing_slip", 200): packing_slip_of_the_showcase,
     ("label_packing_slip", 404): lambda api: api.call("label_packing_slip"),
-    ("label_packing_slip", 502): lambda api: (api.control.fault(service="starshipit", path="/api/orders/packingslips",
-                                                                status=400, count=1), packing_slip_of_the_showcase(api))[1],
+    ("label_packing_slip", 502): lambda api: (
+        api.control.fault(service="starshipit", path="/api/orders/packingslips", status=400, count=1),
+        packing_slip_of_the_showcase(api),
+    )[1],
     ("label_packing_slip", 503): lambda api: packing_slip_of_the_showcase(
-        api, api.app_with(STARSHIPIT_API_KEY=None).test_client()),
+        api, api.app_with(STARSHIPIT_API_KEY=None).test_client()
+    ),
     ("get_workstation", 200): lambda api: api.call("get_workstation"),
     ("put_workstation", 200): lambda api: api.call("put_workstation"),
     ("put_workstation", 422): lambda api: api.call("put_workstation", json={"printer": "nope"}),
@@ -422,7 +473,7 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("enroll", 200): enrolled,
     ("enroll", 404): lambda api: api.call("enroll"),
     ("enroll", 409): lambda api: enrolled(api, times=2),
-}  # fmt: skip
+}
 
 
 def scenario_for(name: str, status: int) -> Callable[[Api], Any] | None:
@@ -447,17 +498,31 @@ def documented(document: dict) -> list[tuple[str, int]]:
 @pytest.fixture
 def api(app, client, make_token, control, sandbox, database_url, monkeypatch) -> Api:
     def app_with(**config):
-        other = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True,
-                            "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET, **config})  # fmt: skip
+        other = create_app(
+            {
+                **sandbox_config(sandbox),
+                "DATABASE_URL": database_url,
+                "TESTING": True,
+                "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                **config,
+            }
+        )
         created.append(other)
         return other
 
     app.config["STARSHIPIT_WEBHOOK_INSECURE"] = True  # so its body scenarios reach the body (403: app_with())
     created: list = []
     admin_name = "contract-admin"
-    api = Api(client, {"Authorization": f"Bearer {make_token(admin_name, role='admin')}"},
-              {"Authorization": f"Bearer {make_token('contract-packer')}"}, admin_name, control, app_with,
-              sandbox, monkeypatch)  # fmt: skip
+    api = Api(
+        client,
+        {"Authorization": f"Bearer {make_token(admin_name, role='admin')}"},
+        {"Authorization": f"Bearer {make_token('contract-packer')}"},
+        admin_name,
+        control,
+        app_with,
+        sandbox,
+        monkeypatch,
+    )
     yield api
     control.clear_faults()
     for other in created:
@@ -474,8 +539,9 @@ def test_no_request_here_gets_an_undocumented_status(document):
 
 @pytest.mark.parametrize(("name", "status"), reproducible())
 def test_documented_status_is_real(api, document, name, status):
-    operation = next(item for path in document["paths"].values() for item in path.values()
-                     if item["operationId"] == name)  # fmt: skip
+    operation = next(
+        item for path in document["paths"].values() for item in path.values() if item["operationId"] == name
+    )
     response = scenario_for(name, status)(api)
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     documented_response = operation["responses"][str(status)]

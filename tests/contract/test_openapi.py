@@ -1,4 +1,5 @@
 """The OpenAPI document at /api/v1/openapi.json and its docs page at /api/v1/docs."""
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,10 @@ def test_errors_have_the_one_error_shape(document):
 
 def test_request_bodies_carry_the_shared_examples(document):
     media = document["paths"]["/api/v1/labels"]["post"]["requestBody"]["content"]["application/json"]
-    assert media["examples"]["numeric-id"]["value"] == {"sale_order": {"numeric_id": "787061"}, "tenant_slug": "demo-warehouse"}
+    assert media["examples"]["numeric-id"]["value"] == {
+        "sale_order": {"numeric_id": "787061"},
+        "tenant_slug": "demo-warehouse",
+    }
 
 
 def test_docs_page_loads_nothing_from_elsewhere(client):

@@ -7,6 +7,7 @@ test_documented_responses.py.
 The admin operations that change accounts and settings run in their own app: the random accounts
 they save would otherwise make every later print fail upstream, hiding the printing API from the
 run. Runtime is bounded by MAX_EXAMPLES per operation."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,13 @@ MAX_EXAMPLES = 25
 # A fixed seed: CI runs the same cases every time, so a red run is a change, not luck. To explore
 # further, run with LABELBRIDGE_SCHEMATHESIS_SEED set to other numbers.
 SEED = int(os.environ.get("LABELBRIDGE_SCHEMATHESIS_SEED", "20261125"))
-ADMIN_WRITES = ["put_settings", "put_starshipit_account", "delete_starshipit_account",
-                "put_cartoncloud_connection", "put_route"]  # fmt: skip
+ADMIN_WRITES = [
+    "put_settings",
+    "put_starshipit_account",
+    "delete_starshipit_account",
+    "put_cartoncloud_connection",
+    "put_route",
+]
 # Everything but positive_data_acceptance: it expects every schema-valid request to be accepted,
 # and this API refuses some on their meaning with a documented 422 (an unknown account, an order
 # that cannot be shipped, two identifiers in one query string).
@@ -52,12 +58,16 @@ def api_schema(live_backend, make_token):
     token = make_token("schemathesis", role="admin")
     # As in a schemathesis.toml. The credentials go through the document's security schemes, not
     # as plain headers: schemathesis then knows them, and checks that a request without is refused.
-    config = SchemathesisConfig.from_dict({
-        "seed": SEED,
-        "base-url": live_backend.url,
-        "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},  # no .hypothesis/ folder left behind
-        "auth": {"openapi": {"bearerToken": {"bearer": token}, "cartoncloudWebhookSecret": {"api_key": WEBHOOK_SECRET}}},
-    })  # fmt: skip
+    config = SchemathesisConfig.from_dict(
+        {
+            "seed": SEED,
+            "base-url": live_backend.url,
+            "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},  # no .hypothesis/ folder left behind
+            "auth": {
+                "openapi": {"bearerToken": {"bearer": token}, "cartoncloudWebhookSecret": {"api_key": WEBHOOK_SECRET}}
+            },
+        }
+    )
     return schemathesis.openapi.from_url(f"{live_backend.url}/api/v1/openapi.json", config=config)
 
 

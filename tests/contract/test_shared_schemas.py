@@ -1,6 +1,7 @@
 """shared-schemas/: the committed files are what `labelbridge schemas export` writes now, and every
 example file is judged the same by its JSON Schema and by the marshmallow schema it comes from
 (vitest judges the same files with the extension's precompiled validators)."""
+
 from __future__ import annotations
 
 import json
@@ -86,8 +87,10 @@ def test_invalid_example_fails_both(name, example):
 
 @pytest.mark.parametrize(
     "error",
-    [ApiError(404, "not_found", "Label 1 does not exist."),
-     ApiError(422, "validation_error", "Invalid.", errors={"sale_order": {"numeric_id": ["Not a valid string."]}})],
-)  # fmt: skip
+    [
+        ApiError(404, "not_found", "Label 1 does not exist."),
+        ApiError(422, "validation_error", "Invalid.", errors={"sale_order": {"numeric_id": ["Not a valid string."]}}),
+    ],
+)
 def test_the_error_shape_is_what_the_handler_sends(error):
     assert list(validator("error").iter_errors(error.to_dict())) == []

@@ -6,6 +6,7 @@ required host permission instead of an optional one: that is the state after a u
 the popup's permission prompt, which a headless browser cannot show. Everything else is the
 shipped extension's files, unchanged.
 """
+
 from __future__ import annotations
 
 import json
@@ -89,7 +90,9 @@ class LoadedExtension:
         self.worker.evaluate(f"policy => chrome.storage.session.set({{{POLICY_KEY}: policy}})", policy)
 
     def storage(self, area: str, key: str):
-        return self.worker.evaluate("([area, key]) => chrome.storage[area].get(key).then(found => found[key])", [area, key])
+        return self.worker.evaluate(
+            "([area, key]) => chrome.storage[area].get(key).then(found => found[key])", [area, key]
+        )
 
     @staticmethod
     def button_host(page: Page) -> Locator:

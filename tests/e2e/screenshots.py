@@ -2,6 +2,7 @@
 them, in Debian's Chromium with the extension loaded: ``python -m tests.e2e.screenshots``.
 
 The ordinary test run writes its screenshots to a temporary folder, never into the checkout."""
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """The extension end to end: real Chromium, the unpacked extension, the live backend and the
 sandbox's look-alike CartonCloud pages. Screenshots of each button state go to a temporary
 folder; ``python -m tests.e2e.screenshots`` writes the README's (docs/screenshots/)."""
+
 from __future__ import annotations
 
 import base64
@@ -389,7 +390,7 @@ def test_batch_prints_the_ticked_orders_as_one_document(fresh_stack, extension, 
     assert shown_label_bytes(print_page) == merged.content
     pages = pdf_pages_text(merged.content)
     assert len(pages) == 3
-    for text, reference in zip(pages, ("SO-10045", "SO-10046", "SO-10047")):
+    for text, reference in zip(pages, ("SO-10045", "SO-10046", "SO-10047"), strict=False):
         assert f"Order: {reference}" in text
 
 

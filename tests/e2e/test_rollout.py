@@ -1,6 +1,7 @@
 """Rolling out to benches in the real Chromium: enrolling with a one-time code from the popup,
 and a force-installed bench configured and enrolled by its organisation's policy. The token never
 reaches a page: not in a field, not in the popup's text, not in a URL."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,7 +31,9 @@ def new_code(stack, name: str) -> str:
 
 
 def token_name(stack, token: str) -> str:
-    response = requests.get(f"{stack.backend_url}/api/v1/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response = requests.get(
+        f"{stack.backend_url}/api/v1/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     return response.json()["token"]["name"]
 
 
@@ -66,8 +69,9 @@ def test_a_bench_enrolls_from_the_link_and_a_used_code_is_refused_in_words(fresh
 
 def test_the_organisations_policy_sets_the_bench_up_and_locks_what_it_sets(fresh_stack, managed_extension):
     name = f"bench-{uuid.uuid4().hex[:8]}"
-    managed_extension.set_policy({"backendUrl": fresh_stack.backend_url, "enrollmentCode": new_code(fresh_stack, name),
-                                  "autoPrint": False})  # fmt: skip
+    managed_extension.set_policy(
+        {"backendUrl": fresh_stack.backend_url, "enrollmentCode": new_code(fresh_stack, name), "autoPrint": False}
+    )
     assert managed_extension.worker.evaluate(WAIT_FOR_TOKEN), "the bench never enrolled with the managed code"
     token = managed_extension.storage("local", "token")
     assert token_name(fresh_stack, token) == name

@@ -1,7 +1,8 @@
 """Starshipit as public clients call it (request shapes from reference/starshipit-api.md)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -9,13 +10,35 @@ import requests
 from server.sandbox import credentials
 
 SUMMARY_FIELDS = {
-    "order_id", "order_date", "shipped_date", "order_number", "reference", "integration_source_name", "name",
-    "country", "carrier", "carrier_name", "carrier_service_code", "carrier_service_name", "shipment_type",
-    "tracking_number", "tracking_short_status", "tracking_full_status", "manifest_number", "manifest_sent",
-    "writeback_status", "writeback_details",
-}  # fmt: skip
-DESTINATION = {"name": "Mia Clarke", "street": "12 Eagle Street", "suburb": "Brisbane City", "state": "QLD",
-               "post_code": "4000", "country": "Australia"}  # fmt: skip
+    "order_id",
+    "order_date",
+    "shipped_date",
+    "order_number",
+    "reference",
+    "integration_source_name",
+    "name",
+    "country",
+    "carrier",
+    "carrier_name",
+    "carrier_service_code",
+    "carrier_service_name",
+    "shipment_type",
+    "tracking_number",
+    "tracking_short_status",
+    "tracking_full_status",
+    "manifest_number",
+    "manifest_sent",
+    "writeback_status",
+    "writeback_details",
+}
+DESTINATION = {
+    "name": "Mia Clarke",
+    "street": "12 Eagle Street",
+    "suburb": "Brisbane City",
+    "state": "QLD",
+    "post_code": "4000",
+    "country": "Australia",
+}
 
 
 def printed_in_app(sandbox, count: int) -> list[dict]:
@@ -34,8 +57,9 @@ def test_a_singer_tap_pages_the_shipped_list_with_limit_200_until_a_short_page(s
     bookmark = "2000-01-01T00:00:00Z"
     rows, page = [], 1
     while True:
-        body = starshipit("GET", "/api/orders/shipped",
-                          params={"since_last_updated": bookmark, "limit": 200, "page": page}).json()
+        body = starshipit(
+            "GET", "/api/orders/shipped", params={"since_last_updated": bookmark, "limit": 200, "page": page}
+        ).json()
         assert body["success"] is True
         rows += body["orders"]
         if len(body["orders"]) < 200:
@@ -47,15 +71,17 @@ def test_a_singer_tap_pages_the_shipped_list_with_limit_200_until_a_short_page(s
     assert tracking == {s["order_number"]: s["tracking_numbers"][0] for s in shipments}
     # The tap's next bookmark: the newest shipped_date it saw, an RFC 3339 UTC time.
     newest = max(datetime.fromisoformat(row["shipped_date"].replace("Z", "+00:00")) for row in rows)
-    assert newest.tzinfo == timezone.utc and newest <= sandbox.state.now()
+    assert newest.tzinfo == UTC and newest <= sandbox.state.now()
 
 
 def test_a_junk_order_number_is_the_credentials_check(starshipit, sandbox):
     """A third-party client checks the keys by looking up an order that cannot exist: HTTP 200."""
     response = starshipit("GET", "/api/orders", params={"order_number": "labelbridge-login-check"})
     assert response.status_code == 200
-    assert response.json() == {"success": False, "errors": [
-        {"message": "General Exception", "details": "Unable to find order number: labelbridge-login-check"}]}
+    assert response.json() == {
+        "success": False,
+        "errors": [{"message": "General Exception", "details": "Unable to find order number: labelbridge-login-check"}],
+    }
 
 
 @pytest.mark.parametrize(
@@ -72,8 +98,9 @@ def test_odoo_reads_bad_keys_from_the_status_or_the_body(sandbox, starshipit, he
 
 
 def test_odoo_deletes_an_unshipped_order_and_archives_a_printed_one(sandbox, starshipit):
-    unshipped = starshipit("POST", "/api/orders", json={"order": {"order_number": "ODOO-1",
-                                                                   "destination": DESTINATION}}).json()["order"]
+    unshipped = starshipit(
+        "POST", "/api/orders", json={"order": {"order_number": "ODOO-1", "destination": DESTINATION}}
+    ).json()["order"]
     (shipment,) = printed_in_app(sandbox, 1)
     deleted = starshipit("DELETE", "/api/orders/delete", params={"order_id": unshipped["order_id"]})
     assert deleted.status_code == 200 and deleted.json()["success"] is True
@@ -84,12 +111,26 @@ def test_odoo_deletes_an_unshipped_order_and_archives_a_printed_one(sandbox, sta
 
 
 def test_a_rates_client_asks_for_prices(starshipit):
-    body = {"sender": {"street": "1 Dock Road", "city": "Brisbane", "state": "QLD", "post_code": "4008",
-                       "country_code": "AU"},
-            "destination": {"street": "12 Eagle Street", "suburb": "Brisbane City", "city": "Brisbane", "state": "QLD",
-                            "post_code": "4000", "country_code": "AU"},
-            "packages": [{"weight": 1.5, "length": 0.3, "width": 0.2, "height": 0.1}], "currency": "AUD",
-            "include_pricing": True}  # fmt: skip
+    body = {
+        "sender": {
+            "street": "1 Dock Road",
+            "city": "Brisbane",
+            "state": "QLD",
+            "post_code": "4008",
+            "country_code": "AU",
+        },
+        "destination": {
+            "street": "12 Eagle Street",
+            "suburb": "Brisbane City",
+            "city": "Brisbane",
+            "state": "QLD",
+            "post_code": "4000",
+            "country_code": "AU",
+        },
+        "packages": [{"weight": 1.5, "length": 0.3, "width": 0.2, "height": 0.1}],
+        "currency": "AUD",
+        "include_pricing": True,
+    }
     rates = starshipit("POST", "/api/rates", json=body).json()
     assert rates["success"] is True and rates["rates"]
     assert all({"service_name", "service_code", "total_price"} <= set(rate) for rate in rates["rates"])
@@ -97,8 +138,9 @@ def test_a_rates_client_asks_for_prices(starshipit):
 
 def test_a_return_is_a_clone_of_the_order(sandbox, starshipit):
     (shipment,) = printed_in_app(sandbox, 1)
-    body = starshipit("POST", "/api/orders/shipment/clone",
-                      json={"order_id": shipment["order_id"], "to_return_shipment": True}).json()
+    body = starshipit(
+        "POST", "/api/orders/shipment/clone", json={"order_id": shipment["order_id"], "to_return_shipment": True}
+    ).json()
     assert body["success"] is True and body["order"]["order_id"] != shipment["order_id"]
 
 
@@ -116,6 +158,10 @@ def test_a_wrong_path_is_an_error_in_starshipits_shape_never_a_redirect(starship
 
 
 def test_the_api_key_alone_is_refused_by_the_gateway(sandbox):
-    response = requests.get(sandbox.starshipit_url + "/api/orders", params={"order_id": 1}, timeout=10,
-                            headers={"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY})
+    response = requests.get(
+        sandbox.starshipit_url + "/api/orders",
+        params={"order_id": 1},
+        timeout=10,
+        headers={"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY},
+    )
     assert response.status_code == 401 and response.json()["statusCode"] == 401

@@ -22,6 +22,7 @@ def blocking_codes(changes: dict) -> list[tuple[str, str]]:
 
 # --- recipient -------------------------------------------------------------------------------
 
+
 def test_contact_and_company_both_kept():
     destination, _ = destination_of({})
 
@@ -50,6 +51,7 @@ def test_no_contact_and_no_company_blocks(blank):
 
 
 # --- address lines ---------------------------------------------------------------------------
+
 
 def test_address_line_1_is_the_street_and_line_2_the_building():
     destination, _ = destination_of({})
@@ -83,6 +85,7 @@ def test_text_is_trimmed():
 
 # --- suburb, city, state ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
@@ -111,6 +114,7 @@ def test_no_suburb_or_city_is_left_out():
 
 
 # --- country ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("country", "expected"),
@@ -157,6 +161,7 @@ def test_unknown_country_code_without_a_name_blocks(country, field):
 
 # --- contact details: missing ones are warnings ----------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("key", "starshipit_field", "code"),
     [("phone", "phone", "no_phone"), ("email", "email", "no_email"), ("postcode", "post_code", "no_postcode")],
@@ -170,6 +175,7 @@ def test_missing_contact_detail_is_a_warning(key, starshipit_field, code):
 
 # --- delivery instructions -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("deliver_instructions", "order_instructions", "expected"),
     [
@@ -180,10 +186,12 @@ def test_missing_contact_detail_is_a_warning(key, starshipit_field, code):
     ],
 )
 def test_delivery_instructions_fall_back_to_the_orders(deliver_instructions, order_instructions, expected):
-    destination, _ = destination_of({
-        "details.deliver.instructions": deliver_instructions,
-        "details.instructions": order_instructions,
-    })
+    destination, _ = destination_of(
+        {
+            "details.deliver.instructions": deliver_instructions,
+            "details.instructions": order_instructions,
+        }
+    )
 
     assert destination["delivery_instructions"] == expected
 
@@ -195,6 +203,7 @@ def test_no_instructions_anywhere_is_left_out():
 
 
 # --- length limits ---------------------------------------------------------------------------
+
 
 def test_long_address_line_is_sent_whole_with_a_warning():
     street = "Lot 7 " + "Very Long Industrial Estate Access Road " * 3

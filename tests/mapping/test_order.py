@@ -99,14 +99,16 @@ def test_united_states_order_with_customs_details():
             "email": "receiving@acme.example",
             "delivery_instructions": "Dock hours 8am-4pm",
         },
-        "items": [{
-            "description": "Stainless water bottle 750ml",
-            "sku": "BTL-750-SS",
-            "quantity": 40,
-            "value": 24.5,
-            "tariff_code": "7323.93.0080",
-            "country_of_origin": "AU",
-        }],
+        "items": [
+            {
+                "description": "Stainless water bottle 750ml",
+                "sku": "BTL-750-SS",
+                "quantity": 40,
+                "value": 24.5,
+                "tariff_code": "7323.93.0080",
+                "country_of_origin": "AU",
+            }
+        ],
         "packages": [DEFAULT_PACKAGE],
     }
     assert codes(warnings) == [("packages", "default_package")]
@@ -153,6 +155,7 @@ def test_mapping_is_pure_and_deterministic():
 
 
 # --- order number and reference -------------------------------------------------------------
+
 
 def test_numeric_id_source_swaps_order_number_and_reference():
     settings = MappingSettings(order_number_source="numeric_id")
@@ -245,6 +248,7 @@ def test_reference_over_fifty_characters_is_left_out_with_a_warning():
 
 # --- status ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("status", "words"),
     [("DRAFT", "still a draft"), ("REJECTED", "rejected"), ("draft", "still a draft")],
@@ -268,16 +272,20 @@ def test_other_statuses_can_be_shipped(status):
 
 # --- every blocking issue at once -----------------------------------------------------------
 
+
 def test_every_blocking_issue_is_reported_at_once():
-    sale_order = load_order("au_full", {
-        "status": "REJECTED",
-        "references.customer": None,
-        "details.deliver.address.contactName": None,
-        "details.deliver.address.companyName": None,
-        "details.deliver.address.address1": None,
-        "details.deliver.address.postcode": "12345678901",
-        "details.deliver.address.country": {"iso2Code": "QQ", "iso3Code": None, "name": None},
-    })
+    sale_order = load_order(
+        "au_full",
+        {
+            "status": "REJECTED",
+            "references.customer": None,
+            "details.deliver.address.contactName": None,
+            "details.deliver.address.companyName": None,
+            "details.deliver.address.address1": None,
+            "details.deliver.address.postcode": "12345678901",
+            "details.deliver.address.country": {"iso2Code": "QQ", "iso3Code": None, "name": None},
+        },
+    )
 
     with pytest.raises(UnshippableOrder) as raised:
         build_starshipit_order(sale_order)
@@ -311,6 +319,7 @@ def test_blocking_issues_follow_the_order_number_source():
 
 # --- order date ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("created", "order_date"),
     [
@@ -341,6 +350,7 @@ def test_unreadable_created_time_is_a_warning():
 
 
 # --- shipping method -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("requested", "methods", "shipping_method"),
@@ -389,6 +399,7 @@ def test_long_requested_service_is_sent_whole_with_a_warning():
 
 # --- currency --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("changes", "currency"),
     [
@@ -414,6 +425,7 @@ def test_garbled_currency_is_left_out_with_a_warning(garbled):
 
 
 # --- packages --------------------------------------------------------------------------------
+
 
 def test_default_package_comes_from_the_settings_with_a_warning():
     settings = MappingSettings(default_package=PackageDefaults(weight_kg=2.5, length_m=0.4, width_m=0.3, height_m=0.25))

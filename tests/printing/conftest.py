@@ -1,4 +1,5 @@
 """Fixtures for bench printing: raw-printing "printers" listening on loopback, tokens."""
+
 from __future__ import annotations
 
 import socket

@@ -1,14 +1,15 @@
 """Label PDFs to lay out: a 4×6 label of its own, and a 4×6 label printed on a bigger sheet."""
+
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
 from server.sandbox.pdf import Page, build_pdf
 
-PRINTED_AT = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+PRINTED_AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 A4 = (595, 842)
 BAR_WIDTH = 3
 
@@ -30,8 +31,9 @@ def label_pdf(*tracking_numbers: str) -> bytes:
     return build_pdf(pages, width=288, height=432, title="labels", created=PRINTED_AT)
 
 
-def sheet_pdf(tracking_number: str, at: tuple[float, float], size=A4, *, landscape=False, clip_page=True,
-              extra: list[bytes] = ()) -> bytes:  # fmt: skip
+def sheet_pdf(
+    tracking_number: str, at: tuple[float, float], size=A4, *, landscape=False, clip_page=True, extra: list[bytes] = ()
+) -> bytes:
     """A label drawn at ``at`` on a bigger page, as some accounts print them: a clip of the
     whole page first (which paints nothing), the label moved there (turned a quarter for a
     6×4 landscape label), and anything in ``extra`` too."""

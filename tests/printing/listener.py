@@ -1,4 +1,5 @@
 """A network label printer on loopback, for tests that print over raw TCP."""
+
 from __future__ import annotations
 
 import socket

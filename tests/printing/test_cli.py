@@ -1,4 +1,5 @@
 """`labelbridge printers …` and `labelbridge token prefs`."""
+
 from __future__ import annotations
 
 import json
@@ -29,19 +30,24 @@ def test_add_list_and_remove_printers(cli):
     assert cli("printers", "add", "bench-1", "--host", "10.0.0.5", "--language", "zpl", "--dpi", "300")[0] == 0
     assert cli("printers", "add", "laser", "--host", "printer.local", "--port", "9101", "--language", "pdf")[0] == 0
     code, out, _ = cli("printers", "list")
-    assert code == 0 and out.splitlines() == ["bench-1\t10.0.0.5:9100\tzpl\t300 dpi",
-                                              "laser\tprinter.local:9101\tpdf\t203 dpi"]  # fmt: skip
+    assert code == 0 and out.splitlines() == [
+        "bench-1\t10.0.0.5:9100\tzpl\t300 dpi",
+        "laser\tprinter.local:9101\tpdf\t203 dpi",
+    ]
     assert cli("printers", "remove", "laser")[0] == 0
     assert cli("printers", "list")[1].splitlines() == ["bench-1\t10.0.0.5:9100\tzpl\t300 dpi"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["printers", "add", "bench/1", "--host", "h", "--language", "pdf"], "name: 1 to 100 letters"),
-    (["printers", "add", "bench-1", "--host", "h", "--port", "0", "--language", "pdf"], "port:"),
-    (["printers", "remove", "nope"], "There is no printer named 'nope'."),
-    (["printers", "test", "nope"], "There is no printer named 'nope'."),
-    (["token", "prefs", "nobody"], "There is no token named 'nobody'."),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["printers", "add", "bench/1", "--host", "h", "--language", "pdf"], "name: 1 to 100 letters"),
+        (["printers", "add", "bench-1", "--host", "h", "--port", "0", "--language", "pdf"], "port:"),
+        (["printers", "remove", "nope"], "There is no printer named 'nope'."),
+        (["printers", "test", "nope"], "There is no printer named 'nope'."),
+        (["token", "prefs", "nobody"], "There is no token named 'nobody'."),
+    ],
+)
 def test_mistakes_end_with_a_message(cli, args, message):
     code, _, err = cli(*args)
     assert code == 1 and message in err
@@ -80,10 +86,18 @@ def test_token_prefs_show_and_change_a_workstations_preferences(cli, make_token,
     bearer = {"Authorization": f"Bearer {make_token('bench-7')}"}
     cli("printers", "add", "zebra", "--host", "10.0.0.5", "--language", "zpl")
     assert json.loads(cli("token", "prefs", "bench-7")[1]) == {
-        "name": "bench-7", "label_layout": "original", "printer": None, "packing_slip": False}
+        "name": "bench-7",
+        "label_layout": "original",
+        "printer": None,
+        "packing_slip": False,
+    }
     code, out, _ = cli("token", "prefs", "bench-7", "--layout", "4x6", "--printer", "zebra", "--packing-slip")
-    assert code == 0 and json.loads(out) == {"name": "bench-7", "label_layout": "4x6", "printer": "zebra",
-                                             "packing_slip": True}  # fmt: skip
+    assert code == 0 and json.loads(out) == {
+        "name": "bench-7",
+        "label_layout": "4x6",
+        "printer": "zebra",
+        "packing_slip": True,
+    }
     seen = client.get("/api/v1/workstation", headers=bearer).get_json()
     assert (seen["label_layout"], seen["printer"]["name"], seen["packing_slip"]) == ("4x6", "zebra", True)
     assert json.loads(cli("token", "prefs", "bench-7", "--no-printer", "--no-packing-slip")[1])["printer"] is None

@@ -1,4 +1,5 @@
 """Label layouts: a 4×6 label cut from its page, or 4×6 labels on A4 sheets — moved, never scaled."""
+
 from __future__ import annotations
 
 import pytest
@@ -78,8 +79,11 @@ def test_a_clip_of_the_whole_page_does_not_count_as_drawing():
 
 def placements(page) -> list[list[float]]:
     """The matrices the sheet's content sets (``cm``), in order."""
-    return [[float(v) for v in operands] for operands, operator in ContentStream(page.get_contents(), page.pdf).operations
-            if operator == b"cm"]  # fmt: skip
+    return [
+        [float(v) for v in operands]
+        for operands, operator in ContentStream(page.get_contents(), page.pdf).operations
+        if operator == b"cm"
+    ]
 
 
 def test_a4_puts_two_4x6_labels_side_by_side_per_sheet_at_full_size():
@@ -90,7 +94,7 @@ def test_a4_puts_two_4x6_labels_side_by_side_per_sheet_at_full_size():
     assert len(moves) == 2 and all(move[:4] == [1, 0, 0, 1] for move in moves)  # translation only
     (x1, y1), (x2, y2) = (move[4:] for move in moves)
     assert x2 - x1 == 288 and y1 == y2  # side by side, touching, at 100 %
-    assert 0 <= x1 and x2 + 288 <= 595.28 and 0 <= y1 and y1 + 432 <= 841.89
+    assert x1 >= 0 and x2 + 288 <= 595.28 and y1 >= 0 and y1 + 432 <= 841.89
     # The drawing keeps its size: both borders span 2 × 288 pt less their 6 pt insets.
     bounds = drawing_bounds(first)
     assert bounds.width == pytest.approx(2 * 288 - 12) and bounds.height == pytest.approx(420)
@@ -100,8 +104,11 @@ def test_a4_puts_two_4x6_labels_side_by_side_per_sheet_at_full_size():
 
 def test_a4_bars_keep_their_width():
     sheet = pages(apply_layout(label_pdf("LB1"), "pdf", "a4"))[0]
-    filled = [operands for operands, operator in ContentStream(sheet.get_contents(), sheet.pdf).operations
-              if operator == b"re" and float(operands[3]) == 64]  # fmt: skip
+    filled = [
+        operands
+        for operands, operator in ContentStream(sheet.get_contents(), sheet.pdf).operations
+        if operator == b"re" and float(operands[3]) == 64
+    ]
     assert len(filled) == 30 and {float(operands[2]) for operands in filled} == {BAR_WIDTH}
     assert placements(sheet)[0][:4] == [1, 0, 0, 1]
 

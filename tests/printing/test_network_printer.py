@@ -1,5 +1,6 @@
 """Raw printing over TCP to a printer listening on loopback: exactly the label's bytes, or a
 clear message when the printer is off, hangs, or speaks another language."""
+
 from __future__ import annotations
 
 import os
@@ -24,13 +25,17 @@ def deliver(printer: Printer, content: bytes, label_format: str, timeout: float,
     return deliver_to(printer, content, label_format, timeout, policy)
 
 
-def printer(port: int, language: str = "pdf", dpi: int = 203, name: str = "bench-1", host: str = "127.0.0.1") -> Printer:
+def printer(
+    port: int, language: str = "pdf", dpi: int = 203, name: str = "bench-1", host: str = "127.0.0.1"
+) -> Printer:
     return Printer(name=name, host=host, port=port, language=language, dpi=dpi)
 
 
 def unreachable(where: str, port: int, timeout: float) -> str:
-    return (f"Printer 'bench-1' ({where}) could not be reached within {timeout:g} s: check that it is on, connected "
-            f"and takes raw print jobs on port {port}. The label is saved: print it from the browser.")
+    return (
+        f"Printer 'bench-1' ({where}) could not be reached within {timeout:g} s: check that it is on, connected "
+        f"and takes raw print jobs on port {port}. The label is saved: print it from the browser."
+    )
 
 
 def test_a_pdf_printer_receives_exactly_the_label_bytes(listener):
@@ -70,23 +75,34 @@ def test_a_printer_that_never_takes_the_job_times_out(hung_listener):
     assert delivery["message"] == unreachable(f"127.0.0.1:{hung_listener.port}", hung_listener.port, 0.5)
 
 
-@pytest.mark.parametrize(("language", "label", "label_format", "words"), [
-    ("zpl", label_pdf("LB1"), "pdf", "prints ZPL and this label is PDF"),
-    ("pdf", ZPL_203, "zpl", "prints PDF and this label is ZPL"),
-    ("pdf", b"\x89PNG", "png", "prints PDF and this label is PNG"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("language", "label", "label_format", "words"),
+    [
+        ("zpl", label_pdf("LB1"), "pdf", "prints ZPL and this label is PDF"),
+        ("pdf", ZPL_203, "zpl", "prints PDF and this label is ZPL"),
+        ("pdf", b"\x89PNG", "png", "prints PDF and this label is PNG"),
+    ],
+)
 def test_a_label_in_another_language_is_not_sent(closed_port, language, label, label_format, words):
     # Pointed at a closed port: had it tried to connect, the message would say "refused".
     delivery = deliver(printer(closed_port, language), label, label_format, timeout=5)
     assert delivery["status"] == "failed" and delivery["bytes"] == 0
     assert words in delivery["message"] and delivery["message"].endswith(
-        "nothing was sent. The label is saved: print it from the browser.")
+        "nothing was sent. The label is saved: print it from the browser."
+    )
 
 
-@pytest.mark.parametrize(("zpl", "dpi"), [
-    (ZPL_203, 203), (b"^XA^PW1218^XZ", 300), (b"^XA^PW1200^XZ", 300), (b"^XA^PW2436^XZ", 600),
-    (b"^XA^FDno width^FS^XZ", None), (b"^XA^PW500^XZ", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("zpl", "dpi"),
+    [
+        (ZPL_203, 203),
+        (b"^XA^PW1218^XZ", 300),
+        (b"^XA^PW1200^XZ", 300),
+        (b"^XA^PW2436^XZ", 600),
+        (b"^XA^FDno width^FS^XZ", None),
+        (b"^XA^PW500^XZ", None),
+    ],
+)
 def test_the_dpi_a_zpl_label_was_made_for_comes_from_its_print_width(zpl, dpi):
     assert zpl_dpi(zpl) == dpi
 
@@ -94,8 +110,9 @@ def test_the_dpi_a_zpl_label_was_made_for_comes_from_its_print_width(zpl, dpi):
 def test_a_203_dpi_label_on_a_300_dpi_printer_is_sent_with_a_warning(listener):
     delivery = deliver(printer(listener.port, "zpl", dpi=300, name="bench-2"), ZPL_203, "zpl", timeout=5)
     assert delivery["status"] == "sent"
-    assert delivery["warnings"] == ["This label is 203 dpi ZPL and printer 'bench-2' is 300 dpi: it will print "
-                                    "smaller than intended."]  # fmt: skip
+    assert delivery["warnings"] == [
+        "This label is 203 dpi ZPL and printer 'bench-2' is 300 dpi: it will print smaller than intended."
+    ]
     assert listener.wait_for_jobs(1) == [ZPL_203]
 
 
@@ -115,17 +132,32 @@ def test_every_connection_failure_reads_the_same_so_answers_tell_nothing_about_p
         deliver(printer(hung_listener.port), label_pdf("LB1"), "pdf", timeout=0.5)["message"],
         deliver(printer(9100, host="no-such-printer.invalid"), label_pdf("LB1"), "pdf", timeout=0.5)["message"],
     ]
-    general = {message.replace(f"{host}:{port}", "ADDRESS").replace(f"port {port}", "port PORT")
-               for message, (host, port) in zip(messages, [("127.0.0.1", closed_port),
-                                                            ("127.0.0.1", hung_listener.port),
-                                                            ("no-such-printer.invalid", 9100)])}  # fmt: skip
+    general = {
+        message.replace(f"{host}:{port}", "ADDRESS").replace(f"port {port}", "port PORT")
+        for message, (host, port) in zip(
+            messages,
+            [("127.0.0.1", closed_port), ("127.0.0.1", hung_listener.port), ("no-such-printer.invalid", 9100)],
+            strict=False,
+        )
+    }
     assert len(general) == 1
 
 
-@pytest.mark.parametrize(("host", "port"), [
-    ("127.0.0.1", 9100), ("localhost", 9100), ("::1", 9100), ("::ffff:127.0.0.1", 9100), ("127.0.0.1", 22),
-    ("169.254.169.254", 9100), ("fd00:ec2::254", 9100), ("fe80::1", 9100), ("0.0.0.0", 9100), ("10.0.0.5", 8080),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("host", "port"),
+    [
+        ("127.0.0.1", 9100),
+        ("localhost", 9100),
+        ("::1", 9100),
+        ("::ffff:127.0.0.1", 9100),
+        ("127.0.0.1", 22),
+        ("169.254.169.254", 9100),
+        ("fd00:ec2::254", 9100),
+        ("fe80::1", 9100),
+        ("0.0.0.0", 9100),
+        ("10.0.0.5", 8080),
+    ],
+)
 def test_by_default_jobs_never_go_to_loopback_link_local_metadata_or_other_ports(listener, host, port):
     delivery = deliver(printer(port, host=host), label_pdf("LB1"), "pdf", timeout=1, policy=STRICT)
     assert delivery["status"] == "failed" and "Nothing was sent" in delivery["message"]
@@ -134,8 +166,13 @@ def test_by_default_jobs_never_go_to_loopback_link_local_metadata_or_other_ports
 
 def test_a_host_name_is_checked_on_what_it_resolves_to(listener):
     """``localhost`` is refused once resolved, whatever its name says; allowed, the job goes through."""
-    refused = deliver(printer(listener.port, host="localhost"), label_pdf("LB1"), "pdf", timeout=2,
-                      policy=PrinterPolicy(allow_any_port=True))  # fmt: skip
+    refused = deliver(
+        printer(listener.port, host="localhost"),
+        label_pdf("LB1"),
+        "pdf",
+        timeout=2,
+        policy=PrinterPolicy(allow_any_port=True),
+    )
     assert refused["status"] == "failed" and "loopback" in refused["message"]
     sent = deliver(printer(listener.port, host="localhost"), label_pdf("LB1"), "pdf", timeout=2)
     assert sent["status"] == "sent" and listener.wait_for_jobs(1)

@@ -1,5 +1,6 @@
 """POST /api/v1/labels at a bench: the workstation's layout, its network printer, the packing
 slip. A printer that fails never fails the print."""
+
 from __future__ import annotations
 
 import base64
@@ -40,9 +41,15 @@ def events(client, admin, kind):
 
 def use_zpl_account(client, admin):
     """Print through the simulator's account whose print setting is ZPL."""
-    response = client.put("/api/v1/accounts/starshipit/zpl", headers=admin, json={
-        "api_key": credentials.STARSHIPIT_ZPL_API_KEY, "subscription_key": credentials.STARSHIPIT_ZPL_SUBSCRIPTION_KEY,
-        "is_default": True})  # fmt: skip
+    response = client.put(
+        "/api/v1/accounts/starshipit/zpl",
+        headers=admin,
+        json={
+            "api_key": credentials.STARSHIPIT_ZPL_API_KEY,
+            "subscription_key": credentials.STARSHIPIT_ZPL_SUBSCRIPTION_KEY,
+            "is_default": True,
+        },
+    )
     assert response.status_code == 200
 
 
@@ -111,8 +118,11 @@ def test_a_redo_goes_to_the_printer_too(client, auth, admin, listener):
     add_printer(client, admin, port=listener.port)
     first = print_order(client, auth).get_json()
     assert first["printer"] is None
-    redo = client.post(f"/api/v1/labels/{first['label']['id']}/redo", headers=auth,
-                       json={"confirm": True, "reason": "damaged", "printer": "bench-1"})  # fmt: skip
+    redo = client.post(
+        f"/api/v1/labels/{first['label']['id']}/redo",
+        headers=auth,
+        json={"confirm": True, "reason": "damaged", "printer": "bench-1"},
+    )
     assert redo.status_code == 201 and redo.get_json()["printer"]["status"] == "sent"
     assert listener.wait_for_jobs(1) == [content(redo)]
 
@@ -145,7 +155,8 @@ def test_a_zpl_account_prints_zpl_untouched_whatever_the_layout(client, auth, ad
     assert body["label"]["format"] == "zpl" and body["label"]["layout"] == "original"
     assert zpl.startswith(b"^XA") and b"^PW812" in zpl and body["tracking_numbers"][0].encode() in zpl
     assert body["printer"]["status"] == "sent" and body["printer"]["warnings"] == [
-        "This label is 203 dpi ZPL and printer 'zebra' is 300 dpi: it will print smaller than intended."]
+        "This label is 203 dpi ZPL and printer 'zebra' is 300 dpi: it will print smaller than intended."
+    ]
     assert listener.wait_for_jobs(1) == [zpl]
     file = client.get(body["label"]["url"], headers=auth)
     assert file.content_type == "application/zpl" and file.data == zpl
@@ -179,8 +190,13 @@ def test_the_packing_slip_is_offered_when_the_workstation_wants_it(client, auth,
 def test_a_packing_slip_starshipit_cannot_make_is_a_clear_error_tried_again_later(client, auth, control):
     body = print_order(client, auth).get_json()
     url = f"/api/v1/labels/{body['label']['id']}/packing-slip"
-    control.fault(service="starshipit", path="/api/orders/packingslips", status=400, count=1,
-                  body={"success": False, "errors": [{"message": "Packing slips are off", "details": "Settings"}]})
+    control.fault(
+        service="starshipit",
+        path="/api/orders/packingslips",
+        status=400,
+        count=1,
+        body={"success": False, "errors": [{"message": "Packing slips are off", "details": "Settings"}]},
+    )
     refused = client.get(url, headers=auth)
     assert refused.status_code == 502 and "Packing slips are off" in refused.get_json()["message"]
     assert client.get(url, headers=auth).status_code == 200

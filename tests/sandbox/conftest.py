@@ -1,6 +1,6 @@
 """Fixtures for the simulators' tests: the sandbox app on a clock the tests move by hand."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -8,7 +8,7 @@ from server.sandbox import create_sandbox_app, credentials
 
 from .helpers import issue_token
 
-ANCHOR = datetime(2025, 6, 20, 0, 0, tzinfo=timezone.utc)
+ANCHOR = datetime(2025, 6, 20, 0, 0, tzinfo=UTC)
 
 
 class ManualClock:

@@ -13,8 +13,10 @@ from server.upstream.errors import UpstreamRejected
 
 from .helpers import AU_DESTINATION, assert_order_not_found, new_order
 
-QUOTE = {"destination": {"country_code": "AU", "post_code": "4000", "suburb": "Brisbane City"},
-         "packages": [{"weight": 1.0}]}
+QUOTE = {
+    "destination": {"country_code": "AU", "post_code": "4000", "suburb": "Brisbane City"},
+    "packages": [{"weight": 1.0}],
+}
 
 
 @pytest.fixture
@@ -44,17 +46,34 @@ def print_label(call, **body):
 
 def test_default_accounts_are_demo_second_no_couriers_and_zpl(api):
     assert api.get("/_sandbox/info").json["starshipit_accounts"] == [
-        {"name": "demo", "api_key": credentials.STARSHIPIT_API_KEY,
-         "subscription_key": credentials.STARSHIPIT_SUBSCRIPTION_KEY, "has_couriers": True, "label_format": "pdf"},
-        {"name": "second", "api_key": credentials.STARSHIPIT_SECOND_API_KEY,
-         "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY, "has_couriers": True,
-         "label_format": "pdf"},
-        {"name": "no-couriers", "api_key": credentials.STARSHIPIT_NO_COURIERS_API_KEY,
-         "subscription_key": credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY, "has_couriers": False,
-         "label_format": "pdf"},
-        {"name": "zpl", "api_key": credentials.STARSHIPIT_ZPL_API_KEY,
-         "subscription_key": credentials.STARSHIPIT_ZPL_SUBSCRIPTION_KEY, "has_couriers": True,
-         "label_format": "zpl"},
+        {
+            "name": "demo",
+            "api_key": credentials.STARSHIPIT_API_KEY,
+            "subscription_key": credentials.STARSHIPIT_SUBSCRIPTION_KEY,
+            "has_couriers": True,
+            "label_format": "pdf",
+        },
+        {
+            "name": "second",
+            "api_key": credentials.STARSHIPIT_SECOND_API_KEY,
+            "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY,
+            "has_couriers": True,
+            "label_format": "pdf",
+        },
+        {
+            "name": "no-couriers",
+            "api_key": credentials.STARSHIPIT_NO_COURIERS_API_KEY,
+            "subscription_key": credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY,
+            "has_couriers": False,
+            "label_format": "pdf",
+        },
+        {
+            "name": "zpl",
+            "api_key": credentials.STARSHIPIT_ZPL_API_KEY,
+            "subscription_key": credentials.STARSHIPIT_ZPL_SUBSCRIPTION_KEY,
+            "has_couriers": True,
+            "label_format": "zpl",
+        },
     ]
 
 
@@ -146,16 +165,24 @@ def test_no_couriers_refuses_to_print(no_couriers, body):
     order = create(no_couriers)
     response = print_label(no_couriers, order_id=order["order_id"], **body)
     assert response.status_code == 200
-    assert response.json == {"success": False, "errors": [
-        {"message": "No carrier is set up for this account. Add a courier in Settings > Couriers.",
-         "details": "Order SO-90001 was not booked"},
-    ]}
+    assert response.json == {
+        "success": False,
+        "errors": [
+            {
+                "message": "No carrier is set up for this account. Add a courier in Settings > Couriers.",
+                "details": "Order SO-90001 was not booked",
+            },
+        ],
+    }
     assert no_couriers("get", f"/api/orders?order_id={order['order_id']}").json["order"]["status"] == "Unshipped"
 
 
 def test_no_couriers_is_said_before_address_problems(no_couriers):
-    order = no_couriers("post", "/api/orders", json={"order": {"order_number": "SO-1", "destination": {
-        **AU_DESTINATION, "post_code": "9999"}}}).json["order"]
+    order = no_couriers(
+        "post",
+        "/api/orders",
+        json={"order": {"order_number": "SO-1", "destination": {**AU_DESTINATION, "post_code": "9999"}}},
+    ).json["order"]
     assert print_label(no_couriers, order_id=order["order_id"]).json["errors"][0]["message"] == NO_COURIERS
 
 
@@ -168,9 +195,14 @@ def test_no_couriers_refuses_printing_in_the_app_too(api, no_couriers):
 def test_labelbridges_client_reads_the_refusal_as_a_plain_rejection():
     """The wording must not look like "already printed" or "not found" to labelbridge's client."""
     with SandboxServer() as sandbox, requests.Session() as session:
-        client = StarshipitClient(sandbox.starshipit_url, credentials.STARSHIPIT_NO_COURIERS_API_KEY,
-                                  credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY, session=session,
-                                  rate_per_second=20, sleep=lambda seconds: None)
+        client = StarshipitClient(
+            sandbox.starshipit_url,
+            credentials.STARSHIPIT_NO_COURIERS_API_KEY,
+            credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY,
+            session=session,
+            rate_per_second=20,
+            sleep=lambda seconds: None,
+        )
         order = client.create_order(new_order("SO-NC-1")["order"])
         assert client.delivery_services({"country_code": "AU", "post_code": "4000"}, [{"weight": 1.0}]) == []
         with pytest.raises(UpstreamRejected) as refused:
@@ -183,8 +215,10 @@ def test_labelbridges_client_reads_the_refusal_as_a_plain_rejection():
 
 
 def test_control_lists_orders_with_their_account_and_filters_by_it(api, starshipit, second, no_couriers):
-    ids = {name: create(call)["order_id"] for name, call in
-           (("demo", starshipit), ("second", second), ("no-couriers", no_couriers))}
+    ids = {
+        name: create(call)["order_id"]
+        for name, call in (("demo", starshipit), ("second", second), ("no-couriers", no_couriers))
+    }
     everything = api.get("/_sandbox/starshipit/orders").json
     assert {o["order_id"]: o["account"] for o in everything} == {order_id: name for name, order_id in ids.items()}
     for name, order_id in ids.items():
@@ -217,8 +251,11 @@ def test_counters_by_account(api, starshipit, second, no_couriers, starshipit_as
         "no-couriers": {"POST /api/deliveryservices": 1},
         "zpl": {},
     }
-    assert counts["starshipit"] == {"POST /api/orders": 2, "GET /api/orders/unshipped": 2,
-                                    "POST /api/deliveryservices": 1}
+    assert counts["starshipit"] == {
+        "POST /api/orders": 2,
+        "GET /api/orders/unshipped": 2,
+        "POST /api/deliveryservices": 1,
+    }
 
 
 def test_refused_calls_count_for_the_account_whose_key_they_carry(api, second):
@@ -230,9 +267,16 @@ def test_refused_calls_count_for_the_account_whose_key_they_carry(api, second):
 
 # --- configuration ------------------------------------------------------------------------
 
-CUSTOM = [{"name": "acme", "api_key": "acme-key", "subscription_key": "shared-sub"},
-          {"name": "globex", "api_key": "globex-key", "subscription_key": "shared-sub", "has_couriers": False,
-           "label_format": "zpl"}]
+CUSTOM = [
+    {"name": "acme", "api_key": "acme-key", "subscription_key": "shared-sub"},
+    {
+        "name": "globex",
+        "api_key": "globex-key",
+        "subscription_key": "shared-sub",
+        "has_couriers": False,
+        "label_format": "zpl",
+    },
+]
 
 
 def test_config_replaces_the_accounts(sandbox_config):
@@ -249,7 +293,8 @@ def test_config_replaces_the_accounts(sandbox_config):
     info = client.get("/_sandbox/info").json
     assert info["starshipit_accounts"] == [{**CUSTOM[0], "has_couriers": True, "label_format": "pdf"}, CUSTOM[1]]
     assert client.get("/_sandbox/counters").json["starshipit_by_account"] == {
-        "acme": {"POST /api/deliveryservices": 2}, "globex": {"POST /api/deliveryservices": 1}
+        "acme": {"POST /api/deliveryservices": 2},
+        "globex": {"POST /api/deliveryservices": 1},
     }
 
 
@@ -265,10 +310,20 @@ def test_config_replaces_the_accounts(sandbox_config):
         ([{"name": "a", "api_key": "k", "subscription_key": "s", "has_couriers": "no"}], "has_couriers"),
         ([{"name": "a", "api_key": "k", "subscription_key": "s", "label_format": "png"}], "label_format"),
         ([{"name": "a", "api_key": "k", "subscription_key": "s", "tier": 20}], "unknown fields tier"),
-        ([{"name": "a", "api_key": "k", "subscription_key": "s"},
-          {"name": "a", "api_key": "k2", "subscription_key": "s"}], "same name"),
-        ([{"name": "a", "api_key": "k", "subscription_key": "s"},
-          {"name": "b", "api_key": "k", "subscription_key": "s"}], "same api_key"),
+        (
+            [
+                {"name": "a", "api_key": "k", "subscription_key": "s"},
+                {"name": "a", "api_key": "k2", "subscription_key": "s"},
+            ],
+            "same name",
+        ),
+        (
+            [
+                {"name": "a", "api_key": "k", "subscription_key": "s"},
+                {"name": "b", "api_key": "k", "subscription_key": "s"},
+            ],
+            "same api_key",
+        ),
     ],
 )
 def test_config_refuses_malformed_accounts(sandbox_config, accounts, message):

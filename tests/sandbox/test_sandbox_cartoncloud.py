@@ -12,8 +12,12 @@ TENANT = credentials.CARTONCLOUD_TENANT_ID
 
 
 def text_condition(pointer: str, value: str, method: str = "EQUAL_TO") -> dict:
-    return {"type": "TextComparisonCondition", "field": {"type": "JsonField", "pointer": pointer},
-            "value": {"type": "ValueField", "value": value}, "method": method}
+    return {
+        "type": "TextComparisonCondition",
+        "field": {"type": "JsonField", "pointer": pointer},
+        "value": {"type": "ValueField", "value": value},
+        "method": method,
+    }
 
 
 def search_body(*conditions: dict, kind: str = "AndCondition") -> dict:
@@ -24,10 +28,14 @@ def search_body(*conditions: dict, kind: str = "AndCondition") -> dict:
 
 
 def test_token_is_issued_for_client_credentials(api):
-    response = api.post("/cartoncloud/uaa/oauth/token", data={"grant_type": "client_credentials"}, headers={
-        "Accept-Version": "1",
-        "Authorization": basic_auth(credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET),
-    })
+    response = api.post(
+        "/cartoncloud/uaa/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers={
+            "Accept-Version": "1",
+            "Authorization": basic_auth(credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET),
+        },
+    )
     assert response.status_code == 200
     assert set(response.json) == {"access_token", "token_type", "expires_in"}
     assert response.json["token_type"] == "bearer" and response.json["expires_in"] == 3600
@@ -44,8 +52,11 @@ def test_token_is_issued_for_client_credentials(api):
     ],
 )
 def test_token_refuses_bad_credentials_and_grants(api, authorization, grant, status):
-    response = api.post("/cartoncloud/uaa/oauth/token", data={"grant_type": grant},
-                        headers={"Accept-Version": "1", "Authorization": authorization})
+    response = api.post(
+        "/cartoncloud/uaa/oauth/token",
+        data={"grant_type": grant},
+        headers={"Accept-Version": "1", "Authorization": authorization},
+    )
     assert response.status_code == status
     assert isinstance(response.json, list) and response.json[0]["message"]
 
@@ -56,7 +67,9 @@ def test_accept_version_is_required_on_every_call(api, cartoncloud_token, versio
     if version:
         headers["Accept-Version"] = version
     assert api.get("/cartoncloud/uaa/userinfo", headers=headers).status_code == status
-    token_headers = {"Authorization": basic_auth(credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET)}
+    token_headers = {
+        "Authorization": basic_auth(credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET)
+    }
     if version:
         token_headers["Accept-Version"] = version
     token = api.post("/cartoncloud/uaa/oauth/token", data={"grant_type": "client_credentials"}, headers=token_headers)
@@ -103,12 +116,34 @@ def test_get_sale_order_in_the_documented_shape(cartoncloud, state):
     response = cartoncloud("get", f"/outbound-orders/{order_id}")
     assert response.status_code == 200
     order = response.json
-    assert list(order) == ["id", "type", "status", "version", "references", "customer", "warehouse", "details",
-                           "properties", "items", "timestamps"]
+    assert list(order) == [
+        "id",
+        "type",
+        "status",
+        "version",
+        "references",
+        "customer",
+        "warehouse",
+        "details",
+        "properties",
+        "items",
+        "timestamps",
+    ]
     assert order["type"] == "OUTBOUND" and order["references"] == {"customer": "SO-10045", "numericId": "787061"}
     address = order["details"]["deliver"]["address"]
-    assert list(address) == ["companyName", "contactName", "address1", "address2", "suburb", "city", "state",
-                             "postcode", "country", "phone", "email"]
+    assert list(address) == [
+        "companyName",
+        "contactName",
+        "address1",
+        "address2",
+        "suburb",
+        "city",
+        "state",
+        "postcode",
+        "country",
+        "phone",
+        "email",
+    ]
     assert address["country"] == {"iso2Code": "AU", "iso3Code": "AUS", "name": "Australia"}
     assert address["state"] == {"code": "QLD", "name": "Queensland"}
     assert list(order["timestamps"]) == ["created", "modified", "packed", "dispatched"]
@@ -131,8 +166,9 @@ def test_other_tenants_are_forbidden(cartoncloud, state):
 
 
 def test_search_by_customer_reference(cartoncloud):
-    response = cartoncloud("post", "/outbound-orders/search",
-                           json=search_body(text_condition("/references/customer", "SO-10045")))
+    response = cartoncloud(
+        "post", "/outbound-orders/search", json=search_body(text_condition("/references/customer", "SO-10045"))
+    )
     assert response.status_code == 200
     assert [o["references"]["numericId"] for o in response.json] == ["787061"]
     assert response.headers["Total-Elements"] == "1" and response.headers["Total-Pages"] == "1"
@@ -157,11 +193,18 @@ def test_search_pages_with_headers_and_links(cartoncloud, state):
 
 
 def test_search_with_nested_conditions_numbers_and_times(cartoncloud):
-    numeric = {"type": "NumericComparisonCondition", "field": {"type": "JsonField", "pointer": "/references/numericId"},
-               "value": {"type": "ValueField", "value": 787061}, "method": "EQUAL_TO"}
-    recent = {"type": "DateTimeComparisonCondition",
-              "field": {"type": "JsonField", "pointer": "/timestamps/modified/time"},
-              "value": {"type": "ValueField", "value": "2025-06-19T22:00:00Z"}, "method": "GREATER_THAN"}
+    numeric = {
+        "type": "NumericComparisonCondition",
+        "field": {"type": "JsonField", "pointer": "/references/numericId"},
+        "value": {"type": "ValueField", "value": 787061},
+        "method": "EQUAL_TO",
+    }
+    recent = {
+        "type": "DateTimeComparisonCondition",
+        "field": {"type": "JsonField", "pointer": "/timestamps/modified/time"},
+        "value": {"type": "ValueField", "value": "2025-06-19T22:00:00Z"},
+        "method": "GREATER_THAN",
+    }
     either = {"type": "OrCondition", "conditions": [numeric, text_condition("/references/customer", "SO-10046")]}
     found = cartoncloud("post", "/outbound-orders/search", json=search_body(either, recent)).json
     assert [o["references"]["customer"] for o in found] == ["SO-10045"]
@@ -191,10 +234,17 @@ def test_search_refuses_bad_paging(cartoncloud, query):
 def test_numeric_conditions_can_be_switched_off(sandbox_config):
     client = create_sandbox_app({**sandbox_config, "SANDBOX_CARTONCLOUD_NUMERIC_SEARCH": False}).test_client()
     token = issue_token(client)
-    numeric = {"type": "NumericComparisonCondition", "field": {"type": "JsonField", "pointer": "/references/numericId"},
-               "value": {"type": "ValueField", "value": 787061}, "method": "EQUAL_TO"}
-    response = client.post(f"/cartoncloud/tenants/{TENANT}/outbound-orders/search", json=search_body(numeric),
-                           headers={"Accept-Version": "1", "Authorization": f"Bearer {token}"})
+    numeric = {
+        "type": "NumericComparisonCondition",
+        "field": {"type": "JsonField", "pointer": "/references/numericId"},
+        "value": {"type": "ValueField", "value": 787061},
+        "method": "EQUAL_TO",
+    }
+    response = client.post(
+        f"/cartoncloud/tenants/{TENANT}/outbound-orders/search",
+        json=search_body(numeric),
+        headers={"Accept-Version": "1", "Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 400
     assert response.json == [{"message": "Unsupported condition type: NumericComparisonCondition"}]
 
@@ -202,10 +252,20 @@ def test_numeric_conditions_can_be_switched_off(sandbox_config):
 NEW_ORDER = {
     "references": {"customer": "WEB-5001"},
     "customer": {"references": {"code": "BLUEWREN"}},
-    "details": {"deliver": {"address": {"contactName": "Ruby Chen", "companyName": "", "address1": "3 Bay Street",
-                                        "suburb": "Glebe", "state": {"code": "NSW"}, "postcode": "2037",
-                                        "country": {"iso2Code": "AU"}},
-                            "method": {"type": "SHIPPING"}}},
+    "details": {
+        "deliver": {
+            "address": {
+                "contactName": "Ruby Chen",
+                "companyName": "",
+                "address1": "3 Bay Street",
+                "suburb": "Glebe",
+                "state": {"code": "NSW"},
+                "postcode": "2037",
+                "country": {"iso2Code": "AU"},
+            },
+            "method": {"type": "SHIPPING"},
+        }
+    },
     "items": [{"details": {"product": {"references": {"code": "CANDLE-EUC"}}}, "measures": {"quantity": 2}}],
 }
 
@@ -228,8 +288,11 @@ def test_create_sale_order_returns_201_with_the_full_order(cartoncloud):
         ({"references": {"customer": "SO-10045"}}, "/references/customer", "DUPLICATE"),
         ({"references": {}}, "/references/customer", "REQUIRED"),
         ({"customer": {"id": "nobody"}}, "/customer/id", "NOT_FOUND"),
-        ({"items": [{"details": {"product": {"references": {"code": "X"}}}, "measures": {"quantity": 0}}]},
-         "/items/0/measures/quantity", "INVALID"),
+        (
+            {"items": [{"details": {"product": {"references": {"code": "X"}}}, "measures": {"quantity": 0}}]},
+            "/items/0/measures/quantity",
+            "INVALID",
+        ),
     ],
 )
 def test_create_sale_order_validation_is_422_naming_the_field(cartoncloud, change, field, kind):
@@ -247,7 +310,10 @@ def test_create_is_limited_to_30_a_minute_per_user(cartoncloud, clock):
     limited = cartoncloud("post", "/outbound-orders", json={**NEW_ORDER, "references": {"customer": "WEB-X"}})
     assert limited.headers["Retry-After"] == "60" and isinstance(limited.json, list)
     clock.advance(60)
-    assert cartoncloud("post", "/outbound-orders", json={**NEW_ORDER, "references": {"customer": "WEB-X"}}).status_code == 201
+    assert (
+        cartoncloud("post", "/outbound-orders", json={**NEW_ORDER, "references": {"customer": "WEB-X"}}).status_code
+        == 201
+    )
 
 
 def test_updating_a_sale_order_is_not_available(cartoncloud, state):
@@ -265,8 +331,11 @@ def test_unknown_route_is_404_with_an_error_array(cartoncloud):
 
 
 def consignment_of(cartoncloud, sale_order_id: str) -> dict:
-    found = cartoncloud("post", "/consignments/search?page=1&size=1",
-                        json=search_body(text_condition("/generatedFromTask/id", sale_order_id))).json
+    found = cartoncloud(
+        "post",
+        "/consignments/search?page=1&size=1",
+        json=search_body(text_condition("/generatedFromTask/id", sale_order_id)),
+    ).json
     (consignment,) = found
     return consignment
 
@@ -289,8 +358,12 @@ def with_tracking(consignment: dict, tracking: str = "33LB00000001") -> dict:
 @pytest.mark.parametrize("if_match", ["{version}", '"{version}"', 'W/"{version}"'])
 def test_put_with_the_current_version_sets_tracking_and_bumps_the_version(cartoncloud, state, if_match):
     consignment = consignment_of(cartoncloud, sale_order_by_reference(state, "SO-10045")["id"])
-    response = cartoncloud("put", f"/consignments/{consignment['id']}", json=with_tracking(consignment),
-                           headers={"If-Match": if_match.format(version=consignment["version"])})
+    response = cartoncloud(
+        "put",
+        f"/consignments/{consignment['id']}",
+        json=with_tracking(consignment),
+        headers={"If-Match": if_match.format(version=consignment["version"])},
+    )
     assert response.status_code == 200
     updated = response.json
     assert updated["version"] == consignment["version"] + 1
@@ -304,7 +377,9 @@ def test_put_with_the_current_version_sets_tracking_and_bumps_the_version(carton
 def test_put_without_the_current_version_is_412(cartoncloud, state, if_match):
     consignment = consignment_of(cartoncloud, sale_order_by_reference(state, "SO-10045")["id"])
     headers = {"If-Match": if_match} if if_match else {}
-    response = cartoncloud("put", f"/consignments/{consignment['id']}", json=with_tracking(consignment), headers=headers)
+    response = cartoncloud(
+        "put", f"/consignments/{consignment['id']}", json=with_tracking(consignment), headers=headers
+    )
     assert response.status_code == 412
     assert state.cartoncloud.consignment(consignment["id"]) == consignment
 
@@ -312,11 +387,16 @@ def test_put_without_the_current_version_is_412(cartoncloud, state, if_match):
 def test_put_with_a_stale_body_version_is_409(cartoncloud, state):
     consignment = consignment_of(cartoncloud, sale_order_by_reference(state, "SO-10045")["id"])
     headers = {"If-Match": str(consignment["version"])}
-    assert cartoncloud("put", f"/consignments/{consignment['id']}", json=with_tracking(consignment),
-                       headers=headers).status_code == 200
+    assert (
+        cartoncloud(
+            "put", f"/consignments/{consignment['id']}", json=with_tracking(consignment), headers=headers
+        ).status_code
+        == 200
+    )
     stale = {**with_tracking(consignment, "OTHER"), "version": consignment["version"]}
-    response = cartoncloud("put", f"/consignments/{consignment['id']}", json=stale,
-                           headers={"If-Match": str(consignment["version"] + 1)})
+    response = cartoncloud(
+        "put", f"/consignments/{consignment['id']}", json=stale, headers={"If-Match": str(consignment["version"] + 1)}
+    )
     assert response.status_code == 409
 
 

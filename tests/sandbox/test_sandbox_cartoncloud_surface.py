@@ -2,8 +2,6 @@
 customers, every field of a created order kept, `timestamps.modified` moving, strict creates,
 and date-time searches refused as an option."""
 
-import base64
-
 import pytest
 
 from .helpers import sale_order_by_reference
@@ -53,8 +51,11 @@ def test_customers_are_listed(cartoncloud):
 
 
 def test_a_created_order_keeps_every_field_it_was_given(cartoncloud):
-    sent = {**NEW_ORDER, "details": {**NEW_ORDER["details"], "collect": {"requiredDate": "2025-06-25"}},
-            "externalSystem": {"name": "shop", "ref": 77}}  # fmt: skip
+    sent = {
+        **NEW_ORDER,
+        "details": {**NEW_ORDER["details"], "collect": {"requiredDate": "2025-06-25"}},
+        "externalSystem": {"name": "shop", "ref": 77},
+    }
     sent["items"] = [{**NEW_ORDER["items"][0], "expiryDate": "2026-01-01"}]
     created = cartoncloud("post", "/outbound-orders", json=sent).json
     read = cartoncloud("get", f"/outbound-orders/{created['id']}").json
@@ -83,8 +84,11 @@ def test_modified_moves_on_every_change(cartoncloud, state, clock):
     ("change", "field", "kind"),
     [
         ({"customer": None}, "/customer", "REQUIRED"),
-        ({"items": [{"details": {"product": {"references": {"code": "NO-SUCH-SKU"}}}, "measures": {"quantity": 1}}]},
-         "/items/0/details/product/references/code", "NOT_FOUND"),
+        (
+            {"items": [{"details": {"product": {"references": {"code": "NO-SUCH-SKU"}}}, "measures": {"quantity": 1}}]},
+            "/items/0/details/product/references/code",
+            "NOT_FOUND",
+        ),
     ],
 )
 def test_strict_mode_refuses_unknown_skus_and_a_missing_customer(api, cartoncloud, change, field, kind):
@@ -98,15 +102,23 @@ def test_strict_mode_refuses_unknown_skus_and_a_missing_customer(api, cartonclou
 
 
 def datetime_condition(after: str) -> dict:
-    return {"type": "DateTimeComparisonCondition", "field": {"type": "JsonField", "pointer": "/timestamps/modified/time"},
-            "value": {"type": "ValueField", "value": after}, "method": "GREATER_THAN"}  # fmt: skip
+    return {
+        "type": "DateTimeComparisonCondition",
+        "field": {"type": "JsonField", "pointer": "/timestamps/modified/time"},
+        "value": {"type": "ValueField", "value": after},
+        "method": "GREATER_THAN",
+    }
 
 
 @pytest.mark.parametrize("status", [400, 422])
 def test_date_time_conditions_can_be_refused_while_day_prefixes_still_work(api, cartoncloud, state, status):
-    assert cartoncloud("post", "/outbound-orders/search", json=search_body(datetime_condition("2000-01-01T00:00:00Z"))).json
+    assert cartoncloud(
+        "post", "/outbound-orders/search", json=search_body(datetime_condition("2000-01-01T00:00:00Z"))
+    ).json
     api.put("/_sandbox/options", json={"cartoncloud_datetime_search": status})
-    refused = cartoncloud("post", "/outbound-orders/search", json=search_body(datetime_condition("2000-01-01T00:00:00Z")))
+    refused = cartoncloud(
+        "post", "/outbound-orders/search", json=search_body(datetime_condition("2000-01-01T00:00:00Z"))
+    )
     assert refused.status_code == status and isinstance(refused.json, list) and refused.json[0]["message"]
     if status == 422:
         assert refused.json[0]["field"] and refused.json[0]["type"] == "INVALID"
@@ -118,7 +130,8 @@ def test_date_time_conditions_can_be_refused_while_day_prefixes_still_work(api, 
 
 
 def test_a_double_slash_is_cartonclouds_404_not_a_redirect(api, cartoncloud_token):
-    response = api.get("/cartoncloud//uaa/userinfo", headers={"Accept-Version": "1",
-                                                              "Authorization": f"Bearer {cartoncloud_token}"})
+    response = api.get(
+        "/cartoncloud//uaa/userinfo", headers={"Accept-Version": "1", "Authorization": f"Bearer {cartoncloud_token}"}
+    )
     assert response.status_code == 404 and "Location" not in response.headers
     assert response.json == [{"message": "No endpoint GET //uaa/userinfo"}]

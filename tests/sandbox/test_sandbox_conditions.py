@@ -23,7 +23,9 @@ def value(v):
 
 
 def matches(*conditions, kind="AndCondition", allow_numeric=True) -> bool:
-    return compile_search({"condition": {"type": kind, "conditions": list(conditions)}}, allow_numeric=allow_numeric)(ORDER)
+    return compile_search({"condition": {"type": kind, "conditions": list(conditions)}}, allow_numeric=allow_numeric)(
+        ORDER
+    )
 
 
 def text(pointer, v, method):
@@ -33,9 +35,14 @@ def text(pointer, v, method):
 @pytest.mark.parametrize(
     "method, v, expected",
     [
-        ("EQUAL_TO", "SO-10045", True), ("EQUAL_TO", "so-10045", False), ("NOT_EQUAL_TO", "SO-1", True),
-        ("CONTAINS", "1004", True), ("NOT_CONTAINS", "1004", False), ("STARTS_WITH", "SO-", True),
-        ("ENDS_WITH", "45", True), ("ENDS_WITH", "SO", False),
+        ("EQUAL_TO", "SO-10045", True),
+        ("EQUAL_TO", "so-10045", False),
+        ("NOT_EQUAL_TO", "SO-1", True),
+        ("CONTAINS", "1004", True),
+        ("NOT_CONTAINS", "1004", False),
+        ("STARTS_WITH", "SO-", True),
+        ("ENDS_WITH", "45", True),
+        ("ENDS_WITH", "SO", False),
     ],
 )
 def test_text_methods(method, v, expected):
@@ -61,8 +68,12 @@ def test_ordered_comparisons(kind, method, v, expected):
 def test_missing_fields_match_only_not_equal():
     assert matches(text("/timestamps/packed/time", "x", "EQUAL_TO")) is False
     assert matches(text("/nothing", "x", "NOT_EQUAL_TO")) is True
-    after = {"type": "DateTimeComparisonCondition", "field": field("/timestamps/packed/time"),
-             "value": value("2025-01-01T00:00:00Z"), "method": "GREATER_THAN"}
+    after = {
+        "type": "DateTimeComparisonCondition",
+        "field": field("/timestamps/packed/time"),
+        "value": value("2025-01-01T00:00:00Z"),
+        "method": "GREATER_THAN",
+    }
     assert matches(after) is False
 
 
@@ -82,13 +93,42 @@ def test_and_or_nest():
         ({"condition": {"type": "AndCondition"}}, "Missing field: conditions"),
         ({"condition": {"type": "AndCondition", "conditions": ["x"]}}, "Condition must be an object"),
         ({"condition": {"type": "AndCondition", "conditions": [text("status", "P", "EQUAL_TO")]}}, "field.pointer"),
-        ({"condition": {"type": "AndCondition", "conditions": [text("/status", 5, "EQUAL_TO")]}}, "TextComparisonCondition value"),
-        ({"condition": {"type": "AndCondition", "conditions": [
-            {"type": "TextComparisonCondition", "field": {"type": "Other", "pointer": "/a"}, "value": value("x"),
-             "method": "EQUAL_TO"}]}}, "Missing field: field"),
-        ({"condition": {"type": "AndCondition", "conditions": [
-            {"type": "DateTimeComparisonCondition", "field": field("/a"), "value": value("soon"),
-             "method": "LESS_THAN"}]}}, "DateTimeComparisonCondition value"),
+        (
+            {"condition": {"type": "AndCondition", "conditions": [text("/status", 5, "EQUAL_TO")]}},
+            "TextComparisonCondition value",
+        ),
+        (
+            {
+                "condition": {
+                    "type": "AndCondition",
+                    "conditions": [
+                        {
+                            "type": "TextComparisonCondition",
+                            "field": {"type": "Other", "pointer": "/a"},
+                            "value": value("x"),
+                            "method": "EQUAL_TO",
+                        }
+                    ],
+                }
+            },
+            "Missing field: field",
+        ),
+        (
+            {
+                "condition": {
+                    "type": "AndCondition",
+                    "conditions": [
+                        {
+                            "type": "DateTimeComparisonCondition",
+                            "field": field("/a"),
+                            "value": value("soon"),
+                            "method": "LESS_THAN",
+                        }
+                    ],
+                }
+            },
+            "DateTimeComparisonCondition value",
+        ),
     ],
 )
 def test_malformed_trees_are_refused(body, message):
@@ -97,8 +137,12 @@ def test_malformed_trees_are_refused(body, message):
 
 
 def test_numeric_conditions_can_be_refused():
-    numeric = {"type": "NumericComparisonCondition", "field": field("/references/numericId"), "value": value(1),
-               "method": "EQUAL_TO"}
+    numeric = {
+        "type": "NumericComparisonCondition",
+        "field": field("/references/numericId"),
+        "value": value(1),
+        "method": "EQUAL_TO",
+    }
     with pytest.raises(ConditionError, match="Unsupported condition type: NumericComparisonCondition"):
         matches(numeric, allow_numeric=False)
 

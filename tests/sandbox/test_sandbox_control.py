@@ -36,13 +36,25 @@ def test_reset_restores_the_seeded_state(api, starshipit, state):
 
 
 def test_create_sale_order_from_a_partial_order(api, state, clock):
-    response = api.post("/_sandbox/sale-orders", json={
-        "references": {"customer": "SO-77777"},
-        "status": "PACKED",
-        "details": {"deliver": {"address": {"contactName": "Kai Singh", "address1": "4 Beach Road",
-                                            "suburb": "Manly", "state": {"code": "NSW"}, "postcode": "2095",
-                                            "country": {"iso2Code": "AU"}}}},
-    })
+    response = api.post(
+        "/_sandbox/sale-orders",
+        json={
+            "references": {"customer": "SO-77777"},
+            "status": "PACKED",
+            "details": {
+                "deliver": {
+                    "address": {
+                        "contactName": "Kai Singh",
+                        "address1": "4 Beach Road",
+                        "suburb": "Manly",
+                        "state": {"code": "NSW"},
+                        "postcode": "2095",
+                        "country": {"iso2Code": "AU"},
+                    }
+                }
+            },
+        },
+    )
     assert response.status_code == 201
     order = response.json
     assert order["status"] == "PACKED" and order["version"] == 1
@@ -55,8 +67,11 @@ def test_create_sale_order_from_a_partial_order(api, state, clock):
 
 @pytest.mark.parametrize(
     "body, message",
-    [({}, "/references/customer"), ({"references": {"customer": "X"}, "status": "SHIPPED"}, "Unknown status"),
-     ({"references": {"customer": "SO-10045"}}, "already exists")],
+    [
+        ({}, "/references/customer"),
+        ({"references": {"customer": "X"}, "status": "SHIPPED"}, "Unknown status"),
+        ({"references": {"customer": "SO-10045"}}, "already exists"),
+    ],
 )
 def test_create_sale_order_refusals(api, body, message):
     response = api.post("/_sandbox/sale-orders", json=body)
@@ -66,7 +81,9 @@ def test_create_sale_order_refusals(api, body, message):
 def test_status_change_bumps_version_and_times(api, state, clock):
     before = sale_order_by_reference(state, "SO-10046")
     clock.advance(300)
-    response = api.post(f"/_sandbox/sale-orders/{before['references']['numericId']}/status", json={"status": "DISPATCHED"})
+    response = api.post(
+        f"/_sandbox/sale-orders/{before['references']['numericId']}/status", json={"status": "DISPATCHED"}
+    )
     assert response.status_code == 200
     after = response.json
     assert after["status"] == "DISPATCHED" and after["version"] == before["version"] + 1
@@ -85,8 +102,9 @@ def test_leaving_draft_generates_the_consignment(api, state):
     assert owners().count(draft["id"]) == 1
 
 
-@pytest.mark.parametrize("key, body, status", [("nope", {"status": "PACKED"}, 404), ("787061", {"status": "LOST"}, 422),
-                                               ("787061", [], 400)])
+@pytest.mark.parametrize(
+    "key, body, status", [("nope", {"status": "PACKED"}, 404), ("787061", {"status": "LOST"}, 422), ("787061", [], 400)]
+)
 def test_status_change_refusals(api, key, body, status):
     assert api.post(f"/_sandbox/sale-orders/{key}/status", json=body).status_code == status
 

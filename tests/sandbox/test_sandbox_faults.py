@@ -33,7 +33,9 @@ def test_count_faults_the_next_n_matching_calls(api, starshipit):
 )
 def test_faults_answer_in_the_service_s_own_shape(api, starshipit, cartoncloud, service, status, body):
     add_fault(api, service=service, path="*", status=status)
-    response = starshipit("get", "/api/orders/unshipped") if service == "starshipit" else cartoncloud("get", "/uaa/userinfo")
+    response = (
+        starshipit("get", "/api/orders/unshipped") if service == "starshipit" else cartoncloud("get", "/uaa/userinfo")
+    )
     assert response.status_code == status and response.json == body
 
 
@@ -161,7 +163,9 @@ def test_counters_group_calls_by_route_template_and_reset(api, starshipit, carto
     assert counts["starshipit_by_account"]["demo"] == {"GET /api/orders": 1}
     assert api.post("/_sandbox/counters/reset").status_code == 200
     assert api.get("/_sandbox/counters").json == {
-        "starshipit": {}, "cartoncloud": {}, "rate_limited": {"starshipit": {}, "cartoncloud": {}},
+        "starshipit": {},
+        "cartoncloud": {},
+        "rate_limited": {"starshipit": {}, "cartoncloud": {}},
         "starshipit_by_account": {"demo": {}, "second": {}, "no-couriers": {}, "zpl": {}},
     }
 

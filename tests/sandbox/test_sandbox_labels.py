@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -10,20 +10,29 @@ from pypdf import PdfReader
 from server.sandbox.labels import LabelInput, render_label
 from server.sandbox.pdf import Page, build_pdf, winansi
 
-PRINTED = datetime(2025, 6, 20, 1, 2, tzinfo=timezone.utc)
+PRINTED = datetime(2025, 6, 20, 1, 2, tzinfo=UTC)
 
 
 def label(name: str = "Olivia Bennett", **destination) -> bytes:
-    return render_label(LabelInput(
-        order_number="SO-10045",
-        destination={"name": name, "street": "12 Eagle Street", "suburb": "Brisbane City", "state": "QLD",
-                     "post_code": "4000", "country": "Australia", **destination},
-        carrier_name="Australia Post",
-        service_name="Parcel Post",
-        tracking_numbers=["33LB00000001", "33LB00000002"],
-        package_weights=[1.5, 0.25],
-        printed_at=PRINTED,
-    ))
+    return render_label(
+        LabelInput(
+            order_number="SO-10045",
+            destination={
+                "name": name,
+                "street": "12 Eagle Street",
+                "suburb": "Brisbane City",
+                "state": "QLD",
+                "post_code": "4000",
+                "country": "Australia",
+                **destination,
+            },
+            carrier_name="Australia Post",
+            service_name="Parcel Post",
+            tracking_numbers=["33LB00000001", "33LB00000002"],
+            package_weights=[1.5, 0.25],
+            printed_at=PRINTED,
+        )
+    )
 
 
 def read(pdf: bytes) -> PdfReader:
@@ -36,8 +45,15 @@ def test_label_is_a_4_by_6_inch_page_per_package_with_everything_on_it():
     for index, page in enumerate(reader.pages):
         assert (float(page.mediabox.width), float(page.mediabox.height)) == (288, 432)
         text = page.extract_text()
-        for expected in ("SO-10045", "Olivia Bennett", "12 Eagle Street", "Brisbane City QLD 4000", "Australia Post",
-                         f"33LB0000000{index + 1}", f"Package {index + 1} of 2"):
+        for expected in (
+            "SO-10045",
+            "Olivia Bennett",
+            "12 Eagle Street",
+            "Brisbane City QLD 4000",
+            "Australia Post",
+            f"33LB0000000{index + 1}",
+            f"Package {index + 1} of 2",
+        ):
             assert expected in text
     assert reader.metadata.title == "Label SO-10045"
 
@@ -66,7 +82,7 @@ def test_xref_offsets_point_at_their_objects():
     entries = re.findall(rb"(\d{10}) 00000 n \n", pdf[start:])
     assert entries
     for number, offset in enumerate(entries, start=1):
-        assert pdf[int(offset):].startswith(b"%d 0 obj\n" % number)
+        assert pdf[int(offset) :].startswith(b"%d 0 obj\n" % number)
 
 
 def test_labels_are_reproducible():

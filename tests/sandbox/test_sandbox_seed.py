@@ -14,7 +14,10 @@ def test_at_least_fifty_orders_with_the_showcase_first(state):
     assert len(orders) >= 50
     first = orders[0]
     assert (first["references"]["customer"], first["references"]["numericId"], first["status"]) == (
-        "SO-10045", "787061", "PACKED")
+        "SO-10045",
+        "787061",
+        "PACKED",
+    )
     address = first["details"]["deliver"]["address"]
     assert address["country"]["iso2Code"] == "AU" and address["address1"] and address["phone"] and address["postcode"]
     assert len({o["id"] for o in orders}) == len({o["references"]["numericId"] for o in orders}) == len(orders)

@@ -19,28 +19,50 @@ def live():
 
 
 def test_print_a_label_and_write_tracking_back_over_http(live):
-    headers = {"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY,
-               "Ocp-Apim-Subscription-Key": credentials.STARSHIPIT_SUBSCRIPTION_KEY}
+    headers = {
+        "StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY,
+        "Ocp-Apim-Subscription-Key": credentials.STARSHIPIT_SUBSCRIPTION_KEY,
+    }
     created = requests.post(f"{live.starshipit_url}/api/orders", json=new_order("SO-10045"), headers=headers, timeout=5)
     assert created.status_code == 200
-    printed = requests.post(f"{live.starshipit_url}/api/orders/shipment", json={"order_number": "SO-10045"},
-                            headers=headers, timeout=5).json()
+    printed = requests.post(
+        f"{live.starshipit_url}/api/orders/shipment", json={"order_number": "SO-10045"}, headers=headers, timeout=5
+    ).json()
     assert printed["tracking_numbers"][0] in pdf_text(printed["labels"][0])
 
-    token = requests.post(f"{live.cartoncloud_url}/uaa/oauth/token", data={"grant_type": "client_credentials"},
-                          headers={"Accept-Version": "1", "Authorization": basic_auth(
-                              credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET)},
-                          timeout=5).json()["access_token"]
+    token = requests.post(
+        f"{live.cartoncloud_url}/uaa/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers={
+            "Accept-Version": "1",
+            "Authorization": basic_auth(credentials.CARTONCLOUD_CLIENT_ID, credentials.CARTONCLOUD_CLIENT_SECRET),
+        },
+        timeout=5,
+    ).json()["access_token"]
     cc = {"Accept-Version": "1", "Authorization": f"Bearer {token}"}
     tenant = f"{live.cartoncloud_url}/tenants/{credentials.CARTONCLOUD_TENANT_ID}"
     sale_order = live.state.sale_orders()[0]
-    search = {"condition": {"type": "AndCondition", "conditions": [{
-        "type": "TextComparisonCondition", "field": {"type": "JsonField", "pointer": "/generatedFromTask/id"},
-        "value": {"type": "ValueField", "value": sale_order["id"]}, "method": "EQUAL_TO"}]}}
+    search = {
+        "condition": {
+            "type": "AndCondition",
+            "conditions": [
+                {
+                    "type": "TextComparisonCondition",
+                    "field": {"type": "JsonField", "pointer": "/generatedFromTask/id"},
+                    "value": {"type": "ValueField", "value": sale_order["id"]},
+                    "method": "EQUAL_TO",
+                }
+            ],
+        }
+    }
     (consignment,) = requests.post(f"{tenant}/consignments/search", json=search, headers=cc, timeout=5).json()
     consignment["references"]["tracking"] = printed["tracking_numbers"][0]
-    updated = requests.put(f"{tenant}/consignments/{consignment['id']}", json=consignment, timeout=5,
-                           headers={**cc, "If-Match": str(consignment["version"])})
+    updated = requests.put(
+        f"{tenant}/consignments/{consignment['id']}",
+        json=consignment,
+        timeout=5,
+        headers={**cc, "If-Match": str(consignment["version"])},
+    )
     assert updated.status_code == 200
     info = requests.get(f"{live.url}/_sandbox/info", timeout=5).json()
     assert info["starshipit_url"] == live.starshipit_url and info["cartoncloud_url"] == live.cartoncloud_url
@@ -61,24 +83,31 @@ def test_a_timeout_fault_outlasts_the_client_and_stop_does_not_wait_for_it():
 def test_url_needs_a_running_server():
     server = SandboxServer()
     with pytest.raises(RuntimeError):
-        server.url
+        _ = server.url
     with server:
         assert server.url.startswith("http://127.0.0.1:") and not server.url.endswith(":0")
     with pytest.raises(RuntimeError):
-        server.url
+        _ = server.url
 
 
 def test_concurrent_clients_get_distinct_orders_and_tracking_numbers(live):
     live.state.set_starshipit_rate_limit(1000)
-    headers = {"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY,
-               "Ocp-Apim-Subscription-Key": credentials.STARSHIPIT_SUBSCRIPTION_KEY}
+    headers = {
+        "StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY,
+        "Ocp-Apim-Subscription-Key": credentials.STARSHIPIT_SUBSCRIPTION_KEY,
+    }
 
     def create_and_print(n: int) -> tuple[int, str]:
         with requests.Session() as session:
-            order = session.post(f"{live.starshipit_url}/api/orders", json=new_order(f"SO-C{n}"), headers=headers,
-                                 timeout=10).json()["order"]
-            printed = session.post(f"{live.starshipit_url}/api/orders/shipment", json={"order_id": order["order_id"]},
-                                   headers=headers, timeout=10).json()
+            order = session.post(
+                f"{live.starshipit_url}/api/orders", json=new_order(f"SO-C{n}"), headers=headers, timeout=10
+            ).json()["order"]
+            printed = session.post(
+                f"{live.starshipit_url}/api/orders/shipment",
+                json={"order_id": order["order_id"]},
+                headers=headers,
+                timeout=10,
+            ).json()
             return order["order_id"], printed["tracking_numbers"][0]
 
     with ThreadPoolExecutor(max_workers=8) as pool:

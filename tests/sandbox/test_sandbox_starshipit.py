@@ -25,10 +25,14 @@ def print_label(starshipit, **body):
 @pytest.mark.parametrize(
     "headers, body",
     [
-        ({"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY},
-         {"statusCode": 401, "message": MISSING_SUBSCRIPTION_KEY}),
-        ({"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY, "Ocp-Apim-Subscription-Key": "nope"},
-         {"statusCode": 401, "message": INVALID_SUBSCRIPTION_KEY}),
+        (
+            {"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY},
+            {"statusCode": 401, "message": MISSING_SUBSCRIPTION_KEY},
+        ),
+        (
+            {"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY, "Ocp-Apim-Subscription-Key": "nope"},
+            {"statusCode": 401, "message": INVALID_SUBSCRIPTION_KEY},
+        ),
     ],
 )
 def test_subscription_key_is_checked_by_the_gateway(api, headers, body):
@@ -71,8 +75,10 @@ def test_rate_limit_setting_comes_from_config(sandbox_config, clock):
     from server.sandbox import create_sandbox_app
 
     app = create_sandbox_app({**sandbox_config, "SANDBOX_STARSHIPIT_RATE_PER_SECOND": 2})
-    headers = {"StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY,
-               "Ocp-Apim-Subscription-Key": credentials.STARSHIPIT_SUBSCRIPTION_KEY}
+    headers = {
+        "StarShipIT-Api-Key": credentials.STARSHIPIT_API_KEY,
+        "Ocp-Apim-Subscription-Key": credentials.STARSHIPIT_SUBSCRIPTION_KEY,
+    }
     client = app.test_client()
     statuses = [client.get("/starshipit/api/orders/unshipped", headers=headers).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
@@ -157,8 +163,9 @@ def test_duplicate_order_numbers_are_allowed_and_lookup_finds_the_newest(starshi
 
 def test_update_changes_an_unshipped_order(starshipit):
     order = create(starshipit)
-    response = starshipit("put", "/api/orders", json={"order": {"order_id": order["order_id"],
-                                                                "destination": {"phone": "0400 000 000"}}})
+    response = starshipit(
+        "put", "/api/orders", json={"order": {"order_id": order["order_id"], "destination": {"phone": "0400 000 000"}}}
+    )
     assert response.status_code == 200
     updated = response.json["order"]
     assert updated["destination"]["phone"] == "0400 000 000"
@@ -168,8 +175,9 @@ def test_update_changes_an_unshipped_order(starshipit):
 def test_update_of_a_printed_order_accepts_only_status(starshipit):
     order = create(starshipit)
     print_label(starshipit, order_id=order["order_id"])
-    refused = starshipit("put", "/api/orders", json={"order": {"order_id": order["order_id"],
-                                                               "destination": {"name": "Someone Else"}}})
+    refused = starshipit(
+        "put", "/api/orders", json={"order": {"order_id": order["order_id"], "destination": {"name": "Someone Else"}}}
+    )
     assert refused.status_code == 400
     assert "only its status" in refused.json["errors"][0]["message"]
     accepted = starshipit("put", "/api/orders", json={"order": {"order_id": order["order_id"], "status": "Delivered"}})
@@ -209,7 +217,14 @@ def test_search_matches_number_name_and_tracking_with_paging(starshipit):
     assert by_name["total_pages"] == 2 and len(by_name["orders"]) == 2
     by_tracking = starshipit("get", f"/api/orders/search?phrase={printed['tracking_numbers'][0]}").json
     assert [o["order_number"] for o in by_tracking["orders"]] == ["SO-2"]
-    assert set(by_tracking["orders"][0]) >= {"order_id", "order_number", "name", "carrier_name", "tracking_number", "country"}
+    assert set(by_tracking["orders"][0]) >= {
+        "order_id",
+        "order_number",
+        "name",
+        "carrier_name",
+        "tracking_number",
+        "country",
+    }
 
 
 @pytest.mark.parametrize("query", ["phrase=", "phrase=x&limit=251", "phrase=x&limit=0", "phrase=x&page=-1"])
@@ -281,7 +296,15 @@ def test_print_returns_a_label_pdf_with_order_number_and_tracking(starshipit):
     response = print_label(starshipit, order_id=order["order_id"])
     assert response.status_code == 200
     body = response.json
-    assert set(body) == {"success", "order_id", "order_number", "carrier_name", "tracking_numbers", "labels", "label_types"}
+    assert set(body) == {
+        "success",
+        "order_id",
+        "order_number",
+        "carrier_name",
+        "tracking_numbers",
+        "labels",
+        "label_types",
+    }
     assert body["success"] is True and body["order_number"] == "SO-10045"
     assert body["carrier_name"] == "Australia Post"
     assert body["label_types"] == ["Label"] and len(body["labels"]) == 1
@@ -318,8 +341,14 @@ def test_print_gives_one_tracking_number_and_page_per_package(starshipit):
     [("Australia", "Australia Post"), ("New Zealand", "Plain Label"), ("DE", "Plain Label")],
 )
 def test_default_carrier_depends_on_the_country(starshipit, country, carrier_name):
-    destination = {"name": "A Person", "street": "1 Road", "suburb": "Brisbane City", "state": "QLD",
-                   "post_code": "4000", "country": country}
+    destination = {
+        "name": "A Person",
+        "street": "1 Road",
+        "suburb": "Brisbane City",
+        "state": "QLD",
+        "post_code": "4000",
+        "country": country,
+    }
     starshipit("post", "/api/orders", json={"order": {"order_number": "SO-C", "destination": destination}})
     assert print_label(starshipit, order_number="SO-C").json["carrier_name"] == carrier_name
 
@@ -415,30 +444,57 @@ def test_track_unknown_is_404(starshipit):
 
 
 def test_delivery_services_and_rates_for_a_domestic_parcel(starshipit):
-    body = {"destination": {"street": "1 Road", "suburb": "Brisbane City", "state": "QLD", "post_code": "4000",
-                            "country_code": "AU"}, "packages": [{"weight": 2.0}]}
+    body = {
+        "destination": {
+            "street": "1 Road",
+            "suburb": "Brisbane City",
+            "state": "QLD",
+            "post_code": "4000",
+            "country_code": "AU",
+        },
+        "packages": [{"weight": 2.0}],
+    }
     services = starshipit("post", "/api/deliveryservices", json=body).json
     assert services["success"] is True
     auspost = next(s for s in services["services"] if s["service_code"] == "7E55")
-    assert auspost == {"carrier": "AusPost", "carrier_name": "Australia Post", "service_name": "Parcel Post",
-                       "service_code": "7E55", "total_price": 14.95, "currency": "AUD"}
+    assert auspost == {
+        "carrier": "AusPost",
+        "carrier_name": "Australia Post",
+        "service_name": "Parcel Post",
+        "service_code": "7E55",
+        "total_price": 14.95,
+        "currency": "AUD",
+    }
     rates = starshipit("post", "/api/rates", json={**body, "include_pricing": True}).json["rates"]
     assert {"service_name": "Parcel Post", "service_code": "7E55", "total_price": 14.95} in rates
     assert "PTI8" not in [rate["service_code"] for rate in rates]
 
 
 def test_rates_carry_prices_only_with_include_pricing_and_may_be_empty(starshipit_as):
-    body = {"destination": {"street": "1 Road", "suburb": "Brisbane City", "state": "QLD", "post_code": "4000",
-                            "country_code": "AU"}, "packages": [{"weight": 2.0}]}
+    body = {
+        "destination": {
+            "street": "1 Road",
+            "suburb": "Brisbane City",
+            "state": "QLD",
+            "post_code": "4000",
+            "country_code": "AU",
+        },
+        "packages": [{"weight": 2.0}],
+    }
     demo = starshipit_as(credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY)
     unpriced = demo("post", "/api/rates", json=body).json["rates"]
     assert {"service_name": "Parcel Post", "service_code": "7E55"} in unpriced
     assert all("total_price" not in rate for rate in unpriced)
-    bare = starshipit_as(credentials.STARSHIPIT_NO_COURIERS_API_KEY, credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY)
+    bare = starshipit_as(
+        credentials.STARSHIPIT_NO_COURIERS_API_KEY, credentials.STARSHIPIT_NO_COURIERS_SUBSCRIPTION_KEY
+    )
     assert bare("post", "/api/rates", json={**body, "include_pricing": True}).json == {"rates": [], "success": True}
 
 
-@pytest.mark.parametrize("body", [{}, {"destination": {"country_code": "AU"}}, {"destination": {"country_code": "XX"}, "packages": [{"weight": 1}]}])
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"destination": {"country_code": "AU"}}, {"destination": {"country_code": "XX"}, "packages": [{"weight": 1}]}],
+)
 def test_rates_need_a_destination_and_packages(starshipit, body):
     assert starshipit("post", "/api/rates", json=body).status_code == 400
 

@@ -9,11 +9,27 @@ from server.sandbox import create_sandbox_app
 from .helpers import assert_order_not_found, new_order, pdf_text
 
 SHIPPED_ROW_FIELDS = {
-    "order_id", "order_date", "shipped_date", "order_number", "reference", "integration_source_name", "name",
-    "country", "carrier", "carrier_name", "carrier_service_code", "carrier_service_name", "shipment_type",
-    "tracking_number", "tracking_short_status", "tracking_full_status", "manifest_number", "manifest_sent",
-    "writeback_status", "writeback_details",
-}  # fmt: skip
+    "order_id",
+    "order_date",
+    "shipped_date",
+    "order_number",
+    "reference",
+    "integration_source_name",
+    "name",
+    "country",
+    "carrier",
+    "carrier_name",
+    "carrier_service_code",
+    "carrier_service_name",
+    "shipment_type",
+    "tracking_number",
+    "tracking_short_status",
+    "tracking_full_status",
+    "manifest_number",
+    "manifest_sent",
+    "writeback_status",
+    "writeback_details",
+}
 
 
 def create(starshipit, number="SO-90001", **fields) -> dict:
@@ -55,7 +71,9 @@ def test_the_shipped_list_rows_follow_the_tracking_status(api, starshipit):
 
 def test_the_shipped_list_lists_full_orders_as_an_option(api, starshipit):
     order, shipment = printed(starshipit)
-    assert api.put("/_sandbox/options", json={"starshipit_shipped_rows": "full"}).json["starshipit_shipped_rows"] == "full"
+    assert (
+        api.put("/_sandbox/options", json={"starshipit_shipped_rows": "full"}).json["starshipit_shipped_rows"] == "full"
+    )
     (full,) = starshipit("get", "/api/orders/shipped").json["orders"]
     assert full["order_id"] == order["order_id"]
     assert [p["tracking_number"] for p in full["packages"]] == shipment["tracking_numbers"]
@@ -63,8 +81,16 @@ def test_the_shipped_list_lists_full_orders_as_an_option(api, starshipit):
     assert api.get("/_sandbox/options").json["starshipit_shipped_rows"] == "summary"
 
 
-@pytest.mark.parametrize("options", [{"starshipit_not_found": 500}, {"starshipit_shipped_rows": "rows"}, {"nope": 1},
-                                     {"cartoncloud_datetime_search": 418}, {"cartoncloud_strict": "yes"}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"starshipit_not_found": 500},
+        {"starshipit_shipped_rows": "rows"},
+        {"nope": 1},
+        {"cartoncloud_datetime_search": 418},
+        {"cartoncloud_strict": "yes"},
+    ],
+)
 def test_the_options_refuse_what_they_do_not_know(api, options):
     response = api.put("/_sandbox/options", json=options)
     assert response.status_code == 400 and response.json["error"]
@@ -139,11 +165,18 @@ def test_manifest_refuses_unprinted_orders_and_malformed_requests(starshipit):
 
 
 def test_clone_to_a_return_shipment_makes_a_new_order_going_back(starshipit):
-    sender = {"name": "Warehouse", "street": "1 Dock Road", "suburb": "Pinkenba", "state": "QLD",
-              "post_code": "4008", "country": "Australia"}  # fmt: skip
+    sender = {
+        "name": "Warehouse",
+        "street": "1 Dock Road",
+        "suburb": "Pinkenba",
+        "state": "QLD",
+        "post_code": "4008",
+        "country": "Australia",
+    }
     order, _ = printed(starshipit, items=[{"sku": "A", "quantity": 1}], sender_details=sender)
-    response = starshipit("post", "/api/orders/shipment/clone", json={"order_id": order["order_id"],
-                                                                      "to_return_shipment": True})  # fmt: skip
+    response = starshipit(
+        "post", "/api/orders/shipment/clone", json={"order_id": order["order_id"], "to_return_shipment": True}
+    )
     assert response.status_code == 200 and response.json["success"] is True
     clone = response.json["order"]
     assert clone["order_id"] != order["order_id"] and clone["status"] == "Unshipped"
@@ -154,14 +187,24 @@ def test_clone_to_a_return_shipment_makes_a_new_order_going_back(starshipit):
 
 
 def test_clone_of_an_unknown_order_is_not_found(starshipit):
-    assert_order_not_found(starshipit("post", "/api/orders/shipment/clone", json={"order_id": 999,
-                                                                                  "to_return_shipment": True}))
+    assert_order_not_found(
+        starshipit("post", "/api/orders/shipment/clone", json={"order_id": 999, "to_return_shipment": True})
+    )
     assert starshipit("post", "/api/orders/shipment/clone", json={}).status_code == 400
 
 
 def test_the_readings_can_be_chosen_at_start_up():
-    app = create_sandbox_app({"SANDBOX_STARSHIPIT_NOT_FOUND": "404", "SANDBOX_STARSHIPIT_SHIPPED_ROWS": "full",
-                              "SANDBOX_CARTONCLOUD_DATETIME_SEARCH": "422", "SANDBOX_CARTONCLOUD_STRICT": "true"})
+    app = create_sandbox_app(
+        {
+            "SANDBOX_STARSHIPIT_NOT_FOUND": "404",
+            "SANDBOX_STARSHIPIT_SHIPPED_ROWS": "full",
+            "SANDBOX_CARTONCLOUD_DATETIME_SEARCH": "422",
+            "SANDBOX_CARTONCLOUD_STRICT": "true",
+        }
+    )
     assert app.test_client().get("/_sandbox/options").json == {
-        "starshipit_not_found": 404, "starshipit_shipped_rows": "full", "cartoncloud_datetime_search": 422,
-        "cartoncloud_strict": True}
+        "starshipit_not_found": 404,
+        "starshipit_shipped_rows": "full",
+        "cartoncloud_datetime_search": 422,
+        "cartoncloud_strict": True,
+    }

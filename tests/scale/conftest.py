@@ -1,4 +1,5 @@
 """Fixtures of the scale suites: the backend's processes on PostgreSQL (what runs at scale)."""
+
 from __future__ import annotations
 
 import pytest

@@ -5,6 +5,7 @@ share to drive and inspect them.
 Sizes come from LABELBRIDGE_SCALE_PRINTS (CI: 200; the full-size run: 1000, see
 tests/benchmarks/README.md).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,9 +40,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(
-    predicate: Callable[[], Any], timeout: float, what: str, explain: Callable[[], Any] | None = None
-) -> Any:
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, explain: Callable[[], Any] | None = None) -> Any:
     """Poll a condition on other processes' progress (never a fixed sleep), failing after ``timeout``
     with ``explain()`` (what there is instead) in the message."""
     deadline = time.monotonic() + timeout
@@ -76,8 +75,12 @@ class Backend:
             self.token = tokens.create_token(session, "bench-1")
         database.dispose()
         self.headers = {"Authorization": f"Bearer {self.token}"}
-        self.env = {**os.environ, "LABELBRIDGE_DATABASE_URL": database_url, "LABELBRIDGE_INSTANCE_PATH": str(instance),
-                    "LABELBRIDGE_RATE_LIMIT": "100000 per minute"}  # fmt: skip
+        self.env = {
+            **os.environ,
+            "LABELBRIDGE_DATABASE_URL": database_url,
+            "LABELBRIDGE_INSTANCE_PATH": str(instance),
+            "LABELBRIDGE_RATE_LIMIT": "100000 per minute",
+        }
         self.env.update({f"LABELBRIDGE_{name}": str(value) for name, value in sandbox_config(sandbox).items()})
         self.env.update({f"LABELBRIDGE_{name}": str(value) for name, value in settings.items()})
         self.processes: list[subprocess.Popen] = []
@@ -116,8 +119,12 @@ class Backend:
         return process
 
     def print_label(self, reference: str, timeout: float = 120) -> requests.Response:
-        return requests.post(f"{self.url}/api/v1/labels", json={"sale_order": {"customer_reference": reference}},
-                             headers=self.headers, timeout=timeout)  # fmt: skip
+        return requests.post(
+            f"{self.url}/api/v1/labels",
+            json={"sale_order": {"customer_reference": reference}},
+            headers=self.headers,
+            timeout=timeout,
+        )
 
     def stop(self) -> None:
         for process in self.processes:
@@ -148,16 +155,29 @@ def consignment_tracking(sandbox) -> dict[str, str | None]:
 def make_sale_orders(sandbox, prefix: str, count: int, status: str = "PACKED") -> list[str]:
     """``count`` shippable sale orders in the CartonCloud simulator; their customer references."""
     return [
-        sandbox.state.create_sale_order({
-            "status": status, "references": {"customer": f"{prefix}-{n}"},
-            "details": {"deliver": {"address": {
-                "contactName": f"Load {n}", "address1": f"{n} George Street", "suburb": "Brisbane City",
-                "city": "Brisbane", "state": {"code": "QLD"}, "postcode": "4000", "country": {"iso2Code": "AU"},
-                "phone": "07 3000 0000"}}},
-            "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
-        })["references"]["customer"]
+        sandbox.state.create_sale_order(
+            {
+                "status": status,
+                "references": {"customer": f"{prefix}-{n}"},
+                "details": {
+                    "deliver": {
+                        "address": {
+                            "contactName": f"Load {n}",
+                            "address1": f"{n} George Street",
+                            "suburb": "Brisbane City",
+                            "city": "Brisbane",
+                            "state": {"code": "QLD"},
+                            "postcode": "4000",
+                            "country": {"iso2Code": "AU"},
+                            "phone": "07 3000 0000",
+                        }
+                    }
+                },
+                "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
+            }
+        )["references"]["customer"]
         for n in range(count)
-    ]  # fmt: skip
+    ]
 
 
 def is_retryable_error(status: int, body: dict, retry_after: str | None) -> bool:

@@ -1,6 +1,7 @@
 """PostgreSQL drops every labelbridge connection (pg_terminate_backend) while packers click and
 the workers deliver: a request caught by it gets a clear retryable 503, never a 500; the next
 ones succeed on fresh connections, and the workers carry on."""
+
 from __future__ import annotations
 
 import time
@@ -16,7 +17,13 @@ from server.upstreams import get_upstreams
 from server.worker import Worker
 
 from .stack import (
-    SCALE_PRINTS, click_until_printed, consignment_tracking, is_retryable_error, make_sale_orders, report, wait_for,
+    SCALE_PRINTS,
+    click_until_printed,
+    consignment_tracking,
+    is_retryable_error,
+    make_sale_orders,
+    report,
+    wait_for,
 )
 
 TERMINATE = text(
@@ -27,8 +34,13 @@ TERMINATE = text(
 
 def test_database_connections_dropped_mid_run(postgres_url, backend_on, sandbox, control):
     sandbox.state.set_starshipit_rate_limit(1000)
-    backend = backend_on(postgres_url, STARSHIPIT_RATE_PER_SECOND=100, WORKER_POLL_SECONDS=0.2,
-                         CARTONCLOUD_POLL_SECONDS=1, STARSHIPIT_POLL_SECONDS=1)  # fmt: skip
+    backend = backend_on(
+        postgres_url,
+        STARSHIPIT_RATE_PER_SECOND=100,
+        WORKER_POLL_SECONDS=0.2,
+        CARTONCLOUD_POLL_SECONDS=1,
+        STARSHIPIT_POLL_SECONDS=1,
+    )
     backend.start_serve(3)
     count = max(2, SCALE_PRINTS // 8)
     references = make_sale_orders(sandbox, "DROP", count)
@@ -38,17 +50,20 @@ def test_database_connections_dropped_mid_run(postgres_url, backend_on, sandbox,
     admin = create_engine(postgres_url)
     answers: list = []
     try:
+
         def labels() -> int:
             with database.sessions() as session:
                 return session.scalar(select(func.count()).select_from(Label))
 
         with ThreadPoolExecutor(max_workers=12) as pool:
             deadline = time.monotonic() + 60 + SCALE_PRINTS * 0.5
-            clicks = [pool.submit(click_until_printed, backend, references[n % count], deadline, answers)
-                      for n in range(SCALE_PRINTS // 2)]  # fmt: skip
+            clicks = [
+                pool.submit(click_until_printed, backend, references[n % count], deadline, answers)
+                for n in range(SCALE_PRINTS // 2)
+            ]
             terminated = 0
             for wanted in (1, count // 3, 2 * count // 3):  # three times, as the run goes on
-                wait_for(lambda: labels() >= wanted, 120, f"{wanted} label(s)")
+                wait_for(lambda wanted=wanted: labels() >= wanted, 120, f"{wanted} label(s)")
                 with admin.connect() as connection:
                     terminated += connection.execute(TERMINATE).scalar()
             finals = [click.result() for click in clicks]
@@ -58,26 +73,41 @@ def test_database_connections_dropped_mid_run(postgres_url, backend_on, sandbox,
         assert all(final.get("label") for final in finals), [f for f in finals if not f.get("label")][:3]
         assert [a for a in answers if a[1] not in (200, 201) and not is_retryable_error(*a[1:])] == []
         for reference in references:
-            labelled = {(a[2]["label"]["id"], tuple(a[2]["tracking_numbers"])) for a in answers
-                        if a[0] == reference and a[1] in (200, 201)}  # fmt: skip
+            labelled = {
+                (a[2]["label"]["id"], tuple(a[2]["tracking_numbers"]))
+                for a in answers
+                if a[0] == reference and a[1] in (200, 201)
+            }
             assert len(labelled) == 1, reference
         numbers = [o["order_number"] for o in control.starshipit_orders() if o["order_number"].startswith("DROP-")]
         assert sorted(numbers) == sorted(references)
 
         def jobs() -> list[tuple]:
             with database.sessions() as session:
-                return [(job.state, job.attempts, job.claimed_by, job.next_attempt_at, job.last_error)
-                        for job in outbox.jobs(session)]  # fmt: skip
+                return [
+                    (job.state, job.attempts, job.claimed_by, job.next_attempt_at, job.last_error)
+                    for job in outbox.jobs(session)
+                ]
 
         def jobs_done() -> bool:  # one per label, and one more where the tracking poll found a
             states = [state for state, *_ in jobs()]  # label whose recording a drop had cut short
             return len(states) >= count and set(states) == {outbox.DONE}
 
-        wait_for(jobs_done, 90, "the workers to deliver every writeback after the drops",
-                 lambda: (f"{len(jobs())} jobs", [job for job in jobs() if job[0] != outbox.DONE]))
+        wait_for(
+            jobs_done,
+            90,
+            "the workers to deliver every writeback after the drops",
+            lambda: (f"{len(jobs())} jobs", [job for job in jobs() if job[0] != outbox.DONE]),
+        )
         assert all(worker.poll() is None for worker in workers)  # the workers carried on
-        report("database_drop", clicks=len(clicks), orders=count, connections_terminated=terminated,
-               answered_503=sum(a[1] == 503 for a in answers), writebacks=len(jobs()))  # fmt: skip
+        report(
+            "database_drop",
+            clicks=len(clicks),
+            orders=count,
+            connections_terminated=terminated,
+            answered_503=sum(a[1] == 503 for a in answers),
+            writebacks=len(jobs()),
+        )
         tracking = consignment_tracking(sandbox)
         for final in finals:
             assert tracking[final["sale_order"]["id"]] == ", ".join(final["tracking_numbers"])

@@ -4,6 +4,7 @@ shipment per sale order, and the retries stay inside Starshipit's rate limit.
 
 Size: LABELBRIDGE_SCALE_PRINTS prints (CI 200, full size 1000) over a quarter as many orders.
 """
+
 from __future__ import annotations
 
 import time
@@ -15,7 +16,13 @@ from server.db import get_database
 from server.demo import sandbox_config
 
 from .stack import (
-    SCALE_PRINTS, click_until_printed, is_retryable_error, make_sale_orders, report, sandbox_get, wait_for,
+    SCALE_PRINTS,
+    click_until_printed,
+    is_retryable_error,
+    make_sale_orders,
+    report,
+    sandbox_get,
+    wait_for,
 )
 
 WORKERS = 3
@@ -45,10 +52,14 @@ def test_starshipit_failing_30_percent_of_calls(postgres_url, backend_on, sandbo
     started = time.monotonic()
     deadline = started + 60 + SCALE_PRINTS * 0.6
     with ThreadPoolExecutor(max_workers=16) as pool:
-        finals = list(pool.map(
-            lambda n: click_until_printed(backend, references[n * len(references) // SCALE_PRINTS], deadline, answers),
-            range(SCALE_PRINTS),
-        ))  # fmt: skip
+        finals = list(
+            pool.map(
+                lambda n: click_until_printed(
+                    backend, references[n * len(references) // SCALE_PRINTS], deadline, answers
+                ),
+                range(SCALE_PRINTS),
+            )
+        )
     elapsed = time.monotonic() - started
     fired = {str(fault["status"] or "timeout"): fault["fired"] for fault in sandbox_get(sandbox, "/faults")}
     control.clear_faults()
@@ -81,15 +92,24 @@ def test_starshipit_failing_30_percent_of_calls(postgres_url, backend_on, sandbo
     # Retries stayed inside the rate limit: every 429 the simulator gave was an injected one.
     refused = sum(counters["rate_limited"]["starshipit"].values())
     assert refused == fired["429"], (refused, fired)
-    report("starshipit_faults", prints=SCALE_PRINTS, orders=len(references), seconds=round(elapsed, 1),
-           starshipit_calls=sum(counters["starshipit"].values()), faults_fired=fired,
-           retryable_answers=len(retryable), answers=len(answers), starshipit_orders=len(orders),
-           over_rate_limit=refused - fired["429"])  # fmt: skip
+    report(
+        "starshipit_faults",
+        prints=SCALE_PRINTS,
+        orders=len(references),
+        seconds=round(elapsed, 1),
+        starshipit_calls=sum(counters["starshipit"].values()),
+        faults_fired=fired,
+        retryable_answers=len(retryable),
+        answers=len(answers),
+        starshipit_orders=len(orders),
+        over_rate_limit=refused - fired["429"],
+    )
 
 
 def test_a_create_left_unanswered_is_not_sent_again_while_it_may_still_land(sandbox, control, database_url):
-    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "HTTP_READ_TIMEOUT": 0.5,
-                      "VALIDATE_ADDRESSES": False})  # fmt: skip
+    app = create_app(
+        {**sandbox_config(sandbox), "DATABASE_URL": database_url, "HTTP_READ_TIMEOUT": 0.5, "VALIDATE_ADDRESSES": False}
+    )
     get_database(app).upgrade()
     with get_database(app).sessions() as session:
         headers = {"Authorization": f"Bearer {tokens.create_token(session, 'bench-1')}"}

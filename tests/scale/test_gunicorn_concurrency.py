@@ -1,5 +1,6 @@
 """`labelbridge serve` under gunicorn with several worker processes: many clicks on many orders
 at once, on each database engine, make exactly one Starshipit order and one label per order."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -29,8 +30,15 @@ def test_200_concurrent_prints_over_50_orders_make_one_shipment_each(database_ur
     assert len(by_order) == ORDERS
     for reference, results in by_order.items():
         assert sorted(status for status, _ in results) == [200] * (len(results) - 1) + [201], reference
-        assert len({(body["label"]["id"], tuple(body["tracking_numbers"]), body["label"]["content_base64"])
-                    for _, body in results}) == 1, reference  # fmt: skip
+        assert (
+            len(
+                {
+                    (body["label"]["id"], tuple(body["tracking_numbers"]), body["label"]["content_base64"])
+                    for _, body in results
+                }
+            )
+            == 1
+        ), reference
     created = [o["order_number"] for o in control.starshipit_orders() if o["order_number"].startswith("LOAD-")]
     assert sorted(created) == sorted(references)
     assert control.counters("starshipit").get("POST /api/orders/shipment", 0) == ORDERS

@@ -2,6 +2,7 @@
 bulk import of triggered orders is on its way to Starshipit, and of a gunicorn worker process
 while packers click. After restarting the worker, every order is in Starshipit exactly once,
 every click ends in the order's one label, and every tracking number is written back."""
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,13 @@ from server.db import Database
 from server.models import Label, OrderEvent, SaleOrder, StarshipitCreate, SyncCursor, utcnow
 
 from .stack import (
-    SCALE_PRINTS, children, click_until_printed, consignment_tracking, is_retryable_error, make_sale_orders, report,
+    SCALE_PRINTS,
+    children,
+    click_until_printed,
+    consignment_tracking,
+    is_retryable_error,
+    make_sale_orders,
+    report,
     wait_for,
 )
 
@@ -42,10 +49,16 @@ def test_kill_9_of_a_serve_worker_and_a_sync_worker_loses_and_duplicates_nothing
 ):
     sandbox.state.set_starshipit_rate_limit(1000)
     backend = backend_on(
-        postgres_url, STARSHIPIT_RATE_PER_SECOND=100, WORKER_POLL_SECONDS=0.2, WORKER_CLAIM_SECONDS=CLAIM_SECONDS,
-        ORDER_LOCK_SECONDS=CLAIM_SECONDS + 1, CARTONCLOUD_POLL_SECONDS=1, STARSHIPIT_POLL_SECONDS=0,
-        TRIGGER_LOOKBACK_HOURS=1, HTTP_READ_TIMEOUT=4,  # a create unanswered is retried 14 s after it went
-    )  # fmt: skip
+        postgres_url,
+        STARSHIPIT_RATE_PER_SECOND=100,
+        WORKER_POLL_SECONDS=0.2,
+        WORKER_CLAIM_SECONDS=CLAIM_SECONDS,
+        ORDER_LOCK_SECONDS=CLAIM_SECONDS + 1,
+        CARTONCLOUD_POLL_SECONDS=1,
+        STARSHIPIT_POLL_SECONDS=0,
+        TRIGGER_LOOKBACK_HOURS=1,
+        HTTP_READ_TIMEOUT=4,  # a create unanswered is retried 14 s after it went
+    )
     backend.start_serve(3)
     count = max(2, SCALE_PRINTS // 8)
     clicked = make_sale_orders(sandbox, "CLICK", count)  # printed by packers (and raced by the trigger)
@@ -57,18 +70,30 @@ def test_kill_9_of_a_serve_worker_and_a_sync_worker_loses_and_duplicates_nothing
     try:
         with ThreadPoolExecutor(max_workers=12) as pool:
             deadline = time.monotonic() + 60 + SCALE_PRINTS * 0.5
-            clicks = [pool.submit(click_until_printed, backend, clicked[n % count], deadline, answers)
-                      for n in range(SCALE_PRINTS // 2)]  # fmt: skip
+            clicks = [
+                pool.submit(click_until_printed, backend, clicked[n % count], deadline, answers)
+                for n in range(SCALE_PRINTS // 2)
+            ]
             workers = [backend.start_worker(), backend.start_worker()]
 
             def importing_owner() -> int | None:
                 """The pid of the worker whose import is on its way (triggered orders sent, none answered)."""
                 with database.sessions() as session:
-                    waiting = session.scalar(select(func.count()).select_from(StarshipitCreate).join(SaleOrder).where(
-                        SaleOrder.customer_reference.like("TRIG-%"), StarshipitCreate.outcome == "sent",
-                        SaleOrder.starshipit_order_id.is_(None)))
-                    owner = session.scalar(select(SyncCursor.lease_owner).where(
-                        SyncCursor.name == "cartoncloud.sale_orders", SyncCursor.lease_until > utcnow()))
+                    waiting = session.scalar(
+                        select(func.count())
+                        .select_from(StarshipitCreate)
+                        .join(SaleOrder)
+                        .where(
+                            SaleOrder.customer_reference.like("TRIG-%"),
+                            StarshipitCreate.outcome == "sent",
+                            SaleOrder.starshipit_order_id.is_(None),
+                        )
+                    )
+                    owner = session.scalar(
+                        select(SyncCursor.lease_owner).where(
+                            SyncCursor.name == "cartoncloud.sale_orders", SyncCursor.lease_until > utcnow()
+                        )
+                    )
                 return int(owner.split(":")[1]) if waiting and owner else None  # owner: host:pid:thread
 
             victim = wait_for(importing_owner, 60, "a bulk import on its way")
@@ -89,8 +114,11 @@ def test_kill_9_of_a_serve_worker_and_a_sync_worker_loses_and_duplicates_nothing
         unclear = [a for a in answers if a[1] not in (200, 201, "connection_error") and not is_retryable_error(*a[1:])]
         assert unclear == []
         for reference in clicked:
-            labelled = {(a[2]["label"]["id"], tuple(a[2]["tracking_numbers"])) for a in answers
-                        if a[0] == reference and a[1] in (200, 201)}  # fmt: skip
+            labelled = {
+                (a[2]["label"]["id"], tuple(a[2]["tracking_numbers"]))
+                for a in answers
+                if a[0] == reference and a[1] in (200, 201)
+            }
             assert len(labelled) == 1, reference
 
         def numbers() -> list[str]:
@@ -99,13 +127,20 @@ def test_kill_9_of_a_serve_worker_and_a_sync_worker_loses_and_duplicates_nothing
 
         def transferred() -> bool:
             with database.sessions() as session:
-                return session.scalar(select(func.count()).where(
-                    SaleOrder.customer_reference.like("TRIG-%"), SaleOrder.starshipit_order_id.is_not(None))) == count
+                return (
+                    session.scalar(
+                        select(func.count()).where(
+                            SaleOrder.customer_reference.like("TRIG-%"), SaleOrder.starshipit_order_id.is_not(None)
+                        )
+                    )
+                    == count
+                )
 
         wait_for(transferred, 60, "every triggered order recorded as transferred")
         with database.sessions() as session:  # the import whose answer died with its worker was found, not sent again
-            found = session.scalar(select(func.count()).where(
-                OrderEvent.kind == "found_in_starshipit", OrderEvent.actor.like("trigger:%")))
+            found = session.scalar(
+                select(func.count()).where(OrderEvent.kind == "found_in_starshipit", OrderEvent.actor.like("trigger:%"))
+            )
         assert found >= 1
         assert sorted(numbers()) == sorted(clicked + triggered)  # each exactly once
 
@@ -115,9 +150,14 @@ def test_kill_9_of_a_serve_worker_and_a_sync_worker_loses_and_duplicates_nothing
             return len(jobs) == count and all(job.state == outbox.DONE for job in jobs)
 
         wait_for(jobs_done, 60, "every writeback delivered")
-        report("kill_9", clicks=len(clicks), clicked_orders=count, triggered_orders=count,
-               clicks_cut_by_the_kill=sum(a[1] == "connection_error" for a in answers),
-               found_after_the_lost_import=found)  # fmt: skip
+        report(
+            "kill_9",
+            clicks=len(clicks),
+            clicked_orders=count,
+            triggered_orders=count,
+            clicks_cut_by_the_kill=sum(a[1] == "connection_error" for a in answers),
+            found_after_the_lost_import=found,
+        )
     finally:
         database.dispose()
     tracking = consignment_tracking(sandbox)

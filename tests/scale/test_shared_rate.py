@@ -2,14 +2,15 @@
 transfer and clicks at once, against a sandbox allowing 20 requests a second per subscription
 key. Every process is given the whole 20/s; together they send 0 requests the sandbox refuses
 with 429, and keep it busy at 20/s (within 5%)."""
+
 from __future__ import annotations
 
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from server.models import SaleOrder
 from server.db import Database
+from server.models import SaleOrder
 
 from .stack import SCALE_PRINTS, click_until_printed, make_sale_orders, report, wait_for
 
@@ -28,8 +29,11 @@ def transferred(database_url: str, references: list[str]) -> int:
     database = Database(database_url)
     try:
         with database.sessions() as session:
-            return session.query(SaleOrder).filter(SaleOrder.customer_reference.in_(references),
-                                                   SaleOrder.starshipit_order_id.is_not(None)).count()  # fmt: skip
+            return (
+                session.query(SaleOrder)
+                .filter(SaleOrder.customer_reference.in_(references), SaleOrder.starshipit_order_id.is_not(None))
+                .count()
+            )
     finally:
         database.dispose()
 
@@ -40,8 +44,14 @@ def test_processes_share_the_rate_without_429s_and_use_all_of_it(postgres_url, s
     clicked = make_sale_orders(sandbox, "SHARED-CLICK", count, status="DISPATCHED")
     # Transferred automatically when they reach PACKED (found by the CartonCloud poller).
     pushed = make_sale_orders(sandbox, "SHARED-PUSH", count, status="PACKED")
-    backend = backend_on(postgres_url, STARSHIPIT_RATE_PER_SECOND=RATE, TRIGGER_STATUSES="PACKED",
-                         CARTONCLOUD_POLL_SECONDS=1, STARSHIPIT_POLL_SECONDS=0, WORKER_POLL_SECONDS=0.2)  # fmt: skip
+    backend = backend_on(
+        postgres_url,
+        STARSHIPIT_RATE_PER_SECOND=RATE,
+        TRIGGER_STATUSES="PACKED",
+        CARTONCLOUD_POLL_SECONDS=1,
+        STARSHIPIT_POLL_SECONDS=0,
+        WORKER_POLL_SECONDS=0.2,
+    )
     backend.start_serve(workers=3)
     calls_before, refused_before = starshipit_calls(sandbox)
     for _ in range(2):
@@ -65,22 +75,40 @@ def test_processes_share_the_rate_without_429s_and_use_all_of_it(postgres_url, s
         at = time.monotonic()
         window["transferred_at_start"] = transferred(postgres_url, pushed)
         time.sleep(WINDOW_SECONDS)
-        window.update(calls=starshipit_calls(sandbox)[0] - first, seconds=time.monotonic() - at,
-                      clicks_done_at_end=len(clicks_done))  # fmt: skip
+        window.update(
+            calls=starshipit_calls(sandbox)[0] - first,
+            seconds=time.monotonic() - at,
+            clicks_done_at_end=len(clicks_done),
+        )
 
     meter = threading.Thread(target=measure)
     meter.start()
     with ThreadPoolExecutor(CLICKERS) as pool:
         results = list(pool.map(click, clicked))
     meter.join()
-    wait_for(lambda: transferred(postgres_url, pushed) == count, 300, "every PACKED order transferred",
-             lambda: f"{transferred(postgres_url, pushed)} of {count}")  # fmt: skip
+    wait_for(
+        lambda: transferred(postgres_url, pushed) == count,
+        300,
+        "every PACKED order transferred",
+        lambda: f"{transferred(postgres_url, pushed)} of {count}",
+    )
     elapsed = time.monotonic() - started
-    calls, refused = (now - before for now, before in zip(starshipit_calls(sandbox), (calls_before, refused_before)))
+    calls, refused = (
+        now - before for now, before in zip(starshipit_calls(sandbox), (calls_before, refused_before), strict=False)
+    )
     throughput = window["calls"] / window["seconds"]
-    report("shared_rate", processes="3 serve + 2 workers", clicks=count, transfers=count, starshipit_calls=calls,
-           rate_limited=refused, window_calls=window["calls"], window_seconds=round(window["seconds"], 2),
-           throughput_per_second=round(throughput, 2), seconds=round(elapsed, 1))  # fmt: skip
+    report(
+        "shared_rate",
+        processes="3 serve + 2 workers",
+        clicks=count,
+        transfers=count,
+        starshipit_calls=calls,
+        rate_limited=refused,
+        window_calls=window["calls"],
+        window_seconds=round(window["seconds"], 2),
+        throughput_per_second=round(throughput, 2),
+        seconds=round(elapsed, 1),
+    )
 
     assert all("label" in result for result in results), [r for r in results if "label" not in r][:3]
     assert refused == 0, f"{refused} Starshipit calls were answered 429"

@@ -1,6 +1,7 @@
 """CartonCloud down for a window while two `labelbridge worker` processes hold the writebacks of
 many printed orders: every attempt in the window fails and is retried, and after it every
 tracking number is on its consignment, each written back once."""
+
 from __future__ import annotations
 
 import time
@@ -20,8 +21,13 @@ WINDOW = 8.0  # seconds CartonCloud answers 503 to everything
 
 def test_cartoncloud_down_for_a_window_loses_no_writeback(postgres_url, backend_on, sandbox, control):
     sandbox.state.set_starshipit_rate_limit(1000)
-    backend = backend_on(postgres_url, STARSHIPIT_RATE_PER_SECOND=100, WORKER_POLL_SECONDS=0.2,
-                         CARTONCLOUD_POLL_SECONDS=0, STARSHIPIT_POLL_SECONDS=0)  # fmt: skip
+    backend = backend_on(
+        postgres_url,
+        STARSHIPIT_RATE_PER_SECOND=100,
+        WORKER_POLL_SECONDS=0.2,
+        CARTONCLOUD_POLL_SECONDS=0,
+        STARSHIPIT_POLL_SECONDS=0,
+    )
     backend.start_serve(3)
     references = make_sale_orders(sandbox, "OUTAGE", max(1, SCALE_PRINTS // 4))
     answers: list = []
@@ -35,6 +41,7 @@ def test_cartoncloud_down_for_a_window_loses_no_writeback(postgres_url, backend_
         backend.start_worker()
     database = Database(postgres_url)
     try:
+
         def jobs() -> list[OutboxJob]:
             with database.sessions() as session:
                 return outbox.jobs(session)
@@ -50,8 +57,13 @@ def test_cartoncloud_down_for_a_window_loses_no_writeback(postgres_url, backend_
             failed = session.scalar(select(OrderEvent.id).where(OrderEvent.kind == "writeback_failed").limit(1))
         assert len(written) == len(references) and set(written.values()) == {1}
         assert failed is not None
-        report("cartoncloud_outage", orders=len(references), window_seconds=WINDOW,
-               failed_attempts=sum(job.attempts for job in jobs()), delivered=len(written))  # fmt: skip
+        report(
+            "cartoncloud_outage",
+            orders=len(references),
+            window_seconds=WINDOW,
+            failed_attempts=sum(job.attempts for job in jobs()),
+            delivered=len(written),
+        )
     finally:
         database.dispose()
 

@@ -1,17 +1,17 @@
 """A real `labelbridge serve` (gunicorn, two worker processes) for the probe suite, started once
 for the module on its own SQLite database, its log kept to scan, and every answer it gives kept to
 scan too (tests/scale/stack.py starts the processes)."""
+
 from __future__ import annotations
 
-import requests
 import pytest
+import requests
 from cryptography.fernet import Fernet
+from scale.stack import Backend
 
 from server import tokens
 from server.db import Database
 from server.sandbox import credentials
-
-from scale.stack import Backend
 
 CARTONCLOUD_WEBHOOK_SECRET = "probe-cartoncloud-webhook-secret-2c91"
 STARSHIPIT_WEBHOOK_SECRET = "probe-starshipit-webhook-secret-77ad"
@@ -35,11 +35,17 @@ class Served:
         self.packer = backend.headers
         self.responses: list[requests.Response] = []
         self.secrets = [
-            credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY,
-            credentials.CARTONCLOUD_CLIENT_SECRET, credentials.STARSHIPIT_SECOND_API_KEY,
-            credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY, CARTONCLOUD_WEBHOOK_SECRET, STARSHIPIT_WEBHOOK_SECRET,
-            SECRET_KEY, admin_token, backend.token,
-        ]  # fmt: skip
+            credentials.STARSHIPIT_API_KEY,
+            credentials.STARSHIPIT_SUBSCRIPTION_KEY,
+            credentials.CARTONCLOUD_CLIENT_SECRET,
+            credentials.STARSHIPIT_SECOND_API_KEY,
+            credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY,
+            CARTONCLOUD_WEBHOOK_SECRET,
+            STARSHIPIT_WEBHOOK_SECRET,
+            SECRET_KEY,
+            admin_token,
+            backend.token,
+        ]
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         response = requests.request(method, self.url + path, timeout=60, **kwargs)

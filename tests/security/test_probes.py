@@ -1,6 +1,7 @@
 """The security review's probe list, replayed against a real `labelbridge serve` (gunicorn): each
 probe gets the answer the fix (or what already held) gives, never a 5xx; then no secret shows in
 any answer or in the processes' log. The numbers are those of the findings in issue 16."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,10 +17,9 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from scale.stack import COMMAND, free_port
 
 from server.sandbox import credentials
-
-from scale.stack import COMMAND, free_port
 
 from .conftest import CARTONCLOUD_WEBHOOK_SECRET, STARSHIPIT_WEBHOOK_SECRET
 
@@ -61,8 +61,14 @@ def raw_json(data: str, **headers):
 def twenty_parallel_prints(s):
     reference = "SO-10045"
     with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(lambda _: s.request("POST", "/api/v1/labels", headers=s.packer,
-                                                   json={"sale_order": {"customer_reference": reference}}), range(20)))  # fmt: skip
+        answers = list(
+            pool.map(
+                lambda _: s.request(
+                    "POST", "/api/v1/labels", headers=s.packer, json={"sale_order": {"customer_reference": reference}}
+                ),
+                range(20),
+            )
+        )
     orders = s.request("GET", "/api/v1/orders/lookup", headers=s.packer, params={"customer_reference": reference})
     assert sorted(a.status_code for a in answers) == [200] * 19 + [201]
     assert len({a.json()["starshipit_order"]["order_id"] for a in answers}) == 1
@@ -70,7 +76,9 @@ def twenty_parallel_prints(s):
 
 
 def guessed_tokens(s):
-    answers = [s.request("GET", "/api/v1/whoami", headers={"Authorization": f"Bearer lb_guess-{n}"}) for n in range(250)]
+    answers = [
+        s.request("GET", "/api/v1/whoami", headers={"Authorization": f"Bearer lb_guess-{n}"}) for n in range(250)
+    ]
     assert {a.status_code for a in answers} == {401, 429}  # at most 100 per process a minute, then 429
     events = s.request("GET", "/api/v1/events", headers=s.admin, params={"kind": "token_refused", "limit": 1000})
     refused = events.json()["events"]
@@ -93,7 +101,10 @@ def replayed_signed_webhook(s):
 
 
 def a_second_starshipit_account(s):
-    keys = {"api_key": credentials.STARSHIPIT_SECOND_API_KEY, "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY}
+    keys = {
+        "api_key": credentials.STARSHIPIT_SECOND_API_KEY,
+        "subscription_key": credentials.STARSHIPIT_SECOND_SUBSCRIPTION_KEY,
+    }
     saved = s.request("PUT", "/api/v1/accounts/starshipit/second", headers=s.admin, json=keys)
     listed = s.request("GET", "/api/v1/accounts", headers=s.admin)
     assert listed.json()["starshipit"][1]["api_key"] == "…" + keys["api_key"][-4:]
@@ -101,8 +112,12 @@ def a_second_starshipit_account(s):
 
 
 def the_cartoncloud_connection_moved_without_its_secret(s):
-    connection = {"base_url": s.backend.env["LABELBRIDGE_CARTONCLOUD_URL"], "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
-                  "client_id": credentials.CARTONCLOUD_CLIENT_ID, "client_secret": credentials.CARTONCLOUD_CLIENT_SECRET}
+    connection = {
+        "base_url": s.backend.env["LABELBRIDGE_CARTONCLOUD_URL"],
+        "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
+        "client_id": credentials.CARTONCLOUD_CLIENT_ID,
+        "client_secret": credentials.CARTONCLOUD_CLIENT_SECRET,
+    }
     saved = s.request("PUT", "/api/v1/accounts/cartoncloud", headers=s.admin, json=connection)
     assert saved.status_code == 200
     moved = {**connection, "base_url": "https://collector.example"}
@@ -123,46 +138,125 @@ def csv_import(body: bytes, content_type: str = "text/csv"):
 PROBES = [
     # 1: the tracking webhook: unsigned refused; signed about an unknown order, queued and left alone
     Probe("1 unsigned tracking webhook", anonymous("POST", "/api/v1/webhooks/starshipit", json=TRACKING), (401,)),
-    Probe("1 signed tracking webhook", lambda s: s.request("POST", "/api/v1/webhooks/starshipit", **signed(TRACKING)), (200,)),
+    Probe(
+        "1 signed tracking webhook",
+        lambda s: s.request("POST", "/api/v1/webhooks/starshipit", **signed(TRACKING)),
+        (200,),
+    ),
     Probe("held: replayed signed webhook", replayed_signed_webhook, (200,)),
     # 2: nesting past 32 levels on every JSON body
     Probe("2 nested /labels", as_packer("POST", "/api/v1/labels", **raw_json(NESTED)), (400,)),
     Probe("2 nested /labels/batch", as_packer("POST", "/api/v1/labels/batch", **raw_json(NESTED)), (400,)),
     Probe("2 nested /settings", as_admin("PUT", "/api/v1/settings", **raw_json(NESTED)), (400,)),
     Probe("2 nested /workstation", as_packer("PUT", "/api/v1/workstation", **raw_json(NESTED)), (400,)),
-    Probe("2 nested cartoncloud webhook", anonymous("POST", "/api/v1/webhooks/cartoncloud",
-                                                    **raw_json(NESTED, **{"X-Labelbridge-Secret": CARTONCLOUD_WEBHOOK_SECRET})), (400,)),
-    Probe("2 nested starshipit webhook", anonymous("POST", "/api/v1/webhooks/starshipit", **signed(NESTED.encode())), (400,)),
+    Probe(
+        "2 nested cartoncloud webhook",
+        anonymous(
+            "POST",
+            "/api/v1/webhooks/cartoncloud",
+            **raw_json(NESTED, **{"X-Labelbridge-Secret": CARTONCLOUD_WEBHOOK_SECRET}),
+        ),
+        (400,),
+    ),
+    Probe(
+        "2 nested starshipit webhook",
+        anonymous("POST", "/api/v1/webhooks/starshipit", **signed(NESTED.encode())),
+        (400,),
+    ),
     # 4: the CartonCloud webhook secret in the header only
-    Probe("4 secret in the query", anonymous("POST", f"/api/v1/webhooks/cartoncloud?secret={CARTONCLOUD_WEBHOOK_SECRET}",
-                                             json={"id": str(uuid.uuid4()), "status": "PACKED"}), (401,)),
-    Probe("4 secret in the path", anonymous("POST", f"/api/v1/webhooks/cartoncloud/{CARTONCLOUD_WEBHOOK_SECRET}",
-                                            json={"id": str(uuid.uuid4()), "status": "PACKED"}), (404,)),
-    Probe("4 secret in the path, GET", anonymous("GET", f"/api/v1/webhooks/cartoncloud/{CARTONCLOUD_WEBHOOK_SECRET}"), (404,)),
-    Probe("4 GET on the webhook", anonymous("GET", f"/api/v1/webhooks/cartoncloud?secret={CARTONCLOUD_WEBHOOK_SECRET}"), (405,)),
-    Probe("4 secret in the header", anonymous("POST", "/api/v1/webhooks/cartoncloud", headers={
-        "X-Labelbridge-Secret": CARTONCLOUD_WEBHOOK_SECRET}, json={"id": str(uuid.uuid4()), "status": "PACKED"}), (202,)),
+    Probe(
+        "4 secret in the query",
+        anonymous(
+            "POST",
+            f"/api/v1/webhooks/cartoncloud?secret={CARTONCLOUD_WEBHOOK_SECRET}",
+            json={"id": str(uuid.uuid4()), "status": "PACKED"},
+        ),
+        (401,),
+    ),
+    Probe(
+        "4 secret in the path",
+        anonymous(
+            "POST",
+            f"/api/v1/webhooks/cartoncloud/{CARTONCLOUD_WEBHOOK_SECRET}",
+            json={"id": str(uuid.uuid4()), "status": "PACKED"},
+        ),
+        (404,),
+    ),
+    Probe(
+        "4 secret in the path, GET",
+        anonymous("GET", f"/api/v1/webhooks/cartoncloud/{CARTONCLOUD_WEBHOOK_SECRET}"),
+        (404,),
+    ),
+    Probe(
+        "4 GET on the webhook",
+        anonymous("GET", f"/api/v1/webhooks/cartoncloud?secret={CARTONCLOUD_WEBHOOK_SECRET}"),
+        (405,),
+    ),
+    Probe(
+        "4 secret in the header",
+        anonymous(
+            "POST",
+            "/api/v1/webhooks/cartoncloud",
+            headers={"X-Labelbridge-Secret": CARTONCLOUD_WEBHOOK_SECRET},
+            json={"id": str(uuid.uuid4()), "status": "PACKED"},
+        ),
+        (202,),
+    ),
     # 5: upstream base URLs
     Probe("5 second account, masked", a_second_starshipit_account, (200,)),
     Probe("5 connection moved without its secret", the_cartoncloud_connection_moved_without_its_secret, (422,)),
-    Probe("5 connection on plain http", as_admin("PUT", "/api/v1/accounts/cartoncloud", json={
-        "base_url": "http://collector.example", "tenant_id": credentials.CARTONCLOUD_TENANT_ID, "client_id": "x",
-        "client_secret": "a-client-secret-of-mine"}), (422,)),
+    Probe(
+        "5 connection on plain http",
+        as_admin(
+            "PUT",
+            "/api/v1/accounts/cartoncloud",
+            json={
+                "base_url": "http://collector.example",
+                "tenant_id": credentials.CARTONCLOUD_TENANT_ID,
+                "client_id": "x",
+                "client_secret": "a-client-secret-of-mine",
+            },
+        ),
+        (422,),
+    ),
     # 6: health answers, and says ok while the keys decrypt
     Probe("6 health", anonymous("GET", "/api/v1/health"), (200,)),
     # 7: numbers past their bounds
     Probe("7 poll every 1e20 s", as_admin("PUT", "/api/v1/settings", json={"cartoncloud_poll_seconds": 1e20}), (422,)),
-    Probe("7 weight 1e400", as_admin("PUT", "/api/v1/settings", **raw_json('{"default_package_weight_kg": 1e400}')), (422,)),
+    Probe(
+        "7 weight 1e400",
+        as_admin("PUT", "/api/v1/settings", **raw_json('{"default_package_weight_kg": 1e400}')),
+        (422,),
+    ),
     # 8: printers as a port scanner
-    Probe("8 printer on port 22", as_admin("POST", "/api/v1/printers", json={"name": "scan", "host": "10.0.0.5", "port": 22,
-                                                                            "language": "pdf"}), (422,)),
-    Probe("8 printer on loopback", as_admin("POST", "/api/v1/printers", json={"name": "scan", "host": "127.0.0.1",
-                                                                             "language": "pdf"}), (422,)),
-    Probe("8 printer on the metadata address", as_admin("POST", "/api/v1/printers", json={
-        "name": "scan", "host": "169.254.169.254", "language": "pdf"}), (422,)),
-    Probe("8 a packer's test page", lambda s: [
-        s.request("POST", "/api/v1/printers", headers=s.admin, json={"name": "bench", "host": "10.0.0.5", "language": "pdf"}),
-        s.request("POST", "/api/v1/printers/bench/test", headers=s.packer)][-1], (403,)),
+    Probe(
+        "8 printer on port 22",
+        as_admin("POST", "/api/v1/printers", json={"name": "scan", "host": "10.0.0.5", "port": 22, "language": "pdf"}),
+        (422,),
+    ),
+    Probe(
+        "8 printer on loopback",
+        as_admin("POST", "/api/v1/printers", json={"name": "scan", "host": "127.0.0.1", "language": "pdf"}),
+        (422,),
+    ),
+    Probe(
+        "8 printer on the metadata address",
+        as_admin("POST", "/api/v1/printers", json={"name": "scan", "host": "169.254.169.254", "language": "pdf"}),
+        (422,),
+    ),
+    Probe(
+        "8 a packer's test page",
+        lambda s: [
+            s.request(
+                "POST",
+                "/api/v1/printers",
+                headers=s.admin,
+                json={"name": "bench", "host": "10.0.0.5", "language": "pdf"},
+            ),
+            s.request("POST", "/api/v1/printers/bench/test", headers=s.packer),
+        ][-1],
+        (403,),
+    ),
     # 9: the CSV import
     Probe("9 CSV with a NUL", csv_import(b"sku,weight_kg\nMU\x00G,0.3\n"), (422,)),
     Probe("9 CSV not UTF-8", csv_import(b"sku,weight_kg\nT\xe9A,0.3\n"), (422,)),
@@ -172,23 +266,67 @@ PROBES = [
     Probe("held: packer on settings", as_packer("GET", "/api/v1/settings"), (403,)),
     Probe("held: packer on accounts", as_packer("GET", "/api/v1/accounts"), (403,)),
     Probe("held: packer on the audit log", as_packer("GET", "/api/v1/events"), (403,)),
-    Probe("held: foreign origin", as_admin("PUT", "/api/v1/settings", json={"auto_print": False},
-                                           headers={"Origin": "https://evil.example"}), (403,)),
-    Probe("held: null origin", as_admin("PUT", "/api/v1/settings", json={"auto_print": False}, headers={"Origin": "null"}), (403,)),
-    Probe("held: another extension", as_admin("PUT", "/api/v1/settings", json={"auto_print": False},
-                                              headers={"Origin": "chrome-extension://abcdefghijklmnopabcdefghijklmnop"}), (403,)),
-    Probe("held: the extension's origin", as_admin("PUT", "/api/v1/settings", json={"auto_print": True},
-                                                   headers={"Origin": EXTENSION_ORIGIN}), (200,)),
-    Probe("held: 20 MB body", as_packer("POST", "/api/v1/labels", **raw_json('{"x": "' + "x" * 20_000_000 + '"}')), (413,)),
-    Probe("held: NUL in JSON", as_packer("POST", "/api/v1/labels", json={"sale_order": {"customer_reference": "SO\u0000"}}), (422,)),
-    Probe("held: lone surrogate", as_packer("POST", "/api/v1/labels", **raw_json('{"sale_order": {"customer_reference": "\\ud800"}}')), (422,)),
+    Probe(
+        "held: foreign origin",
+        as_admin("PUT", "/api/v1/settings", json={"auto_print": False}, headers={"Origin": "https://evil.example"}),
+        (403,),
+    ),
+    Probe(
+        "held: null origin",
+        as_admin("PUT", "/api/v1/settings", json={"auto_print": False}, headers={"Origin": "null"}),
+        (403,),
+    ),
+    Probe(
+        "held: another extension",
+        as_admin(
+            "PUT",
+            "/api/v1/settings",
+            json={"auto_print": False},
+            headers={"Origin": "chrome-extension://abcdefghijklmnopabcdefghijklmnop"},
+        ),
+        (403,),
+    ),
+    Probe(
+        "held: the extension's origin",
+        as_admin("PUT", "/api/v1/settings", json={"auto_print": True}, headers={"Origin": EXTENSION_ORIGIN}),
+        (200,),
+    ),
+    Probe(
+        "held: 20 MB body", as_packer("POST", "/api/v1/labels", **raw_json('{"x": "' + "x" * 20_000_000 + '"}')), (413,)
+    ),
+    Probe(
+        "held: NUL in JSON",
+        as_packer("POST", "/api/v1/labels", json={"sale_order": {"customer_reference": "SO\u0000"}}),
+        (422,),
+    ),
+    Probe(
+        "held: lone surrogate",
+        as_packer("POST", "/api/v1/labels", **raw_json('{"sale_order": {"customer_reference": "\\ud800"}}')),
+        (422,),
+    ),
     Probe("held: NaN", as_packer("POST", "/api/v1/labels", **raw_json('{"sale_order": {"numeric_id": NaN}}')), (400,)),
-    Probe("held: huge number", as_packer("POST", "/api/v1/labels", **raw_json('{"sale_order": {"numeric_id": 1' + "0" * 5000 + "}}")), (400, 422)),
-    Probe("held: unknown field", as_packer("POST", "/api/v1/labels", json={"sale_order": {"numeric_id": "787061"}, "x": 1}), (422,)),
-    Probe("held: traversal in a label id", as_packer("GET", "/api/v1/labels/%2e%2e%2f%2e%2e%2fetc%2fpasswd/file"), (404, 422)),
+    Probe(
+        "held: huge number",
+        as_packer("POST", "/api/v1/labels", **raw_json('{"sale_order": {"numeric_id": 1' + "0" * 5000 + "}}")),
+        (400, 422),
+    ),
+    Probe(
+        "held: unknown field",
+        as_packer("POST", "/api/v1/labels", json={"sale_order": {"numeric_id": "787061"}, "x": 1}),
+        (422,),
+    ),
+    Probe(
+        "held: traversal in a label id",
+        as_packer("GET", "/api/v1/labels/%2e%2e%2f%2e%2e%2fetc%2fpasswd/file"),
+        (404, 422),
+    ),
     Probe("held: traversal in the docs", anonymous("GET", "/api/v1/docs/%2e%2e%2f%2e%2e%2fconfig.py"), (404,)),
     Probe("held: SQL in an identifier", sql_in_an_identifier, (200,)),
-    Probe("held: SQL in a lookup", as_packer("GET", "/api/v1/orders/lookup", params={"customer_reference": "x' OR 1=1 --"}), (404,)),
+    Probe(
+        "held: SQL in a lookup",
+        as_packer("GET", "/api/v1/orders/lookup", params={"customer_reference": "x' OR 1=1 --"}),
+        (404,),
+    ),
     Probe("held: the sandbox is not mounted", anonymous("GET", "/_sandbox/info"), (404,)),
     Probe("held: 20 parallel prints, one order", twenty_parallel_prints, (200, 201)),
     # 3: last, as guessing spends the address's budget for requests without a live token

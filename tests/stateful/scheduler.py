@@ -24,6 +24,7 @@ Invariants:
 The seed fixes the sequence of actions (not the operating system's interleaving of the
 processes): a failure prints the seed, the step log and the command that runs it again.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,11 +59,19 @@ HOLD_MIN, HOLD_MAX = READ_TIMEOUT + 0.1, WINDOW - 2.6
 LEASE = 6  # ORDER_LOCK_SECONDS and WORKER_CLAIM_SECONDS: how soon a killed process's locks free
 WEBHOOK_SECRET = "stateful-webhook-secret"
 SETTINGS = dict(
-    HTTP_CONNECT_TIMEOUT=CONNECT_TIMEOUT, HTTP_READ_TIMEOUT=READ_TIMEOUT, ORDER_LOCK_SECONDS=LEASE,
-    ORDER_LOCK_WAIT_SECONDS=3, WORKER_CLAIM_SECONDS=LEASE, WORKER_POLL_SECONDS=0.5, CARTONCLOUD_POLL_SECONDS=1,
-    STARSHIPIT_POLL_SECONDS=1, TRIGGER_LOOKBACK_HOURS=0, STARSHIPIT_RATE_PER_SECOND=200, VALIDATE_ADDRESSES=False,
+    HTTP_CONNECT_TIMEOUT=CONNECT_TIMEOUT,
+    HTTP_READ_TIMEOUT=READ_TIMEOUT,
+    ORDER_LOCK_SECONDS=LEASE,
+    ORDER_LOCK_WAIT_SECONDS=3,
+    WORKER_CLAIM_SECONDS=LEASE,
+    WORKER_POLL_SECONDS=0.5,
+    CARTONCLOUD_POLL_SECONDS=1,
+    STARSHIPIT_POLL_SECONDS=1,
+    TRIGGER_LOOKBACK_HOURS=0,
+    STARSHIPIT_RATE_PER_SECOND=200,
+    VALIDATE_ADDRESSES=False,
     CARTONCLOUD_WEBHOOK_SECRET=WEBHOOK_SECRET,
-)  # fmt: skip
+)
 IN_FLIGHT = 6  # background actions at most; the scheduler waits for the oldest beyond that
 QUIET_EVERY = 40  # steps between quiet points (full label check)
 PREFIX = "ST"
@@ -127,8 +136,7 @@ class Scheduler:
         self.log_path = log_path
         self.redos_in_flight = 0
         self._redo_lock = threading.Lock()
-        self.backend = LoggedBackend(database_url, sandbox, instance, logs=log_path.parent / "process-logs",
-                                     **SETTINGS)  # fmt: skip
+        self.backend = LoggedBackend(database_url, sandbox, instance, logs=log_path.parent / "process-logs", **SETTINGS)
         self.database = Database(database_url)
         self.orders: list[Order] = []
         self.by_reference: dict[str, Order] = {}
@@ -172,22 +180,34 @@ class Scheduler:
 
     def actions(self) -> list[tuple[float, Any]]:
         actions = [
-            (5, self.new_order), (5, self.pack), (24, self.click), (4, self.double_click), (3, self.retried_click),
-            (7, self.batch), (7, self.cartoncloud_webhook), (2.5, self.sync_pass), (4, self.print_in_app),
-            (4, self.tracking_webhook), (5, self.redo), (6, self.late_create),
-            (1, self.kill_serve_worker), (1, self.kill_worker),
+            (5, self.new_order),
+            (5, self.pack),
+            (24, self.click),
+            (4, self.double_click),
+            (3, self.retried_click),
+            (7, self.batch),
+            (7, self.cartoncloud_webhook),
+            (2.5, self.sync_pass),
+            (4, self.print_in_app),
+            (4, self.tracking_webhook),
+            (5, self.redo),
+            (6, self.late_create),
+            (1, self.kill_serve_worker),
+            (1, self.kill_worker),
             # Found breaking the order core, now fixed (tests/api/test_print.py, tests/sync/
             # test_one_order_across_paths.py): a print failing before a redo, and relabels in the
             # app racing a batch's reprint.
-            (3, self.failing_print), (1.5, self.relabel_in_app),
-        ]  # fmt: skip
+            (3, self.failing_print),
+            (1.5, self.relabel_in_app),
+        ]
         return actions
 
     def execute(self) -> Run:
-        weights, actions = zip(*self.actions())
+        weights, actions = zip(*self.actions(), strict=False)
         try:
             self.start()
-            for self.step in range(1, self.steps + 1):
+            for step in range(1, self.steps + 1):
+                self.step = step
                 action = self.rng.choices(actions, weights)[0]
                 self.run.actions[action.__name__] += 1
                 action()
@@ -197,8 +217,11 @@ class Scheduler:
                 if self.step % QUIET_EVERY == 0:
                     self.quiet_point()
                 if self.step % 500 == 0:
-                    print(f"STATEFUL progress: step {self.step} of {self.steps}, {len(self.orders)} sale orders, "
-                          f"{time.monotonic() - self.run.started:.0f} s", flush=True)
+                    print(
+                        f"STATEFUL progress: step {self.step} of {self.steps}, {len(self.orders)} sale orders, "
+                        f"{time.monotonic() - self.run.started:.0f} s",
+                        flush=True,
+                    )
             self.run.steps = self.steps
             self.step += 1
             self.settle()
@@ -216,11 +239,15 @@ class Scheduler:
         self.log_path.write_text("\n".join(self.log) + "\n")
         tail = "\n".join(self.log[-150:])
         engine = "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
-        replay = (f"LABELBRIDGE_STATEFUL_SEED={self.seed} LABELBRIDGE_STATEFUL_STEPS={self.steps} "
-                  f"python -m pytest tests/stateful/test_interleavings.py -x -q -s -k {engine}")  # fmt: skip
-        print(f"\nSTATEFUL FAILED seed={self.seed} steps={self.steps} at step {self.step} "
-              f"({self.database_url.split(':')[0]}): {error!r}\nreplay: {replay}\nfull log: {self.log_path}\n"
-              f"last steps:\n{tail}")  # fmt: skip
+        replay = (
+            f"LABELBRIDGE_STATEFUL_SEED={self.seed} LABELBRIDGE_STATEFUL_STEPS={self.steps} "
+            f"python -m pytest tests/stateful/test_interleavings.py -x -q -s -k {engine}"
+        )
+        print(
+            f"\nSTATEFUL FAILED seed={self.seed} steps={self.steps} at step {self.step} "
+            f"({self.database_url.split(':')[0]}): {error!r}\nreplay: {replay}\nfull log: {self.log_path}\n"
+            f"last steps:\n{tail}"
+        )
         for traceback in self.backend.tracebacks():
             print(f"\nA labelbridge process logged {traceback}")
 
@@ -267,8 +294,9 @@ class Scheduler:
     def post(self, path: str, body: dict, headers: dict | None = None, timeout: float = 60) -> requests.Response:
         # A connection of its own each time: a kept-alive one that gunicorn closes just as a request
         # goes out is reset, which would look like a kill.
-        return requests.post(f"{self.backend.url}{path}", json=body, timeout=timeout,
-                             headers={**self.backend.headers, **(headers or {})})  # fmt: skip
+        return requests.post(
+            f"{self.backend.url}{path}", json=body, timeout=timeout, headers={**self.backend.headers, **(headers or {})}
+        )
 
     def killed_since(self, started: float) -> bool:
         return any(moment >= started for moment in self.serve_kills)
@@ -280,15 +308,27 @@ class Scheduler:
             return self.pack()
         n = len(self.orders) + 1
         packed = self.rng.random() < 0.5
-        sale_order = self.sandbox.state.create_sale_order({
-            "status": "PACKED" if packed else "AWAITING_PICK_AND_PACK",
-            "references": {"customer": f"{PREFIX}-{self.seed}-{n}"},
-            "details": {"deliver": {"address": {
-                "contactName": f"Stateful {n}", "address1": f"{n} George Street", "suburb": "Brisbane City",
-                "city": "Brisbane", "state": {"code": "QLD"}, "postcode": "4000", "country": {"iso2Code": "AU"},
-                "phone": "07 3000 0000"}}},
-            "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
-        })  # fmt: skip
+        sale_order = self.sandbox.state.create_sale_order(
+            {
+                "status": "PACKED" if packed else "AWAITING_PICK_AND_PACK",
+                "references": {"customer": f"{PREFIX}-{self.seed}-{n}"},
+                "details": {
+                    "deliver": {
+                        "address": {
+                            "contactName": f"Stateful {n}",
+                            "address1": f"{n} George Street",
+                            "suburb": "Brisbane City",
+                            "city": "Brisbane",
+                            "state": {"code": "QLD"},
+                            "postcode": "4000",
+                            "country": {"iso2Code": "AU"},
+                            "phone": "07 3000 0000",
+                        }
+                    }
+                },
+                "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
+            }
+        )
         order = Order(sale_order["references"]["customer"], sale_order["id"], packed)
         self.orders.append(order)
         self.by_reference[order.reference] = order
@@ -306,8 +346,9 @@ class Scheduler:
     def cartoncloud_webhook(self) -> None:
         order = self.pick()
         sale_order = self.sandbox.state.cartoncloud.sale_order(order.uuid)
-        response = self.post("/api/v1/webhooks/cartoncloud", sale_order, {"X-Labelbridge-Secret": WEBHOOK_SECRET},
-                             timeout=30)  # fmt: skip
+        response = self.post(
+            "/api/v1/webhooks/cartoncloud", sale_order, {"X-Labelbridge-Secret": WEBHOOK_SECRET}, timeout=30
+        )
         self.note(f"cartoncloud_webhook {order.reference} {sale_order['status']} -> {response.status_code}")
         if response.status_code != 202:
             self.violation(f"CartonCloud webhook for {order.reference} answered {response.status_code}")
@@ -331,22 +372,28 @@ class Scheduler:
         first = self._one_click(order, key)
         if retry_same_key or first is None:  # a retry with the same key (the browser's, or after a cut)
             again = self._one_click(order, key)
-            if first is not None and again is not None and first[0] in (200, 201) and again[0] in (200, 201):
-                if again[1]["label"]["id"] != first[1]["label"]["id"]:
-                    self.violation(f"{order.reference}: the same Idempotency-Key gave two labels")
+            both_printed = first is not None and again is not None and first[0] in (200, 201) and again[0] in (200, 201)
+            if both_printed and again[1]["label"]["id"] != first[1]["label"]["id"]:
+                self.violation(f"{order.reference}: the same Idempotency-Key gave two labels")
 
     def _one_click(self, order: Order, key: str) -> tuple[int, dict] | None:
         started = time.monotonic()
         try:
-            response = self.post("/api/v1/labels", {"sale_order": {"customer_reference": order.reference}},
-                                 {"Idempotency-Key": key})  # fmt: skip
+            response = self.post(
+                "/api/v1/labels", {"sale_order": {"customer_reference": order.reference}}, {"Idempotency-Key": key}
+            )
         except CUT as error:
+            cut = error  # kept for the message, which is made after the except block
             self.run.answers[("click", "cut")] += 1
-            self.note(f"  click {order.reference} cut: {error.__class__.__name__}")
+            self.note(f"  click {order.reference} cut: {cut.__class__.__name__}")
             if not self.killed_since(started):
                 # The kill may be noted a moment after the connection dropped.
-                wait_for(lambda: self.killed_since(started), 5, "a kill to explain the cut click",
-                         lambda: f"{order.reference}: connection cut ({error}) with no serve worker killed")
+                wait_for(
+                    lambda: self.killed_since(started),
+                    5,
+                    "a kill to explain the cut click",
+                    lambda: f"{order.reference}: connection cut ({cut}) with no serve worker killed",
+                )
             return None
         return self._label_answer("click", order, response)
 
@@ -360,16 +407,20 @@ class Scheduler:
         retry_after = response.headers.get("Retry-After")
         self.run.answers[(kind, status if status in (200, 201) else f"{status} {body.get('code')}")] += 1
         if status in (200, 201):
-            self.note(f"  {kind} {order.reference} -> {status} label={body['label']['id'][:8]} "
-                      f"tracking={body['tracking_numbers']}")  # fmt: skip
+            self.note(
+                f"  {kind} {order.reference} -> {status} label={body['label']['id'][:8]} "
+                f"tracking={body['tracking_numbers']}"
+            )
             if not body.get("label", {}).get("content_base64") or not body.get("tracking_numbers"):
                 self.violation(f"{kind} {order.reference}: {status} without a label or tracking")
             order.last_label = body["label"]["id"]
             return status, body
         self.note(f"  {kind} {order.reference} -> {status} {body.get('code')} retry-after={retry_after}")
         if not is_retryable_error(status, body, retry_after):
-            self.violation(f"{kind} {order.reference}: {status} {body} (Retry-After {retry_after}) is neither "
-                           "a label nor a clear retryable error")  # fmt: skip
+            self.violation(
+                f"{kind} {order.reference}: {status} {body} (Retry-After {retry_after}) is neither "
+                "a label nor a clear retryable error"
+            )
         return status, body
 
     def batch(self) -> None:
@@ -385,8 +436,12 @@ class Scheduler:
         except CUT as error:
             self.run.answers[("batch", "cut")] += 1
             self.note(f"  batch cut: {error.__class__.__name__}")
-            wait_for(lambda: self.killed_since(started), 5, "a kill to explain the cut batch",
-                     lambda: f"batch {body}: connection cut ({error}) with no serve worker killed")
+            wait_for(
+                lambda: self.killed_since(started),
+                5,
+                "a kill to explain the cut batch",
+                lambda: f"batch {body}: connection cut ({error}) with no serve worker killed",
+            )
             return
         answer = response.json()
         if response.status_code != 200:
@@ -400,8 +455,10 @@ class Scheduler:
             if result["status"] in ("printed", "reprinted"):
                 self.run.answers[("batch", result["status"])] += 1
                 order.last_label = result["label"]["id"]
-                self.note(f"  batch {order.reference} -> {result['status']} label={result['label']['id'][:8]} "
-                          f"tracking={result['tracking_numbers']}")  # fmt: skip
+                self.note(
+                    f"  batch {order.reference} -> {result['status']} label={result['label']['id'][:8]} "
+                    f"tracking={result['tracking_numbers']}"
+                )
                 if not result["tracking_numbers"]:
                     self.violation(f"batch {order.reference}: {result['status']} without tracking")
                 continue
@@ -433,12 +490,17 @@ class Scheduler:
         try:
             response = self.post(f"/api/v1/labels/{label_id}/redo", {"confirm": True, "reason": "damaged in packing"})
         except CUT as error:
+            cut = error  # kept for the message, which is made after the except block
             self.run.answers[("redo", "cut")] += 1
             order.redos += 1
             self.app_touched.add(order.reference)  # Starshipit may hold a label labelbridge never stored
             self.note(f"  redo {order.reference} cut: {error.__class__.__name__}")
-            wait_for(lambda: self.killed_since(started), 5, "a kill to explain the cut redo",
-                     lambda: f"redo {order.reference}: connection cut ({error}) with no serve worker killed")
+            wait_for(
+                lambda: self.killed_since(started),
+                5,
+                "a kill to explain the cut redo",
+                lambda: f"redo {order.reference}: connection cut ({cut}) with no serve worker killed",
+            )
             return
         body = response.json()
         if response.status_code == 409 and body.get("code") == "label_replaced":
@@ -460,15 +522,17 @@ class Scheduler:
         """The next create (one order, or an import) is answered after labelbridge gave up; it lands late."""
         path = self.rng.choice(["/api/orders", "/api/orders/import"])
         hold = round(self.rng.uniform(HOLD_MIN, HOLD_MAX), 2)
-        self.sandbox.state.add_fault(service="starshipit", path=path, method="POST", timeout=True,
-                                     timeout_seconds=hold, count=1)  # fmt: skip
+        self.sandbox.state.add_fault(
+            service="starshipit", path=path, method="POST", timeout=True, timeout_seconds=hold, count=1
+        )
         self.note(f"late_create POST {path} held {hold} s")
         self.click() if self.rng.random() < 0.5 else self.batch()
 
     def failing_print(self) -> None:
         """The next Starshipit print fails with a 503, and a redo follows (LABELBRIDGE_STATEFUL_OPEN_BUGS)."""
-        self.sandbox.state.add_fault(service="starshipit", path="/api/orders/shipment", method="POST", status=503,
-                                     count=1)  # fmt: skip
+        self.sandbox.state.add_fault(
+            service="starshipit", path="/api/orders/shipment", method="POST", status=503, count=1
+        )
         self.note("failing_print: the next POST /api/orders/shipment answers 503")
         self.redo()
 
@@ -481,8 +545,9 @@ class Scheduler:
         self.passes.append(future)
 
     def _sync_once(self, timeout: float = 120) -> None:
-        result = subprocess.run([*COMMAND, "sync", "--once"], env=self.backend.env, capture_output=True, text=True,
-                                timeout=timeout)  # fmt: skip
+        result = subprocess.run(
+            [*COMMAND, "sync", "--once"], env=self.backend.env, capture_output=True, text=True, timeout=timeout
+        )
         summary = (result.stdout.strip().splitlines() or [""])[-1]
         self.note(f"  sync --once exited {result.returncode}: {summary}")
         if result.returncode not in (0, 1) or "Traceback" in result.stderr:
@@ -491,8 +556,11 @@ class Scheduler:
     def print_in_app(self) -> None:
         # Orders nobody printed from CartonCloud yet (an order voided by a redo for a moment is not
         # one a warehouse would print in the app at that very moment).
-        unprinted = [o for o in self.starshipit_orders()
-                     if o["status"] == "Unshipped" and not self.by_reference[o["order_number"]].last_label]
+        unprinted = [
+            o
+            for o in self.starshipit_orders()
+            if o["status"] == "Unshipped" and not self.by_reference[o["order_number"]].last_label
+        ]
         if not unprinted:
             return self.click()
         order = self.rng.choice(unprinted)
@@ -528,9 +596,13 @@ class Scheduler:
         tracking = [p["tracking_number"] for p in order["packages"] if p.get("tracking_number")]
         if not tracking:
             return
-        body = {"order_number": order["order_number"], "tracking_number": self.rng.choice(tracking),
-                "tracking_status": "Printed", "last_updated_date": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "carrier_name": order.get("carrier_name")}  # fmt: skip
+        body = {
+            "order_number": order["order_number"],
+            "tracking_number": self.rng.choice(tracking),
+            "tracking_status": "Printed",
+            "last_updated_date": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "carrier_name": order.get("carrier_name"),
+        }
         response = self.post("/api/v1/webhooks/starshipit", body, timeout=30)
         self.note(f"tracking_webhook {order['order_number']} {body['tracking_number']} -> {response.status_code}")
         if response.status_code != 200:
@@ -563,18 +635,32 @@ class Scheduler:
             counts = Counter(o["order_number"] for o in state.starshipit._orders.values())
         twice = {number: count for number, count in counts.items() if count > 1}
         if twice:
-            held = [(o["order_id"], o["order_number"], o.get("order_date")) for o in self.starshipit_orders()
-                    if o["order_number"] in twice]  # fmt: skip
-            self.violation(f"order numbers in Starshipit more than once: {twice}; sends: {self.sends(twice)}; "
-                           f"orders: {held}")  # fmt: skip
+            held = [
+                (o["order_id"], o["order_number"], o.get("order_date"))
+                for o in self.starshipit_orders()
+                if o["order_number"] in twice
+            ]
+            self.violation(
+                f"order numbers in Starshipit more than once: {twice}; sends: {self.sends(twice)}; orders: {held}"
+            )
 
     def sends(self, numbers) -> list[tuple]:
         """The creates labelbridge recorded for these order numbers."""
         with self.database.sessions() as session:
-            return [tuple(row) for row in session.execute(
-                select(StarshipitCreate.order_number, StarshipitCreate.via, StarshipitCreate.outcome,
-                       StarshipitCreate.sent_at, StarshipitCreate.ended_at)
-                .where(StarshipitCreate.order_number.in_(list(numbers))).order_by(StarshipitCreate.id))]
+            return [
+                tuple(row)
+                for row in session.execute(
+                    select(
+                        StarshipitCreate.order_number,
+                        StarshipitCreate.via,
+                        StarshipitCreate.outcome,
+                        StarshipitCreate.sent_at,
+                        StarshipitCreate.ended_at,
+                    )
+                    .where(StarshipitCreate.order_number.in_(list(numbers)))
+                    .order_by(StarshipitCreate.id)
+                )
+            ]
 
     def _records(self) -> list[tuple[SaleOrder, Label | None, int]]:
         """Our sale orders' records, each with its current label and its number of labels."""
@@ -582,9 +668,10 @@ class Scheduler:
             counts = select(Label.sale_order_pk, func.count()).group_by(Label.sale_order_pk)
             labels = dict(session.execute(counts).all())
             rows = session.execute(
-                select(SaleOrder, Label).outerjoin(Label, Label.id == SaleOrder.current_label_id)
+                select(SaleOrder, Label)
+                .outerjoin(Label, Label.id == SaleOrder.current_label_id)
                 .where(SaleOrder.customer_reference.like(f"{PREFIX}-{self.seed}-%"))
-            ).all()  # fmt: skip
+            ).all()
             session.expunge_all()
         return [(record, label, labels.get(record.id, 0)) for record, label in rows]
 
@@ -596,8 +683,10 @@ class Scheduler:
         for record, label, count in self._records():
             order = self.by_reference.get(record.customer_reference)
             if order is not None and count > 1 + order.redos + order.app_relabels:
-                problems.append(f"{record.customer_reference}: {count} labels for {order.redos} redos and "
-                                f"{order.app_relabels} prints/relabels in the app")  # fmt: skip
+                problems.append(
+                    f"{record.customer_reference}: {count} labels for {order.redos} redos and "
+                    f"{order.app_relabels} prints/relabels in the app"
+                )
             if label is None:
                 continue
             held = in_starshipit.get(record.starshipit_order_id)
@@ -607,9 +696,11 @@ class Scheduler:
                 continue
             if not final and record.customer_reference in self.app_touched:
                 continue  # changed in the app: labelbridge learns of it from the poll or the webhook
-            problems.append(f"{record.customer_reference}: stored label {label.id[:8]} has tracking "
-                            f"{label.tracking_numbers}, Starshipit order {record.starshipit_order_id} holds "
-                            f"{tracking} ({held['status'] if held else 'no such order'})")  # fmt: skip
+            problems.append(
+                f"{record.customer_reference}: stored label {label.id[:8]} has tracking "
+                f"{label.tracking_numbers}, Starshipit order {record.starshipit_order_id} holds "
+                f"{tracking} ({held['status'] if held else 'no such order'})"
+            )
         return problems
 
     def quiet_point(self) -> None:
@@ -622,14 +713,22 @@ class Scheduler:
 
     def no_create_may_land(self) -> bool:
         with self.database.sessions() as session:
-            return not session.scalar(select(func.count()).select_from(StarshipitCreate).where(
-                StarshipitCreate.outcome.in_(("sent", "no_answer")),
-                StarshipitCreate.sent_at > utcnow() - _seconds(WINDOW + 0.5)))  # fmt: skip
+            return not session.scalar(
+                select(func.count())
+                .select_from(StarshipitCreate)
+                .where(
+                    StarshipitCreate.outcome.in_(("sent", "no_answer")),
+                    StarshipitCreate.sent_at > utcnow() - _seconds(WINDOW + 0.5),
+                )
+            )
 
     def no_lease_held(self) -> bool:
         with self.database.sessions() as session:
-            return not session.scalar(select(func.count()).select_from(SaleOrder).where(
-                SaleOrder.lock_token.is_not(None), SaleOrder.locked_until > utcnow()))  # fmt: skip
+            return not session.scalar(
+                select(func.count())
+                .select_from(SaleOrder)
+                .where(SaleOrder.lock_token.is_not(None), SaleOrder.locked_until > utcnow())
+            )
 
     def settle(self) -> None:
         """Let everything land, then click every order until printed and check it all."""
@@ -646,8 +745,12 @@ class Scheduler:
         self.raise_violations()
         # Every change made in the Starshipit app is seen (by the poll) before the last clicks.
         try:
-            wait_for(lambda: not self.label_mismatches(final=True), 60, "every stored label to match Starshipit",
-                     lambda: self.label_mismatches(final=True))
+            wait_for(
+                lambda: not self.label_mismatches(final=True),
+                60,
+                "every stored label to match Starshipit",
+                lambda: self.label_mismatches(final=True),
+            )
         except AssertionError as error:
             self.violation(str(error))
             self.raise_violations()
@@ -679,8 +782,10 @@ class Scheduler:
             held = self.starshipit_order(order.reference)
             tracking = [p["tracking_number"] for p in held["packages"]] if held else None
             if held and finals.get(order.reference) and finals[order.reference]["tracking_numbers"] != tracking:
-                self.violation(f"{order.reference}: the final click's label has tracking "
-                               f"{finals[order.reference]['tracking_numbers']}, Starshipit holds {tracking}")
+                self.violation(
+                    f"{order.reference}: the final click's label has tracking "
+                    f"{finals[order.reference]['tracking_numbers']}, Starshipit holds {tracking}"
+                )
         for problem in self.label_mismatches(final=True):
             self.violation(problem)
         self.note(f"settled: {len(self.orders)} sale orders, {len(numbers)} Starshipit orders")
@@ -696,9 +801,10 @@ def _seconds(seconds: float) -> timedelta:
 
 def report_line(run: Run, scheduler: Scheduler) -> dict[str, Any]:
     return {
-        "seed": scheduler.seed, "steps": run.steps, "sale_orders": len(scheduler.orders),
-        "seconds": round(time.monotonic() - run.started, 1), "actions": dict(run.actions),
+        "seed": scheduler.seed,
+        "steps": run.steps,
+        "sale_orders": len(scheduler.orders),
+        "seconds": round(time.monotonic() - run.started, 1),
+        "actions": dict(run.actions),
         "answers": {f"{kind} {status}": count for (kind, status), count in sorted(run.answers.items(), key=str)},
-    }  # fmt: skip
-
-
+    }

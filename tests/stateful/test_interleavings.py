@@ -12,6 +12,7 @@ Also injected: a print failing once (503) before a redo, kill -9 of a serve work
 is in flight, and relabels in the Starshipit app racing a batch's reprint (each found breaking the
 order core by this test, and fixed).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,14 @@ SEED = int(os.environ.get("LABELBRIDGE_STATEFUL_SEED", "14"))
 
 @pytest.mark.timeout(300 + STEPS * 1.0)  # the suite's 300 s, and about 0.15 s a step with room to spare
 def test_random_interleavings_keep_one_starshipit_order_per_sale_order(database_url, sandbox, tmp_path):
-    scheduler = Scheduler(seed=SEED, steps=STEPS, database_url=database_url, sandbox=sandbox,
-                          instance=tmp_path / "instance", log_path=tmp_path / "stateful.log")  # fmt: skip
+    scheduler = Scheduler(
+        seed=SEED,
+        steps=STEPS,
+        database_url=database_url,
+        sandbox=sandbox,
+        instance=tmp_path / "instance",
+        log_path=tmp_path / "stateful.log",
+    )
     try:
         run = scheduler.execute()
     finally:

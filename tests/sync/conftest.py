@@ -1,4 +1,5 @@
 """Fixtures for the automatic transfer and tracking writeback, against the simulators."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,15 +36,20 @@ def sale_order_body(number: int, status: str, *, street: str | None = "1 George 
         "details": {
             "deliver": {
                 "address": {
-                    "contactName": f"Customer {number}", "address1": street, "suburb": "Brisbane City",
-                    "city": "Brisbane", "state": {"code": "QLD"}, "postcode": "4000",
-                    "country": {"iso2Code": "AU"}, "phone": "07 3000 0000",
+                    "contactName": f"Customer {number}",
+                    "address1": street,
+                    "suburb": "Brisbane City",
+                    "city": "Brisbane",
+                    "state": {"code": "QLD"},
+                    "postcode": "4000",
+                    "country": {"iso2Code": "AU"},
+                    "phone": "07 3000 0000",
                 },
                 "method": {"type": "SHIPPING", "requestedService": "Standard"},
             }
         },
         "items": [{"details": {"product": {"references": {"code": "SKU-1"}}}, "measures": {"quantity": 1}}],
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture

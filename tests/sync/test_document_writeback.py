@@ -1,5 +1,6 @@
 """The label uploaded as a document is a POST, not idempotent: an upload whose answer was lost
 is looked for among the sale order's documents before it is sent again."""
+
 from __future__ import annotations
 
 import base64
@@ -28,8 +29,9 @@ def later() -> list[timedelta]:
 
 @pytest.fixture
 def worker(app, later) -> Worker:
-    return Worker(get_database(app).sessions, get_upstreams(app).cartoncloud, name="worker-1",
-                  clock=lambda: utcnow() + later[0])  # fmt: skip
+    return Worker(
+        get_database(app).sessions, get_upstreams(app).cartoncloud, name="worker-1", clock=lambda: utcnow() + later[0]
+    )
 
 
 @pytest.fixture
@@ -41,8 +43,10 @@ def printed(app, print_label):
 
 def attach_an_earlier_label(sandbox, sale_order_id: str) -> None:
     """A label the order had before (a redo) under the same document name."""
-    earlier = {"type": "OUTBOUND_ORDER_INVOICE",
-               "content": {"name": "Label-SO-10045.pdf", "data": base64.b64encode(b"%PDF-1.4 voided").decode()}}
+    earlier = {
+        "type": "OUTBOUND_ORDER_INVOICE",
+        "content": {"name": "Label-SO-10045.pdf", "data": base64.b64encode(b"%PDF-1.4 voided").decode()},
+    }
     sandbox.state.cartoncloud.add_document(sale_order_id, earlier)
 
 
@@ -54,8 +58,9 @@ def test_an_upload_whose_answer_was_lost_is_found_not_sent_again(app, sandbox, p
     sale_order_id = printed["sale_order"]["id"]
     attach_an_earlier_label(sandbox, sale_order_id)
     # CartonCloud stores the document, but its answer comes after labelbridge gave up.
-    sandbox.state.add_fault(service="cartoncloud", path=DOCUMENTS, method="POST", timeout=True,
-                            timeout_seconds=2.0, count=1)  # fmt: skip
+    sandbox.state.add_fault(
+        service="cartoncloud", path=DOCUMENTS, method="POST", timeout=True, timeout_seconds=2.0, count=1
+    )
     worker.run_once()
     wait_for(lambda: len(sandbox.state.cartoncloud.documents(sale_order_id)) == 2, what="the upload to land")
 

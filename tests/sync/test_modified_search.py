@@ -1,8 +1,9 @@
 """The status-trigger poll on a tenant that refuses date-time conditions: it searches by day
 prefixes instead, keeps the exact times itself, and remembers which form the tenant accepts."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,24 +16,33 @@ SEARCH = "POST /tenants/{tenant_id}/outbound-orders/search"
 
 
 def test_day_prefixes_cover_the_window_in_any_time_zone():
-    since = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)  # 2026-11-30 in Honolulu
-    until = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)  # 2026-12-03 in Kiritimati
+    since = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # 2026-11-30 in Honolulu
+    until = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # 2026-12-03 in Kiritimati
     condition = conditions.on_days(conditions.MODIFIED_TIME, since, until)
     assert condition["type"] == "OrCondition"
     assert [c["value"]["value"] for c in condition["conditions"]] == [
-        "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03"]
+        "2026-11-30",
+        "2026-12-01",
+        "2026-12-02",
+        "2026-12-03",
+    ]
     assert {c["method"] for c in condition["conditions"]} == {"STARTS_WITH"}
     assert {c["field"]["pointer"] for c in condition["conditions"]} == {"/timestamps/modified/time"}
 
 
 @pytest.mark.parametrize(
     ("modified", "kept"),
-    [("2026-12-02T09:31:00+10:00", True), ("2026-12-02T09:29:59+10:00", False), ("2026-12-01T23:31:00Z", True),
-     (None, False)],
+    [
+        ("2026-12-02T09:31:00+10:00", True),
+        ("2026-12-02T09:29:59+10:00", False),
+        ("2026-12-01T23:31:00Z", True),
+        (None, False),
+    ],
 )
 def test_day_prefix_results_are_kept_only_when_modified_after_the_moment(modified, kept):
-    search = ModifiedSearch(DAY_PREFIXES, datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc),
-                            datetime(2026, 12, 2, 1, tzinfo=timezone.utc))  # fmt: skip
+    search = ModifiedSearch(
+        DAY_PREFIXES, datetime(2026, 12, 1, 23, 30, tzinfo=UTC), datetime(2026, 12, 2, 1, tzinfo=UTC)
+    )
     assert search.keeps({"timestamps": {"modified": {"time": modified} if modified else None}}) is kept
     assert ModifiedSearch(DATETIME, search.since, search.until).keeps({}) is True
 

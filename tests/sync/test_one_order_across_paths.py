@@ -7,6 +7,7 @@ Timing is made deterministic: the simulator holds the lost create until the test
 and the window in which a create may still land (2 × (connect + read timeout)) is far longer
 than the test needs; a crash is what it leaves behind, a ``sent`` record with no answer.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,8 +35,7 @@ def lost_answers(app):
 
 def hold_next(sandbox, path: str, method: str = "POST") -> None:
     """Starshipit will hold the next call to ``path`` past labelbridge's timeout, then do it."""
-    sandbox.state.add_fault(service="starshipit", path=path, method=method, timeout=True, timeout_seconds=HELD,
-                            count=1)  # fmt: skip
+    sandbox.state.add_fault(service="starshipit", path=path, method=method, timeout=True, timeout_seconds=HELD, count=1)
 
 
 def orders_numbered(sandbox, number: str) -> list[dict]:
@@ -50,8 +50,9 @@ def age_sends(app, by: timedelta) -> None:
     """As if every create had been sent ``by`` earlier."""
     with get_database(app).sessions() as session:
         for send in session.query(StarshipitCreate).all():
-            session.execute(update(StarshipitCreate).where(StarshipitCreate.id == send.id)
-                            .values(sent_at=send.sent_at - by))  # fmt: skip
+            session.execute(
+                update(StarshipitCreate).where(StarshipitCreate.id == send.id).values(sent_at=send.sent_at - by)
+            )
         session.commit()
 
 
@@ -123,10 +124,16 @@ def test_a_batch_after_an_unanswered_click_does_not_create_the_order_again(
     hold_next(sandbox, "/api/orders")
     assert click(print_label, lost).status_code == 503
 
-    response = client.post("/api/v1/labels/batch", headers=auth, json={"sale_orders": [
-        {"customer_reference": lost["references"]["customer"]},
-        {"customer_reference": other["references"]["customer"]},
-    ]})  # fmt: skip
+    response = client.post(
+        "/api/v1/labels/batch",
+        headers=auth,
+        json={
+            "sale_orders": [
+                {"customer_reference": lost["references"]["customer"]},
+                {"customer_reference": other["references"]["customer"]},
+            ]
+        },
+    )
     results = response.get_json()["results"]
     assert response.status_code == 200 and [result["status"] for result in results] == ["failed", "printed"]
     assert results[0]["error"]["code"] == "create_unconfirmed"

@@ -1,5 +1,6 @@
 """Pollers' cursors: persisted, leased to one worker at a time, read with an overlap so nothing
 falls in a gap, and left where they were when the result set moved while paging."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -38,8 +39,9 @@ def test_the_overlap_catches_an_order_stamped_by_a_clock_behind_labelbridge(
     """labelbridge's clock runs a minute ahead of CartonCloud's: without the overlap, an order
     packed just after a poll falls behind the cursor and is never seen."""
     app.config["POLL_OVERLAP_SECONDS"] = overlap
-    ahead = SyncRunner(get_database(app).sessions, get_upstreams(app), app.config,
-                       clock=lambda: utcnow() + timedelta(minutes=1))  # fmt: skip
+    ahead = SyncRunner(
+        get_database(app).sessions, get_upstreams(app), app.config, clock=lambda: utcnow() + timedelta(minutes=1)
+    )
     ahead.run_once(force=True)
     new_sale_orders(1)
     assert ahead.run_once(force=True).created == found

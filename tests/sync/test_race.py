@@ -1,5 +1,6 @@
 """Webhook, poll and click racing on the same orders, on a threaded server and several runners:
 one Starshipit order per sale order, whichever comes first."""
+
 from __future__ import annotations
 
 import threading
@@ -24,8 +25,12 @@ def test_webhook_poll_and_click_racing_on_the_same_orders_make_one_starshipit_or
     def webhooks():
         start.wait()
         for sale_order in sale_orders:
-            response = requests.post(f"{live_backend.url}/api/v1/webhooks/cartoncloud", json=sale_order,
-                                     headers={"X-Labelbridge-Secret": WEBHOOK_SECRET}, timeout=30)  # fmt: skip
+            response = requests.post(
+                f"{live_backend.url}/api/v1/webhooks/cartoncloud",
+                json=sale_order,
+                headers={"X-Labelbridge-Secret": WEBHOOK_SECRET},
+                timeout=30,
+            )
             assert response.status_code == 202
         make_runner("webhook-runner").run_once()
 
@@ -36,8 +41,9 @@ def test_webhook_poll_and_click_racing_on_the_same_orders_make_one_starshipit_or
     def clicks():
         start.wait()
         return [
-            requests.post(f"{live_backend.url}/api/v1/labels", json={"sale_order": {"id": so["id"]}},
-                          headers=bearer, timeout=60).status_code  # fmt: skip
+            requests.post(
+                f"{live_backend.url}/api/v1/labels", json={"sale_order": {"id": so["id"]}}, headers=bearer, timeout=60
+            ).status_code
             for so in sale_orders
         ]
 

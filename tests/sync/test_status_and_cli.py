@@ -1,4 +1,5 @@
 """`GET /api/v1/sync/status` and `labelbridge sync --once`."""
+
 from __future__ import annotations
 
 import pytest
@@ -51,9 +52,7 @@ def test_sync_once_runs_one_pass_with_a_progress_bar_and_a_summary(environment, 
     assert result.exit_code == 0
     assert "sale orders" in result.stderr  # the progress bar's label
     # found: 121 sale orders at PACKED, and the printed order's tracking in Starshipit's list
-    assert result.stdout.strip() == (
-        "found 122, created 120, skipped 1 (1 not shippable), written back 1, failed 0"
-    )
+    assert result.stdout.strip() == ("found 122, created 120, skipped 1 (1 not shippable), written back 1, failed 0")
     assert len(sandbox.state.starshipit_orders()) == 121
 
 

@@ -1,5 +1,6 @@
 """Tracking for labels printed in the Starshipit app: found by poll or webhook, matched to the
 sale order, written back through the outbox; relabels recorded; statuses never move back."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,8 +33,13 @@ def tracking_in_starshipit(sandbox, order_id: int) -> list[str]:
 
 
 def webhook(client, number: str, tracking: str, status: str = "Printed", at: str = "2025-06-22T03:00:00Z"):
-    body = {"order_number": number, "tracking_number": tracking, "tracking_status": status,
-            "last_updated_date": at, "carrier_name": "Australia Post"}  # fmt: skip
+    body = {
+        "order_number": number,
+        "tracking_number": tracking,
+        "tracking_status": status,
+        "last_updated_date": at,
+        "carrier_name": "Australia Post",
+    }
     response = post_tracking(client, body)
     assert response.status_code == 200
     return response
@@ -133,7 +139,9 @@ def test_a_webhook_applies_what_starshipit_says_not_what_it_claims(client, sandb
     shipment = sandbox.state.starshipit.print_in_app(record.starshipit_order_id)
     runner.run_once(force=True)
     sandbox.state.starshipit.set_tracking_status(record.starshipit_order_id, "InTransit")
-    webhook(client, record.starshipit_order_number, shipment["tracking_numbers"][0], "Delivered", "2099-01-01T00:00:00Z")
+    webhook(
+        client, record.starshipit_order_number, shipment["tracking_numbers"][0], "Delivered", "2099-01-01T00:00:00Z"
+    )
     runner.run_once()
     assert db.record(record.sale_order_id).tracking_status == "InTransit"
     assert db.events("tracking_status")[-1].detail["status"] == "InTransit"

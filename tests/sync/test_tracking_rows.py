@@ -1,6 +1,7 @@
 """The tracking poller reads Starshipit's shipped list in either shape — flat summary rows (the
 reference) or full orders — and, either way, a label printed in the Starshipit app gets its
 tracking written back without one order lookup per row; the cursor follows ``shipped_date``."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,7 +56,7 @@ def test_tracking_printed_in_starshipit_is_written_back_from_either_shape_of_the
     runner.run_once(force=True)
     assert order_lookups(sandbox) == lookups  # each row said enough: no order read
     assert writeback.run_once() == 3
-    for record, shipment in zip(records, shipments):
+    for record, shipment in zip(records, shipments, strict=False):
         assert consignment_tracking(sandbox, record.sale_order_id) == ", ".join(shipment["tracking_numbers"])
         assert db.record(record.sale_order_id).state == "written_back"
     runner.run_once(force=True)  # read again in the overlap: nothing new
@@ -90,8 +91,12 @@ def test_a_row_without_its_tracking_number_costs_one_order_lookup(
 def test_the_cursor_follows_shipped_date(app, sandbox, shipped_list_only, printed_in_app, runner):
     printed_in_app(2)
     runner.run_once(force=True)
-    shipped = [row["shipped_date"] for row in StarshipitClient.iter_shipped(
-        runner.upstreams.starshipit(runner.upstreams.accounts().starshipit(None)))]
+    shipped = [
+        row["shipped_date"]
+        for row in StarshipitClient.iter_shipped(
+            runner.upstreams.starshipit(runner.upstreams.accounts().starshipit(None))
+        )
+    ]
     assert cursor(app).position == max(parse_time(date) for date in shipped)
 
 

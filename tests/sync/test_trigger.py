@@ -1,5 +1,6 @@
 """The status trigger: sale orders at or past a trigger status are created in Starshipit through
 the bulk import, each exactly once, whatever fails on the way."""
+
 from __future__ import annotations
 
 import math
@@ -15,9 +16,7 @@ from server.orders.lock import release, try_lock
 from .conftest import starshipit_numbers, wait_for
 
 
-def test_a_thousand_packed_orders_are_each_created_once_by_bulk_import(
-    app, sandbox, new_sale_orders, runner, db
-):
+def test_a_thousand_packed_orders_are_each_created_once_by_bulk_import(app, sandbox, new_sale_orders, runner, db):
     packed = new_sale_orders(900, "PACKED")
     dispatched = new_sale_orders(100, "DISPATCHED")  # tenants with Packed switched off
     new_sale_orders(30, "PICKED")  # not there yet
@@ -69,9 +68,7 @@ def test_an_order_moving_to_packed_later_is_picked_up_by_the_next_poll(sandbox, 
     assert starshipit_numbers(sandbox) == [order["references"]["customer"]]
 
 
-def test_unshippable_orders_are_recorded_and_not_retried_until_they_change(
-    sandbox, new_sale_orders, runner, db
-):
+def test_unshippable_orders_are_recorded_and_not_retried_until_they_change(sandbox, new_sale_orders, runner, db):
     (order,) = new_sale_orders(1, street=None)
     first = runner.run_once(force=True)
     assert first.skipped["not_shippable"] == 1 and first.created == 0

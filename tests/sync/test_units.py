@@ -1,14 +1,15 @@
 """The pure parts: which statuses trigger, which tracking status may follow which, signatures."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from server.config import ConfigError, DEFAULTS, validate
+from server.config import DEFAULTS, ConfigError, validate
 from server.failures import Forbidden, Unauthenticated
-from server.sync.signatures import check_shared_secret, check_signature
 from server.statuses import eligible_statuses, parse_trigger_statuses
+from server.sync.signatures import check_shared_secret, check_signature
 from server.sync.tracking import moves_forward
 
 
@@ -48,7 +49,7 @@ def test_bad_sync_settings_stop_start_up_naming_the_variable(name, value):
 
 
 def at(hour: int) -> datetime:
-    return datetime(2025, 6, 22, hour, tzinfo=timezone.utc)
+    return datetime(2025, 6, 22, hour, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

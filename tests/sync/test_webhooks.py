@@ -1,5 +1,6 @@
 """Webhooks: authenticated by their own secret, answered at once, work queued, duplicates and
 out-of-order deliveries harmless, errors in the one JSON shape."""
+
 from __future__ import annotations
 
 import base64
@@ -135,9 +136,15 @@ def sign(body: bytes, secret: str, encoding: str) -> str:
     return digest.hex() if encoding == "hex" else base64.b64encode(digest).decode()
 
 
-TRACKING = {"order_number": "AUTO-1", "carrier_name": "Australia Post", "carrier_service": "Parcel Post",
-            "shipment_date": "2025-06-22T01:00:00Z", "tracking_number": "33XYZ0001",
-            "tracking_status": "InTransit", "last_updated_date": "2025-06-22T03:00:00Z"}  # fmt: skip
+TRACKING = {
+    "order_number": "AUTO-1",
+    "carrier_name": "Australia Post",
+    "carrier_service": "Parcel Post",
+    "shipment_date": "2025-06-22T01:00:00Z",
+    "tracking_number": "33XYZ0001",
+    "tracking_status": "InTransit",
+    "last_updated_date": "2025-06-22T03:00:00Z",
+}
 
 
 @pytest.mark.parametrize(
@@ -160,10 +167,13 @@ def test_the_tracking_webhook_checks_the_signature_of_the_raw_body(app, client, 
     app.config.update(STARSHIPIT_WEBHOOK_SECRET=secret, STARSHIPIT_SIGNATURE_SCHEME=scheme)
     body = json.dumps(TRACKING).encode()
     header = {
-        "hex": sign(body, secret, "hex"), "base64": sign(body, secret, "base64"),
-        "sha256=hex": "sha256=" + sign(body, secret, "hex"), "secret": secret,
-        "wrong secret": sign(body, "another secret", "hex"), None: None,
-    }[signature]  # fmt: skip
+        "hex": sign(body, secret, "hex"),
+        "base64": sign(body, secret, "base64"),
+        "sha256=hex": "sha256=" + sign(body, secret, "hex"),
+        "secret": secret,
+        "wrong secret": sign(body, "another secret", "hex"),
+        None: None,
+    }[signature]
     headers = {"Content-Type": "application/json", **({"X-Starshipit-Signature": header} if header else {})}
     response = client.post(STARSHIPIT, data=body, headers=headers)
     assert response.status_code == status
@@ -219,8 +229,9 @@ def test_done_events_are_forgotten_after_two_weeks(app, client, starshipit_secre
     post_tracking(client, TRACKING)
     runner.run_once()
     assert [event.state for event in db.inbox()] == ["done"]
-    later = SyncRunner(get_database(app).sessions, get_upstreams(app), app.config,
-                       clock=lambda: utcnow() + timedelta(days=15))  # fmt: skip
+    later = SyncRunner(
+        get_database(app).sessions, get_upstreams(app), app.config, clock=lambda: utcnow() + timedelta(days=15)
+    )
     later.run_once()
     assert db.inbox() == []
 

@@ -1,4 +1,5 @@
 """A setting out of bounds or a poller that crashes never stops the webhook queue."""
+
 from __future__ import annotations
 
 import logging

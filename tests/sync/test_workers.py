@@ -1,5 +1,6 @@
 """Workers: killed mid-transfer and restarted, or several at once (on PostgreSQL when
 LABELBRIDGE_TEST_POSTGRES_URL is set) — nothing lost, nothing done twice."""
+
 from __future__ import annotations
 
 import os
@@ -24,21 +25,28 @@ def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(a
     sale_orders = new_sale_orders(150)
     env = {**os.environ, "LABELBRIDGE_DATABASE_URL": get_database(app).url}
     env.update({f"LABELBRIDGE_{k}": str(v) for k, v in sandbox_config(sandbox).items()})
-    env.update({
-        "LABELBRIDGE_WORKER_POLL_SECONDS": "0.1", "LABELBRIDGE_WORKER_CLAIM_SECONDS": "1",
-        "LABELBRIDGE_ORDER_LOCK_SECONDS": "1", "LABELBRIDGE_CARTONCLOUD_POLL_SECONDS": "0.5",
-        # A create sent and never answered is retried (after a lookup) once it can no longer land:
-        # 2 × (connect + read timeout) = 10 s after it went.
-        "LABELBRIDGE_HTTP_CONNECT_TIMEOUT": "1", "LABELBRIDGE_HTTP_READ_TIMEOUT": "4",
-    })  # fmt: skip
+    env.update(
+        {
+            "LABELBRIDGE_WORKER_POLL_SECONDS": "0.1",
+            "LABELBRIDGE_WORKER_CLAIM_SECONDS": "1",
+            "LABELBRIDGE_ORDER_LOCK_SECONDS": "1",
+            "LABELBRIDGE_CARTONCLOUD_POLL_SECONDS": "0.5",
+            # A create sent and never answered is retried (after a lookup) once it can no longer land:
+            # 2 × (connect + read timeout) = 10 s after it went.
+            "LABELBRIDGE_HTTP_CONNECT_TIMEOUT": "1",
+            "LABELBRIDGE_HTTP_READ_TIMEOUT": "4",
+        }
+    )
     # The first import is held for a while, then carried out: the worker is dead by then.
     sandbox.state.add_fault(service="starshipit", path="/api/orders/import", latency_ms=3000, count=1)
 
     first = start_worker(env)
     try:
         # Killed once the import has reached Starshipit (its send was recorded before it went).
-        wait_for(lambda: sandbox.state.counters.snapshot()["starshipit"].get("POST /api/orders/import"),
-                 what="the worker's import to reach Starshipit")  # fmt: skip
+        wait_for(
+            lambda: sandbox.state.counters.snapshot()["starshipit"].get("POST /api/orders/import"),
+            what="the worker's import to reach Starshipit",
+        )
     finally:
         first.kill()
         first.wait(timeout=10)
@@ -103,8 +111,9 @@ def test_two_workers_at_once_do_no_job_twice(app, client, webhook_secret, sandbo
     assert len(found) == 300 and set(found.values()) == {1}
     assert len(db.jobs()) == 300
 
-    writebacks = [Worker(get_database(app).sessions, get_upstreams(app).cartoncloud, name=f"writeback-{n}")
-                  for n in (1, 2)]  # fmt: skip
+    writebacks = [
+        Worker(get_database(app).sessions, get_upstreams(app).cartoncloud, name=f"writeback-{n}") for n in (1, 2)
+    ]
     run_together(*(worker.run_once for worker in writebacks))
     delivered = Counter(event.detail["job_id"] for event in db.events("written_back"))
     assert len(delivered) == 300 and set(delivered.values()) == {1}

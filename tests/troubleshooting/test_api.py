@@ -1,5 +1,6 @@
 """The troubleshooting endpoints against the simulators: preview, settings that change the
 preview and the next print, the per-order history, and the SKU table's CSV import."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,9 +10,16 @@ from server.upstreams import get_upstreams
 from server.worker import Worker
 
 SHOWCASE = {"customer_reference": "SO-10045", "numeric_id": "787061"}
-AU_ADDRESS = {"contactName": "Kim Lee", "address1": "5 Ann Street", "suburb": "Brisbane City",
-              "state": {"code": "QLD"}, "postcode": "4000", "country": {"iso2Code": "AU"},
-              "phone": "07 3000 0000", "email": "kim@example.com"}  # fmt: skip
+AU_ADDRESS = {
+    "contactName": "Kim Lee",
+    "address1": "5 Ann Street",
+    "suburb": "Brisbane City",
+    "state": {"code": "QLD"},
+    "postcode": "4000",
+    "country": {"iso2Code": "AU"},
+    "phone": "07 3000 0000",
+    "email": "kim@example.com",
+}
 ITEMS = [{"details": {"product": {"references": {"code": "TENT-2P"}}}, "measures": {"quantity": 2}}]
 
 
@@ -29,11 +37,16 @@ def preview(client, auth):
 
 
 def new_order(control, reference: str, requested_service: str = "Express", **address) -> dict:
-    return control.create_sale_order({
-        "references": {"customer": reference}, "status": "PACKED", "items": ITEMS,
-        "details": {"deliver": {"address": {**AU_ADDRESS, **address},
-                                "method": {"requestedService": requested_service}}},
-    })  # fmt: skip
+    return control.create_sale_order(
+        {
+            "references": {"customer": reference},
+            "status": "PACKED",
+            "items": ITEMS,
+            "details": {
+                "deliver": {"address": {**AU_ADDRESS, **address}, "method": {"requestedService": requested_service}}
+            },
+        }
+    )
 
 
 def codes(issues: list[dict]) -> list[str]:
@@ -54,8 +67,12 @@ def test_preview_shows_fields_order_and_warnings_and_creates_nothing(preview, co
     assert body["starshipit_order"]["destination"]["street"] == "12 Eagle Street"
     assert body["cartoncloud"]["references"]["numericId"] == "787061"
     street = next(row for row in body["fields"] if row["starshipit"] == "destination.street")
-    assert street == {"starshipit": "destination.street", "value": "12 Eagle Street",
-                      "cartoncloud": "details.deliver.address.address1", "cartoncloud_value": "12 Eagle Street"}
+    assert street == {
+        "starshipit": "destination.street",
+        "value": "12 Eagle Street",
+        "cartoncloud": "details.deliver.address.address1",
+        "cartoncloud_value": "12 Eagle Street",
+    }
     assert "default_package" in codes(body["warnings"])
     assert body["address_validation"] == {"checked": True, "valid": True, "suggestions": [], "message": None}
     assert starshipit_writes(control) == {}
@@ -102,7 +119,9 @@ def test_address_validation_can_be_switched_off(preview, client, admin, control)
     assert body["address_validation"]["checked"] is False
 
 
-def test_no_phone_for_a_courier_that_needs_one_blocks_in_preview_and_print(preview, client, admin, print_label, control):
+def test_no_phone_for_a_courier_that_needs_one_blocks_in_preview_and_print(
+    preview, client, admin, print_label, control
+):
     new_order(control, "TS-NOPHONE", phone=None)
     rules = {"carrier_services": {"Express": {"carrier": "StarTrack", "service_code": "PRM"}}}
     assert client.put("/api/v1/settings", json=rules, headers=admin).status_code == 200
@@ -136,12 +155,15 @@ def test_mapping_settings_change_the_preview_and_the_next_print(preview, client,
     assert not created.get("reference")
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"sku_packages": {"A": {"weight_kg": 0}}}, "sku_packages"),
-    ({"carrier_services": {"Express": {"service_code": "PRM"}}}, "carrier_services"),
-    ({"reference_source": "invoice"}, "reference_source"),
-    ({"phone_required_carriers": "StarTrack"}, "phone_required_carriers"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"sku_packages": {"A": {"weight_kg": 0}}}, "sku_packages"),
+        ({"carrier_services": {"Express": {"service_code": "PRM"}}}, "carrier_services"),
+        ({"reference_source": "invoice"}, "reference_source"),
+        ({"phone_required_carriers": "StarTrack"}, "phone_required_carriers"),
+    ],
+)
 def test_invalid_mapping_settings_are_refused_by_field(client, admin, changes, field):
     response = client.put("/api/v1/settings", json=changes, headers=admin)
     assert response.status_code == 422
@@ -161,8 +183,9 @@ def test_history_of_print_writeback_reprint_redo(app, client, auth, print_label,
     worker = Worker(get_database(app).sessions, get_upstreams(app).cartoncloud, name="worker-1")
     assert worker.run_once() == 1
     assert print_label(numeric_id="787061").status_code == 200
-    redo = client.post(f"/api/v1/labels/{first['label']['id']}/redo", json={"confirm": True, "reason": "label torn"},
-                       headers=auth)  # fmt: skip
+    redo = client.post(
+        f"/api/v1/labels/{first['label']['id']}/redo", json={"confirm": True, "reason": "label torn"}, headers=auth
+    )
     assert redo.status_code == 201
     assert worker.run_once() == 1
 
@@ -172,11 +195,20 @@ def test_history_of_print_writeback_reprint_redo(app, client, auth, print_label,
     assert body["sale_order"]["customer_reference"] == "SO-10045"
     events = body["events"]
     assert [e["kind"] for e in events] == [
-        "starshipit_order_created", "error", "print", "writeback_queued", "written_back", "reprint",
-        "redo", "writeback_queued", "written_back",
-    ]  # fmt: skip
+        "starshipit_order_created",
+        "error",
+        "print",
+        "writeback_queued",
+        "written_back",
+        "reprint",
+        "redo",
+        "writeback_queued",
+        "written_back",
+    ]
     error = events[1]["detail"]
-    assert error["code"] == "upstream_rejected" and error["message"].startswith("Starshipit refused printing the label: ")
+    assert error["code"] == "upstream_rejected" and error["message"].startswith(
+        "Starshipit refused printing the label: "
+    )
     assert events[6]["detail"]["reason"] == "label torn"
     assert events[6]["detail"]["replaces_label_id"] == first["label"]["id"]
     assert events[-1]["detail"]["tracking_numbers"] == redo.get_json()["tracking_numbers"]
@@ -196,15 +228,24 @@ def test_csv_import_fills_the_sku_table_and_the_preview_uses_it(client, admin, p
     response = client.post("/api/v1/settings/sku-packages/import", json={"csv": csv}, headers=admin)
     assert response.status_code == 200
     assert response.get_json()["imported"] == 2
-    assert response.get_json()["sku_packages"]["TENT-2P"] == {"weight_kg": 1.8, "length_m": 0.5, "width_m": 0.2,
-                                                               "height_m": 0.15}  # fmt: skip
+    assert response.get_json()["sku_packages"]["TENT-2P"] == {
+        "weight_kg": 1.8,
+        "length_m": 0.5,
+        "width_m": 0.2,
+        "height_m": 0.15,
+    }
     assert preview(numeric_id="787061").get_json()["starshipit_order"]["packages"][0]["weight"] == 2.7
 
-    more = client.post("/api/v1/settings/sku-packages/import", data="sku,weight_kg\nMUG,0.3\n",
-                       content_type="text/csv", headers=admin)  # fmt: skip
+    more = client.post(
+        "/api/v1/settings/sku-packages/import", data="sku,weight_kg\nMUG,0.3\n", content_type="text/csv", headers=admin
+    )
     assert more.get_json()["total"] == 3
-    replaced = client.post("/api/v1/settings/sku-packages/import?replace=true", data="sku,weight_kg\nMUG,0.4\n",
-                           content_type="text/csv", headers=admin)  # fmt: skip
+    replaced = client.post(
+        "/api/v1/settings/sku-packages/import?replace=true",
+        data="sku,weight_kg\nMUG,0.4\n",
+        content_type="text/csv",
+        headers=admin,
+    )
     assert replaced.get_json()["sku_packages"] == {"MUG": {"weight_kg": 0.4}}
 
 

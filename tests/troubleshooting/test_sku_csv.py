@@ -1,4 +1,5 @@
 """Reading the per-SKU table from CSV: good rows in, every bad row reported by its line."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,13 +41,16 @@ def test_line_numbers_count_quoted_line_breaks():
     assert table.errors == {"line 4": ["weight_kg 'x' is not a positive number."]}
 
 
-@pytest.mark.parametrize(("content", "key"), [
-    ("", "line 1"),
-    ("code,kg\nA,1\n", "line 1"),
-    ("sku,weight_kg\n", "file"),
-    ("sku,weight_kg\n" + "S" * 51 + ",1\n", "line 2"),
-    ("sku,weight_kg\nA,nan\n", "line 2"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("content", "key"),
+    [
+        ("", "line 1"),
+        ("code,kg\nA,1\n", "line 1"),
+        ("sku,weight_kg\n", "file"),
+        ("sku,weight_kg\n" + "S" * 51 + ",1\n", "line 2"),
+        ("sku,weight_kg\nA,nan\n", "line 2"),
+    ],
+)
 def test_unreadable_files_say_why(content, key):
     table = read_sku_csv(content)
     assert key in table.errors and not table.rows

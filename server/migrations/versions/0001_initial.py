@@ -3,6 +3,7 @@
 Revision ID: 0001
 Revises:
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -48,9 +49,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("tenant_id", "sale_order_id", name="uq_sale_orders_tenant_sale_order"),
     )
     op.create_index("ix_sale_orders_numeric_id", "sale_orders", ["tenant_id", "numeric_id"])
-    op.create_index(
-        "ix_sale_orders_customer_reference", "sale_orders", ["tenant_id", "customer_reference"]
-    )
+    op.create_index("ix_sale_orders_customer_reference", "sale_orders", ["tenant_id", "customer_reference"])
     op.create_table(
         "labels",
         sa.Column("id", sa.String(36), primary_key=True),

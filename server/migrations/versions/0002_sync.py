@@ -4,6 +4,7 @@ columns the trigger and tracking need on sale orders and outbox jobs.
 Revision ID: 0002
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -77,6 +78,13 @@ def downgrade() -> None:
         batch.drop_index("ix_sale_orders_starshipit_order_number")
         batch.drop_index("ix_sale_orders_starshipit_order_id")
         batch.drop_index("ix_sale_orders_pending")
-        for column in ("tracking_updated_at", "tracking_status", "blocked_reasons", "blocked_fingerprint",
-                       "create_sent_at", "source_modified_at", "source_version"):
+        for column in (
+            "tracking_updated_at",
+            "tracking_status",
+            "blocked_reasons",
+            "blocked_fingerprint",
+            "create_sent_at",
+            "source_modified_at",
+            "source_version",
+        ):
             batch.drop_column(column)

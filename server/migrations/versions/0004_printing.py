@@ -3,6 +3,7 @@
 Revision ID: 0004
 Revises: 0003
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -29,9 +30,12 @@ def upgrade() -> None:
     with op.batch_alter_table("api_tokens") as batch:
         batch.add_column(sa.Column("label_layout", sa.String(20), nullable=False, server_default="original"))
         batch.add_column(
-            sa.Column("printer_id", sa.Integer, sa.ForeignKey("printers.id", name="fk_api_tokens_printer",
-                                                              ondelete="SET NULL"))
-        )  # fmt: skip
+            sa.Column(
+                "printer_id",
+                sa.Integer,
+                sa.ForeignKey("printers.id", name="fk_api_tokens_printer", ondelete="SET NULL"),
+            )
+        )
         batch.add_column(sa.Column("packing_slip", sa.Boolean, nullable=False, server_default=sa.false()))
     with op.batch_alter_table("api_tokens") as batch:
         batch.alter_column("label_layout", server_default=None)

@@ -4,6 +4,7 @@ pastes a token into a popup. Codes are stored as SHA-256 hashes, like tokens.
 Revision ID: 0007
 Revises: 0006
 """
+
 import sqlalchemy as sa
 from alembic import op
 
