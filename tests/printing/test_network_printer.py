@@ -11,7 +11,7 @@ import pytest
 from server.models import Printer
 from server.printing.network_printer import deliver as deliver_to
 from server.printing.network_printer import dpi_warnings, zpl_dpi
-from server.printing.printer_policy import STRICT, PrinterPolicy
+from server.printing.printer_policy import PrinterPolicy
 
 from .labels import label_pdf
 
@@ -159,7 +159,9 @@ def test_every_connection_failure_reads_the_same_so_answers_tell_nothing_about_p
     ],
 )
 def test_by_default_jobs_never_go_to_loopback_link_local_metadata_or_other_ports(listener, host, port):
-    delivery = deliver(printer(port, host=host), label_pdf("LB1"), "pdf", timeout=1, policy=STRICT)
+    delivery = deliver(
+        printer(port, host=host), label_pdf("LB1"), "pdf", timeout=1, policy=PrinterPolicy()
+    )  # the defaults: strict
     assert delivery["status"] == "failed" and "Nothing was sent" in delivery["message"]
     assert listener.connections == 0
 

@@ -71,6 +71,8 @@ SETTINGS = dict(
     STARSHIPIT_RATE_PER_SECOND=200,
     VALIDATE_ADDRESSES=False,
     CARTONCLOUD_WEBHOOK_SECRET=WEBHOOK_SECRET,
+    STARSHIPIT_WEBHOOK_SECRET=WEBHOOK_SECRET,
+    STARSHIPIT_SIGNATURE_SCHEME="secret",  # the signature header carries the shared secret itself
 )
 IN_FLIGHT = 6  # background actions at most; the scheduler waits for the oldest beyond that
 QUIET_EVERY = 40  # steps between quiet points (full label check)
@@ -603,7 +605,9 @@ class Scheduler:
             "last_updated_date": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
             "carrier_name": order.get("carrier_name"),
         }
-        response = self.post("/api/v1/webhooks/starshipit", body, timeout=30)
+        response = self.post(
+            "/api/v1/webhooks/starshipit", body, {"X-Starshipit-Signature": WEBHOOK_SECRET}, timeout=30
+        )
         self.note(f"tracking_webhook {order['order_number']} {body['tracking_number']} -> {response.status_code}")
         if response.status_code != 200:
             self.violation(f"tracking webhook for {order['order_number']} answered {response.status_code}")
