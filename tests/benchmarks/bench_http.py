@@ -66,6 +66,7 @@ end
 
 def ensure_wrk() -> str:
     if shutil.which("wrk") is None:
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(
             ["apt-get", "install", "-y", "-qq", "wrk"],
             check=True,
