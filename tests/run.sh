@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "== installing Debian's chromium"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then
+  echo "== installing Debian's chromium and wrk"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null
 fi
 
 echo "== python packages"
@@ -23,6 +23,9 @@ python3 -m ruff format --check .
 
 echo "== extension lint (ESLint) and unit tests (vitest)"
 (cd extension && npm test)
+
+echo "== HTTP benchmark, as a smoke test (a second a scenario; the figures: tests/benchmarks/README.md)"
+(cd tests/benchmarks && python3 bench_http.py --smoke >/dev/null)
 
 echo "== python tests (pytest)"
 python3 -m pytest "$@"
