@@ -201,6 +201,7 @@ def test_history_of_print_writeback_reprint_redo(app, client, auth, print_label,
         "writeback_queued",
         "written_back",
         "reprint",
+        "redo_started",  # the old label taken off the order before Starshipit is asked
         "redo",
         "writeback_queued",
         "written_back",
@@ -209,8 +210,9 @@ def test_history_of_print_writeback_reprint_redo(app, client, auth, print_label,
     assert error["code"] == "upstream_rejected" and error["message"].startswith(
         "Starshipit refused printing the label: "
     )
-    assert events[6]["detail"]["reason"] == "label torn"
-    assert events[6]["detail"]["replaces_label_id"] == first["label"]["id"]
+    assert events[6]["detail"] == {"label_id": first["label"]["id"], "reason": "label torn"}
+    assert events[7]["detail"]["reason"] == "label torn"
+    assert events[7]["detail"]["replaces_label_id"] == first["label"]["id"]
     assert events[-1]["detail"]["tracking_numbers"] == redo.get_json()["tracking_numbers"]
     assert all(e["actor"] for e in events)
     by_reference = client.get("/api/v1/orders/SO-10045/events", headers=auth).get_json()
