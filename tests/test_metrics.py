@@ -47,8 +47,11 @@ def test_metrics_need_their_own_token_and_are_off_without_one(client, auth, sand
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers=auth).status_code == 401  # an API token is not the metrics token
     assert client.get("/metrics", headers=SCRAPER).status_code == 200
-    off = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True}).test_client()
-    response = off.get("/metrics", headers=SCRAPER)
+    off = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True})
+    try:
+        response = off.test_client().get("/metrics", headers=SCRAPER)
+    finally:
+        get_database(off).dispose()  # its own engine: no connection left for the garbage collector
     assert response.status_code == 404 and "LABELBRIDGE_METRICS_TOKEN" in response.get_json()["message"]
 
 
