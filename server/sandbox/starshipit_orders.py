@@ -36,17 +36,7 @@ DESTINATION_TEXT = {
     "tax_number": 20,
 }
 SENDER_TEXT = {
-    "name": 100,
-    "email": 100,
-    "phone": 100,
-    "building": 100,
-    "company": 100,
-    "street": 100,
-    "suburb": 100,
-    "city": 100,
-    "state": 100,
-    "post_code": 10,
-    "country": 100,
+    name: limit for name, limit in DESTINATION_TEXT.items() if name not in ("delivery_instructions", "tax_number")
 }
 ITEM_TEXT = {"description": None, "sku": 50, "tariff_code": 18, "country_of_origin": 50}
 ITEM_NUMBERS = ("quantity", "weight", "value")

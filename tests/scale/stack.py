@@ -152,30 +152,33 @@ def consignment_tracking(sandbox) -> dict[str, str | None]:
     return {c["generatedFromTask"]["id"]: c["references"].get("tracking") for c in consignments}
 
 
+def shippable_sale_order(reference: str, n: int, status: str = "PACKED") -> dict:
+    """A shippable Australian sale order (one HEADLAMP) with this customer reference."""
+    return {
+        "status": status,
+        "references": {"customer": reference},
+        "details": {
+            "deliver": {
+                "address": {
+                    "contactName": f"Customer {n}",
+                    "address1": f"{n} George Street",
+                    "suburb": "Brisbane City",
+                    "city": "Brisbane",
+                    "state": {"code": "QLD"},
+                    "postcode": "4000",
+                    "country": {"iso2Code": "AU"},
+                    "phone": "07 3000 0000",
+                }
+            }
+        },
+        "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
+    }
+
+
 def make_sale_orders(sandbox, prefix: str, count: int, status: str = "PACKED") -> list[str]:
     """``count`` shippable sale orders in the CartonCloud simulator; their customer references."""
     return [
-        sandbox.state.create_sale_order(
-            {
-                "status": status,
-                "references": {"customer": f"{prefix}-{n}"},
-                "details": {
-                    "deliver": {
-                        "address": {
-                            "contactName": f"Load {n}",
-                            "address1": f"{n} George Street",
-                            "suburb": "Brisbane City",
-                            "city": "Brisbane",
-                            "state": {"code": "QLD"},
-                            "postcode": "4000",
-                            "country": {"iso2Code": "AU"},
-                            "phone": "07 3000 0000",
-                        }
-                    }
-                },
-                "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
-            }
-        )["references"]["customer"]
+        sandbox.state.create_sale_order(shippable_sale_order(f"{prefix}-{n}", n, status))["references"]["customer"]
         for n in range(count)
     ]
 

@@ -46,7 +46,7 @@ from sqlalchemy import func, select
 
 from server.db import Database
 from server.models import Label, SaleOrder, StarshipitCreate, utcnow
-from tests.scale.stack import COMMAND, Backend, children, is_retryable_error, wait_for
+from tests.scale.stack import COMMAND, Backend, children, is_retryable_error, shippable_sale_order, wait_for
 
 CONNECT_TIMEOUT = 1.0
 READ_TIMEOUT = 1.5
@@ -310,27 +310,8 @@ class Scheduler:
             return self.pack()
         n = len(self.orders) + 1
         packed = self.rng.random() < 0.5
-        sale_order = self.sandbox.state.create_sale_order(
-            {
-                "status": "PACKED" if packed else "AWAITING_PICK_AND_PACK",
-                "references": {"customer": f"{PREFIX}-{self.seed}-{n}"},
-                "details": {
-                    "deliver": {
-                        "address": {
-                            "contactName": f"Stateful {n}",
-                            "address1": f"{n} George Street",
-                            "suburb": "Brisbane City",
-                            "city": "Brisbane",
-                            "state": {"code": "QLD"},
-                            "postcode": "4000",
-                            "country": {"iso2Code": "AU"},
-                            "phone": "07 3000 0000",
-                        }
-                    }
-                },
-                "items": [{"details": {"product": {"references": {"code": "HEADLAMP"}}}, "measures": {"quantity": 1}}],
-            }
-        )
+        status = "PACKED" if packed else "AWAITING_PICK_AND_PACK"
+        sale_order = self.sandbox.state.create_sale_order(shippable_sale_order(f"{PREFIX}-{self.seed}-{n}", n, status))
         order = Order(sale_order["references"]["customer"], sale_order["id"], packed)
         self.orders.append(order)
         self.by_reference[order.reference] = order
