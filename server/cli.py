@@ -298,14 +298,15 @@ def sync(once: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=2, show_default=True)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", default=2, show_default=True, help="Processes.")
+@click.option("--threads", default=4, show_default=True, help="Requests each process serves at once.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API with gunicorn."""
     from .serve import prepare_metrics_folder, run_gunicorn
 
     prepare_metrics_folder()  # before anything imports prometheus_client: it picks its mode then
     _app()  # fail fast on bad settings before forking
-    run_gunicorn(host, port, workers)
+    run_gunicorn(host, port, workers, threads)
 
 
 @main.command()

@@ -88,10 +88,10 @@ class Backend:
         self.url = ""
         self.serve: subprocess.Popen | None = None
 
-    def start_serve(self, workers: int = 3) -> str:
-        """`labelbridge serve --workers N`; returns its URL once it answers."""
+    def start_serve(self, workers: int = 3, threads: int = 4) -> str:
+        """`labelbridge serve --workers N --threads T`; returns its URL once it answers."""
         port = free_port()
-        self.serve = self._start("serve", "--port", str(port), "--workers", str(workers))
+        self.serve = self._start("serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads))
         self.url = f"http://127.0.0.1:{port}"
 
         def answers() -> bool:
