@@ -218,8 +218,8 @@ def outbox_retry(job_id: int | None) -> None:
 
 def _workers(app):
     """The writeback worker and the sync runner on the app's database and upstreams."""
+    from .clients import get_upstreams
     from .sync.runner import SyncRunner
-    from .upstreams import get_upstreams
     from .worker import Worker
 
     database, upstreams = get_database(app), get_upstreams(app)

@@ -11,10 +11,10 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from . import create_app, tokens
+from .clients import get_upstreams
 from .db import get_database
 from .sandbox import credentials
 from .sandbox.server import SandboxServer
-from .upstreams import get_upstreams
 from .worker import Worker
 
 EXTENSION_DIR = Path(__file__).resolve().parent.parent / "extension"

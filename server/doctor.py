@@ -15,10 +15,10 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import func, select
 
-from . import connection_test, crypto
+from . import connection_check, crypto
+from .clients import get_upstreams
 from .db import MIGRATIONS, get_database
 from .models import OutboxJob, SyncCursor, utcnow
-from .upstreams import get_upstreams
 
 # A poller that has not finished a run in this many of its intervals is lagging.
 LAG_INTERVALS = 3
@@ -77,7 +77,7 @@ def key_file(app: Flask) -> Finding:
 
 def upstreams(app: Flask) -> Iterator[Finding]:
     with app.app_context():
-        result = connection_test.run(get_upstreams(app))
+        result = connection_check.run(get_upstreams(app))
     for check in result["checks"]:
         yield Finding(check["name"], check["ok"], check["message"])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .upstream.errors import (
+from .http.errors import (
     UpstreamAuthError,
     UpstreamError,
     UpstreamNotFound,

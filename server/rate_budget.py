@@ -3,7 +3,7 @@ on any host. Starshipit counts requests per subscription key, so every process p
 a share of the rate wastes what idle processes do not use, and processes pacing themselves to the
 whole rate together exceed it.
 
-The shared bucket is the same token bucket as ``server/upstream/ratelimit.py`` (capacity 1: the
+The shared bucket is the same token bucket as ``server/http/ratelimit.py`` (capacity 1: the
 gateway counts in a sliding second), kept where every process sees it:
 
 - on PostgreSQL (the default when the database is PostgreSQL): one row per account in
@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from .upstream.ratelimit import TokenBucket, bucket_for
+from .http.ratelimit import TokenBucket, bucket_for
 
 REDIS_PREFIX = "labelbridge:rate:"
 REDIS_TTL_SECONDS = 3600  # an account nobody calls for an hour starts again with a full bucket

@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from .cartoncloud.client import CartonCloudClient
+from .http.errors import UpstreamAuthError, UpstreamError, UpstreamRejected
 from .models import Label, OutboxJob, SaleOrder
-from .upstream.errors import UpstreamAuthError, UpstreamError, UpstreamRejected
 
 STEPS = {"consignment": ["consignment"], "document": ["document"], "both": ["consignment", "document"]}
 DOCUMENT_SENT = "document:sent"  # in ``steps_done``: the upload went, its answer may be lost

@@ -9,11 +9,11 @@ from sqlalchemy import text
 
 from server import crypto
 from server.cli import main
+from server.clients import get_upstreams
 from server.db import get_database
 from server.demo import sandbox_config
 from server.models import OutboxJob, SyncCursor, utcnow
 from server.sync.runner import SyncRunner
-from server.upstreams import get_upstreams
 
 
 @pytest.fixture

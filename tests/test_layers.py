@@ -108,6 +108,11 @@ ABOVE_THE_CORE = {"server.api", "server.cli", "server.sync", "server.worker", "s
         ("server.printing", ABOVE_THE_CORE | {"server.orders"}),
         ("server.starshipit", ABOVE_THE_CORE | {"server.orders", "server.printing", "server.mapping"}),
         ("server.cartoncloud", ABOVE_THE_CORE | {"server.orders", "server.printing", "server.mapping"}),
+        (
+            "server.http",
+            ABOVE_THE_CORE
+            | {"server.orders", "server.printing", "server.mapping", "server.starshipit", "server.cartoncloud"},
+        ),
         ("server.sync", {"server.api", "server.cli"}),
         ("server.cli", {"server.api"}),
     ],

@@ -24,7 +24,7 @@ def json_lines():
 def test_a_print_logs_who_what_and_which_orders(app, client, auth, json_lines):
     response = client.post("/api/v1/labels", json={"sale_order": SHOWCASE}, headers={**auth, "X-Request-Id": "req-42"})
     assert response.status_code == 201 and response.headers["X-Request-Id"] == "req-42"
-    calls = [line for line in json_lines() if line["logger"] == "server.upstream.transport"]
+    calls = [line for line in json_lines() if line["logger"] == "server.http.transport"]
     assert calls and all(line["request_id"] == "req-42" and line["token_name"] == "bench-1" for line in calls)
     assert all(line["sale_order"] in ("787061", "SO-10045") for line in calls)
     shipment = next(line for line in calls if "/api/orders/shipment" in line["message"])

@@ -9,9 +9,9 @@ import pytest
 from prometheus_client import REGISTRY
 
 from server import create_app, metrics
+from server.clients import get_upstreams
 from server.db import get_database
 from server.demo import sandbox_config
-from server.upstreams import get_upstreams
 from server.worker import Worker
 
 METRICS_TOKEN = "metrics-token-0123456789"

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine
 
 from server import rate_budget
 from server.db import Database
-from server.upstream.ratelimit import TokenBucket
+from server.http.ratelimit import TokenBucket
 
 REDIS_URL = os.environ.get("LABELBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 RATE = 20.0

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from server.clients import get_upstreams
 from server.db import get_database
 from server.models import SyncCursor
 from server.sync.runner import SyncRunner
-from server.upstreams import get_upstreams
 
 KEYS_REFUSED = "Starshipit refused the API key or subscription key"
 REFUSALS = {

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from server import outbox
 from server.cli import main
+from server.clients import get_upstreams
 from server.db import get_database
 from server.models import OutboxJob, utcnow
-from server.upstreams import get_upstreams
 from server.worker import Worker
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import current_app, g, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from .. import accounts, connection_test, settings
+from .. import accounts, connection_check, settings
 from ..accounts import MATCH_FIELDS, Accounts
 from ..audit_log import read_events
+from ..clients import get_upstreams
 from ..crypto import get_box
 from ..db import get_session
 from ..errors import ApiError
@@ -17,7 +18,6 @@ from ..schemas.audit import AuditLogSchema, AuditQuerySchema
 from ..schemas.labels import ConnectionTestResponseSchema, ResponseSchema
 from ..settings import RuntimeSettingsSchema
 from ..upstream_hosts import check_base_url
-from ..upstreams import get_upstreams
 from ..validation import VISIBLE_ASCII, StrictBoolean, StrictFloat, WholeMatch
 from .auth import require_admin
 from .blueprint import api
@@ -267,7 +267,7 @@ def put_route():
 @operation(responses={200: (ConnectionTestResponseSchema, "Each check and its result in words.")})
 def run_connection_test():
     """Each upstream check with its result in words; always 200, ``ok`` says whether all passed."""
-    return connection_test.run(get_upstreams(current_app))
+    return connection_check.run(get_upstreams(current_app))
 
 
 @api.get("/events")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, current_app, g, request, url_for
 
+from ..clients import get_upstreams
 from ..db import get_session
 from ..errors import ApiError
 from ..models import PrintBatch
@@ -23,7 +24,6 @@ from ..printing.printer_policy import PrinterPolicy
 from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
 from ..schemas.batch import BatchRequestSchema, BatchResponseSchema
 from ..schemas.printing import LayoutQuerySchema
-from ..upstreams import get_upstreams
 from .blueprint import api
 from .bodies import load_json
 from .services import print_service, runtime_config

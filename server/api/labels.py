@@ -9,6 +9,7 @@ import base64
 
 from flask import Response, current_app, g, request
 
+from ..clients import get_upstreams
 from ..db import get_session
 from ..errors import ApiError
 from ..models import Label
@@ -22,7 +23,6 @@ from ..printing.packing_slips import packing_slip
 from ..printing.workstation import UNSET, workstation_for
 from ..schemas.labels import PrintRequestSchema, PrintResponseSchema, RedoRequestSchema
 from ..schemas.printing import LayoutQuerySchema
-from ..upstreams import get_upstreams
 from .blueprint import api
 from .bodies import load_json
 from .presenters import print_response, with_label_content

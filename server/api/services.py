@@ -7,10 +7,10 @@ from flask import current_app, g, request
 
 from .. import settings
 from ..cache import get_cache
+from ..clients import get_upstreams
 from ..db import get_session
 from ..orders.bench import Bench
 from ..orders.service import PrintService
-from ..upstreams import get_upstreams
 
 _RUNTIME_CONFIG = "labelbridge.runtime_config"
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .. import settings
 from ..audit_log import event_dict, sale_order_pks
+from ..clients import get_upstreams
 from ..db import get_session
 from ..errors import ApiError
 from ..mapping.sku_csv import read_sku_csv
@@ -26,7 +27,6 @@ from ..schemas.troubleshooting import (
     SkuImportResponseSchema,
 )
 from ..troubleshooting.preview import build_preview
-from ..upstreams import get_upstreams
 from .auth import require_admin
 from .blueprint import api
 from .bodies import load_json, text_body

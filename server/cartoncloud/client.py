@@ -17,9 +17,9 @@ import requests
 from server.cartoncloud import conditions
 from server.cartoncloud.errors import read_failure
 from server.cartoncloud.token import TokenCache
-from server.upstream.errors import UpstreamAuthError, UpstreamConflict, UpstreamRejected
-from server.upstream.retry import RetryPolicy
-from server.upstream.transport import DEFAULT_TIMEOUT, Reply, Timeout, Transport
+from server.http.errors import UpstreamAuthError, UpstreamConflict, UpstreamRejected
+from server.http.retry import RetryPolicy
+from server.http.transport import DEFAULT_TIMEOUT, Reply, Timeout, Transport
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from server.upstream.timestamps import rfc3339_utc
+from server.http.timestamps import rfc3339_utc
 
 CUSTOMER_REFERENCE = "/references/customer"
 NUMERIC_ID = "/references/numericId"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.upstream.errors import Failure
+from server.http.errors import Failure
 
 
 def read_failure(status: int, body: Any) -> Failure | None:

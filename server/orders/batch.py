@@ -32,11 +32,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..clients import Upstreams
 from ..failures import Failure, Invalid, Unavailable
 from ..mapping import UnshippableOrder, build_starshipit_order
 from ..models import Label, PrintBatch, SaleOrder
 from ..printing import batch_document
-from ..upstreams import Upstreams
 from . import batch_runs, resolver
 from .bulk import MAX_IMPORT, BulkCreator, Candidate, ImportAborted, Outcomes
 from .identifiers import SaleOrderRef

@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..clients import Upstreams
 from ..db import read_only
 from ..models import Printer
 from ..printing.layouts import apply_layout
 from ..printing.printer_jobs import send_label
 from ..printing.printer_policy import PrinterPolicy
 from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
-from ..upstreams import Upstreams
 from . import idempotency
 from .identifiers import SaleOrderRef
 from .service import PrintOutcome, PrintService

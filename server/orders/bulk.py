@@ -25,11 +25,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts import StarshipitCredentials
+from ..clients import Upstreams
+from ..http.errors import UpstreamError, UpstreamRejected
 from ..mapping import MappingIssue
 from ..models import SaleOrder
 from ..starshipit.client import MAX_IMPORT, StarshipitClient
-from ..upstream.errors import UpstreamError, UpstreamRejected
-from ..upstreams import Upstreams
 from . import creation, lock, sends
 
 __all__ = ["MAX_IMPORT", "BulkCreator", "Candidate", "ImportAborted", "Outcomes"]

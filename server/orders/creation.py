@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..events import record_event
+from ..http.errors import UpstreamError
 from ..mapping import MappingIssue
 from ..models import SaleOrder
 from ..starshipit.client import StarshipitClient
-from ..upstream.errors import UpstreamError
 from . import sends
 
 # Starshipit statuses of an order whose label exists already: print with reprint instead.

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from ..cartoncloud.client import CartonCloudClient
 from ..failures import Conflict, NotFound, from_upstream
+from ..http.errors import UpstreamError, UpstreamNotFound
 from ..models import SaleOrder
-from ..upstream.errors import UpstreamError, UpstreamNotFound
 from .identifiers import SaleOrderRef
 
 IDENTIFIER_KINDS = ("id", "numeric_id", "customer_reference")

@@ -27,8 +27,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..failures import Unavailable
+from ..http.errors import UpstreamAuthError, UpstreamError, UpstreamRateLimited, UpstreamRejected
 from ..models import SaleOrder, StarshipitCreate, utcnow
-from ..upstream.errors import UpstreamAuthError, UpstreamError, UpstreamRateLimited, UpstreamRejected
 
 SENT, CREATED, REFUSED, UNCONFIRMED, NO_ANSWER = "sent", "created", "refused", "unconfirmed", "no_answer"
 MAY_STILL_LAND = (SENT, NO_ANSWER)

@@ -17,15 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import outbox
+from ..clients import Upstreams
 from ..events import record_event
 from ..failures import Conflict, Failure, Invalid, NotFound, Refused, from_upstream
+from ..http.errors import UpstreamError, UpstreamNotFound
 from ..mapping import UnshippableOrder, build_starshipit_order
 from ..models import Label, SaleOrder, utcnow
 from ..printing import labels
 from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
 from ..troubleshooting.address_check import check_address
-from ..upstream.errors import UpstreamError, UpstreamNotFound
-from ..upstreams import Upstreams
 from . import creation, known, resolver, sends
 from .identifiers import SaleOrderRef
 from .lock import LockTimeout, order_lock

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..clients import Upstreams
 from ..events import record_event
 from ..failures import Refused, from_upstream
+from ..http.errors import UpstreamError
 from ..models import Label, PackingSlip, SaleOrder
-from ..upstream.errors import UpstreamError
-from ..upstreams import Upstreams
 
 
 def packing_slip(session: Session, upstreams: Upstreams, label: Label, actor: str | None) -> bytes:

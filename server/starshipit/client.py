@@ -12,13 +12,13 @@ from typing import Any
 
 import requests
 
+from server.http.errors import UpstreamConflict, UpstreamNotFound, UpstreamRejected
+from server.http.ratelimit import TokenBucket, bucket_for
+from server.http.retry import RetryPolicy
+from server.http.timestamps import rfc3339_utc
+from server.http.transport import DEFAULT_TIMEOUT, Reply, Timeout, Transport
 from server.starshipit.errors import ALREADY_PRINTED, AlreadyPrinted, read_failure
 from server.starshipit.shipment import Shipment, shipment_from_reply
-from server.upstream.errors import UpstreamConflict, UpstreamNotFound, UpstreamRejected
-from server.upstream.ratelimit import TokenBucket, bucket_for
-from server.upstream.retry import RetryPolicy
-from server.upstream.timestamps import rfc3339_utc
-from server.upstream.transport import DEFAULT_TIMEOUT, Reply, Timeout, Transport
 
 SERVICE = "starshipit"
 MAX_IMPORT = 50

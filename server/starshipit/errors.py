@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from server.upstream.errors import CREDENTIALS_REFUSED, Failure, UpstreamRejected
+from server.http.errors import CREDENTIALS_REFUSED, Failure, UpstreamRejected
 
 # Starshipit publishes no error codes, so the few refusals the client acts on are read from the
 # words. Both patterns name the order/label so that "carrier not found" stays a plain refusal.

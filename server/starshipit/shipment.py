@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.upstream.transport import Reply
+from server.http.transport import Reply
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from ..cartoncloud import conditions
 from ..cartoncloud.client import CartonCloudClient, SearchPage
+from ..http.errors import UpstreamRejected
 from ..models import Setting
-from ..upstream.errors import UpstreamRejected
 from .entities import parse_time
 
 DATETIME, DAY_PREFIXES = "datetime", "day_prefixes"

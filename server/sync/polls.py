@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from ..accounts import StarshipitCredentials
 from ..cartoncloud import conditions
 from ..cartoncloud.client import CartonCloudClient, SearchPage
+from ..clients import Upstreams
+from ..http.errors import UpstreamNotFound
 from ..starshipit.client import StarshipitClient
-from ..upstream.errors import UpstreamNotFound
-from ..upstreams import Upstreams
 from . import inbox, modified_search
 from .entities import parse_time
 from .read_ahead import read_ahead

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import settings
+from ..clients import Upstreams
 from ..failures import Failure
+from ..http.errors import UpstreamError
 from ..models import InboxEvent
-from ..upstream.errors import UpstreamError
-from ..upstreams import Upstreams
 from ..worker import Loop
 from . import cursors, inbox
 from .polls import NoProgress, Pass, Poller, Progress, pollers

@@ -24,15 +24,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import outbox
+from ..clients import Upstreams
 from ..events import record_event
 from ..failures import Failure, Unavailable
+from ..http.errors import UpstreamNotFound
 from ..models import Label, SaleOrder
 from ..orders import creation, resolver
 from ..orders.identifiers import SaleOrderRef
 from ..orders.lock import release, try_lock
 from ..starshipit.client import StarshipitClient
-from ..upstream.errors import UpstreamNotFound
-from ..upstreams import Upstreams
 from .entities import parse_time
 from .inbox import dedupe_key
 

@@ -20,15 +20,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts import StarshipitCredentials
+from ..clients import Upstreams
 from ..events import record_event
+from ..http.errors import UpstreamError, UpstreamNotFound, UpstreamRejected
 from ..mapping import UnshippableOrder, build_starshipit_order
 from ..models import SaleOrder, utcnow
 from ..orders import resolver
 from ..orders.bulk import MAX_IMPORT, BulkCreator, Candidate, ImportAborted
 from ..orders.settings import mapping_settings
 from ..statuses import eligible_statuses
-from ..upstream.errors import UpstreamError, UpstreamNotFound, UpstreamRejected
-from ..upstreams import Upstreams
 from .entities import fingerprint, is_older, modified_at, newest_per_order
 from .summary import Summary
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..http.errors import UpstreamError, UpstreamNotFound
 from ..mapping import MappingIssue
 from ..starshipit.client import StarshipitClient
-from ..upstream.errors import UpstreamError, UpstreamNotFound
 
 ADDRESS_FIELD = "details.deliver.address"
 _COMPARED = ("street", "suburb", "city", "state", "post_code", "country")

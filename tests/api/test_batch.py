@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from server.db import get_database
+from server.http.retry import RetryPolicy
 from server.models import ApiToken, PrintBatch, Printer, utcnow
 from server.orders import batch_runs, idempotency
-from server.upstream.retry import RetryPolicy
 
 BATCH = "/api/v1/labels/batch"
 NO_STREET = "SO-10054"  # seeded: no street in the delivery address

@@ -45,7 +45,7 @@ from pypdf import PdfReader
 from server import create_app, tokens
 from server.db import get_database
 from server.demo import sandbox_config
-from server.upstream.ratelimit import TokenBucket
+from server.http.ratelimit import TokenBucket
 
 
 class UpstreamClock:

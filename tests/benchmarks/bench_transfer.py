@@ -42,13 +42,13 @@ from sqlalchemy import create_engine, text
 
 from server import create_app
 from server.cartoncloud import conditions
+from server.clients import get_upstreams
 from server.db import get_database
 from server.demo import sandbox_config
 from server.mapping import build_starshipit_order
 from server.models import utcnow
 from server.starshipit.client import MAX_IMPORT
 from server.sync.runner import SyncRunner
-from server.upstreams import get_upstreams
 
 WEBHOOK_SECRET = "bench-webhook-secret-0123456789"
 

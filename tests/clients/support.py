@@ -8,9 +8,9 @@ from pathlib import Path
 import responses
 
 from server.cartoncloud.client import CartonCloudClient
+from server.http.ratelimit import TokenBucket
+from server.http.retry import RetryPolicy
 from server.starshipit.client import StarshipitClient
-from server.upstream.ratelimit import TokenBucket
-from server.upstream.retry import RetryPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

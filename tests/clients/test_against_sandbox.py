@@ -9,10 +9,10 @@ import requests
 
 from server.cartoncloud import conditions
 from server.cartoncloud.client import CartonCloudClient
+from server.http import errors
 from server.sandbox import credentials
 from server.sandbox.server import SandboxServer
 from server.starshipit.client import AlreadyPrinted, StarshipitClient
-from server.upstream import errors
 
 SHOWCASE_REFERENCE = "SO-10045"
 SHOWCASE_NUMERIC_ID = "787061"

@@ -10,7 +10,7 @@ from responses import matchers
 
 from server.cartoncloud import conditions
 from server.cartoncloud.client import CartonCloudClient, SearchPage
-from server.upstream import errors
+from server.http import errors
 
 from .support import (
     ACCESS_TOKEN,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.upstream import errors
+from server.http import errors
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from server.upstream.ratelimit import TokenBucket, bucket_for
+from server.http.ratelimit import TokenBucket, bucket_for
 
 from .support import FakeTime
 

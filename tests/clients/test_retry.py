@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.upstream import errors
-from server.upstream.retry import backoff_delay, parse_retry_after, should_retry
+from server.http import errors
+from server.http.retry import backoff_delay, parse_retry_after, should_retry
 
 NOW = datetime(2025, 6, 20, 10, 0, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 import requests
 
-from server.upstream.errors import UpstreamError
+from server.http.errors import UpstreamError
 
 from .support import (
     ACCESS_TOKEN,

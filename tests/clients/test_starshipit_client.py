@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from responses import matchers
 
+from server.http import errors
+from server.http.retry import RetryPolicy
 from server.starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
-from server.upstream import errors
-from server.upstream.retry import RetryPolicy
 
 from .support import API_KEY, STARSHIPIT_URL, SUBSCRIPTION_KEY, load, make_starshipit
 

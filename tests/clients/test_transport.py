@@ -8,8 +8,8 @@ from email.utils import formatdate
 import pytest
 import requests
 
-from server.upstream import errors
-from server.upstream.retry import RetryPolicy
+from server.http import errors
+from server.http.retry import RetryPolicy
 
 from .support import STARSHIPIT_URL, TENANT_URL, TOKEN_URL, FakeTime, add_token, load, make_starshipit
 

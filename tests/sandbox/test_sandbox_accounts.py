@@ -5,11 +5,11 @@ import json
 import pytest
 import requests
 
+from server.http.errors import UpstreamRejected
 from server.sandbox import create_sandbox_app, credentials
 from server.sandbox.server import SandboxServer
 from server.sandbox.starshipit_store import NO_COURIERS
 from server.starshipit.client import AlreadyPrinted, StarshipitClient
-from server.upstream.errors import UpstreamRejected
 
 from .helpers import AU_DESTINATION, assert_order_not_found, new_order
 

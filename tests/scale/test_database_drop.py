@@ -11,9 +11,9 @@ from datetime import timedelta
 from sqlalchemy import create_engine, func, select, text
 
 from server import outbox
+from server.clients import get_upstreams
 from server.db import Database, get_database
 from server.models import Label, utcnow
-from server.upstreams import get_upstreams
 from server.worker import Worker
 
 from .stack import (

@@ -11,10 +11,10 @@ import time
 import pytest
 from sqlalchemy import select
 
+from server.clients import get_upstreams
 from server.db import get_database
 from server.models import InboxEvent, OrderEvent, OutboxJob, SaleOrder, StarshipitCreate
 from server.sync.runner import SyncRunner
-from server.upstreams import get_upstreams
 from server.worker import Worker
 
 WEBHOOK_SECRET = "cartoncloud-webhook-secret-for-tests"

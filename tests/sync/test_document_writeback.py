@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from server import outbox
+from server.clients import get_upstreams
 from server.db import get_database
 from server.models import utcnow
-from server.upstreams import get_upstreams
 from server.worker import Worker
 
 from .conftest import wait_for

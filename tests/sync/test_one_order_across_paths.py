@@ -15,11 +15,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from server.clients import get_upstreams
 from server.db import get_database
 from server.models import SaleOrder, StarshipitCreate
 from server.orders import resolver, sends
 from server.orders.service import PrintService
-from server.upstreams import get_upstreams
 
 from .conftest import wait_for
 

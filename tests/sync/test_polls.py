@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from server.cartoncloud.client import CartonCloudClient
+from server.clients import get_upstreams
 from server.db import get_database
 from server.models import SyncCursor, utcnow
 from server.sync import cursors
 from server.sync.runner import SyncRunner
-from server.upstreams import get_upstreams
 
 CURSOR = "cartoncloud.sale_orders"
 

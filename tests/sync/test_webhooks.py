@@ -11,10 +11,10 @@ from datetime import timedelta
 
 import pytest
 
+from server.clients import get_upstreams
 from server.db import get_database
 from server.models import utcnow
 from server.sync.runner import SyncRunner
-from server.upstreams import get_upstreams
 
 from .conftest import WEBHOOK_SECRET, post_tracking, starshipit_numbers
 

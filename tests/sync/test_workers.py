@@ -9,9 +9,9 @@ import sys
 import threading
 from collections import Counter
 
+from server.clients import get_upstreams
 from server.db import get_database
 from server.demo import sandbox_config
-from server.upstreams import get_upstreams
 from server.worker import Worker
 
 from .conftest import WEBHOOK_SECRET, wait_for

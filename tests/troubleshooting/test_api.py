@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from server.clients import get_upstreams
 from server.db import get_database
-from server.upstreams import get_upstreams
 from server.worker import Worker
 
 SHOWCASE = {"customer_reference": "SO-10045", "numeric_id": "787061"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .clients import Upstreams
 from .failures import Failure
-from .upstream.errors import UpstreamAuthError, UpstreamError, credentials_refused
-from .upstreams import Upstreams
+from .http.errors import UpstreamAuthError, UpstreamError, credentials_refused
 
 # A parcel any courier account would quote for: 1 kg to a Brisbane street address.
 SAMPLE_DESTINATION = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from server.upstream.errors import UpstreamError, UpstreamRateLimited
+from server.http.errors import UpstreamError, UpstreamRateLimited
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 import requests
 
 from server import metrics
-from server.upstream.errors import (
+from server.http.errors import (
     Failure,
     UpstreamBadResponse,
     UpstreamConnectionError,
@@ -24,8 +24,8 @@ from server.upstream.errors import (
     UpstreamTimeout,
     error_class_for_status,
 )
-from server.upstream.ratelimit import TokenBucket
-from server.upstream.retry import RetryPolicy, backoff_delay, parse_retry_after, should_retry
+from server.http.ratelimit import TokenBucket
+from server.http.retry import RetryPolicy, backoff_delay, parse_retry_after, should_retry
 
 log = logging.getLogger(__name__)
 
