@@ -57,12 +57,18 @@ class _SharedBucket:
 class PostgresBucket(_SharedBucket):
     # One statement: the first call anywhere makes the row, every other takes from it under its
     # row lock (a separate INSERT then UPDATE races with a process whose INSERT is not committed).
+    # The clock is read in SET, after the row lock is held: a moment read before it (the VALUES
+    # row's) may be older than the holder's, and would take refill away and set the clock back.
     _TAKE = text("""
         INSERT INTO rate_buckets AS bucket (key, tokens, updated_at)
         VALUES (:key, :capacity - 1, extract(epoch FROM clock_timestamp())::float8)
         ON CONFLICT (key) DO UPDATE
-           SET tokens = LEAST(:capacity, bucket.tokens + (EXCLUDED.updated_at - bucket.updated_at) * :rate) - 1,
-               updated_at = EXCLUDED.updated_at
+           SET tokens = LEAST(
+                   :capacity,
+                   bucket.tokens
+                   + GREATEST(0, extract(epoch FROM clock_timestamp())::float8 - bucket.updated_at) * :rate
+               ) - 1,
+               updated_at = GREATEST(bucket.updated_at, extract(epoch FROM clock_timestamp())::float8)
         RETURNING tokens
     """)
 
