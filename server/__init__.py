@@ -40,14 +40,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     startup.check(app)
 
     from . import clients, observability
-    from .api import api, cors, refusals, throttle
+    from .api import cors, document, refusals, throttle
     from .api.metrics import metrics_endpoint
 
     cors.init_app(app)
     refusals.init_app(app)
     throttle.init_app(app)
     clients.init_app(app)
-    app.register_blueprint(api)
+    document.init_app(app)
     app.register_blueprint(metrics_endpoint)
     observability.init_app(app)
     return app

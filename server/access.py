@@ -1,6 +1,6 @@
 """Which API endpoints need no token, which methods change state, and which browser origins may
 call: the API enforces it (``server/api/auth.py``, ``cors.py``), the OpenAPI document describes
-it (``server/openapi/spec.py``), the enrollment links point at the extension."""
+it (``server/api/operations.py``), the enrollment links point at the extension."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The HTTP API under /api/v1: each module's views register on the blueprint as it is imported."""
+"""The HTTP API under /api/v1: each module's views register on the blueprint as it is imported;
+``document.init_app`` serves them, with flask-smorest."""
 
 from . import (
     admin,

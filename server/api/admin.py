@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import accounts, connection_check, settings
@@ -12,16 +12,15 @@ from ..clients import get_upstreams
 from ..crypto import get_box
 from ..db import get_session
 from ..errors import ApiError
-from ..events import record_event
-from ..openapi import operation
 from ..schemas.audit import AuditLogSchema, AuditQuerySchema
 from ..schemas.labels import ConnectionTestResponseSchema, ResponseSchema
 from ..settings import RuntimeSettingsSchema
 from ..upstream_hosts import check_base_url
 from ..validation import VISIBLE_ASCII, StrictBoolean, StrictFloat, WholeMatch
-from .auth import require_admin
+from .auth import admin_only, require_admin
 from .blueprint import api
-from .bodies import json_object, load_json
+from .changes import admin_change
+from .operations import errors, path_parameter
 
 RATE_ERROR = (
     "Requests per second this account's subscription allows: Starshipit allows 2 (developer) or 20 "
@@ -94,13 +93,8 @@ class AccountsViewSchema(ResponseSchema):
     routes = fields.List(fields.Nested(RouteSchema), required=True)
 
 
-_ACCOUNTS = {200: (AccountsViewSchema, "The accounts and routes as they are now (keys masked).")}
-_account_schema, _connection_schema, _route_schema = (
-    StarshipitAccountSchema(),
-    CartonCloudConnectionSchema(),
-    RouteSchema(),
-)
-_audit_query = AuditQuerySchema()
+_ACCOUNTS = "The accounts and routes as they are now (keys masked)."
+_NAME = [path_parameter("name", "The account's name.")]
 ACCOUNT_NAME = WholeMatch(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
 
 
@@ -117,23 +111,20 @@ def _check_account_name(name: str) -> None:
 
 
 @api.get("/settings")
-@operation(admin=True, responses={200: (RuntimeSettingsSchema, "Every run-time setting and its value.")})
+@api.response(200, RuntimeSettingsSchema, description="Every run-time setting and its value.")
+@admin_only
 def get_settings():
-    """The run-time settings (admin). 403 for a packer token."""
-    require_admin()
+    """The run-time settings (admin)."""
     return settings.current(get_session(), current_app.config)
 
 
 @api.put("/settings")
-@operation(
-    admin=True,
-    request=RuntimeSettingsSchema,
-    responses={200: (RuntimeSettingsSchema, "Every run-time setting, changes applied.")},
-)
-def put_settings():
-    """Change some settings (admin); 422 with a message per invalid field, nothing saved then."""
-    require_admin()
-    return settings.update(get_session(), current_app.config, json_object(), g.token_name)
+@api.arguments(RuntimeSettingsSchema)
+@api.response(200, RuntimeSettingsSchema, description="Every run-time setting, changes applied.")
+@admin_only
+def put_settings(body):
+    """Change some settings (admin); nothing is saved when a field is invalid."""
+    return settings.update(get_session(), current_app.config, body, g.token_name)
 
 
 def _accounts_view() -> dict:
@@ -143,14 +134,12 @@ def _accounts_view() -> dict:
         cartoncloud = reader.cartoncloud().public()
     except accounts.NotConfigured:
         cartoncloud = None
-    view = {
+    return {
         "cartoncloud": cartoncloud,
         "starshipit": [account.public() for account in reader.starshipit_accounts()],
         "default_starshipit": _default_name(reader),
         "routes": accounts.routes(session),
     }
-    session.commit()
-    return view
 
 
 def _default_name(reader: Accounts) -> str | None:
@@ -161,81 +150,58 @@ def _default_name(reader: Accounts) -> str | None:
 
 
 @api.get("/accounts")
-@operation(admin=True, responses=_ACCOUNTS)
+@api.response(200, AccountsViewSchema, description=_ACCOUNTS)
+@admin_only
 def get_accounts():
     """The CartonCloud connection, the Starshipit accounts and the routing rules (admin);
     secrets show only their last four characters."""
-    require_admin()
-    return _accounts_view()
+    view = _accounts_view()
+    get_session().commit()
+    return view
 
 
-@api.put("/accounts/starshipit/<name>")
-@operation(
-    admin=True,
-    request=StarshipitAccountSchema,
-    responses=_ACCOUNTS,
-    path={"name": "The account's name."},
-    errors={
+@api.put("/accounts/starshipit/<name>", parameters=_NAME)
+@api.arguments(StarshipitAccountSchema)
+@api.response(200, AccountsViewSchema, description=_ACCOUNTS)
+@errors(
+    {
         422: "The name is not 1 to 100 letters, digits, spaces, dots, dashes or underscores, is "
         "'environment', or a new account lacks a key."
-    },
+    }
 )
-def put_starshipit_account(name: str):
-    """Create or update a Starshipit account (admin). 422 for an invalid name or body."""
-    require_admin()
+@admin_change("account_saved", lambda body, name: {"account": name, "changed": sorted(body)})
+def put_starshipit_account(body, name: str):
+    """Create or update a Starshipit account (admin)."""
     _check_account_name(name)
-    body = load_json(_account_schema)
-    session = get_session()
-    accounts.save_starshipit_account(
-        session,
-        get_box(current_app),
-        name=name,
-        **{
-            "api_key": body.get("api_key"),
-            "subscription_key": body.get("subscription_key"),
-            "rate_per_second": body.get("rate_per_second"),
-            "is_default": body.get("is_default"),
-        },
-    )
-    record_event(session, None, "account_saved", g.token_name, account=name, changed=sorted(body))
-    session.commit()
+    fields = {key: body.get(key) for key in ("api_key", "subscription_key", "rate_per_second", "is_default")}
+    accounts.save_starshipit_account(get_session(), get_box(current_app), name=name, **fields)
     return _accounts_view()
 
 
-@api.delete("/accounts/starshipit/<name>")
-@operation(
-    admin=True,
-    responses=_ACCOUNTS,
-    path={"name": "The account's name."},
-    errors={404: "There is no Starshipit account of that name."},
-)
+@api.delete("/accounts/starshipit/<name>", parameters=_NAME)
+@api.response(200, AccountsViewSchema, description=_ACCOUNTS)
+@errors({404: "There is no Starshipit account of that name."})
+@admin_change("account_deleted", lambda name: {"account": name})
 def delete_starshipit_account(name: str):
-    """Remove a Starshipit account and its routing rules (admin). 404 when unknown."""
-    require_admin()
-    session = get_session()
-    accounts.delete_starshipit_account(session, name)
-    record_event(session, None, "account_deleted", g.token_name, account=name)
-    session.commit()
+    """Remove a Starshipit account and its routing rules (admin)."""
+    accounts.delete_starshipit_account(get_session(), name)
     return _accounts_view()
 
 
 @api.put("/accounts/cartoncloud")
-@operation(
-    admin=True,
-    request=CartonCloudConnectionSchema,
-    responses=_ACCOUNTS,
-    errors={
+@api.arguments(CartonCloudConnectionSchema)
+@api.response(200, AccountsViewSchema, description=_ACCOUNTS)
+@errors(
+    {
         422: "A new connection, or a new base URL, needs the client secret; the base URL is not "
         "https:// on a CartonCloud host."
-    },
+    }
 )
-def put_cartoncloud_connection():
+@admin_change("connection_saved", lambda body: {"changed": sorted(body)})
+def put_cartoncloud_connection(body):
     """Save the CartonCloud connection (admin); it replaces the LABELBRIDGE_CARTONCLOUD_* values."""
-    require_admin()
-    body = load_json(_connection_schema)
-    session = get_session()
     accounts.save_cartoncloud_connection(
-        session,
+        get_session(),
         get_box(current_app),
         base_url=body["base_url"],
         tenant_id=str(body["tenant_id"]),
@@ -243,51 +209,39 @@ def put_cartoncloud_connection():
         client_id=body["client_id"],
         client_secret=body.get("client_secret"),
     )
-    record_event(session, None, "connection_saved", g.token_name, changed=sorted(body))
-    session.commit()
     return _accounts_view()
 
 
 @api.put("/routes")
-@operation(
-    admin=True, request=RouteSchema, responses=_ACCOUNTS, errors={422: "There is no Starshipit account of that name."}
-)
-def put_route():
+@api.arguments(RouteSchema)
+@api.response(200, AccountsViewSchema, description=_ACCOUNTS)
+@errors({422: "There is no Starshipit account of that name."})
+@admin_change("route_saved", lambda body: body)
+def put_route(body):
     """Send a CartonCloud customer's orders to a Starshipit account (admin)."""
-    require_admin()
-    body = load_json(_route_schema)
-    session = get_session()
-    accounts.set_route(session, **body)
-    record_event(session, None, "route_saved", g.token_name, **body)
-    session.commit()
+    accounts.set_route(get_session(), **body)
     return _accounts_view()
 
 
 @api.post("/connection-test")
-@operation(responses={200: (ConnectionTestResponseSchema, "Each check and its result in words.")})
+@api.response(200, ConnectionTestResponseSchema, description="Each check and its result in words.")
 def run_connection_test():
     """Each upstream check with its result in words; always 200, ``ok`` says whether all passed."""
     return connection_check.run(get_upstreams(current_app))
 
 
 @api.get("/events")
-@operation(
-    query=AuditQuerySchema,
-    responses={200: (AuditLogSchema, "The events, oldest first.")},
-    errors={
+@api.arguments(AuditQuerySchema, location="query")
+@api.response(200, AuditLogSchema, description="The events, oldest first.")
+@errors(
+    {
         403: "Without `sale_order`, this needs an admin token.",
         404: "labelbridge has no history for that sale order.",
-    },
+    }
 )
-def list_events():
+def list_events(query):
     """The audit log: ``?sale_order=`` (UUID, numericId or customer reference) for one order's
     history (any token); without it, everything (admin). ``kind`` and ``limit`` narrow it."""
-    if not request.args.get("sale_order"):
+    if not query.get("sale_order"):
         require_admin()
-    try:
-        query = _audit_query.load(request.args)
-    except ValidationError as error:
-        raise ApiError(
-            422, "validation_error", "limit must be a whole number, 1 or more.", errors=error.messages
-        ) from None
     return read_events(get_session(), **query)

@@ -4,6 +4,9 @@ from a browser origin that is not the extension's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, current_app, g, request
 
 from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING, allowed_origins
@@ -15,6 +18,7 @@ from ..tokens import TokenCheck, check, hash_token
 from .refusals import get_refusals
 
 _AUTHENTICATED = "labelbridge.authenticated_token"
+_ADMIN_ONLY = "labelbridge_admin_only"
 
 
 def refuse_foreign_origin() -> None:
@@ -63,6 +67,21 @@ def require_admin() -> None:
         raise ApiError(403, "forbidden", "This needs an admin token; packer tokens can print and look up only.")
 
 
+def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view as taking admin tokens only: a packer token gets 403 before its body is read."""
+    setattr(view, _ADMIN_ONLY, True)
+    return view
+
+
+def needs_admin(view: Callable[..., Any] | None) -> bool:
+    return getattr(view, _ADMIN_ONLY, False)
+
+
+def refuse_packer_on_admin_route() -> None:
+    if needs_admin(current_app.view_functions.get(request.endpoint)):
+        require_admin()
+
+
 def _refuse(reason: str) -> None:
     """Audit a refused token: where from and what for, never the token itself; counted per
     address and minute (server/api/refusals.py), so refusals cannot grow the audit log without bound."""
@@ -74,3 +93,4 @@ def _refuse(reason: str) -> None:
 def protect(blueprint: Blueprint) -> None:
     blueprint.before_request(refuse_foreign_origin)
     blueprint.before_request(require_token)
+    blueprint.before_request(refuse_packer_on_admin_route)

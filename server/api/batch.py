@@ -12,7 +12,6 @@ from ..clients import get_upstreams
 from ..db import get_session
 from ..errors import ApiError
 from ..models import PrintBatch
-from ..openapi import Binary, operation
 from ..orders import batch_runs, idempotency
 from ..orders.batch import BatchOrder, BatchPrinter
 from ..orders.identifiers import SaleOrderRef
@@ -25,114 +24,108 @@ from ..printing.workstation import UNSET, Workstation, choose_printer, workstati
 from ..schemas.batch import BatchRequestSchema, BatchResponseSchema
 from ..schemas.printing import LayoutQuerySchema
 from .blueprint import api
-from .bodies import load_json
+from .operations import binary, errors, path_parameter
 from .services import print_service, runtime_config
 
-_batch_request = BatchRequestSchema()
-_batch_response = BatchResponseSchema()
-_layout_query = LayoutQuerySchema()
-_BATCH_ID = {"batch_id": "The `batch.id` of a batch this token started."}
+_BATCH_ID = [path_parameter("batch_id", "The `batch.id` of a batch this token started.")]
 
 
 @api.post("/labels/batch")
-@operation(
-    request=BatchRequestSchema,
-    responses={
-        200: (
-            BatchResponseSchema,
-            "Every order's result (printed, reprinted or failed with its reason) and "
-            "the labels as one document; also when some orders failed.",
-        )
-    },
-    errors={
+@api.arguments(BatchRequestSchema)
+@api.response(
+    200,
+    BatchResponseSchema,
+    description="Every order's result (printed, reprinted or failed with its reason) and "
+    "the labels as one document; also when some orders failed.",
+)
+@errors(
+    {
         409: "This batch_id is still printing (follow it at GET /labels/batches/{batch_id}).",
         422: "An identifier is invalid or repeated (`errors.sale_orders.<index>`), the page is from another "
         "tenant, the printer is unknown, or the batch_id was used for another batch.",
         503: "labelbridge is not connected to CartonCloud yet.",
-    },
+    }
 )
-def print_batch():
+def print_batch(body):
     """Print the labels of 1 to 100 sale orders, each exactly once (a reprint when it has a label),
     in the order given. The answer comes when all are done; meanwhile GET /labels/batches/{batch_id}
-    shows the progress. Errors: 422 invalid body, 409 batch still running."""
-    body = load_json(_batch_request)
+    shows the progress."""
     session, token = get_session(), g.token_name
-    service = print_service()
-    service.check_tenant(body.get("tenant_slug"))
+    print_service().check_tenant(body.get("tenant_slug"))
     workstation = workstation_for(session, token)
     printer = choose_printer(session, workstation, body.get("printer", UNSET))
     session.commit()
-    given = request.get_json()["sale_orders"]
-    orders = [
-        BatchOrder(index, given[index], SaleOrderRef.from_mapping({k: str(v) for k, v in identifier.items()}))
-        for index, identifier in enumerate(body["sale_orders"])
-    ]
+    orders = _orders(body)
     batch_id = str(body.get("batch_id") or uuid.uuid4())
     request_hash = idempotency.fingerprint("POST", request.path, request.get_json())
     lease = timedelta(seconds=current_app.config["ORDER_LOCK_SECONDS"])
     claim = batch_runs.claim(session, batch_id, token, request_hash, len(orders), lease)
     if not claim.run:
-        return _present(claim.batch, workstation), 200
-    batch = claim.batch
-    BatchPrinter(session, get_upstreams(current_app), runtime_config(), token).run(batch, orders)
-    delivery = None
-    if printer is not None and batch.content is not None:
-        content = apply_layout(batch.content, batch.format, _layout(batch.format, workstation.label_layout))
-        config = runtime_config()
-        delivery = send_label(
-            session,
-            printer,
-            content,
-            batch.format,
-            config["PRINTER_TIMEOUT_SECONDS"],
-            record=None,
-            actor=token,
-            policy=PrinterPolicy.from_config(config),
-            batch_id=batch.id,
-        )
-    return _present(batch, workstation, delivery), 200
+        return _present(claim.batch, workstation)
+    BatchPrinter(session, get_upstreams(current_app), runtime_config(), token).run(claim.batch, orders)
+    delivery = _send(claim.batch, printer, workstation.label_layout) if printer is not None else None
+    return _present(claim.batch, workstation, delivery)
 
 
-@api.get("/labels/batches/<batch_id>")
-@operation(
-    path=_BATCH_ID,
-    responses={
-        200: (
-            BatchResponseSchema,
-            "The batch so far: while it runs, `done` of `total` and the results "
-            "so far; when finished, the same answer as the POST's.",
-        )
-    },
-    errors={404: "There is no such batch, or another token started it."},
+def _orders(body: dict[str, Any]) -> list[BatchOrder]:
+    """Each sale order as given (for the answer) and as parsed."""
+    given = request.get_json()["sale_orders"]
+    return [
+        BatchOrder(index, given[index], SaleOrderRef.from_mapping({k: str(v) for k, v in identifier.items()}))
+        for index, identifier in enumerate(body["sale_orders"])
+    ]
+
+
+def _send(batch: PrintBatch, printer, layout: str) -> dict[str, Any] | None:
+    """The batch's document sent to the network printer, laid out; None when there is none."""
+    if batch.content is None:
+        return None
+    config = runtime_config()
+    return send_label(
+        get_session(),
+        printer,
+        apply_layout(batch.content, batch.format, _layout(batch.format, layout)),
+        batch.format,
+        config["PRINTER_TIMEOUT_SECONDS"],
+        record=None,
+        actor=g.token_name,
+        policy=PrinterPolicy.from_config(config),
+        batch_id=batch.id,
+    )
+
+
+@api.get("/labels/batches/<batch_id>", parameters=_BATCH_ID)
+@api.response(
+    200,
+    BatchResponseSchema,
+    description="The batch so far: while it runs, `done` of `total` and the results "
+    "so far; when finished, the same answer as the POST's.",
 )
+@errors({404: "There is no such batch, or another token started it."})
 def batch_progress(batch_id: str):
     """A batch's progress and results (only the token that started it sees it)."""
     session = get_session()
     batch = batch_runs.owned(session, batch_id, g.token_name)
-    return _present(batch, workstation_for(session, g.token_name)), 200
+    return _present(batch, workstation_for(session, g.token_name))
 
 
-@api.get("/labels/batches/<batch_id>/file")
-@operation(
-    path=_BATCH_ID,
-    query=LayoutQuerySchema,
-    responses={
-        200: (
-            Binary((CONTENT_TYPES["pdf"], CONTENT_TYPES["zpl"])),
-            "Every label of the batch in the order asked for (failed orders absent), laid out with the "
-            "workstation's layout.",
-        )
-    },
-    errors={
+@api.get("/labels/batches/<batch_id>/file", parameters=_BATCH_ID)
+@api.arguments(LayoutQuerySchema, location="query")
+@binary(
+    200,
+    (CONTENT_TYPES["pdf"], CONTENT_TYPES["zpl"]),
+    "Every label of the batch in the order asked for (failed orders absent), laid out with the workstation's layout.",
+)
+@errors(
+    {
         404: "There is no such batch (or another token started it), or it has no document: see the batch's "
         "`file_error`.",
         409: "The batch is still printing.",
-    },
+    }
 )
-def batch_file(batch_id: str):
+def batch_file(query, batch_id: str):
     """The batch's merged document, laid out as ``layout`` asks (default: the workstation's
-    layout). 409 while it runs, 404 when there is none."""
-    query = _layout_query.load(request.args.to_dict())
+    layout)."""
     session = get_session()
     batch = batch_runs.owned(session, batch_id, g.token_name)
     if batch.state != "finished":
@@ -169,23 +162,21 @@ def _present(batch: PrintBatch, workstation: Workstation, delivery: dict[str, An
     ]
     statuses = [result["status"] for result in results]
     finished = batch.state == "finished"
-    return _batch_response.dump(
-        {
-            "batch": {
-                "id": batch.id,
-                "state": batch.state,
-                "total": batch.total,
-                "done": batch.done,
-                "printed": statuses.count("printed"),
-                "reprinted": statuses.count("reprinted"),
-                "failed": statuses.count("failed"),
-            },
-            "results": results,
-            "file": _file(batch, layout) if finished and batch.content is not None else None,
-            "file_error": _file_error(batch) if finished and batch.content is None else None,
-            "printer": delivery,
-        }
-    )
+    return {
+        "batch": {
+            "id": batch.id,
+            "state": batch.state,
+            "total": batch.total,
+            "done": batch.done,
+            "printed": statuses.count("printed"),
+            "reprinted": statuses.count("reprinted"),
+            "failed": statuses.count("failed"),
+        },
+        "results": results,
+        "file": _file(batch, layout) if finished and batch.content is not None else None,
+        "file_error": _file_error(batch) if finished and batch.content is None else None,
+        "printer": delivery,
+    }
 
 
 def _layout(label_format: str, layout: str) -> str:

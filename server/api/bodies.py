@@ -1,4 +1,5 @@
-"""Strict request bodies: JSON validated by a marshmallow schema, and text (CSV) decoded strictly."""
+"""Strict request bodies: JSON read as JSON (no NaN, nothing nested past MAX_DEPTH, no NUL or lone
+surrogate), text (CSV) decoded strictly; the parser (``parser.py``) hands them to the schemas."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import re
 from typing import Any
 
 from flask import request
-from marshmallow import Schema
 
 from ..errors import ApiError
 
@@ -76,11 +76,6 @@ def json_object() -> dict[str, Any]:
     if any(UNUSABLE_TEXT.search(text) for text in strings):
         raise ApiError(422, "validation_error", UNUSABLE_REFUSED)
     return body
-
-
-def load_json(schema: Schema) -> dict[str, Any]:
-    """The body validated by ``schema``; 422 with a message per invalid field."""
-    return schema.load(json_object())
 
 
 def text_body() -> str:

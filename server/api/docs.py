@@ -7,11 +7,11 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from flask import current_app, render_template_string, send_from_directory, url_for
+from flask import render_template_string, send_from_directory, url_for
+from flask_smorest import current_api
 
 from ..errors import ApiError
-from ..openapi.spec import build_spec
-from .blueprint import api
+from .blueprint import api, undocumented
 
 OWN_ASSETS = Path(__file__).resolve().parent.parent / "openapi" / "static"
 SWAGGER_UI_ASSETS = resources.files("swagger_ui") / "static"
@@ -27,15 +27,14 @@ CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline
 
 
 @api.get("/openapi.json")
+@undocumented
 def openapi_document():
-    """The OpenAPI 3.1 document of this API, built once per app from the views' schemas."""
-    extensions = current_app.extensions
-    if "labelbridge.openapi" not in extensions:
-        extensions["labelbridge.openapi"] = build_spec(current_app)
-    return extensions["labelbridge.openapi"]
+    """The OpenAPI 3.1 document of this API, as flask-smorest built it from the views' schemas."""
+    return current_api.spec.to_dict()
 
 
 @api.get("/docs")
+@undocumented
 def docs():
     """The document, readable: Swagger UI, served from this package."""
     page = render_template_string(
@@ -47,6 +46,7 @@ def docs():
 
 
 @api.get("/docs/<filename>")
+@undocumented
 def docs_asset(filename: str):
     """One of the page's files. 404 for anything else."""
     folder = ASSETS.get(filename)

@@ -5,7 +5,10 @@ ENROLL_RATE_LIMIT tries per client address."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
+from typing import Any
 
 from flask import current_app, g, request
 from flask.blueprints import BlueprintSetupState
@@ -17,19 +20,12 @@ from .. import enrollment
 from ..access import allowed_origins
 from ..db import get_session
 from ..errors import ApiError
-from ..openapi import operation
 from ..schemas.enrollment import EnrollmentRequestSchema, EnrollmentSchema, EnrollRequestSchema, EnrollResponseSchema
-from .auth import require_admin
+from .auth import admin_only
 from .blueprint import api
-from .bodies import load_json
+from .operations import errors
 
 LIMITER = "labelbridge.enroll_limiter"
-_create, _created, _exchange, _enrolled = (
-    EnrollmentRequestSchema(),
-    EnrollmentSchema(),
-    EnrollRequestSchema(),
-    EnrollResponseSchema(),
-)
 
 
 @api.record_once
@@ -41,8 +37,19 @@ def _init_limiter(state: BlueprintSetupState) -> None:
     )
 
 
-def _limit_by_address() -> None:
-    """429 once this address has tried ENROLL_RATE_LIMIT codes, right or wrong: a code is short."""
+def limited_by_address(view: Callable[..., Any]) -> Callable[..., Any]:
+    """429 once this address has tried ENROLL_RATE_LIMIT codes, right or wrong (a code is short),
+    before the body is read."""
+
+    @wraps(view)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        _count_a_try()
+        return view(*args, **kwargs)
+
+    return limited
+
+
+def _count_a_try() -> None:
     limiter, limits = current_app.extensions[LIMITER]
     address = request.remote_addr or "unknown"
     for limit in limits:
@@ -61,40 +68,33 @@ def _backend_url() -> str:
 
 
 @api.post("/enrollments")
-@operation(
-    request=EnrollmentRequestSchema,
-    admin=True,
-    responses={201: (EnrollmentSchema, "A new one-time code for the named bench; shown only now.")},
-    errors={409: "A token of that name already exists."},
-)
-def create_enrollment():
+@api.arguments(EnrollmentRequestSchema)
+@api.response(201, EnrollmentSchema, description="A new one-time code for the named bench; shown only now.")
+@errors({409: "A token of that name already exists."})
+@admin_only
+def create_enrollment(body):
     """Make a one-time enrollment code for a bench (admin): the bench's popup exchanges it for a
-    token named ``name``. It replaces any unused code for that name. 409 when the name is taken."""
-    require_admin()
-    body = load_json(_create)
+    token named ``name``. It replaces any unused code for that name."""
     made = enrollment.create_enrollment(
         get_session(), body["name"], body["role"], timedelta(minutes=body["expires_in_minutes"]), g.token_name
     )
     link = enrollment.enrollment_link(allowed_origins(current_app.config)[0], made.code, _backend_url())
-    return _created.dump(
-        {"code": made.code, "name": made.token_name, "role": made.role, "expires_at": made.expires_at, "link": link}
-    ), 201
+    return {"code": made.code, "name": made.token_name, "role": made.role, "expires_at": made.expires_at, "link": link}
 
 
 @api.post("/enroll")
-@operation(
-    request=EnrollRequestSchema,
-    responses={200: (EnrollResponseSchema, "This bench's new token.")},
-    errors={
+@limited_by_address
+@api.arguments(EnrollRequestSchema)
+@api.response(200, EnrollResponseSchema, description="This bench's new token.")
+@errors(
+    {
         404: "No such code (`enrollment_code_unknown`).",
         409: "The code was used already (`enrollment_code_used`), has expired (`enrollment_code_expired`), "
         "or its token name was taken meanwhile (`token_name_taken`).",
-    },
+    }
 )
-def enroll():
+def enroll(body):
     """Exchange a one-time enrollment code for this bench's API token (no token needed). Each
     code works once; tries are limited per address and audited."""
-    _limit_by_address()
-    body = load_json(_exchange)
     enrolled = enrollment.exchange(get_session(), body["code"], request.remote_addr)
-    return _enrolled.dump({"token": enrolled.token, "name": enrolled.token_name, "role": enrolled.role})
+    return {"token": enrolled.token, "name": enrolled.token_name, "role": enrolled.role}

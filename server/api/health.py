@@ -5,14 +5,13 @@ from flask import current_app, g
 from ..accounts import unreadable_secrets
 from ..cache import get_cache
 from ..crypto import get_box
-from ..openapi import operation
 from ..schemas.labels import HealthSchema, WhoamiSchema
 from ..version import __version__
 from .blueprint import api
 
 
 @api.get("/health")
-@operation(responses={200: (HealthSchema, "The backend is up (``degraded``: up, but something stops it working).")})
+@api.response(200, HealthSchema, description="The backend is up (``degraded``: up, but something stops it working).")
 def health():
     """Answers without a token: the popup's first check that the backend is there. ``degraded``
     with a ``reason`` when the stored keys cannot be decrypted (the key changed since they were saved)."""
@@ -29,7 +28,7 @@ def health():
 
 
 @api.get("/whoami")
-@operation(responses={200: (WhoamiSchema, "The token is valid; its name.")})
+@api.response(200, WhoamiSchema, description="The token is valid; its name.")
 def whoami():
     """Answers only with a valid token: the popup's check of the token."""
     return {"token": {"name": g.token_name}}

@@ -13,7 +13,6 @@ from ..clients import get_upstreams
 from ..db import get_session
 from ..errors import ApiError
 from ..models import Label
-from ..openapi import Binary, operation
 from ..orders import idempotency
 from ..orders.bench import Answer, Printed
 from ..orders.identifiers import SaleOrderRef
@@ -24,37 +23,43 @@ from ..printing.workstation import UNSET, workstation_for
 from ..schemas.labels import PrintRequestSchema, PrintResponseSchema, RedoRequestSchema
 from ..schemas.printing import LayoutQuerySchema
 from .blueprint import api
-from .bodies import load_json
+from .operations import binary, errors, header_parameter, path_parameter
 from .presenters import print_response, with_label_content
 from .services import bench
-
-_print_request = PrintRequestSchema()
-_redo_request = RedoRequestSchema()
-_layout_query = LayoutQuerySchema()
 
 
 def _status(reprint: bool) -> int:
     return 200 if reprint else 201
 
 
+_LABEL_ID = [path_parameter("label_id", "`label.id` from a print.")]
 _UPSTREAM_ERRORS = {
     502: "Starshipit (or CartonCloud) refused, in its own words, or did not accept labelbridge's keys.",
     503: "Starshipit or CartonCloud is busy or down (with Retry-After), or no account is set up.",
 }
 
 
-@api.post("/labels")
-@operation(
-    request=PrintRequestSchema,
-    headers={
-        "Idempotency-Key": "Any key up to 255 characters, new per click: a retry with the same key and body "
-        "gets the first answer again."
-    },
-    responses={
-        201: (PrintResponseSchema, "Printed now: a new shipment."),
-        200: (PrintResponseSchema, "The order already had a label: the stored one, no new shipment."),
-    },
-    errors={
+@api.post(
+    "/labels",
+    parameters=[
+        header_parameter(
+            "Idempotency-Key",
+            "Any key up to 255 characters, new per click: a retry with the same key and body "
+            "gets the first answer again.",
+        )
+    ],
+)
+@api.arguments(PrintRequestSchema)
+# Answers are dumped as they are kept for a retried click (presenters.print_response).
+@api.alt_response(201, schema=PrintResponseSchema, description="Printed now: a new shipment.", success=True)
+@api.alt_response(
+    200,
+    schema=PrintResponseSchema,
+    description="The order already had a label: the stored one, no new shipment.",
+    success=True,
+)
+@errors(
+    {
         404: "The sale order is not in CartonCloud.",
         409: "This order (or this Idempotency-Key) is being printed right now, or the identifier matches several "
         "sale orders.",
@@ -62,11 +67,10 @@ _UPSTREAM_ERRORS = {
         "there is no printer of that name (`errors.printer`), or the Idempotency-Key was used for another "
         "body.",
         **_UPSTREAM_ERRORS,
-    },
+    }
 )
-def print_label():
+def print_label(body):
     """Print (201) or reprint (200) a sale order's label."""
-    body = load_json(_print_request)
     ref = SaleOrderRef.from_mapping({k: str(v) for k, v in body["sale_order"].items()})
     workstation = bench()
     printed: list[Printed] = []
@@ -101,17 +105,13 @@ def _label(label_id: str) -> Label:
     return label
 
 
-@api.get("/labels/<label_id>/file")
-@operation(
-    path={"label_id": "`label.id` from a print."},
-    query=LayoutQuerySchema,
-    responses={200: (Binary(tuple(dict.fromkeys(CONTENT_TYPES.values()))), "The label's bytes, laid out.")},
-    errors={404: "There is no such label."},
-)
-def label_file(label_id: str):
+@api.get("/labels/<label_id>/file", parameters=_LABEL_ID)
+@api.arguments(LayoutQuerySchema, location="query")
+@binary(200, tuple(dict.fromkeys(CONTENT_TYPES.values())), "The label's bytes, laid out.")
+@errors({404: "There is no such label."})
+def label_file(query, label_id: str):
     """The label's bytes with their content type, laid out as ``layout`` asks (default: the
-    workstation's layout; ZPL as Starshipit made it). 404 when there is no such label."""
-    query = _layout_query.load(request.args.to_dict())
+    workstation's layout; ZPL as Starshipit made it)."""
     session = get_session()
     label = _label(label_id)
     layout = effective_layout(label.format, query.get("layout") or workstation_for(session, g.token_name).label_layout)
@@ -123,15 +123,12 @@ def label_file(label_id: str):
     )
 
 
-@api.get("/labels/<label_id>/packing-slip")
-@operation(
-    path={"label_id": "`label.id` from a print."},
-    responses={200: (Binary(("application/pdf",)), "The order's packing slip, as Starshipit makes it.")},
-    errors={404: "There is no such label.", **_UPSTREAM_ERRORS},
-)
+@api.get("/labels/<label_id>/packing-slip", parameters=_LABEL_ID)
+@binary(200, ("application/pdf",), "The order's packing slip, as Starshipit makes it.")
+@errors({404: "There is no such label.", **_UPSTREAM_ERRORS})
 def label_packing_slip(label_id: str):
     """The packing slip of the label's order (PDF): made by Starshipit on the first ask, kept
-    after. 404 unknown label, 502/503 when Starshipit cannot make it."""
+    after."""
     label = _label(label_id)
     content = packing_slip(get_session(), get_upstreams(current_app), label, g.token_name)
     return Response(
@@ -141,20 +138,23 @@ def label_packing_slip(label_id: str):
     )
 
 
-@api.post("/labels/<label_id>/redo")
-@operation(
-    request=RedoRequestSchema,
-    path={"label_id": "The order's current label."},
-    responses={201: (PrintResponseSchema, "A new label, a new shipment; the old one is recorded as replaced.")},
-    errors={
+@api.post("/labels/<label_id>/redo", parameters=[path_parameter("label_id", "The order's current label.")])
+@api.arguments(RedoRequestSchema)
+@api.alt_response(
+    201,
+    schema=PrintResponseSchema,
+    description="A new label, a new shipment; the old one is recorded as replaced.",
+    success=True,
+)
+@errors(
+    {
         404: "There is no such label.",
         409: "That label was replaced already, or the order is being printed.",
         422: "`confirm` is not true, the reason is missing, or there is no printer of that name.",
         **_UPSTREAM_ERRORS,
-    },
+    }
 )
-def redo_label(label_id: str):
+def redo_label(body, label_id: str):
     """A new label (a new shipment) replacing ``label_id``; needs ``confirm: true`` and a reason."""
-    body = load_json(_redo_request)
     printed = bench().redo(label_id, body["reason"], body.get("printer", UNSET))
     return _with_label(_answer(printed, 201), [printed])

@@ -1,4 +1,4 @@
-"""What the API says about a sale order and its label (the dump side of the schemas)."""
+"""What the API says about a sale order and its label, for the response schemas to dump."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from flask import url_for
 from ..models import Label, SaleOrder
 from ..orders.service import PrintOutcome
 from ..printing.layouts import apply_layout, effective_layout
-from ..schemas.labels import LookupResponseSchema, PrintResponseSchema
+from ..schemas.labels import PrintResponseSchema
 
 _print_schema = PrintResponseSchema()
-_lookup_schema = LookupResponseSchema()
 
 
 def label_ref(label: Label) -> dict[str, Any]:
@@ -31,7 +30,8 @@ def print_response(
 ) -> dict[str, Any]:
     """The print answer but the label's bytes (``content_base64``, added by the view): the label
     laid out as ``layout``, ``printer`` its PrinterDelivery (None: no network printer),
-    ``packing_slip`` whether to offer the slip."""
+    ``packing_slip`` whether to offer the slip. Dumped here: the answer is kept as it is sent,
+    so a retried click (same Idempotency-Key) gets it again."""
     label = {**label_ref(outcome.label), "layout": effective_layout(outcome.label.format, layout)}
     slip = {"url": url_for("api.label_packing_slip", label_id=outcome.label.id)} if packing_slip else None
     return _print_schema.dump(
@@ -66,15 +66,13 @@ def lookup_response(record: SaleOrder, label: Label | None, writeback: str | Non
     last_error = None
     if record.last_error_code:
         last_error = {"code": record.last_error_code, "message": record.last_error_message, "at": record.last_error_at}
-    return _lookup_schema.dump(
-        {
-            "sale_order": record,
-            "state": record.state,
-            "starshipit_order": starshipit_order(record),
-            "carrier": record.carrier,
-            "tracking_numbers": record.tracking_numbers,
-            "label": label_ref(label) if label else None,
-            "writeback": writeback,
-            "last_error": last_error,
-        }
-    )
+    return {
+        "sale_order": record,
+        "state": record.state,
+        "starshipit_order": starshipit_order(record),
+        "carrier": record.carrier,
+        "tracking_numbers": record.tracking_numbers,
+        "label": label_ref(label) if label else None,
+        "writeback": writeback,
+        "last_error": last_error,
+    }

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from ..db import get_session
-from ..openapi import operation
 from ..schemas.sync import SyncStatusSchema
 from ..sync.status import sync_status
 from .blueprint import api
 from .services import runtime_config
 
-_status_schema = SyncStatusSchema()
-
 
 @api.get("/sync/status")
-@operation(responses={200: (SyncStatusSchema, "The automatic transfer's state.")})
+@api.response(200, SyncStatusSchema, description="The automatic transfer's state.")
 def get_sync_status():
     """Last run, each cursor, queue depth (inbox and outbox) and failures. Any valid token."""
     session = get_session()
-    body = _status_schema.dump(sync_status(session, runtime_config()))
+    body = sync_status(session, runtime_config())
     session.commit()
     return body

@@ -13,7 +13,6 @@ from ..db import get_session
 from ..errors import ApiError
 from ..mapping.sku_csv import read_sku_csv
 from ..models import OrderEvent, SaleOrder
-from ..openapi import operation
 from ..orders.identifiers import SaleOrderRef
 from ..orders.resolver import IDENTIFIER_KINDS, fetch_sale_order
 from ..orders.settings import mapping_settings
@@ -27,15 +26,11 @@ from ..schemas.troubleshooting import (
     SkuImportResponseSchema,
 )
 from ..troubleshooting.preview import build_preview
-from .auth import require_admin
+from .auth import admin_only
 from .blueprint import api
-from .bodies import load_json, text_body
+from .operations import errors, path_parameter
+from .parser import CSV
 from .services import runtime_config
-
-_lookup_query, _events_query = LookupQuerySchema(), EventsQuerySchema()
-_preview_schema, _events_schema = PreviewResponseSchema(), OrderEventsResponseSchema()
-_import_request, _import_response = SkuImportRequestSchema(), SkuImportResponseSchema()
-
 
 _PREVIEW_ERRORS = {
     404: "The sale order is not in CartonCloud.",
@@ -45,30 +40,25 @@ _PREVIEW_ERRORS = {
 
 
 @api.get("/orders/<uuid:sale_order_id>/preview")
-@operation(
-    responses={200: (PreviewResponseSchema, "How the order maps to Starshipit, and what is wrong.")},
-    errors=_PREVIEW_ERRORS,
-)
+@api.response(200, PreviewResponseSchema, description="How the order maps to Starshipit, and what is wrong.")
+@errors(_PREVIEW_ERRORS)
 def preview_order(sale_order_id):
-    """The preview of the sale order with this UUID. Creates nothing in Starshipit.
-    Errors: 404 unknown sale order, 502/503 CartonCloud refused or down."""
+    """The preview of the sale order with this UUID. Creates nothing in Starshipit."""
     return _preview(SaleOrderRef("id", str(sale_order_id)))
 
 
 @api.get("/orders/preview")
-@operation(
-    query=LookupQuerySchema,
-    responses={200: (PreviewResponseSchema, "How the order maps to Starshipit.")},
-    errors={
+@api.arguments(LookupQuerySchema, location="query")
+@api.response(200, PreviewResponseSchema, description="How the order maps to Starshipit.")
+@errors(
+    {
         **_PREVIEW_ERRORS,
         409: "The identifier matches several sale orders.",
         422: "Give exactly one of `id`, `numeric_id`, `customer_reference`.",
-    },
+    }
 )
-def preview_order_by_query():
-    """The preview by ``numeric_id``, ``customer_reference`` or ``id``. Errors: 422 bad query,
-    404 unknown sale order, 409 a reference matching several orders, 502/503 upstream."""
-    query = _lookup_query.load(request.args.to_dict())
+def preview_order_by_query(query):
+    """The preview by ``numeric_id``, ``customer_reference`` or ``id``."""
     return _preview(SaleOrderRef.from_mapping({k: str(v) for k, v in query.items() if k in IDENTIFIER_KINDS}))
 
 
@@ -79,52 +69,41 @@ def _preview(ref: SaleOrderRef) -> dict:
     def starshipit():
         return upstreams.starshipit(upstreams.accounts().route(sale_order))
 
-    preview = build_preview(sale_order, mapping_settings(config), starshipit if config["VALIDATE_ADDRESSES"] else None)
-    return _preview_schema.dump(preview)
+    return build_preview(sale_order, mapping_settings(config), starshipit if config["VALIDATE_ADDRESSES"] else None)
 
 
-@api.get("/orders/<identifier>/events")
-@operation(
-    query=EventsQuerySchema,
-    path={"identifier": "The sale order's UUID, numericId or customer reference."},
-    responses={200: (OrderEventsResponseSchema, "The order's events, oldest first.")},
+@api.get(
+    "/orders/<identifier>/events",
+    parameters=[path_parameter("identifier", "The sale order's UUID, numericId or customer reference.")],
 )
-def order_events(identifier: str):
+@api.arguments(EventsQuerySchema, location="query")
+@api.response(200, OrderEventsResponseSchema, description="The order's events, oldest first.")
+def order_events(query, identifier: str):
     """Everything that happened to the sale order (UUID, numericId or customer reference),
-    oldest first; an empty list when labelbridge has never handled it. 422 for a bad ``limit``."""
-    limit = _events_query.load(request.args.to_dict())["limit"]
+    oldest first; an empty list when labelbridge has never handled it."""
     session = get_session()
     pks = sale_order_pks(session, identifier)
-    query = select(OrderEvent).where(OrderEvent.sale_order_pk.in_(pks)).order_by(OrderEvent.id.desc()).limit(limit)
-    events = list(session.scalars(query)) if pks else []
+    latest = select(OrderEvent).where(OrderEvent.sale_order_pk.in_(pks)).order_by(OrderEvent.id.desc())
+    events = list(session.scalars(latest.limit(query["limit"]))) if pks else []
     records = {r.id: r for r in session.scalars(select(SaleOrder).where(SaleOrder.id.in_(pks)))} if pks else {}
-    body = _events_schema.dump(
-        {
-            "sale_order": records[min(records)] if records else None,
-            "events": [event_dict(event, records) for event in reversed(events)],
-        }
-    )
     session.commit()
-    return body
+    return {
+        "sale_order": records[min(records)] if records else None,
+        "events": [event_dict(event, records) for event in reversed(events)],
+    }
 
 
 @api.post("/settings/sku-packages/import")
-@operation(
-    admin=True,
-    request=SkuImportRequestSchema,
-    request_text=("text/csv",),
-    query=SkuImportQuerySchema,
-    responses={200: (SkuImportResponseSchema, "The table after the import.")},
-    errors={422: "Rows of the CSV are invalid (each by its line under `errors`); nothing was imported."},
-)
-def import_sku_packages():
+@api.arguments(SkuImportQuerySchema, location="query")
+@api.arguments(SkuImportRequestSchema, location="json_or_csv")
+@api.doc(requestBody={"content": {CSV: {"schema": {"type": "string"}}}})
+@api.response(200, SkuImportResponseSchema, description="The table after the import.")
+@errors({422: "Rows of the CSV are invalid (each by its line under `errors`); nothing was imported."})
+@admin_only
+def import_sku_packages(query, body):
     """Per-SKU weights and sizes from CSV (admin): JSON ``{csv, replace?}`` or a ``text/csv``
-    body (``?replace=true``). All or nothing: 422 lists every bad row by its line."""
-    require_admin()
-    if request.mimetype == "text/csv":
-        body = _import_request.load({"csv": text_body(), "replace": request.args.get("replace", "false")})
-    else:
-        body = load_json(_import_request)
+    body (``?replace=true``). All or nothing: every bad row is listed by its line."""
+    replace = query.get("replace", False) if request.mimetype == CSV else body["replace"]
     table = read_sku_csv(body["csv"])
     if table.errors:
         bad = len(table.errors)
@@ -136,8 +115,6 @@ def import_sku_packages():
             errors=table.errors,
         )
     session = get_session()
-    current = {} if body["replace"] else dict(settings.current(session, current_app.config)["sku_packages"] or {})
+    current = {} if replace else dict(settings.current(session, current_app.config)["sku_packages"] or {})
     saved = settings.update(session, current_app.config, {"sku_packages": {**current, **table.rows}}, g.token_name)
-    return _import_response.dump(
-        {"imported": len(table.rows), "total": len(saved["sku_packages"]), "sku_packages": saved["sku_packages"]}
-    )
+    return {"imported": len(table.rows), "total": len(saved["sku_packages"]), "sku_packages": saved["sku_packages"]}

@@ -7,31 +7,26 @@ from flask import g
 
 from ..db import get_session
 from ..events import record_event
-from ..openapi import operation
 from ..printing.workstation import save_preferences, workstation_for
 from ..schemas.printing import WorkstationSchema, WorkstationUpdateSchema
 from .blueprint import api
-from .bodies import load_json
+from .operations import errors
 
-_update = WorkstationUpdateSchema()
-_view = WorkstationSchema()
-_PREFERENCES = {200: (WorkstationSchema, "The calling token's printing preferences.")}
+_PREFERENCES = "The calling token's printing preferences."
 
 
 def workstation_view(session, token_name: str) -> dict:
     workstation = workstation_for(session, token_name)
-    return _view.dump(
-        {
-            "name": token_name,
-            "label_layout": workstation.label_layout,
-            "printer": workstation.printer,
-            "packing_slip": workstation.packing_slip,
-        }
-    )
+    return {
+        "name": token_name,
+        "label_layout": workstation.label_layout,
+        "printer": workstation.printer,
+        "packing_slip": workstation.packing_slip,
+    }
 
 
 @api.get("/workstation")
-@operation(responses=_PREFERENCES)
+@api.response(200, WorkstationSchema, description=_PREFERENCES)
 def get_workstation():
     """The calling token's printing preferences: layout, default printer, packing slips."""
     session = get_session()
@@ -41,15 +36,11 @@ def get_workstation():
 
 
 @api.put("/workstation")
-@operation(
-    request=WorkstationUpdateSchema,
-    responses=_PREFERENCES,
-    errors={422: "There is no printer of that name (`errors.printer`)."},
-)
-def put_workstation():
-    """Change the calling token's printing preferences (any role); only the fields sent change.
-    422 for an unknown printer."""
-    body = load_json(_update)
+@api.arguments(WorkstationUpdateSchema)
+@api.response(200, WorkstationSchema, description=_PREFERENCES)
+@errors({422: "There is no printer of that name (`errors.printer`)."})
+def put_workstation(body):
+    """Change the calling token's printing preferences (any role); only the fields sent change."""
     session = get_session()
     save_preferences(session, g.token_name, body)
     record_event(session, None, "workstation_saved", g.token_name, **body)

@@ -1,6 +1,3 @@
-"""The API's contract: the OpenAPI document built from the views' schemas (``spec``), its docs
-page (``server/api/docs.py``), and the JSON Schemas shared with the extension (``export``)."""
-
-from .operations import Binary, operation
-
-__all__ = ["Binary", "operation"]
+"""The API's contract as data: how schemas become JSON Schema (``converter``), the bodies shared
+with the extension and their examples (``contract``), and their export to shared-schemas/
+(``export``). The OpenAPI document itself is flask-smorest's (``server/api/document.py``)."""

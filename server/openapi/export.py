@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .contract import BODIES, SharedBody
-from .spec import new_spec
+from .converter import new_spec
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_PREFIX = "urn:labelbridge:v1:"

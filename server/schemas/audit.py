@@ -32,7 +32,7 @@ class AuditSaleOrderSchema(ResponseSchema):
 
 class AuditEventSchema(ResponseSchema):
     id = fields.Integer(required=True)
-    at = fields.DateTime(required=True)
+    at = fields.String(required=True, metadata={"format": "date-time"})  # written ISO 8601 by server/audit_log.py
     kind = fields.String(required=True)
     actor = fields.String(allow_none=True, required=True, metadata={"description": "The token's name, or null."})
     sale_order = fields.Nested(AuditSaleOrderSchema, allow_none=True, required=True)

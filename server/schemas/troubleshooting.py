@@ -3,7 +3,7 @@ import (load schemas in, dump schemas out)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..settings import SkuPackageSchema
 from .labels import SaleOrderSchema
@@ -88,6 +88,9 @@ class SkuImportRequestSchema(Schema):
 
 
 class SkuImportQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # other query parameters have always been ignored here
+
     replace = fields.Boolean(metadata={"description": "With a text/csv body: drop the SKUs the file does not list."})
 
 
