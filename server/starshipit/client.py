@@ -93,7 +93,7 @@ class StarshipitClient:
 
     def iter_shipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
         """Shipped orders updated since ``since``, every page. ⚠ Each row is read as a flat summary
-        (one ``tracking_number``, ``tracking_short_status``, ``shipped_date``; the reference) or as
+        (one ``tracking_number``, ``tracking_short_status``, ``shipped_date``; as documented) or as
         a full order (``packages``): callers accept both."""
         return self._orders_on_every_page("/api/orders/shipped", _since("since_last_updated", since), limit)
 
