@@ -52,8 +52,10 @@ def pytest_collection_modifyitems(config, items):
     skip, only = config.getoption("--skip-serial"), config.getoption("--only-serial")
     if not (skip or only):
         return
-    kept = [item for item in items if (item.get_closest_marker("serial") is not None) == only]
-    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    kept, left_out = [], []
+    for item in items:
+        (kept if (item.get_closest_marker("serial") is not None) == only else left_out).append(item)
+    config.hook.pytest_deselected(items=left_out)
     items[:] = kept
 
 
