@@ -35,7 +35,10 @@ pass_status() { [ "$1" -eq 0 ] || [ "$1" -eq 5 ] || failed=1; }
 
 echo "== python tests (pytest), in parallel: all but the serial tests"
 status=0
-python3 -m pytest -n "${LABELBRIDGE_TEST_WORKERS:-auto}" --skip-serial "$@" || status=$?
+# --dist loadscope: a module's tests stay on one worker, in order, so a module-scoped fixture is
+# made once and tests that build on the ones before them (tests/security: the probes store the
+# secrets a restart with another key must then refuse) still find them.
+python3 -m pytest -n "${LABELBRIDGE_TEST_WORKERS:-auto}" --dist loadscope --skip-serial "$@" || status=$?
 pass_status "$status"
 
 echo "== python tests (pytest), the serial tests alone: the scale and stateful suites, timed rate budgets"
