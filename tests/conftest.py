@@ -2,15 +2,22 @@
 
 The suite runs on SQLite always and on PostgreSQL too when LABELBRIDGE_TEST_POSTGRES_URL is set
 (.ci/run sets it); tests that take the ``database_url`` fixture run once per engine.
+
+It runs in parallel (pytest-xdist, ``-n``): each worker has a PostgreSQL database of its own
+beside the configured one (``<database>_gw0``, ``_gw1``…, made when missing and kept for the next
+run) and a Redis database of its own after the configured one. The suites that measure time
+against real processes need the machine to themselves: they are marked ``serial`` and the
+README's test command runs them in a second pass, alone (``--skip-serial``, ``--only-serial``).
 """
 
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from server import create_app, tokens
 from server.db import get_database
@@ -19,16 +26,74 @@ from server.models import Base
 from server.sandbox.server import SandboxServer
 
 POSTGRES_URL = os.environ.get("LABELBRIDGE_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("LABELBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+# The xdist worker running this process ("gw0", "gw1"…), or None in a run without workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 # The tests' printers listen on loopback on any free port: let jobs go there (tests/security
 # checks that the defaults do not).
 PRINTER_SIMULATORS = {"PRINTER_ALLOW_ANY_PORT": True, "PRINTER_ALLOW_LOOPBACK": True}
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+# Real gunicorn and worker processes timed against a rate limit, and the stateful interleavings
+# with their kill -9s: run alone, in the serial pass (with the modules marked ``serial``).
+SERIAL_FOLDERS = ("scale", "stateful")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("labelbridge")
+    group.addoption("--skip-serial", action="store_true", help="Leave out the tests marked serial.")
+    group.addoption("--only-serial", action="store_true", help="Run only the tests marked serial.")
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = os.path.dirname(__file__)
+    for item in items:
+        if os.path.relpath(item.path, tests).split(os.sep)[0] in SERIAL_FOLDERS:
+            item.add_marker(pytest.mark.serial)
+    skip, only = config.getoption("--skip-serial"), config.getoption("--only-serial")
+    if not (skip or only):
+        return
+    kept, left_out = [], []
+    for item in items:
+        (kept if (item.get_closest_marker("serial") is not None) == only else left_out).append(item)
+    config.hook.pytest_deselected(items=left_out)
+    items[:] = kept
 
 
 @pytest.fixture
 def printer_simulators() -> dict[str, bool]:
     """The settings that let print jobs go to the tests' printers (loopback, any port)."""
     return dict(PRINTER_SIMULATORS)
+
+
+def _own_database(url: str, worker: str) -> str:
+    """The worker's database beside ``url`` (``<database>_<worker>``), created when missing."""
+    own = make_url(url).set(database=f"{make_url(url).database}_{worker}")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+        if exists.first() is None:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> str | None:
+    """This process's PostgreSQL database: the configured one, or the worker's own beside it."""
+    if POSTGRES_URL and WORKER:
+        return _own_database(POSTGRES_URL, WORKER)
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """This process's Redis database: the configured one, or the worker's own after it (gw0: the
+    next, gw1: the one after…)."""
+    if not WORKER:
+        return REDIS_URL
+    parts = urlsplit(REDIS_URL)
+    number = int(parts.path.lstrip("/") or 0) + 1 + int(WORKER.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{number}"))
 
 
 def _reset_postgres(url: str) -> None:
@@ -50,22 +115,22 @@ def instance_folder(tmp_path, monkeypatch):
 @pytest.fixture(params=ENGINES)
 def database_url(request, tmp_path) -> str:
     if request.param == "postgresql":
-        _reset_postgres(POSTGRES_URL)
-        return POSTGRES_URL
+        return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path / 'labelbridge.sqlite3'}"
 
 
 @pytest.fixture
-def postgres_url() -> str:
-    """The PostgreSQL database with an empty schema. Without LABELBRIDGE_TEST_POSTGRES_URL the
-    scale suites are skipped on a developer's machine, and fail in CI (which must run them)."""
-    if not POSTGRES_URL:
+def postgres_url(postgres_database) -> str:
+    """This process's PostgreSQL database with an empty schema. Without
+    LABELBRIDGE_TEST_POSTGRES_URL the scale suites are skipped on a developer's machine, and fail
+    in CI (which must run them)."""
+    if not postgres_database:
         message = "the scale suites run on PostgreSQL: set LABELBRIDGE_TEST_POSTGRES_URL (.ci/run does)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    _reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    _reset_postgres(postgres_database)
+    return postgres_database
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up what a fresh machine lacks, then runs every test: pytest (SQLite, and PostgreSQL when
 # LABELBRIDGE_TEST_POSTGRES_URL is set), the extension's unit tests, and the end-to-end tests in
-# Debian's Chromium. Usage: bash tests/run.sh [extra pytest arguments]
+# Debian's Chromium. Usage: bash tests/run.sh [extra pytest arguments, given to both passes]
+# pytest runs in two passes: every test but the serial ones on LABELBRIDGE_TEST_WORKERS xdist
+# workers (default: one per core), then the serial ones alone (tests/conftest.py says which).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +29,20 @@ echo "== extension lint (ESLint) and unit tests (vitest)"
 echo "== HTTP benchmark, as a smoke test (a second a scenario; the figures: tests/benchmarks/README.md)"
 (cd tests/benchmarks && python3 bench_http.py --smoke >/dev/null)
 
-echo "== python tests (pytest)"
-python3 -m pytest "$@"
+# A pass that selects nothing (extra arguments naming only tests of the other pass) is no failure.
+failed=0
+pass_status() { [ "$1" -eq 0 ] || [ "$1" -eq 5 ] || failed=1; }
+
+echo "== python tests (pytest), in parallel: all but the serial tests"
+status=0
+# --dist loadscope: a module's tests stay on one worker, in order, so a module-scoped fixture is
+# made once and tests that build on the ones before them (tests/security: the probes store the
+# secrets a restart with another key must then refuse) still find them.
+python3 -m pytest -n "${LABELBRIDGE_TEST_WORKERS:-auto}" --dist loadscope --skip-serial "$@" || status=$?
+pass_status "$status"
+
+echo "== python tests (pytest), the serial tests alone: the scale and stateful suites, timed rate budgets"
+status=0
+python3 -m pytest --only-serial "$@" || status=$?
+pass_status "$status"
+exit "$failed"

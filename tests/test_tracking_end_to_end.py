@@ -42,7 +42,7 @@ SALE_ORDER = {
 
 @pytest.fixture
 def real_readings(sandbox):
-    """The simulators read as the reference says the real services may answer."""
+    """The simulators read as docs/*-api-notes.md say the real services may answer."""
     sandbox.state.set_options(
         starshipit_shipped_rows="summary", starshipit_not_found=200, cartoncloud_datetime_search=422
     )

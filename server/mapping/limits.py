@@ -11,7 +11,7 @@ looks right. What happens instead depends on the field:
 - BLOCK: the value identifies the order (order number) or the destination (a post code over 10
   characters is not a post code); nothing can be shipped until it is fixed.
 
-Limits from reference/starshipit-api.md; street, suburb, city, state, delivery instructions, SKU,
+Limits from docs/starshipit-api-notes.md ("Orders"); street, suburb, city, state, delivery instructions, SKU,
 shipping method and country of origin from rknell/starshipit_dart, the fullest field reference.
 """
 

@@ -1,4 +1,4 @@
-"""The simulated CartonCloud API, served under /cartoncloud (reference/cartoncloud-api.md).
+"""The simulated CartonCloud API, served under /cartoncloud (docs/cartoncloud-api-notes.md).
 
 Every call needs `Accept-Version: 1` (missing → 400, another value → 406) and, except the token
 endpoint, `Authorization: Bearer <token>` with a live token (else 401 and

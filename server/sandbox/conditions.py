@@ -1,6 +1,6 @@
 """CartonCloud's search condition trees, checked once and then applied to JSON documents.
 
-Supported (reference/cartoncloud-api.md, "Sale orders"):
+Supported (docs/cartoncloud-api-notes.md, "Sale orders"):
 - `AndCondition` / `OrCondition` with `conditions: [...]`, nestable; the top level must be one
   of them (a bare comparison gets CartonCloud's "Missing field: conditions");
 - `TextComparisonCondition`: EQUAL_TO, NOT_EQUAL_TO, CONTAINS, NOT_CONTAINS, STARTS_WITH,

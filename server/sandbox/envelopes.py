@@ -1,6 +1,6 @@
 """The error bodies each real service sends, so every simulated failure looks like the real one.
 
-Starshipit has two shapes (reference/starshipit-api.md, "Envelope and errors"):
+Starshipit has two shapes (docs/starshipit-api-notes.md, "Envelope and errors"):
 - its API answers `{"success": false, "errors": [{"message", "details"}]}`;
 - the Azure API Management gateway in front of it answers `{"statusCode": N, "message": "..."}`
   for what it decides itself: subscription key (401), rate limit (429), unknown route (404) and

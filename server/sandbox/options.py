@@ -1,4 +1,4 @@
-"""How the simulators read the points the references mark ⚠ (both readings must be testable).
+"""How the simulators read the points docs/*-api-notes.md mark ⚠ (both readings must be testable).
 
 Each option has a start-up setting (Flask config key; also LABELBRIDGE_SANDBOX_* in the
 environment) and can be changed while the sandbox runs (`PUT /_sandbox/options`); a reset puts
@@ -7,7 +7,7 @@ the start-up values back.
   order — 200 with `success: false`, "General Exception" / "Unable to find order number: N", as
   clients in the wild expect, or 404;
 - SANDBOX_STARSHIPIT_SHIPPED_ROWS ("summary"): what `GET /api/orders/shipped` lists — flat
-  summary rows (the reference), or "full" orders (the other reading);
+  summary rows (as documented), or "full" orders (the other reading);
 - SANDBOX_CARTONCLOUD_DATETIME_SEARCH (None): None accepts `DateTimeComparisonCondition`;
   400 or 422 refuses it with CartonCloud's error body of that status;
 - SANDBOX_CARTONCLOUD_STRICT (False): the sale-order create refuses an unknown SKU or a missing

@@ -1,4 +1,4 @@
-"""The simulated Starshipit REST API, served under /starshipit (reference/starshipit-api.md).
+"""The simulated Starshipit REST API, served under /starshipit (docs/starshipit-api-notes.md).
 
 Authentication, checked in the gateway's order:
 1. `Ocp-Apim-Subscription-Key` missing or wrong → 401 from the API gateway,

@@ -1,7 +1,7 @@
 """Starshipit orders: checking what a client sends and building the full order it gets back.
 
-Length limits are those of reference/starshipit-api.md; for street, suburb, city, state,
-delivery instructions, SKU and country of origin (which the reference lists without a number)
+Length limits are those of docs/starshipit-api-notes.md; for street, suburb, city, state,
+delivery instructions, SKU and country of origin (which the notes list without a number)
 those of rknell/starshipit_dart, the fullest public field reference. Messages use the wording
 of ASP.NET model validation, which Starshipit's API returns ("The field X must be a string
 with a maximum length of N."), and `details` carries the field's path in the request.

@@ -8,7 +8,7 @@ Wording clients depend on (labelbridge's client looks for "already" and "print")
   404 (options.py, `starshipit_not_found`); the control API always says 404.
 Business refusals of a print (already printed, address invalid, unknown carrier) come back as
 HTTP 200 with `success: false`; invalid requests (field validation, paging) as HTTP 400 — the
-two readings of reference/starshipit-api.md a client must accept.
+two readings of docs/starshipit-api-notes.md a client must accept.
 Duplicate order numbers are allowed, as in real accounts; a lookup or print by order number
 picks the most recently created of them.
 A reprint returns the very labels and tracking numbers of the first print; `reprint: true` on

@@ -91,34 +91,14 @@ class StarshipitClient:
             raise ValueError(f"import 1 to {MAX_IMPORT} orders at a time, not {len(orders)}")
         return self._call("POST", "/api/orders/import", json={"orders": orders}).body
 
-    def search_orders(self, phrase: str, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
-        """One page of orders matching an order number, tracking number or name."""
-        return self._page("/api/orders/search", {"phrase": phrase}, limit, page).body
-
-    def iter_search_orders(self, phrase: str, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
-        return self._orders_on_every_page("/api/orders/search", {"phrase": phrase}, limit)
-
-    def list_unshipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
-        """Unshipped orders updated since ``since`` (Starshipit's default: the last 24 hours)."""
-        return self._page("/api/orders/unshipped", _since("since_last_updated", since), limit, page).body
-
-    def iter_unshipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
-        return self._orders_on_every_page("/api/orders/unshipped", _since("since_last_updated", since), limit)
-
-    def list_shipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
-        """Shipped orders updated since ``since``. ⚠ Each row is read as a flat summary (one
-        ``tracking_number``, ``tracking_short_status``, ``shipped_date``; the reference) or as a
-        full order (``packages``): callers accept both."""
-        return self._page("/api/orders/shipped", _since("since_last_updated", since), limit, page).body
-
     def iter_shipped(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
+        """Shipped orders updated since ``since``, every page. ⚠ Each row is read as a flat summary
+        (one ``tracking_number``, ``tracking_short_status``, ``shipped_date``; as documented) or as
+        a full order (``packages``): callers accept both."""
         return self._orders_on_every_page("/api/orders/shipped", _since("since_last_updated", since), limit)
 
-    def recently_printed(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE, page: int = 1) -> dict:
-        """Shipments printed since ``since``, with their tracking numbers."""
-        return self._page("/api/orders/shipments", _recently_printed(since), limit, page).body
-
     def iter_recently_printed(self, since: datetime | None = None, *, limit: int = MAX_PAGE_SIZE) -> Iterator[dict]:
+        """Shipments printed since ``since``, with their tracking numbers, every page."""
         return self._orders_on_every_page("/api/orders/shipments", _recently_printed(since), limit)
 
     # Labels and tracking
@@ -225,14 +205,11 @@ class StarshipitClient:
     def _call(self, method: str, path: str, *, safe: bool | None = None, **kwargs: Any) -> Reply:
         return self._transport.request(method, path, headers=self._headers, safe=safe, **kwargs)
 
-    def _page(self, path: str, params: dict, limit: int, page: int) -> Reply:
-        return self._call("GET", path, params={**params, "limit": limit, "page": page})
-
     def _orders_on_every_page(self, path: str, params: dict, limit: int) -> Iterator[dict]:
         """Every page until a short one (as clients in the wild page) or the last of ``total_pages``."""
         page = 1
         while True:
-            reply = self._page(path, params, limit, page)
+            reply = self._call("GET", path, params={**params, "limit": limit, "page": page})
             orders = reply.field("orders") or []
             yield from orders
             total_pages = reply.body.get("total_pages")

@@ -55,29 +55,15 @@ CALLS = {
         {},
         {"order": {"order_id": 81234567, "status": "Unshipped"}},
     ),
-    "search_orders": (
-        lambda c: c.search_orders("SO-10045", limit=50, page=2),
-        "GET",
-        "/api/orders/search",
-        {"phrase": "SO-10045", "limit": "50", "page": "2"},
-        None,
-    ),
-    "list_unshipped": (
-        lambda c: c.list_unshipped(SINCE, limit=100, page=3),
-        "GET",
-        "/api/orders/unshipped",
-        {"since_last_updated": "2025-06-20T10:30:00Z", "limit": "100", "page": "3"},
-        None,
-    ),
-    "list_shipped": (
-        lambda c: c.list_shipped(SINCE),
+    "iter_shipped": (
+        lambda c: list(c.iter_shipped(SINCE)),
         "GET",
         "/api/orders/shipped",
         {"since_last_updated": "2025-06-20T10:30:00Z", "limit": "250", "page": "1"},
         None,
     ),
-    "recently_printed": (
-        lambda c: c.recently_printed(SINCE),
+    "iter_recently_printed": (
+        lambda c: list(c.iter_recently_printed(SINCE)),
         "GET",
         "/api/orders/shipments",
         {"status": "recently_printed", "since_created_date": "2025-06-20T10:30:00Z", "limit": "250", "page": "1"},
@@ -131,14 +117,8 @@ ANSWERS = {
     "get_order": load("starshipit_order.json"),
     "find_order_by_number": load("starshipit_order.json"),
     "update_order": load("starshipit_order.json"),
-    "search_orders": {
-        "orders": [{"order_id": 81234567, "order_number": "SO-10045"}],
-        "total_pages": 1,
-        "success": True,
-    },
-    "list_unshipped": {"orders": [ORDER], "total_pages": 1, "success": True},
-    "list_shipped": {"orders": [ORDER], "total_pages": 1, "success": True},
-    "recently_printed": {
+    "iter_shipped": {"orders": [ORDER], "total_pages": 1, "success": True},
+    "iter_recently_printed": {
         "orders": [{"order_id": 81234567, "tracking_numbers": ["PL0000123456"]}],
         "total_pages": 1,
         "success": True,
@@ -155,10 +135,8 @@ EXPECTED = {
     "get_order": ORDER,
     "find_order_by_number": ORDER,
     "update_order": ORDER,
-    "search_orders": ANSWERS["search_orders"],
-    "list_unshipped": ANSWERS["list_unshipped"],
-    "list_shipped": ANSWERS["list_shipped"],
-    "recently_printed": ANSWERS["recently_printed"],
+    "iter_shipped": [ORDER],
+    "iter_recently_printed": ANSWERS["iter_recently_printed"]["orders"],
     "print_label": Shipment(
         order_id=81234567,
         order_number="SO-10045",
@@ -375,7 +353,7 @@ def test_unreadable_label_is_a_bad_response(http, starshipit):
         (lambda c: c.track(), "exactly one of tracking_number and order_number"),
         (lambda c: c.import_orders([{}] * 51), "1 to 50 orders"),
         (lambda c: c.import_orders([]), "1 to 50 orders"),
-        (lambda c: c.list_unshipped(datetime(2025, 6, 20)), "timezone-aware"),
+        (lambda c: c.iter_shipped(datetime(2025, 6, 20)), "timezone-aware"),
     ],
 )
 def test_arguments_are_checked_before_any_call(http, starshipit, call, message):
@@ -400,21 +378,16 @@ def test_track_by_order_number(http, starshipit):
 
 def test_list_without_since_leaves_the_window_to_starshipit(http, starshipit):
     http.get(
-        url("/api/orders/unshipped"),
+        url("/api/orders/shipped"),
         json={"orders": [], "total_pages": 0, "success": True},
         match=[matchers.query_param_matcher({"limit": "250", "page": "1"})],
     )
-    assert starshipit.list_unshipped()["orders"] == []
+    assert list(starshipit.iter_shipped()) == []
 
 
 @pytest.mark.parametrize(
     ("iterate", "path", "extra"),
     [
-        (
-            lambda c: c.iter_unshipped(SINCE, limit=2),
-            "/api/orders/unshipped",
-            {"since_last_updated": "2025-06-20T10:30:00Z"},
-        ),
         (
             lambda c: c.iter_shipped(SINCE, limit=2),
             "/api/orders/shipped",
@@ -425,7 +398,6 @@ def test_list_without_since_leaves_the_window_to_starshipit(http, starshipit):
             "/api/orders/shipments",
             {"status": "recently_printed", "since_created_date": "2025-06-20T10:30:00Z"},
         ),
-        (lambda c: c.iter_search_orders("SO", limit=2), "/api/orders/search", {"phrase": "SO"}),
     ],
 )
 def test_iterators_follow_total_pages(http, starshipit, iterate, path, extra):

@@ -342,9 +342,9 @@ def sent_a_test_page(api: Api):
 
 
 def sent_a_test_page_to_a_printer_that_is_off(api: Api):
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        closed_port = probe.getsockname()[1]
-    return printer_added(api, "test_printer", port=closed_port)
+    with socket.socket() as held:  # bound, never listening: refused, and no other test's server takes it
+        held.bind(("127.0.0.1", 0))
+        return printer_added(api, "test_printer", port=held.getsockname()[1])
 
 
 def packing_slip_of_the_showcase(api: Api, client=None):

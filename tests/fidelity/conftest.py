@@ -1,6 +1,6 @@
 """Independent clients of both APIs, replayed against the simulators over loopback.
 
-Each replay is written from ../shared/reference/ and the public clients it names (a Singer tap,
+Each replay is written from docs/*-api-notes.md and the public clients it names (a Singer tap,
 Odoo's Starshipit connector, zapier-cartoncloud, a CartonCloud connector), never from
 labelbridge's own clients: plain HTTP with the request shapes those clients send, asserting the
 answer each of them expects. A simulator that drifts from what clients in the wild rely on

@@ -1,4 +1,4 @@
-"""CartonCloud as public clients call it (request shapes from reference/cartoncloud-api.md)."""
+"""CartonCloud as public clients call it (request shapes from docs/cartoncloud-api-notes.md)."""
 
 from __future__ import annotations
 

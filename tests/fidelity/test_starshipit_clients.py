@@ -1,4 +1,4 @@
-"""Starshipit as public clients call it (request shapes from reference/starshipit-api.md)."""
+"""Starshipit as public clients call it (request shapes from docs/starshipit-api-notes.md)."""
 
 from __future__ import annotations
 

@@ -24,10 +24,12 @@ def hung_listener():
 
 
 @pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on: connecting is refused at once."""
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
+def closed_port():
+    """A loopback port nothing listens on: connecting is refused at once. Held (bound, never
+    listening) for the test, so no server of a test running beside it can take it meanwhile."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 @pytest.fixture
