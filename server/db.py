@@ -11,6 +11,7 @@ from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import event_queue
 from .files import make_private_folder
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -32,6 +33,7 @@ class Database:
             command.upgrade(config, revision)
 
     def dispose(self) -> None:
+        event_queue.flush(self.engine)  # the audit rows waiting for this database are written first
         self.engine.dispose()
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import outbox
 from ..clients import Upstreams
-from ..events import record_event
+from ..events import queue_event, record_event
 from ..failures import Conflict, Failure, Invalid, NotFound, Refused, from_upstream
 from ..http.errors import UpstreamError, UpstreamNotFound
 from ..mapping import UnshippableOrder, build_starshipit_order
@@ -178,8 +178,9 @@ class PrintService:
         return self._reprinted(found)
 
     def _reprinted(self, found: known.Known) -> PrintOutcome:
-        """The stored label again; the reprint is in the order's history (its one write)."""
-        record_event(self.session, found.record, "reprint", self.actor, label_id=found.label.id)
+        """The stored label again; the reprint is in the order's history, queued to be written
+        with others (server/event_queue.py), so answering it writes nothing."""
+        queue_event(self.session, found.record, "reprint", self.actor, label_id=found.label.id)
         self.session.commit()
         return PrintOutcome(found.record, found.label, True, found.writeback)
 
