@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from flask import Flask, g
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import event_queue
@@ -17,8 +16,6 @@ from .files import make_private_folder
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "labelbridge_read_only"  # a connection option: its transaction only reads
-IDLE_BEFORE_PING_SECONDS = 1.0  # a pooled connection unused this long is checked before use
-_RETURNED_AT = "labelbridge_returned_at"
 
 
 class Database:
@@ -46,27 +43,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=20)
-    event.listen(engine, "checkin", _returned)
-    event.listen(engine, "checkout", lambda connection, record, _proxy: _ping_when_idle(engine, connection, record))
-    return engine
-
-
-def _returned(_dbapi_connection, record) -> None:
-    record.info[_RETURNED_AT] = time.monotonic()
-
-
-def _ping_when_idle(engine: Engine, dbapi_connection, record) -> None:
-    """A connection that waited in the pool a while is checked with a round trip before use (the
-    database may have dropped it: a restart, a failover); one in steady use is not, so a busy
-    request pays no extra round trip. A drop that catches a busy connection fails that request
-    with a retryable 503 (server/errors.py), and SQLAlchemy then replaces every connection of the
-    pool older than the drop."""
-    returned_at = record.info.get(_RETURNED_AT)  # None: connected just now
-    if returned_at is None or time.monotonic() - returned_at < IDLE_BEFORE_PING_SECONDS:
-        return
-    if not engine.dialect.do_ping(dbapi_connection):  # no transaction left open; False: dropped
-        raise exc.DisconnectionError("the database dropped the connection")  # the pool connects again
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def read_only(session: Session) -> Session:
