@@ -5,8 +5,9 @@ lock (server/db.py).
 - A queued row is written by a thread of the process within ``seconds`` (AUDIT_BATCH_SECONDS,
   0.2 s by default), with every other row queued by then, in one transaction.
 - An event this process records with a change (``events.record_event``) takes the rows queued
-  before it into its own transaction, ahead of it, so the log keeps the process's order; if that
-  transaction rolls back, they wait again.
+  before it into its own transaction, ahead of it, so the log keeps the process's order (after
+  waiting for a batch being written, unless that batch waits for this very transaction on
+  SQLite); if that transaction rolls back, they wait again.
 - A process that exits cleanly (gunicorn's graceful stop, the end of a command) writes what waits
   first. One that is killed (``kill -9``, a power cut) loses the rows queued in its last
   ``seconds``: at worst, that many reprints missing from the history, never a label or a change.
@@ -50,6 +51,17 @@ class EventQueue:
             if self._writer is None:  # started when rows wait, ends when none do
                 self._writer = threading.Thread(target=self._write_batches, name="audit-batch", daemon=True)
                 self._writer.start()
+
+    def take_after_the_batch_in_flight(self) -> list[OrderEvent]:
+        """``take``, once a batch the writer has taken is written (so rows queued earlier get
+        earlier ids); waiting ``seconds`` at most: on SQLite that batch may be waiting for the
+        caller's own transaction, which then goes first."""
+        written = self._writing.acquire(timeout=self._seconds)
+        try:
+            return self.take()
+        finally:
+            if written:
+                self._writing.release()
 
     def take(self) -> list[OrderEvent]:
         """Every waiting row, as events to add to a session, oldest first."""
@@ -114,7 +126,7 @@ def take_into(session: Session) -> None:
     queue = queue_for(session)
     if queue is None:
         return
-    events = queue.take()
+    events = queue.take_after_the_batch_in_flight()
     if events:
         session.add_all(events)
         session.info.setdefault(_TAKEN, []).extend(events)
