@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cache, crypto, db, log_redaction, startup
+from . import cache, crypto, db, event_queue, log_redaction, startup
 from .config import DEFAULTS, validate
 from .errors import register_error_handlers
 from .version import __version__
@@ -34,7 +34,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     log_redaction.install()
     register_error_handlers(app)
-    db.init_app(app)
+    database = db.init_app(app)
+    event_queue.start(database.engine, app.config["AUDIT_BATCH_SECONDS"])
     cache.init_app(app)
     crypto.init_app(app)
     startup.check(app)

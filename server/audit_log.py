@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import event_queue
 from .failures import NotFound
 from .models import OrderEvent, SaleOrder
 
@@ -43,7 +44,9 @@ def event_dict(event: OrderEvent, sale_orders: Mapping[int, SaleOrder]) -> dict:
 
 def read_events(session: Session, *, sale_order: str | None = None, kind: str | None = None, limit: int = 100) -> dict:
     """The last ``limit`` events (at most MAX_EVENTS), oldest first: of ``sale_order`` (UUID,
-    numericId or customer reference; NotFound when labelbridge has no history of it), of ``kind``."""
+    numericId or customer reference; NotFound when labelbridge has no history of it), of ``kind``.
+    What this process has queued (server/event_queue.py) is written first."""
+    event_queue.flush_all()
     query = select(OrderEvent).order_by(OrderEvent.id.desc()).limit(min(limit, MAX_EVENTS))
     if sale_order:
         pks = sale_order_pks(session, sale_order)

@@ -11,6 +11,7 @@ LABEL_FORMATS = ("pdf", "zpl")
 DAY_SECONDS = 86_400.0
 MAX_TIMEOUT_SECONDS = 600.0
 MAX_CACHE_SECONDS = 60.0  # what a process may keep without asking the database again
+MAX_AUDIT_BATCH_SECONDS = 10.0  # what a killed process may lose of the reprints' history
 MAX_PACKAGE_WEIGHT_KG = 1_000.0
 MAX_PACKAGE_SIDE_M = 10.0
 MAX_LOOKBACK_HOURS = 24 * 366.0

@@ -13,6 +13,7 @@ from typing import Any
 from .choices import (
     DAY_SECONDS,
     LABEL_FORMATS,
+    MAX_AUDIT_BATCH_SECONDS,
     MAX_CACHE_SECONDS,
     MAX_LOOKBACK_HOURS,
     MAX_PACKAGE_SIDE_M,
@@ -72,6 +73,9 @@ DEFAULTS: dict[str, Any] = {
     # them (checked at most this often), a token check this long at most (revocation's bound).
     "CACHE_CHECK_SECONDS": 1.0,
     "TOKEN_CACHE_SECONDS": 5.0,
+    # A reprint's audit row waits in the process at most this long and is written with the others
+    # (server/event_queue.py); 0: written with each reprint.
+    "AUDIT_BATCH_SECONDS": 0.2,
     "ORDER_LOCK_WAIT_SECONDS": 60.0,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "WORKER_POLL_SECONDS": 2.0,
@@ -240,6 +244,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "ORDER_LOCK_SECONDS": _positive_number(DAY_SECONDS),
     "CACHE_CHECK_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
     "TOKEN_CACHE_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
+    "AUDIT_BATCH_SECONDS": _non_negative_number(MAX_AUDIT_BATCH_SECONDS),
     "ORDER_LOCK_WAIT_SECONDS": _positive_number(DAY_SECONDS),
     "MAX_CONTENT_LENGTH": _byte_count,
     "RATE_LIMIT": _rate_limit,

@@ -11,6 +11,7 @@ from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import event_queue
 from .files import make_private_folder
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -32,6 +33,7 @@ class Database:
             command.upgrade(config, revision)
 
     def dispose(self) -> None:
+        event_queue.flush(self.engine)  # the audit rows waiting for this database are written first
         self.engine.dispose()
 
 
@@ -46,9 +48,14 @@ def make_engine(url: str) -> Engine:
 
 def read_only(session: Session) -> Session:
     """Make the session's next transaction a read: on SQLite a plain (deferred) BEGIN, which takes
-    no write lock, so reads never queue behind each other or behind a write (WAL). Nothing may be
+    no write lock, so reads never queue behind each other or behind a write (WAL); on PostgreSQL
+    no transaction at all (autocommit: no BEGIN and COMMIT round trips; each statement sees what
+    was committed when it began, as in the READ COMMITTED transaction it replaces). Nothing may be
     written in it (the session refuses). Call it with no transaction open; the next begins as usual."""
-    session.connection(execution_options={READ_ONLY: True})
+    options = {READ_ONLY: True}
+    if session.get_bind().dialect.name == "postgresql":
+        options["isolation_level"] = "AUTOCOMMIT"
+    session.connection(execution_options=options)
     return session
 
 

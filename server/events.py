@@ -3,13 +3,39 @@ and the events that belong to no order (settings changes, refused tokens)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .models import OrderEvent, SaleOrder
+from . import event_queue
+from .models import OrderEvent, SaleOrder, utcnow
+
+_when_queued: list[Callable[[str, SaleOrder | None], None]] = []
 
 
 def record_event(session: Session, record: SaleOrder | None, kind: str, actor: str | None, **detail: Any) -> None:
-    """Add an event to the session; it is committed with the change it describes."""
+    """Add an event to the session; it is committed with the change it describes (after any
+    this process queued before it, server/event_queue.py)."""
+    event_queue.take_into(session)
     session.add(OrderEvent(sale_order_pk=record.id if record else None, kind=kind, actor=actor, detail=detail))
+
+
+def queue_event(session: Session, record: SaleOrder | None, kind: str, actor: str | None, **detail: Any) -> None:
+    """An event that changes nothing else (a reprint): queued by the process and written within
+    AUDIT_BATCH_SECONDS (server/event_queue.py), or added to the session when the process does not
+    batch (0)."""
+    queue = event_queue.queue_for(session)
+    if queue is None:
+        record_event(session, record, kind, actor, **detail)
+        return
+    row = {"sale_order_pk": record.id if record else None, "kind": kind, "actor": actor, "detail": detail}
+    queue.put({**row, "at": utcnow()})
+    for listener in _when_queued:
+        listener(kind, record)
+
+
+def when_queued(listener: Callable[[str, SaleOrder | None], None]) -> None:
+    """Call ``listener(kind, record)`` for each event queued (it is committed later, elsewhere)."""
+    if listener not in _when_queued:
+        _when_queued.append(listener)

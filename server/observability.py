@@ -16,7 +16,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
-from . import logs, metrics
+from . import event_queue, events, logs, metrics
 from .models import OrderEvent, OutboxJob, PrintBatch, SaleOrder, SyncCursor, utcnow
 from .sync import inbox
 
@@ -29,8 +29,8 @@ OPEN_JOB_STATES = ("queued", "running", "failed")
 def _after_flush(session: Session, _context: Any) -> None:
     pending = session.info.setdefault(_PENDING, [])
     for item in session.new:
-        if isinstance(item, OrderEvent):
-            _name_in_logs(session, item)
+        if isinstance(item, OrderEvent) and not event_queue.was_queued(item):  # counted when queued
+            _name_in_logs(_record_of(session, item))
             if item.kind in LABEL_EVENTS:
                 pending.append((metrics.LABELS.labels(LABEL_EVENTS[item.kind]).inc, ()))
             elif item.kind == ORDER_CREATED and item.sale_order_pk is not None:
@@ -44,13 +44,21 @@ def _after_flush(session: Session, _context: Any) -> None:
             pending.append((metrics.PRINT_TO_WRITEBACK.observe, (_seconds_since(item.created_at, item.done_at),)))
 
 
-def _name_in_logs(session: Session, item: OrderEvent) -> None:
+def _record_of(session: Session, item: OrderEvent) -> SaleOrder | None:
+    if item.sale_order_pk is None:
+        return None
+    return session.identity_map.get(Session.identity_key(SaleOrder, item.sale_order_pk))
+
+
+def _queued(kind: str, record: SaleOrder | None) -> None:
+    """An event queued to be written later (a reprint) is counted now, as it is served."""
+    _name_in_logs(record)
+    if kind in LABEL_EVENTS:
+        metrics.LABELS.labels(LABEL_EVENTS[kind]).inc()
+
+
+def _name_in_logs(record: SaleOrder | None) -> None:
     """The lines logged after an order's event carry its sale order and Starshipit order."""
-    record = (
-        None
-        if item.sale_order_pk is None
-        else session.identity_map.get(Session.identity_key(SaleOrder, item.sale_order_pk))
-    )
     if record is not None:
         logs.set_context(
             sale_order=record.customer_reference or record.numeric_id or record.sale_order_id,
@@ -111,6 +119,7 @@ def count_commits() -> None:
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", lambda session, _transaction: _after_rollback(session))
+    events.when_queued(_queued)
 
 
 class DatabaseCollector(Collector):

@@ -102,3 +102,33 @@ def test_settings_saved_here_apply_to_the_next_request(client, make_token, clock
     assert print_label(customer_reference="SO-10045").get_json()["writeback"] == "queued"  # settings kept
     assert client.put("/api/v1/settings", json={"writeback_mode": "none"}, headers=headers).status_code == 200
     assert print_label(customer_reference="SO-10046").get_json()["writeback"] == "disabled"
+
+
+def test_workstation_preferences_saved_here_apply_to_the_next_print(client, auth, clock, print_label):
+    assert print_label(customer_reference="SO-10045").get_json()["label"]["layout"] == "original"  # kept
+    assert client.put("/api/v1/workstation", json={"label_layout": "a4"}, headers=auth).status_code == 200
+    assert print_label(customer_reference="SO-10045").get_json()["label"]["layout"] == "a4"
+
+
+def test_workstation_preferences_saved_by_another_process_apply_within_the_check_time(app, clock, print_label):
+    app.config["CACHE_CHECK_SECONDS"] = 1.0
+    assert print_label(customer_reference="SO-10045").get_json()["label"]["layout"] == "original"  # kept
+    elsewhere(app, "UPDATE api_tokens SET label_layout = 'a4' WHERE name = 'bench-1'")
+    elsewhere(
+        app, f"INSERT INTO settings (key, value, updated_at) VALUES ('{STAMP_KEY}', '\"moved\"', CURRENT_TIMESTAMP)"
+    )
+    clock.now += 0.5
+    assert print_label(customer_reference="SO-10045").get_json()["label"]["layout"] == "original"  # not asked again
+    clock.now += 0.6
+    assert print_label(customer_reference="SO-10045").get_json()["label"]["layout"] == "a4"
+
+
+def test_a_removed_printer_is_not_printed_to_again(client, make_token, auth, clock, print_label):
+    admin = {"Authorization": f"Bearer {make_token('office', role='admin')}"}
+    printer = {"name": "dock-1", "host": "192.0.2.10", "port": 9100, "language": "pdf"}
+    assert client.post("/api/v1/printers", json=printer, headers=admin).status_code == 201
+    assert client.put("/api/v1/workstation", json={"printer": "dock-1"}, headers=auth).status_code == 200
+    to_the_browser = {"sale_order": {"customer_reference": "SO-10045"}, "printer": None}
+    assert client.post("/api/v1/labels", json=to_the_browser, headers=auth).status_code == 201  # preferences kept
+    assert client.delete("/api/v1/printers/dock-1", headers=admin).status_code == 204
+    assert print_label(customer_reference="SO-10045").get_json()["printer"] is None

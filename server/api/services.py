@@ -31,4 +31,4 @@ def print_service() -> PrintService:
 
 def bench() -> Bench:
     """The caller's workstation: printing with its preferences and printer."""
-    return Bench(get_session(), get_upstreams(current_app), runtime_config(), g.token_name)
+    return Bench(get_session(), get_upstreams(current_app), runtime_config(), g.token_name, get_cache(current_app))

@@ -16,13 +16,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..cache import ProcessCache
 from ..clients import Upstreams
 from ..db import read_only
 from ..models import Printer
 from ..printing.layouts import apply_layout
 from ..printing.printer_jobs import send_label
 from ..printing.printer_policy import PrinterPolicy
-from ..printing.workstation import UNSET, Workstation, choose_printer, workstation_for
+from ..printing.workstation import UNSET, Workstation, choose_printer, preferences_for
 from . import idempotency
 from .identifiers import SaleOrderRef
 from .service import PrintOutcome, PrintService
@@ -51,10 +52,13 @@ class Answer:
 class Bench:
     """One workstation's printing (``token_name``), within one database session."""
 
-    def __init__(self, session: Session, upstreams: Upstreams, config: Mapping[str, Any], token_name: str) -> None:
+    def __init__(
+        self, session: Session, upstreams: Upstreams, config: Mapping[str, Any], token_name: str, cache: ProcessCache
+    ) -> None:
         self.session = session
         self.config = config
         self.token_name = token_name
+        self.cache = cache
         self.service = PrintService(session, upstreams, config, token_name)
 
     def print_label(self, ref: SaleOrderRef, tenant_slug: str | None = None, printer: Any = UNSET) -> Printed:
@@ -88,8 +92,14 @@ class Bench:
         return fresh
 
     def _bench(self, printer: Any) -> tuple[Workstation, Printer | None]:
-        """The caller's preferences and the printer for this print."""
-        workstation = workstation_for(read_only(self.session), self.token_name)
+        """The caller's preferences (kept by the process until any process changes them) and the
+        printer for this print; the database is read only when there is a printer to read."""
+        preferences = self.cache.stamped(
+            ("workstation", self.token_name), lambda session: preferences_for(session, self.token_name)
+        )
+        if printer is None or (printer is UNSET and preferences.printer_id is None):
+            return Workstation(preferences.label_layout, None, preferences.packing_slip), None
+        workstation = preferences.workstation(read_only(self.session))
         chosen = choose_printer(self.session, workstation, printer)
         self.session.commit()  # no transaction stays open across the upstream calls
         return workstation, chosen

@@ -79,7 +79,7 @@ def find_or_create(
     if existing is not None:
         found, kind = existing, FOUND
     else:
-        sends.check_settled(session, record, order_number, window)
+        sends.check_settled(session, record, order_number, window)  # in the transaction that records the send
         found, kind = create(session, starshipit, record, order, account=account), CREATED
     adopt(
         session,

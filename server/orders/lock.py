@@ -77,17 +77,20 @@ def order_lock(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[bool]:
     """Hold the order's lock; yields False instead when ``done()`` turns true while waiting
-    (someone else finished the work, so there is nothing left to lock for)."""
+    (someone else finished the work, so there is nothing left to lock for). A free order is
+    locked at once, without asking ``done()``, and True is yielded in the transaction that
+    locked it: the holder reads the order in it and commits."""
     token = str(uuid.uuid4())
     lease = timedelta(seconds=lease_seconds)
     deadline = time.monotonic() + wait_seconds
     pause = 0.02
     while True:
+        if acquire(session, [record_pk], token, lease):
+            break
+        session.rollback()
         if done():
             yield False
             return
-        if try_lock(session, record_pk, token, lease):
-            break
         if time.monotonic() >= deadline:
             raise LockTimeout()
         sleep(pause)  # waiting on another process's lease: poll with a growing pause

@@ -96,5 +96,13 @@ def resolve(
     session.commit()
     if record is not None:
         return record, None
+    return from_cartoncloud(session, cartoncloud, tenant_id, ref)
+
+
+def from_cartoncloud(
+    session: Session, cartoncloud: Callable[[], CartonCloudClient], tenant_id: str, ref: SaleOrderRef
+) -> tuple[SaleOrder, dict[str, Any]]:
+    """The record for a ``ref`` labelbridge did not know a moment ago: the sale order asked of
+    CartonCloud, and recorded (or found, when another request recorded it meanwhile)."""
     sale_order = fetch_sale_order(cartoncloud(), ref)
     return record_for(session, tenant_id, sale_order), sale_order

@@ -118,10 +118,11 @@ def may_still_land(session: Session, record_pk: int, window: timedelta, now: dat
 
 
 def check_settled(session: Session, record: SaleOrder, order_number: str, window: timedelta) -> None:
-    """Raise ``CreateMayStillLand`` while the order's last create may still land."""
+    """Raise ``CreateMayStillLand`` (the transaction rolled back) while the order's last create
+    may still land; else the caller goes on in the same transaction (``record_sent`` commits it)."""
     wait = may_still_land(session, record.id, window)
-    session.commit()
     if wait > 0:
+        session.rollback()
         raise CreateMayStillLand(order_number, retry_after=wait)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import outbox
 from ..clients import Upstreams
-from ..events import record_event
+from ..events import queue_event, record_event
 from ..failures import Conflict, Failure, Invalid, NotFound, Refused, from_upstream
 from ..http.errors import UpstreamError, UpstreamNotFound
 from ..mapping import UnshippableOrder, build_starshipit_order
@@ -66,7 +66,7 @@ class PrintService:
         found = known.by_ref(self.session, self._tenant_id(), ref, self._mode(), content=True)
         if found is not None and found.label is not None:
             return self._reprinted(found)
-        record, sale_order = (found.record, None) if found is not None else self.resolve(ref)
+        record, sale_order = (found.record, None) if found is not None else self._from_cartoncloud(ref)
         return self.print_record(record, sale_order)
 
     def lookup(self, ref: SaleOrderRef) -> known.Known:
@@ -75,7 +75,7 @@ class PrintService:
         found = known.by_ref(self.session, self._tenant_id(), ref, self._mode())
         if found is not None:
             return found
-        record, _sale_order = self.resolve(ref)
+        record, _sale_order = self._from_cartoncloud(ref)
         return known.Known(record, None, None)
 
     def print_record(self, record: SaleOrder, sale_order: dict[str, Any] | None = None) -> PrintOutcome:
@@ -88,7 +88,7 @@ class PrintService:
             record = found.record  # its label was voided meanwhile (relabelled in Starshipit): print anew
         try:
             with self._lock(record, until=self._labelled(record)) as acquired:
-                self.session.refresh(record)
+                self.session.refresh(record)  # in the transaction that locked it
                 self.session.commit()  # no transaction stays open across the upstream calls
                 if not acquired or record.current_label_id:
                     return self._reprint(record)
@@ -111,7 +111,7 @@ class PrintService:
             raise Conflict("label_replaced", "That label has been replaced already; redo the order's current label.")
         try:
             with self._lock(record, until=lambda: False):
-                self.session.refresh(record)
+                self.session.refresh(record)  # in the transaction that locked it
                 self.session.commit()  # no transaction stays open across the upstream calls
                 if record.current_label_id != old.id:
                     raise Conflict("label_replaced", "That label was replaced meanwhile by another request.")
@@ -131,6 +131,10 @@ class PrintService:
 
     def resolve(self, ref: SaleOrderRef) -> tuple[SaleOrder, dict[str, Any] | None]:
         return resolver.resolve(self.session, self.upstreams.cartoncloud, self._tenant_id(), ref)
+
+    def _from_cartoncloud(self, ref: SaleOrderRef) -> tuple[SaleOrder, dict[str, Any]]:
+        """``resolve`` for a ``ref`` just read as unknown (``known.by_ref``): not read again."""
+        return resolver.from_cartoncloud(self.session, self.upstreams.cartoncloud, self._tenant_id(), ref)
 
     def _tenant_id(self) -> str:
         return self.upstreams.cartoncloud_credentials().tenant_id
@@ -178,8 +182,9 @@ class PrintService:
         return self._reprinted(found)
 
     def _reprinted(self, found: known.Known) -> PrintOutcome:
-        """The stored label again; the reprint is in the order's history (its one write)."""
-        record_event(self.session, found.record, "reprint", self.actor, label_id=found.label.id)
+        """The stored label again; the reprint is in the order's history, queued to be written
+        with others (server/event_queue.py), so answering it writes nothing."""
+        queue_event(self.session, found.record, "reprint", self.actor, label_id=found.label.id)
         self.session.commit()
         return PrintOutcome(found.record, found.label, True, found.writeback)
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import cache
 from ..failures import Conflict, NotFound
 from ..models import Printer
 from .workstation import printer_named
@@ -50,4 +51,5 @@ def change_printer(session: Session, name: str, fields: dict[str, Any]) -> Print
 def remove_printer(session: Session, name: str) -> None:
     """Workstations that printed to it print from the browser again (their printer becomes null)."""
     session.delete(find_printer(session, name))
+    cache.changed(session)  # every process reads the workstations' preferences again (server/cache.py)
     session.flush()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import cache
 from ..failures import Invalid, NotFound
 from ..models import ApiToken, Printer
 
@@ -22,17 +23,34 @@ class Workstation:
     packing_slip: bool
 
 
-NO_PREFERENCES = Workstation(label_layout="original", printer=None, packing_slip=False)
+@dataclass(frozen=True)
+class Preferences:
+    """A workstation's preferences with its printer named by id: plain values, which a process
+    can keep (server/cache.py) and share between threads."""
+
+    label_layout: str
+    printer_id: int | None
+    packing_slip: bool
+
+    def workstation(self, session: Session) -> Workstation:
+        """The workstation, its printer read when it has one."""
+        printer = session.get(Printer, self.printer_id) if self.printer_id is not None else None
+        return Workstation(label_layout=self.label_layout, printer=printer, packing_slip=self.packing_slip)
+
+
+NO_PREFERENCES = Preferences(label_layout="original", printer_id=None, packing_slip=False)
+
+
+def preferences_for(session: Session, token_name: str | None) -> Preferences:
+    """The preferences of the token named ``token_name`` (the defaults when there is none)."""
+    query = select(ApiToken.label_layout, ApiToken.printer_id, ApiToken.packing_slip)
+    found = session.execute(query.where(ApiToken.name == token_name)).first() if token_name else None
+    return NO_PREFERENCES if found is None else Preferences(*found)
 
 
 def workstation_for(session: Session, token_name: str | None) -> Workstation:
-    """The preferences of the token named ``token_name`` (the defaults when there is none)."""
-    query = select(ApiToken, Printer).outerjoin(Printer, Printer.id == ApiToken.printer_id)
-    found = session.execute(query.where(ApiToken.name == token_name)).first() if token_name else None
-    if found is None:
-        return NO_PREFERENCES
-    token, printer = found
-    return Workstation(label_layout=token.label_layout, printer=printer, packing_slip=token.packing_slip)
+    """The workstation of the token named ``token_name`` (the defaults when there is none)."""
+    return preferences_for(session, token_name).workstation(session)
 
 
 def printer_named(session: Session, name: str) -> Printer | None:
@@ -68,6 +86,8 @@ def save_preferences(session: Session, token_name: str, changes: dict[str, Any])
         token.label_layout = changes["label_layout"]
     if "packing_slip" in changes:
         token.packing_slip = changes["packing_slip"]
+    if changes:
+        cache.changed(session)  # every process reads the preferences again (server/cache.py)
     session.flush()
 
 

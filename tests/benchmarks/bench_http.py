@@ -126,7 +126,7 @@ def load(wrk: str, url: str, script: Path, args: argparse.Namespace) -> dict:
 def answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=1).ok
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting up
         return False
 
 

@@ -89,6 +89,7 @@ def labelbridge(sandbox: Sandbox, rate: float, database_url: str, webhooks: list
             "TRIGGER_LOOKBACK_HOURS": 0.25,  # the orders were packed (minutes) before this first poll
             "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "RATE_LIMIT": "1000000 per minute",  # the webhooks all come from one address here
+            "WEBHOOK_RATE_LIMIT": "1000000 per minute",  # and have a budget of their own
             **({"CARTONCLOUD_POLL_SECONDS": 0, "STARSHIPIT_POLL_SECONDS": 0} if webhooks else {}),
         }
     )
