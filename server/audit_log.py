@@ -61,3 +61,21 @@ def read_events(session: Session, *, sale_order: str | None = None, kind: str | 
     body = {"events": [event_dict(event, records) for event in reversed(events)]}
     session.commit()
     return body
+
+
+def order_history(session: Session, identifier: str, limit: int) -> dict:
+    """One sale order's last ``limit`` events, oldest first, with its record (None and no events
+    when labelbridge has never handled it). What this process has queued is written first, so a
+    reprint just answered is in it."""
+    event_queue.flush_all()
+    pks = sale_order_pks(session, identifier)
+    if not pks:
+        return {"sale_order": None, "events": []}
+    latest = select(OrderEvent).where(OrderEvent.sale_order_pk.in_(pks)).order_by(OrderEvent.id.desc())
+    events = list(session.scalars(latest.limit(limit)))
+    records = {r.id: r for r in session.scalars(select(SaleOrder).where(SaleOrder.id.in_(pks)))}
+    session.commit()
+    return {
+        "sale_order": records[min(records)],
+        "events": [event_dict(event, records) for event in reversed(events)],
+    }

@@ -122,3 +122,13 @@ def test_a_clean_exit_writes_what_waits(batched):
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
     assert kinds(batched) == ["reprint"]
+
+
+def test_the_order_history_shows_a_reprint_just_answered(batched):
+    assert print_label(batched, "SO-10045").status_code == 201
+    assert print_label(batched, "SO-10045").status_code == 200
+    history = batched.test_client().get(
+        "/api/v1/orders/SO-10045/events", headers={"Authorization": f"Bearer {batched.config['TEST_TOKEN']}"}
+    )
+    assert history.status_code == 200
+    assert [event["kind"] for event in history.get_json()["events"]][-1] == "reprint"

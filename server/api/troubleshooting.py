@@ -4,15 +4,13 @@ history, and the import of the per-SKU weights table from CSV."""
 from __future__ import annotations
 
 from flask import current_app, g, request
-from sqlalchemy import select
 
 from .. import settings
-from ..audit_log import event_dict, sale_order_pks
+from ..audit_log import order_history
 from ..clients import get_upstreams
 from ..db import get_session
 from ..errors import ApiError
 from ..mapping.sku_csv import read_sku_csv
-from ..models import OrderEvent, SaleOrder
 from ..orders.identifiers import SaleOrderRef
 from ..orders.resolver import IDENTIFIER_KINDS, fetch_sale_order
 from ..orders.settings import mapping_settings
@@ -81,16 +79,7 @@ def _preview(ref: SaleOrderRef) -> dict:
 def order_events(query, identifier: str):
     """Everything that happened to the sale order (UUID, numericId or customer reference),
     oldest first; an empty list when labelbridge has never handled it."""
-    session = get_session()
-    pks = sale_order_pks(session, identifier)
-    latest = select(OrderEvent).where(OrderEvent.sale_order_pk.in_(pks)).order_by(OrderEvent.id.desc())
-    events = list(session.scalars(latest.limit(query["limit"]))) if pks else []
-    records = {r.id: r for r in session.scalars(select(SaleOrder).where(SaleOrder.id.in_(pks)))} if pks else {}
-    session.commit()
-    return {
-        "sale_order": records[min(records)] if records else None,
-        "events": [event_dict(event, records) for event in reversed(events)],
-    }
+    return order_history(get_session(), identifier, query["limit"])
 
 
 @api.post("/settings/sku-packages/import")
