@@ -72,6 +72,7 @@ DEFAULTS: dict[str, Any] = {
     # them (checked at most this often), a token check this long at most (revocation's bound).
     "CACHE_CHECK_SECONDS": 1.0,
     "TOKEN_CACHE_SECONDS": 5.0,
+    "RATES_KEEP_SECONDS": 300.0,  # Starshipit's rates for an order, kept per process (server/orders/rates.py)
     "ORDER_LOCK_WAIT_SECONDS": 60.0,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "WORKER_POLL_SECONDS": 2.0,
@@ -240,6 +241,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "ORDER_LOCK_SECONDS": _positive_number(DAY_SECONDS),
     "CACHE_CHECK_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
     "TOKEN_CACHE_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
+    "RATES_KEEP_SECONDS": _non_negative_number(DAY_SECONDS),
     "ORDER_LOCK_WAIT_SECONDS": _positive_number(DAY_SECONDS),
     "MAX_CONTENT_LENGTH": _byte_count,
     "RATE_LIMIT": _rate_limit,

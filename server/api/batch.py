@@ -15,6 +15,7 @@ from ..models import PrintBatch
 from ..openapi import Binary, operation
 from ..orders import batch_runs, idempotency
 from ..orders.batch import BatchOrder, BatchPrinter
+from ..orders.chosen_service import ChosenService
 from ..orders.identifiers import SaleOrderRef
 from ..printing import batch_document
 from ..printing.labels import CONTENT_TYPES
@@ -74,7 +75,8 @@ def print_batch():
     if not claim.run:
         return _present(claim.batch, workstation), 200
     batch = claim.batch
-    BatchPrinter(session, get_upstreams(current_app), runtime_config(), token).run(batch, orders)
+    chosen = ChosenService.from_mapping(body.get("service"))
+    BatchPrinter(session, get_upstreams(current_app), runtime_config(), token).run(batch, orders, chosen)
     delivery = None
     if printer is not None and batch.content is not None:
         content = apply_layout(batch.content, batch.format, _layout(batch.format, workstation.label_layout))

@@ -16,6 +16,7 @@ from ..models import Label
 from ..openapi import Binary, operation
 from ..orders import idempotency
 from ..orders.bench import Answer, Printed
+from ..orders.chosen_service import ChosenService
 from ..orders.identifiers import SaleOrderRef
 from ..printing.labels import CONTENT_TYPES
 from ..printing.layouts import apply_layout, effective_layout
@@ -37,7 +38,7 @@ def _status(reprint: bool) -> int:
     return 200 if reprint else 201
 
 
-_UPSTREAM_ERRORS = {
+UPSTREAM_ERRORS = {
     502: "Starshipit (or CartonCloud) refused, in its own words, or did not accept labelbridge's keys.",
     503: "Starshipit or CartonCloud is busy or down (with Retry-After), or no account is set up.",
 }
@@ -56,12 +57,12 @@ _UPSTREAM_ERRORS = {
     },
     errors={
         404: "The sale order is not in CartonCloud.",
-        409: "This order (or this Idempotency-Key) is being printed right now, or the identifier matches several "
-        "sale orders.",
+        409: "This order (or this Idempotency-Key) is being printed right now, the identifier matches several "
+        "sale orders, or `service` differs from the service of the label the order has (a new shipment: redo).",
         422: "The sale order cannot be shipped (each reason under `errors`), the page is from another tenant, "
         "there is no printer of that name (`errors.printer`), or the Idempotency-Key was used for another "
         "body.",
-        **_UPSTREAM_ERRORS,
+        **UPSTREAM_ERRORS,
     },
 )
 def print_label():
@@ -72,7 +73,8 @@ def print_label():
     printed: list[Printed] = []
 
     def answer() -> Answer:
-        printed.append(workstation.print_label(ref, body.get("tenant_slug"), body.get("printer", UNSET)))
+        service = ChosenService.from_mapping(body.get("service"))
+        printed.append(workstation.print_label(ref, body.get("tenant_slug"), body.get("printer", UNSET), service))
         return _answer(printed[0], _status(printed[0].outcome.reprint))
 
     request_hash = idempotency.fingerprint("POST", request.path, request.get_json())
@@ -127,7 +129,7 @@ def label_file(label_id: str):
 @operation(
     path={"label_id": "`label.id` from a print."},
     responses={200: (Binary(("application/pdf",)), "The order's packing slip, as Starshipit makes it.")},
-    errors={404: "There is no such label.", **_UPSTREAM_ERRORS},
+    errors={404: "There is no such label.", **UPSTREAM_ERRORS},
 )
 def label_packing_slip(label_id: str):
     """The packing slip of the label's order (PDF): made by Starshipit on the first ask, kept
@@ -150,11 +152,12 @@ def label_packing_slip(label_id: str):
         404: "There is no such label.",
         409: "That label was replaced already, or the order is being printed.",
         422: "`confirm` is not true, the reason is missing, or there is no printer of that name.",
-        **_UPSTREAM_ERRORS,
+        **UPSTREAM_ERRORS,
     },
 )
 def redo_label(label_id: str):
     """A new label (a new shipment) replacing ``label_id``; needs ``confirm: true`` and a reason."""
     body = load_json(_redo_request)
-    printed = bench().redo(label_id, body["reason"], body.get("printer", UNSET))
+    service = ChosenService.from_mapping(body.get("service"))
+    printed = bench().redo(label_id, body["reason"], body.get("printer", UNSET), service)
     return _with_label(_answer(printed, 201), [printed])
