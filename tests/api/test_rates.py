@@ -34,9 +34,12 @@ def test_rates_list_the_services_with_prices_once_per_five_minutes(client, auth,
     assert not any(rate["rules_choice"] for rate in body["rates"])
     assert rates_calls(control) == 1
 
+    searches = control.counters("cartoncloud")["POST /tenants/{tenant_id}/outbound-orders/search"]
     again = client.get(RATES.format("SO-10045"), headers=auth).get_json()
     assert again["cached"] is True and again["rates"] == body["rates"]
     assert rates_calls(control) == 1
+    # The sale order is read again each time: its destination and packages are the key.
+    assert control.counters("cartoncloud")["POST /tenants/{tenant_id}/outbound-orders/search"] == searches + 1
 
 
 def test_the_rules_choice_is_marked(app, client, auth):

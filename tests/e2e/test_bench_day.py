@@ -37,8 +37,11 @@ def print_from_menu(extension, page: Page, entry: str) -> Page:
     return print_page
 
 
-def test_the_menu_lists_the_services_and_prints_with_the_one_picked(fresh_stack, extension, screenshots):
+def test_the_menu_lists_the_services_and_prints_with_the_one_picked(fresh_stack, extension, screenshots, monkeypatch):
     forget_kept_rates(fresh_stack)
+    monkeypatch.setitem(
+        fresh_stack.app.config, "CARRIER_SERVICES", {"Express": {"carrier": "AusPost", "service_code": "7J55"}}
+    )
     extension.configure(fresh_stack.backend_url, fresh_stack.token)
     page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"]))
     expect(extension.button(page)).to_have_text("Print label")
@@ -46,6 +49,9 @@ def test_the_menu_lists_the_services_and_prints_with_the_one_picked(fresh_stack,
     host = open_menu(extension, page)
     expect(host.locator(".services li", has_text="Parcel Post")).to_contain_text("AUD")
     expect(host.locator(".services li", has_text="Premium")).to_contain_text("Premium — AUD")
+    expect(host.locator(".services li[data-rules-choice='true']")).to_have_text(
+        "Express Post — AUD 17.75 · the rules' choice"
+    )
     page.screenshot(path=screenshots / "service-menu.png", clip=MENU_AREA)
     assert rates_calls(fresh_stack) == 1
     host.locator(".service-toggle").click()
