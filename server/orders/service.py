@@ -210,10 +210,11 @@ class PrintService:
             printed_already = self._ensure_starshipit_order(record, sale_order)
         starshipit = self._starshipit_for(record)
         try:
-            shipment = self._print_once(starshipit, record, printed_already, service)
+            shipment, booked_now = self._print_once(starshipit, record, printed_already, service)
         except UpstreamError as error:
             raise self._failure(record, error, "printing the label") from error
-        label, writeback = self._store(record, shipment, "print", service)
+        # A shipment booked before (in Starshipit's app) keeps its own service, not the pick.
+        label, writeback = self._store(record, shipment, "print", service if booked_now else None)
         return PrintOutcome(record, label, False, writeback)
 
     def _fetch_sale_order(self, record: SaleOrder) -> dict[str, Any]:
@@ -264,15 +265,15 @@ class PrintService:
 
     def _print_once(
         self, starshipit: StarshipitClient, record: SaleOrder, printed_already: bool, service: ChosenService | None
-    ) -> Shipment:
+    ) -> tuple[Shipment, bool]:
         """Print; when Starshipit says the order is printed already, fetch that label instead
-        (booked with the service it was booked with)."""
+        (booked with the service it was booked with). Also says whether the shipment was booked now."""
         if printed_already:
-            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True)
+            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True), False
         try:
-            return starshipit.print_label(order_id=record.starshipit_order_id, **_booking(service))
+            return starshipit.print_label(order_id=record.starshipit_order_id, **_booking(service)), True
         except AlreadyPrinted:
-            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True)
+            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True), False
 
     def _store(
         self,

@@ -8,6 +8,7 @@ import pytest
 SHOWCASE = "787061"  # SO-10045, Brisbane, requested service "Express"
 RATES = "/api/v1/orders/{}/rates"
 EXPRESS_RULE = {"Express": {"carrier": "AusPost", "service_code": "7J55"}}
+DEMO_ACCOUNT = "demo"  # the simulated Starshipit account the app's keys open
 
 
 def rates_calls(control) -> int:
@@ -170,3 +171,20 @@ def test_a_malformed_service_is_422_by_field(client, auth, service, field):
     )
     assert response.status_code == 422
     assert field in response.get_json()["errors"]["service"]
+
+
+def test_a_pick_for_an_order_printed_in_starshipits_app_keeps_the_shipment_it_has(client, auth, sandbox):
+    store = sandbox.state.starshipit
+    destination = {"name": "Mr Smith", "street": "1 Main Street", "suburb": "Springfield", "state": "QLD",
+                   "post_code": "4000", "country": "Australia"}  # fmt: skip
+    order = store.create({"order_number": "SO-10045", "destination": destination}, account=DEMO_ACCOUNT)
+    store.print_in_app(order["order_id"])
+    response = client.post(
+        "/api/v1/labels",
+        json={"sale_order": {"numeric_id": SHOWCASE}, "service": {"carrier_service_code": "PRM"}},
+        headers=auth,
+    )
+    assert response.status_code == 201
+    assert response.get_json()["carrier"] == "Australia Post"
+    (printed,) = [event for event in events(client, auth, SHOWCASE) if event["kind"] == "print"]
+    assert printed["detail"]["service_chosen"] is False
