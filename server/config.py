@@ -76,6 +76,7 @@ DEFAULTS: dict[str, Any] = {
     # A reprint's audit row waits in the process at most this long and is written with the others
     # (server/event_queue.py); 0: written with each reprint.
     "AUDIT_BATCH_SECONDS": 0.2,
+    "RATES_KEEP_SECONDS": 300.0,  # Starshipit's rates for an order, kept per process (server/orders/rates.py)
     "ORDER_LOCK_WAIT_SECONDS": 60.0,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "WORKER_POLL_SECONDS": 2.0,
@@ -245,6 +246,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "CACHE_CHECK_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
     "TOKEN_CACHE_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
     "AUDIT_BATCH_SECONDS": _non_negative_number(MAX_AUDIT_BATCH_SECONDS),
+    "RATES_KEEP_SECONDS": _non_negative_number(DAY_SECONDS),
     "ORDER_LOCK_WAIT_SECONDS": _positive_number(DAY_SECONDS),
     "MAX_CONTENT_LENGTH": _byte_count,
     "RATE_LIMIT": _rate_limit,

@@ -26,3 +26,16 @@ def country_name(code: str) -> str | None:
     if country is None:
         return None
     return _COURIER_NAMES.get(country.alpha_2) or getattr(country, "common_name", None) or country.name
+
+
+def country_code(name: str) -> str | None:
+    """The ISO 3166 alpha-2 code of a country named as ``country_name`` names it (or as ISO
+    does); None when unknown."""
+    wanted = name.strip().casefold()
+    pinned = next((code for code, pinned in _COURIER_NAMES.items() if pinned.casefold() == wanted), None)
+    if pinned is not None:
+        return pinned
+    try:
+        return pycountry.countries.lookup(name.strip()).alpha_2
+    except LookupError:
+        return None

@@ -146,6 +146,8 @@ class Label(Base):
     format: Mapped[str] = mapped_column(String(10))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     carrier: Mapped[str | None] = mapped_column(String(100))
+    carrier_service_code: Mapped[str | None] = mapped_column(String(50))
+    service_chosen_by: Mapped[str | None] = mapped_column(String(100))  # None: the mapping rules chose
     tracking_numbers: Mapped[list[str]] = mapped_column(default=list)
     replaces_label_id: Mapped[str | None] = mapped_column(String(36))
     replaced_reason: Mapped[str | None] = mapped_column(Text)

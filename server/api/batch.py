@@ -14,6 +14,7 @@ from ..errors import ApiError
 from ..models import PrintBatch
 from ..orders import batch_runs, idempotency
 from ..orders.batch import BatchOrder, BatchPrinter
+from ..orders.chosen_service import ChosenService
 from ..orders.identifiers import SaleOrderRef
 from ..printing import batch_document
 from ..printing.labels import CONTENT_TYPES
@@ -62,7 +63,8 @@ def print_batch(body):
     claim = batch_runs.claim(session, batch_id, token, request_hash, len(orders), lease)
     if not claim.run:
         return _present(claim.batch, workstation)
-    BatchPrinter(session, get_upstreams(current_app), runtime_config(), token).run(claim.batch, orders)
+    chosen = ChosenService.from_mapping(body.get("service"))
+    BatchPrinter(session, get_upstreams(current_app), runtime_config(), token).run(claim.batch, orders, chosen)
     delivery = _send(claim.batch, printer, workstation.label_layout) if printer is not None else None
     return _present(claim.batch, workstation, delivery)
 

@@ -15,6 +15,7 @@ from ..errors import ApiError
 from ..models import Label
 from ..orders import idempotency
 from ..orders.bench import Answer, Printed
+from ..orders.chosen_service import ChosenService
 from ..orders.identifiers import SaleOrderRef
 from ..printing.labels import CONTENT_TYPES
 from ..printing.layouts import apply_layout, effective_layout
@@ -33,7 +34,7 @@ def _status(reprint: bool) -> int:
 
 
 _LABEL_ID = [path_parameter("label_id", "`label.id` from a print.")]
-_UPSTREAM_ERRORS = {
+UPSTREAM_ERRORS = {
     502: "Starshipit (or CartonCloud) refused, in its own words, or did not accept labelbridge's keys.",
     503: "Starshipit or CartonCloud is busy or down (with Retry-After), or no account is set up.",
 }
@@ -61,12 +62,12 @@ _UPSTREAM_ERRORS = {
 @errors(
     {
         404: "The sale order is not in CartonCloud.",
-        409: "This order (or this Idempotency-Key) is being printed right now, or the identifier matches several "
-        "sale orders.",
+        409: "This order (or this Idempotency-Key) is being printed right now, the identifier matches several "
+        "sale orders, or `service` differs from the service of the label the order has (a new shipment: redo).",
         422: "The sale order cannot be shipped (each reason under `errors`), the page is from another tenant, "
         "there is no printer of that name (`errors.printer`), or the Idempotency-Key was used for another "
         "body.",
-        **_UPSTREAM_ERRORS,
+        **UPSTREAM_ERRORS,
     }
 )
 def print_label(body):
@@ -76,7 +77,8 @@ def print_label(body):
     printed: list[Printed] = []
 
     def answer() -> Answer:
-        printed.append(workstation.print_label(ref, body.get("tenant_slug"), body.get("printer", UNSET)))
+        service = ChosenService.from_mapping(body.get("service"))
+        printed.append(workstation.print_label(ref, body.get("tenant_slug"), body.get("printer", UNSET), service))
         return _answer(printed[0], _status(printed[0].outcome.reprint))
 
     request_hash = idempotency.fingerprint("POST", request.path, request.get_json())
@@ -125,7 +127,7 @@ def label_file(query, label_id: str):
 
 @api.get("/labels/<label_id>/packing-slip", parameters=_LABEL_ID)
 @binary(200, ("application/pdf",), "The order's packing slip, as Starshipit makes it.")
-@errors({404: "There is no such label.", **_UPSTREAM_ERRORS})
+@errors({404: "There is no such label.", **UPSTREAM_ERRORS})
 def label_packing_slip(label_id: str):
     """The packing slip of the label's order (PDF): made by Starshipit on the first ask, kept
     after."""
@@ -151,10 +153,11 @@ def label_packing_slip(label_id: str):
         404: "There is no such label.",
         409: "That label was replaced already, or the order is being printed.",
         422: "`confirm` is not true, the reason is missing, or there is no printer of that name.",
-        **_UPSTREAM_ERRORS,
+        **UPSTREAM_ERRORS,
     }
 )
 def redo_label(body, label_id: str):
     """A new label (a new shipment) replacing ``label_id``; needs ``confirm: true`` and a reason."""
-    printed = bench().redo(label_id, body["reason"], body.get("printer", UNSET))
+    service = ChosenService.from_mapping(body.get("service"))
+    printed = bench().redo(label_id, body["reason"], body.get("printer", UNSET), service)
     return _with_label(_answer(printed, 201), [printed])

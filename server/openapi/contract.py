@@ -22,6 +22,7 @@ from ..schemas.labels import (
     WhoamiSchema,
 )
 from ..schemas.printing import PrinterListSchema, WorkstationSchema, WorkstationUpdateSchema
+from ..schemas.rates import RatesResponseSchema
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,16 @@ SALE_ORDER = {
 }
 LABEL_ID = "7a2c9f4e-1b7d-4f0a-9a61-0c2b9d8e5f13"
 LABEL_REF = {"id": LABEL_ID, "format": "pdf", "url": f"/api/v1/labels/{LABEL_ID}/file"}
+RATE = {
+    "carrier": "AusPost",
+    "carrier_name": "Australia Post",
+    "service_name": "Express Post",
+    "carrier_service_code": "7J55",
+    "price": 13.95,
+    "currency": "AUD",
+    "eta": None,
+    "rules_choice": False,
+}
 PRINTED = {
     "sale_order": SALE_ORDER,
     "starshipit_order": {"order_id": 1001, "order_number": "SO-10045"},
@@ -131,6 +142,11 @@ BODIES = (
             "uuid": {"sale_order": {"id": SALE_ORDER["id"]}, "tenant_slug": "demo-warehouse"},
             "to-a-printer": {"sale_order": {"numeric_id": "787061"}, "printer": "bench-1"},
             "no-printer": {"sale_order": {"numeric_id": "787061"}, "printer": None},
+            "chosen-service": {
+                "sale_order": {"numeric_id": "787061"},
+                "service": {"carrier": "StarTrack", "carrier_service_code": "PRM"},
+            },
+            "service-code-only": {"sale_order": {"numeric_id": "787061"}, "service": {"carrier_service_code": "PRM"}},
         },
         invalid={
             "no-identifier": {"sale_order": {}},
@@ -144,6 +160,8 @@ BODIES = (
             "no-sale-order": {"tenant_slug": "demo-warehouse"},
             "printer-empty": {"sale_order": {"numeric_id": "787061"}, "printer": ""},
             "printer-as-number": {"sale_order": {"numeric_id": "787061"}, "printer": 1},
+            "service-without-code": {"sale_order": {"numeric_id": "787061"}, "service": {"carrier": "StarTrack"}},
+            "service-as-text": {"sale_order": {"numeric_id": "787061"}, "service": "PRM"},
         },
     ),
     SharedBody(
@@ -209,7 +227,14 @@ BODIES = (
         "redo-request",
         RedoRequestSchema,
         "POST /api/v1/labels/{label_id}/redo (request)",
-        valid={"damaged": {"confirm": True, "reason": "The label was damaged in the printer."}},
+        valid={
+            "damaged": {"confirm": True, "reason": "The label was damaged in the printer."},
+            "another-service": {
+                "confirm": True,
+                "reason": "Paid for Premium.",
+                "service": {"carrier_service_code": "PRM"},
+            },
+        },
         invalid={
             "not-confirmed": {"confirm": False, "reason": "damaged"},
             "confirm-as-text": {"confirm": "yes", "reason": "damaged"},
@@ -217,6 +242,42 @@ BODIES = (
             "no-reason": {"confirm": True},
             "empty-reason": {"confirm": True, "reason": ""},
             "unknown-field": {"confirm": True, "reason": "damaged", "carrier": "DHL"},
+        },
+    ),
+    SharedBody(
+        "rates-response",
+        RatesResponseSchema,
+        "GET /api/v1/orders/{identifier}/rates (200)",
+        valid={
+            "priced": {"rates": [RATE], "rules_choice": None, "cached": False, "message": None},
+            "rules-choice-marked": {
+                "rates": [{**RATE, "rules_choice": True}],
+                "rules_choice": {"carrier": "AusPost", "carrier_service_code": "7J55"},
+                "cached": True,
+                "message": None,
+            },
+            "unpriced": {
+                "rates": [{**RATE, "price": None, "carrier": None}],
+                "rules_choice": None,
+                "cached": False,
+                "message": None,
+            },
+            "none": {"rates": [], "rules_choice": None, "cached": False, "message": "Starshipit offered no services."},
+        },
+        invalid={
+            "rate-without-code": {
+                "rates": [_without(RATE, "carrier_service_code")],
+                "rules_choice": None,
+                "cached": False,
+                "message": None,
+            },
+            "rules-choice-as-text": {
+                "rates": [{**RATE, "rules_choice": "yes"}],
+                "rules_choice": None,
+                "cached": False,
+                "message": None,
+            },
+            "no-rates": {"rules_choice": None, "cached": False, "message": None},
         },
     ),
     SharedBody(

@@ -39,6 +39,7 @@ from ..models import Label, PrintBatch, SaleOrder
 from ..printing import batch_document
 from . import batch_runs, resolver
 from .bulk import MAX_IMPORT, BulkCreator, Candidate, ImportAborted, Outcomes
+from .chosen_service import ChosenService
 from .identifiers import SaleOrderRef
 from .service import PrintOutcome, PrintService
 from .settings import mapping_settings
@@ -76,15 +77,16 @@ class BatchPrinter:
         self._saved_at = float("-inf")
         self._deadline = time.monotonic() + TIME_BUDGET_SECONDS
 
-    def run(self, batch: PrintBatch, orders: list[BatchOrder]) -> None:
+    def run(self, batch: PrintBatch, orders: list[BatchOrder], service: ChosenService | None = None) -> None:
         """Print ``orders`` into ``batch`` (claimed by this request), recording each result as
-        it comes, then the merged document."""
+        it comes, then the merged document. ``service``: one service for every order (None: the
+        mapping rules' per order)."""
         resolved = self._resolve_all(batch, orders)
         # Resolving talks to CartonCloud, the rest to Starshipit: an outage of one stops its own step.
         self._unavailable, self._unavailable_streak = None, 0
         self._create_in_starshipit([item for item in resolved if _needs_creating(item)])
         for item in resolved:
-            self._print(item)
+            self._print(item, service)
             self._save_progress(batch)
         merged = batch_document.merge(self._documents())
         batch_runs.finish(self.session, batch, list(self._results.values()), *(merged or (None, None)))
@@ -164,12 +166,12 @@ class BatchPrinter:
         except ImportAborted:
             pass  # its orders keep their state; each is printed (or told why not) below
 
-    def _print(self, item: _Resolved) -> None:
+    def _print(self, item: _Resolved, service: ChosenService | None) -> None:
         try:
             stop = self._stop_reason()
             if stop is not None and not self._labelled(item.record):
                 raise stop
-            outcome = self.service.print_record(item.record, item.sale_order)
+            outcome = self.service.print_record(item.record, item.sale_order, service)
         except Failure as error:
             self._failed(item.order, error)
         else:

@@ -25,6 +25,7 @@ from ..printing.printer_jobs import send_label
 from ..printing.printer_policy import PrinterPolicy
 from ..printing.workstation import UNSET, Workstation, choose_printer, preferences_for
 from . import idempotency
+from .chosen_service import ChosenService
 from .identifiers import SaleOrderRef
 from .service import PrintOutcome, PrintService
 
@@ -61,16 +62,22 @@ class Bench:
         self.cache = cache
         self.service = PrintService(session, upstreams, config, token_name)
 
-    def print_label(self, ref: SaleOrderRef, tenant_slug: str | None = None, printer: Any = UNSET) -> Printed:
+    def print_label(
+        self,
+        ref: SaleOrderRef,
+        tenant_slug: str | None = None,
+        printer: Any = UNSET,
+        service: ChosenService | None = None,
+    ) -> Printed:
         """Print (or reprint) the sale order's label; ``printer``: a printer's name, None for
-        none, UNSET for the workstation's own."""
+        none, UNSET for the workstation's own; ``service``: the packer's pick of service."""
         workstation, chosen = self._bench(printer)
-        return self._deliver(self.service.print_label(ref, tenant_slug), workstation, chosen)
+        return self._deliver(self.service.print_label(ref, tenant_slug, service), workstation, chosen)
 
-    def redo(self, label_id: str, reason: str, printer: Any = UNSET) -> Printed:
+    def redo(self, label_id: str, reason: str, printer: Any = UNSET, service: ChosenService | None = None) -> Printed:
         """A new label (a new shipment) replacing ``label_id``, on purpose, with the reason."""
         workstation, chosen = self._bench(printer)
-        return self._deliver(self.service.redo(label_id, reason), workstation, chosen)
+        return self._deliver(self.service.redo(label_id, reason, service), workstation, chosen)
 
     def once(self, key: str | None, request_hash: str, answer: Callable[[], Answer]) -> Answer:
         """``answer()`` for this Idempotency-Key once: the same key and request again get the

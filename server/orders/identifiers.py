@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +19,16 @@ class SaleOrderRef:
         """From a validated mapping holding exactly one of the three identifiers."""
         ((kind, value),) = fields.items()
         return cls(kind, str(value))
+
+    @classmethod
+    def from_identifier(cls, identifier: str) -> SaleOrderRef:
+        """One identifier of any kind: a UUID names the sale order, digits its numericId,
+        anything else its customer reference."""
+        try:
+            return cls("id", str(uuid.UUID(identifier)))
+        except ValueError:
+            digits = identifier.isascii() and identifier.isdigit()
+            return cls("numeric_id" if digits else "customer_reference", identifier)
 
     def describe(self) -> str:
         return {

@@ -27,6 +27,7 @@ from ..printing import labels
 from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
 from ..troubleshooting.address_check import check_address
 from . import creation, known, resolver, sends
+from .chosen_service import ChosenService, needs_redo
 from .identifiers import SaleOrderRef
 from .lock import LockTimeout, order_lock
 from .settings import mapping_settings
@@ -38,6 +39,15 @@ class PrintOutcome:
     label: Label
     reprint: bool
     writeback: str
+
+
+def not_shippable(unshippable: UnshippableOrder) -> Invalid:
+    """Every reason the sale order cannot be shipped, each under its field."""
+    errors: dict[str, list[str]] = {}
+    for issue in unshippable.issues:
+        errors.setdefault(issue.field, []).append(issue.message)
+    words = " ".join(issue.message for issue in unshippable.issues)
+    return Invalid("sale_order_not_shippable", f"This sale order cannot be shipped: {words}", errors=errors)
 
 
 def _busy() -> Conflict:
@@ -59,15 +69,18 @@ class PrintService:
 
     # -- public -----------------------------------------------------------------------------
 
-    def print_label(self, ref: SaleOrderRef, tenant_slug: str | None = None) -> PrintOutcome:
+    def print_label(
+        self, ref: SaleOrderRef, tenant_slug: str | None = None, service: ChosenService | None = None
+    ) -> PrintOutcome:
         """Print the sale order's label, or return the one it already has (``reprint``: one read
-        and the audit row, no upstream call)."""
+        and the audit row, no upstream call). ``service``: the packer's pick (None: the mapping
+        rules'); another service than the label's is a new shipment, so a redo (Conflict)."""
         self.check_tenant(tenant_slug)
         found = known.by_ref(self.session, self._tenant_id(), ref, self._mode(), content=True)
         if found is not None and found.label is not None:
-            return self._reprinted(found)
+            return self._reprinted(found, service)
         record, sale_order = (found.record, None) if found is not None else self._from_cartoncloud(ref)
-        return self.print_record(record, sale_order)
+        return self.print_record(record, sale_order, service)
 
     def lookup(self, ref: SaleOrderRef) -> known.Known:
         """What labelbridge knows of the sale order (its label without the bytes); CartonCloud is
@@ -78,31 +91,33 @@ class PrintService:
         record, _sale_order = self._from_cartoncloud(ref)
         return known.Known(record, None, None)
 
-    def print_record(self, record: SaleOrder, sale_order: dict[str, Any] | None = None) -> PrintOutcome:
+    def print_record(
+        self, record: SaleOrder, sale_order: dict[str, Any] | None = None, service: ChosenService | None = None
+    ) -> PrintOutcome:
         """``print_label`` for a sale order resolved already (a batch resolves all of its orders
         first); ``sale_order`` is its CartonCloud JSON when at hand, else it is read when needed."""
         if record.current_label_id:
             found = known.by_pk(self.session, record.id, self._mode(), content=True)
             if found.label is not None:
-                return self._reprinted(found)
+                return self._reprinted(found, service)
             record = found.record  # its label was voided meanwhile (relabelled in Starshipit): print anew
         try:
             with self._lock(record, until=self._labelled(record)) as acquired:
                 self.session.refresh(record)  # in the transaction that locked it
                 self.session.commit()  # no transaction stays open across the upstream calls
                 if not acquired or record.current_label_id:
-                    return self._reprint(record)
-                return self._create_and_print(record, sale_order)
+                    return self._reprint(record, service)
+                return self._create_and_print(record, sale_order, service)
         except LockTimeout:
             raise _busy() from None
 
-    def redo(self, label_id: str, reason: str) -> PrintOutcome:
+    def redo(self, label_id: str, reason: str, service: ChosenService | None = None) -> PrintOutcome:
         """A deliberate new label (a new shipment) for an order that has one; records the old one.
 
         The old label stops being the order's before Starshipit is asked (``redo_started``): a
         redo that fails or is cut short half way (the order reopened, or a new label made and
         not stored) leaves the next print to fetch the label Starshipit holds, never to hand out
-        one Starshipit has voided."""
+        one Starshipit has voided. ``service``: book the new label with this service."""
         old = self.session.get(Label, label_id)
         if old is None:
             raise NotFound("not_found", f"Label {label_id} does not exist.")
@@ -121,10 +136,10 @@ class PrintService:
                 starshipit = self._starshipit_for(record)
                 try:
                     starshipit.update_order({"order_id": record.starshipit_order_id, "status": "Unshipped"})
-                    shipment = starshipit.print_label(order_id=record.starshipit_order_id)
+                    shipment = starshipit.print_label(order_id=record.starshipit_order_id, **_booking(service))
                 except UpstreamError as error:
                     raise self._failure(record, error, "printing a new label") from error
-                label, writeback = self._store(record, shipment, kind="redo", replaces=old, reason=reason)
+                label, writeback = self._store(record, shipment, "redo", service, replaces=old, reason=reason)
                 return PrintOutcome(record, label, False, writeback)
         except LockTimeout:
             raise _busy() from None
@@ -171,7 +186,7 @@ class PrintService:
             done=until,
         )
 
-    def _reprint(self, record: SaleOrder) -> PrintOutcome:
+    def _reprint(self, record: SaleOrder, service: ChosenService | None) -> PrintOutcome:
         found = known.by_pk(self.session, record.id, self._mode(), content=True)
         if found.label is None:  # printed by another request, then voided by a relabel, all meanwhile
             raise Conflict(
@@ -179,26 +194,32 @@ class PrintService:
                 "This order's label was replaced while it was being printed; print it again to get the new one.",
                 retry_after=1,
             )
-        return self._reprinted(found)
+        return self._reprinted(found, service)
 
-    def _reprinted(self, found: known.Known) -> PrintOutcome:
+    def _reprinted(self, found: known.Known, service: ChosenService | None) -> PrintOutcome:
         """The stored label again; the reprint is in the order's history, queued to be written
-        with others (server/event_queue.py), so answering it writes nothing."""
+        with others (server/event_queue.py), so answering it writes nothing. A label booked with
+        another service than ``service`` is not reprinted: that is a redo."""
+        if service is not None and not service.booked_on(found.label):
+            raise needs_redo()
         queue_event(self.session, found.record, "reprint", self.actor, label_id=found.label.id)
         self.session.commit()
         return PrintOutcome(found.record, found.label, True, found.writeback)
 
-    def _create_and_print(self, record: SaleOrder, sale_order: dict[str, Any] | None) -> PrintOutcome:
+    def _create_and_print(
+        self, record: SaleOrder, sale_order: dict[str, Any] | None, service: ChosenService | None
+    ) -> PrintOutcome:
         printed_already = False
         if record.starshipit_order_id is None:
             sale_order = sale_order or self._fetch_sale_order(record)
             printed_already = self._ensure_starshipit_order(record, sale_order)
         starshipit = self._starshipit_for(record)
         try:
-            shipment = self._print_once(starshipit, record, printed_already)
+            shipment, booked_now = self._print_once(starshipit, record, printed_already, service)
         except UpstreamError as error:
             raise self._failure(record, error, "printing the label") from error
-        label, writeback = self._store(record, shipment, kind="print")
+        # A shipment booked before (in Starshipit's app) keeps its own service, not the pick.
+        label, writeback = self._store(record, shipment, "print", service if booked_now else None)
         return PrintOutcome(record, label, False, writeback)
 
     def _fetch_sale_order(self, record: SaleOrder) -> dict[str, Any]:
@@ -247,17 +268,26 @@ class PrintService:
             raise self._remember(record, unconfirmed) from None
         return found.get("status") in creation.PRINTED_STATUSES
 
-    def _print_once(self, starshipit: StarshipitClient, record: SaleOrder, printed_already: bool) -> Shipment:
-        """Print; when Starshipit says the order is printed already, fetch that label instead."""
+    def _print_once(
+        self, starshipit: StarshipitClient, record: SaleOrder, printed_already: bool, service: ChosenService | None
+    ) -> tuple[Shipment, bool]:
+        """Print; when Starshipit says the order is printed already, fetch that label instead
+        (booked with the service it was booked with). Also says whether the shipment was booked now."""
         if printed_already:
-            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True)
+            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True), False
         try:
-            return starshipit.print_label(order_id=record.starshipit_order_id)
+            return starshipit.print_label(order_id=record.starshipit_order_id, **_booking(service)), True
         except AlreadyPrinted:
-            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True)
+            return starshipit.print_label(order_id=record.starshipit_order_id, reprint=True), False
 
     def _store(
-        self, record: SaleOrder, shipment: Shipment, kind: str, replaces: Label | None = None, reason: str | None = None
+        self,
+        record: SaleOrder,
+        shipment: Shipment,
+        kind: str,
+        service: ChosenService | None,
+        replaces: Label | None = None,
+        reason: str | None = None,
     ) -> tuple[Label, str]:
         """Label, tracking and the writeback job in one transaction; the label and its writeback state."""
         try:
@@ -271,6 +301,8 @@ class PrintService:
             format=label_format,
             content=content,
             carrier=shipment.carrier_name,
+            carrier_service_code=shipment.carrier_service_code or (service and service.carrier_service_code),
+            service_chosen_by=self.actor if service else None,
             tracking_numbers=list(shipment.tracking_numbers),
             replaces_label_id=replaces.id if replaces else None,
             replaced_reason=reason,
@@ -291,6 +323,8 @@ class PrintService:
             label_id=label.id,
             tracking_numbers=label.tracking_numbers,
             carrier=label.carrier,
+            carrier_service_code=label.carrier_service_code,
+            service_chosen=service is not None,
             replaces_label_id=label.replaces_label_id,
             reason=reason,
         )
@@ -305,12 +339,7 @@ class PrintService:
     # -- failures ---------------------------------------------------------------------------
 
     def _unshippable(self, record: SaleOrder, unshippable: UnshippableOrder) -> Invalid:
-        errors: dict[str, list[str]] = {}
-        for issue in unshippable.issues:
-            errors.setdefault(issue.field, []).append(issue.message)
-        words = " ".join(issue.message for issue in unshippable.issues)
-        error = Invalid("sale_order_not_shippable", f"This sale order cannot be shipped: {words}", errors=errors)
-        return self._remember(record, error)
+        return self._remember(record, not_shippable(unshippable))
 
     def _failure(self, record: SaleOrder, upstream: UpstreamError, doing: str) -> Failure:
         return self._remember(record, from_upstream(upstream, doing))
@@ -322,3 +351,11 @@ class PrintService:
         record_event(self.session, record, "error", self.actor, code=error.code, message=error.message)
         self.session.commit()
         return error
+
+
+def _booking(service: ChosenService | None) -> dict[str, str]:
+    """The print call's ``carrier`` and ``carrier_service_code``: none leaves the order's own
+    (what the mapping rules set, or Starshipit's default)."""
+    if service is None:
+        return {}
+    return {key: value for key, value in service.as_detail().items() if value is not None}

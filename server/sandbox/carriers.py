@@ -86,6 +86,11 @@ def find_carrier(name: str) -> Carrier | None:
     return next((c for c in CARRIERS.values() if wanted in (c.code.lower(), c.name.lower())), None)
 
 
+def offering(service_code: str, domestic: bool) -> Carrier | None:
+    """The carrier with a service of this code for a domestic or international parcel."""
+    return next((c for c in CARRIERS.values() if c.service(service_code, domestic=domestic) is not None), None)
+
+
 def default_carrier(country_iso2: str) -> Carrier:
     return CARRIERS["AusPost" if country_iso2 == "AU" else "PlainLabel"]
 

@@ -7,7 +7,8 @@ A fault matches calls by service, path glob (against the path inside the service
   client's read timeout to expire — then let it proceed: the server did the work even though
   the client gave up, which is exactly the case a client must not retry blindly;
 - answer `status` in that service's error shape, with `Retry-After: retry_after` if given
-  (`status: 429` gets one by default), or with `body` as given.
+  (`status: 429` gets one by default), or with `body` as given — with `status: 200`, an answer
+  in another reading of the API than the simulator's own (e.g. rates naming their carrier).
 It fires with probability `rate` (seeded RNG, so runs repeat), for the next `count` matching calls
 (None: unlimited), until epoch second `until` (None: forever). The first firing fault wins.
 """
@@ -67,8 +68,10 @@ def parse_fault(spec: Any, fault_id: str) -> Fault:
     if fault.method is not None:
         fault.method = str(fault.method).upper()
     _check(
-        fault.status is None or (isinstance(fault.status, int) and 400 <= fault.status <= 599),
-        "status must be an HTTP error status (400-599)",
+        fault.status is None
+        or (isinstance(fault.status, int) and 400 <= fault.status <= 599)
+        or (fault.status == 200 and fault.body is not None),
+        "status must be an HTTP error status (400-599), or 200 with a body",
     )
     _check(isinstance(fault.rate, (int, float)) and 0 <= fault.rate <= 1, "rate must be between 0 and 1")
     _check(fault.count is None or (isinstance(fault.count, int) and fault.count >= 1), "count must be at least 1")

@@ -595,7 +595,13 @@ def _default_package(order: dict) -> dict:
 def _carrier_and_service(order: dict, request: dict) -> tuple[carriers.Carrier, carriers.Service]:
     iso2 = addresses.country_iso2(order["destination"]["country"])
     domestic = iso2 == "AU"
-    wanted_carrier = request.get("carrier") or order["carrier"]
+    requested_code = request.get("carrier_service_code")
+    # ⚠ Rates name a service by its code only: a code asked for without a carrier books the
+    # carrier that offers it (codes are the carriers' own, so one carrier has each).
+    offering = (
+        None if request.get("carrier") or not requested_code else carriers.offering(str(requested_code), domestic)
+    )
+    wanted_carrier = request.get("carrier") or (offering.code if offering else order["carrier"])
     if wanted_carrier:
         carrier = carriers.find_carrier(str(wanted_carrier))
         if carrier is None:
@@ -604,7 +610,6 @@ def _carrier_and_service(order: dict, request: dict) -> tuple[carriers.Carrier, 
             )
     else:
         carrier = carriers.default_carrier(iso2 or "")
-    requested_code = request.get("carrier_service_code")
     service = carrier.service(requested_code or order["carrier_service_code"], domestic=domestic)
     if service is None and not requested_code:
         service = carrier.service(None, domestic=domestic)  # the order's code belongs to another carrier

@@ -13,6 +13,7 @@ from .labels import (
     ResponseSchema,
     SaleOrderIdentifierSchema,
     printer_choice,
+    service_choice,
 )
 
 BATCH_STATES = ("running", "finished")
@@ -35,6 +36,7 @@ class BatchRequestSchema(Schema):
     )
     tenant_slug = fields.String(validate=validate.Length(min=1, max=100))
     printer = printer_choice()  # for the merged document
+    service = service_choice()
 
     @validates_schema
     def each_once(self, data, **_kwargs):

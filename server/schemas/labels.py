@@ -43,10 +43,33 @@ def printer_choice() -> fields.String:
     )
 
 
+class ServiceChoiceSchema(Schema):
+    """A courier service from GET /orders/{identifier}/rates."""
+
+    carrier = fields.String(
+        allow_none=True,
+        validate=[validate.Length(min=1, max=100), no_nul],
+        metadata={"description": "The rate's `carrier`; null or absent when the rates did not name one."},
+    )
+    carrier_service_code = fields.String(required=True, validate=[validate.Length(min=1, max=50), no_nul])
+
+
+def service_choice() -> fields.Nested:
+    """A print request's ``service``."""
+    return fields.Nested(
+        ServiceChoiceSchema,
+        metadata={
+            "description": "Book with this service; absent: the service the mapping rules pick. Another "
+            "service than an existing label's is a new shipment: a redo."
+        },
+    )
+
+
 class PrintRequestSchema(Schema):
     sale_order = fields.Nested(SaleOrderIdentifierSchema, required=True)
     tenant_slug = fields.String(validate=validate.Length(min=1, max=100))
     printer = printer_choice()
+    service = service_choice()
 
 
 class LookupQuerySchema(SaleOrderIdentifierSchema):
@@ -64,6 +87,7 @@ class RedoRequestSchema(Schema):
     )
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
     printer = printer_choice()
+    service = service_choice()
 
 
 class ResponseSchema(Schema):

@@ -171,7 +171,16 @@ class StarshipitClient:
         params = {"tracking_number": tracking_number} if tracking_number else {"order_number": order_number}
         return self._call("GET", "/api/track", params=params).field("results")
 
-    # Account checks
+    # Services and account checks
+
+    def rates(self, destination: dict, packages: list[dict], currency: str | None = None) -> list[dict]:
+        """The services and prices for a parcel (``include_pricing``: without it prices may be
+        missing). Some accounts answer no rates at all: an empty list. A quote, so safe to retry."""
+        payload = {"destination": destination, "packages": packages, "include_pricing": True}
+        if currency:
+            payload["currency"] = currency
+        rates = self._call("POST", "/api/rates", json=payload, safe=True).field("rates")
+        return [rate for rate in rates or [] if isinstance(rate, dict)]
 
     def delivery_services(self, destination: dict, packages: list[dict]) -> list[dict]:
         """Services the account's couriers offer for a destination; a quote, so safe to retry."""

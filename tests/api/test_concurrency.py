@@ -27,3 +27,27 @@ def test_twenty_concurrent_prints_make_one_shipment(live_backend, make_token, co
     assert len({body["label"]["content_base64"] for _, body in answers}) == 1
     assert len(control.starshipit_orders("SO-10045")) == 1
     assert control.counters("starshipit").get("POST /api/orders/shipment", 0) == 1
+
+
+def test_clicks_with_and_without_a_chosen_service_at_once_make_one_shipment(live_backend, make_token, control):
+    headers = {"Authorization": f"Bearer {make_token()}"}
+    premium = {"carrier": "StarTrack", "carrier_service_code": "PRM"}
+
+    def click(index):
+        body = {"sale_order": {"numeric_id": "787061"}, **({"service": premium} if index % 2 else {})}
+        response = requests.post(f"{live_backend.url}/api/v1/labels", json=body, headers=headers, timeout=60)
+        return index, response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(click, range(10)))
+
+    assert [status for _, status, _ in answers].count(201) == 1
+    booked_with_the_pick = next(index % 2 == 1 for index, status, _ in answers if status == 201)
+    for index, status, body in answers:
+        # A click without a pick reprints whatever was booked; a pick the shipment was not booked
+        # with is refused as a redo, never booked as a second shipment.
+        picked = index % 2 == 1
+        expected = (409,) if picked and not booked_with_the_pick else (200, 201)
+        assert status in expected, (index, status, body)
+    assert len(control.starshipit_orders("SO-10045")) == 1
+    assert control.counters("starshipit").get("POST /api/orders/shipment", 0) == 1

@@ -97,6 +97,18 @@ CALLS = {
         {},
         {"destination": {"country": "Australia"}, "packages": [{"weight": 1.0}]},
     ),
+    "rates": (
+        lambda c: c.rates({"country_code": "AU", "post_code": "4000"}, [{"weight": 1.0}], "AUD"),
+        "POST",
+        "/api/rates",
+        {},
+        {
+            "destination": {"country_code": "AU", "post_code": "4000"},
+            "packages": [{"weight": 1.0}],
+            "include_pricing": True,
+            "currency": "AUD",
+        },
+    ),
     "validate_address": (
         lambda c: c.validate_address(street="1 Main Street", post_code="4000", country="Australia"),
         "GET",
@@ -127,6 +139,10 @@ ANSWERS = {
     "import_orders": {"success": True, "orders": [{"order_id": 1}, {"order_id": 2}]},
     "track": load("starshipit_tracking.json"),
     "delivery_services": {"services": [{"carrier": "PlainLabel", "service_code": "PLL"}], "success": True},
+    "rates": {
+        "rates": [{"service_name": "Parcel Post", "service_code": "7E55", "total_price": 14.95}],
+        "success": True,
+    },
     "validate_address": {"valid": True, "suggestions": [], "success": 1},
     "packing_slips": {"label_type": "PackingSlip", "pdf": base64.b64encode(PDF).decode(), "success": True},
 }
@@ -149,6 +165,7 @@ EXPECTED = {
     "import_orders": ANSWERS["import_orders"],
     "track": load("starshipit_tracking.json")["results"],
     "delivery_services": [{"carrier": "PlainLabel", "service_code": "PLL"}],
+    "rates": ANSWERS["rates"]["rates"],
     "validate_address": ANSWERS["validate_address"],
     "packing_slips": PDF,
 }
@@ -452,3 +469,9 @@ def test_a_packing_slip_answer_without_a_readable_pdf_is_a_bad_response(http, st
 def test_packing_slips_need_an_order(starshipit):
     with pytest.raises(ValueError, match="at least one order id"):
         starshipit.packing_slips([])
+
+
+@pytest.mark.parametrize("answer", [{"rates": [], "success": True}, {"rates": None, "success": True}])
+def test_rates_may_be_empty(http, starshipit, answer):
+    http.post(url("/api/rates"), json=answer)
+    assert starshipit.rates({"country_code": "AU"}, [{"weight": 1.0}]) == []

@@ -94,6 +94,7 @@ OPERATIONS = {
     "preview_order": Operation("GET", "/api/v1/orders/{sale_order_id}/preview"),
     "preview_order_by_query": Operation("GET", "/api/v1/orders/preview", query=SHOWCASE),
     "order_events": Operation("GET", "/api/v1/orders/{identifier}/events"),
+    "order_rates": Operation("GET", "/api/v1/orders/787061/rates"),
     "import_sku_packages": Operation(
         "POST", "/api/v1/settings/sku-packages/import", body={"csv": "sku,weight_kg\nWIDGET-1,1.5\n"}
     ),
@@ -266,17 +267,27 @@ def redo_of_a_replaced_label(api: Api):
     return api.call("redo_label", path=f"/api/v1/labels/{label_id}/redo")
 
 
-def a_reference_two_sale_orders_share(api: Api, path: str = "/api/v1/orders/lookup"):
+def a_reference_two_sale_orders_share(api: Api, path: str = "/api/v1/orders/lookup?customer_reference=SO-10045"):
     """The simulator refuses a duplicate customer reference; CartonCloud itself does not."""
     store = api.sandbox.state.cartoncloud
     twins = store.sale_orders()[:2]
     api.monkeypatch.setattr(store, "search_sale_orders", lambda matches: twins)
-    return api.client.get(f"{path}?customer_reference=SO-10045", headers=api.admin)
+    return api.client.get(path, headers=api.admin)
 
 
 def cartoncloud_lookup_fails(api: Api, status: int, path: str = "/api/v1/orders/lookup?id={id}"):
     api.control.fault(service="cartoncloud", path="*/outbound-orders/*", status=status, rate=1.0)
     return api.client.get(path.format(id=uuid.uuid4()), headers=api.admin)
+
+
+def rates_of(api: Api, identifier: str):
+    return api.client.get(f"/api/v1/orders/{identifier}/rates", headers=api.admin)
+
+
+def starshipit_rates_fail(api: Api, status: int):
+    # A quote is retried on a 5xx: the fault lasts until the test's end clears it.
+    api.control.fault(service="starshipit", path="/api/rates", status=status)
+    return api.call("order_rates")
 
 
 def preview_of_the_showcase(api: Api):
@@ -422,11 +433,19 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("preview_order_by_query", 404): lambda api: api.client.get(
         "/api/v1/orders/preview?numeric_id=999999999", headers=api.admin
     ),
-    ("preview_order_by_query", 409): lambda api: a_reference_two_sale_orders_share(api, "/api/v1/orders/preview"),
+    ("preview_order_by_query", 409): lambda api: a_reference_two_sale_orders_share(
+        api, "/api/v1/orders/preview?customer_reference=SO-10045"
+    ),
     ("preview_order_by_query", 422): lambda api: api.client.get("/api/v1/orders/preview", headers=api.admin),
     ("preview_order_by_query", 502): lambda api: cartoncloud_lookup_fails(api, 400, "/api/v1/orders/preview?id={id}"),
     ("preview_order_by_query", 503): lambda api: cartoncloud_lookup_fails(api, 503, "/api/v1/orders/preview?id={id}"),
     ("order_events", 200): lambda api: api.call("order_events"),
+    ("order_rates", 200): lambda api: api.call("order_rates"),
+    ("order_rates", 404): lambda api: rates_of(api, "999999999"),
+    ("order_rates", 409): lambda api: a_reference_two_sale_orders_share(api, "/api/v1/orders/SO-10045/rates"),
+    ("order_rates", 422): lambda api: rates_of(api, NO_STREET["customer_reference"]),
+    ("order_rates", 502): lambda api: starshipit_rates_fail(api, 400),
+    ("order_rates", 503): lambda api: starshipit_rates_fail(api, 503),
     ("import_sku_packages", 200): lambda api: api.call("import_sku_packages"),
     ("import_sku_packages", 422): lambda api: api.call(
         "import_sku_packages", json={"csv": "sku,weight_kg\nWIDGET-1,heavy\n"}

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def main() -> int:
     os.environ["LABELBRIDGE_SCREENSHOTS_DIR"] = str(ROOT / "docs" / "screenshots")
-    return pytest.main([str(Path(__file__).with_name("test_extension.py")), "-q", "-p", "no:cacheprovider"])
+    tests = [str(Path(__file__).with_name(name)) for name in ("test_extension.py", "test_bench_day.py")]
+    return pytest.main([*tests, "-q", "-p", "no:cacheprovider"])
 
 
 if __name__ == "__main__":

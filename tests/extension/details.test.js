@@ -29,7 +29,7 @@ function setup(respond) {
 }
 
 function panelDocument() {
-  document.body.innerHTML = `<h1 id="title"></h1><p id="status"></p><ul id="blocking"></ul><ul id="warnings"></ul>
+  document.body.innerHTML = `<h1 id="title"></h1><p id="status"></p><p id="service" hidden></p><ul id="blocking"></ul><ul id="warnings"></ul>
     <p id="preview-error" hidden></p><table id="fields"><tbody></tbody></table><ol id="events"></ol><p id="events-error" hidden></p>`;
   return document;
 }
@@ -95,12 +95,25 @@ describe('details view', () => {
     expect(doc.body.dataset.ready).toBe('true');
   });
 
+  it('says which service the latest label was booked with', () => {
+    const doc = panelDocument();
+    const events = [
+      { id: 1, at: '2026-01-02T03:04:05+00:00', kind: 'print', actor: 'bench-1', detail: { carrier: 'Australia Post', service_chosen: false } },
+      { id: 2, at: '2026-01-02T03:05:05+00:00', kind: 'redo', actor: 'bench-1', detail: { carrier: 'StarTrack', carrier_service_code: 'PRM', service_chosen: true } },
+      { id: 3, at: '2026-01-02T03:06:05+00:00', kind: 'reprint', actor: 'bench-2', detail: {} },
+    ];
+    renderDetails(doc, { order: ORDER, preview: PREVIEW, previewError: null, events, eventsError: null });
+    expect(doc.getElementById('service').hidden).toBe(false);
+    expect(doc.getElementById('service').textContent).toBe('Booked with StarTrack PRM, chosen at the bench.');
+  });
+
   it('shows the preview error and an empty history', () => {
     const doc = panelDocument();
     renderDetails(doc, { order: ORDER, preview: null, previewError: { message: 'CartonCloud is down.' }, events: [], eventsError: null });
     expect(doc.getElementById('preview-error').hidden).toBe(false);
     expect(doc.getElementById('preview-error').textContent).toBe('CartonCloud is down.');
     expect(doc.getElementById('events').textContent).toContain('not handled this order yet');
+    expect(doc.getElementById('service').hidden).toBe(true);
     renderFailure(doc, { message: 'labelbridge is not set up yet.' });
     expect(doc.getElementById('status').textContent).toBe('labelbridge is not set up yet.');
   });
@@ -109,6 +122,11 @@ describe('details view', () => {
     [{ kind: 'redo', detail: { reason: 'torn', tracking_numbers: ['T1'] } }, 'New label (redo): reason: torn · tracking T1'],
     [{ kind: 'writeback_failed', detail: { error: 'CartonCloud (HTTP 503): down' } }, 'Tracking writeback failed: CartonCloud (HTTP 503): down'],
     [{ kind: 'something_new', detail: {} }, 'something new'],
+    [
+      { kind: 'print', detail: { carrier: 'StarTrack', carrier_service_code: 'PRM', service_chosen: true, tracking_numbers: ['T2'] } },
+      'Label printed: service: StarTrack PRM, chosen at the bench · tracking T2',
+    ],
+    [{ kind: 'print', detail: { carrier: 'Australia Post', carrier_service_code: null, service_chosen: false } }, "Label printed: service: Australia Post, the rules' choice"],
   ])('describes %o', (event, expected) => {
     expect(describeEvent(event)).toBe(expected);
   });

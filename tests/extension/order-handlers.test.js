@@ -67,6 +67,7 @@ describe('printLabel', () => {
       saleOrder: { id: 'a1b2', numericId: '787061', customerReference: 'SO-10045' },
       carrier: 'Australia Post',
       trackingNumbers: ['LB000001AU'],
+      labelId: 'lbl-1',
       reprint: false,
       writeback: 'queued',
       printer: null,
@@ -196,6 +197,7 @@ describe('lookupOrder', () => {
       state: 'labelled',
       carrier: 'Australia Post',
       trackingNumbers: ['LB000001AU'],
+      labelId: 'lbl-1',
     });
   });
 
@@ -206,4 +208,82 @@ describe('lookupOrder', () => {
     await handlers.lookupOrder({ order: ORDER }, senders.contentScript());
     expect(calls.map((call) => call.url.origin)).toEqual(['http://127.0.0.1:5000', 'https://moved.example']);
   });
+});
+
+const OLD_LABEL_ID = '6f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+const RATE = {
+  carrier: null,
+  carrier_name: null,
+  service_name: 'Premium',
+  carrier_service_code: 'PRM',
+  price: 23.1,
+  currency: 'AUD',
+  eta: null,
+  rules_choice: false,
+};
+
+describe('choosing the service', () => {
+  it('prints with the service picked in the menu', async () => {
+    const { handlers, calls } = setup();
+    const service = { carrier: null, carrierServiceCode: 'PRM' };
+    await handlers.printLabel({ order: ORDER, idempotencyKey: KEY, service }, senders.contentScript());
+    expect(JSON.parse(calls[0].init.body)).toEqual({
+      sale_order: { numeric_id: '787061' },
+      tenant_slug: 'demo-warehouse',
+      service: { carrier: null, carrier_service_code: 'PRM' },
+    });
+  });
+
+  it.each([[{ carrierServiceCode: '' }], [{ carrier: 5, carrierServiceCode: 'PRM' }], ['PRM']])(
+    'refuses a malformed service %j without calling the backend',
+    async (service) => {
+      const { handlers, calls } = setup();
+      await expect(handlers.printLabel({ order: ORDER, idempotencyKey: KEY, service }, senders.contentScript()))
+        .rejects.toMatchObject({ code: 'invalid_message' });
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it('asks for the rates of the order by its number and answers them for the menu', async () => {
+    const body = { rates: [RATE], rules_choice: null, cached: true, message: null };
+    const { handlers, calls } = setup({ respond: () => ({ body }) });
+    const reply = await handlers.orderRates({ order: ORDER }, senders.contentScript());
+    expect(`${calls[0].init.method} ${calls[0].url.pathname}`).toBe('GET /api/v1/orders/787061/rates');
+    expect(reply).toEqual({
+      rates: [{ carrier: null, carrierName: null, serviceName: 'Premium', carrierServiceCode: 'PRM', price: 23.1, currency: 'AUD', eta: null, rulesChoice: false }],
+      cached: true,
+      message: null,
+    });
+  });
+
+  it('says in words when the rates answer is not what the contract says', async () => {
+    const { handlers } = setup({ respond: () => ({ body: { rates: [{ service_name: 'Premium' }] } }) });
+    await expect(handlers.orderRates({ order: ORDER }, senders.contentScript())).rejects.toMatchObject({ code: 'unexpected_response' });
+  });
+
+  it('redoes the label with the reason and the service, and opens the print page', async () => {
+    const { handlers, calls, openPrintPage } = setup();
+    const sender = senders.contentScript();
+    const reply = await handlers.redoLabel(
+      { order: ORDER, labelId: OLD_LABEL_ID, reason: ' paid for Premium ', service: { carrier: null, carrierServiceCode: 'PRM' } },
+      sender,
+    );
+    expect(`${calls[0].init.method} ${calls[0].url.pathname}`).toBe(`POST /api/v1/labels/${OLD_LABEL_ID}/redo`);
+    expect(JSON.parse(calls[0].init.body)).toEqual({
+      confirm: true,
+      reason: 'paid for Premium',
+      service: { carrier: null, carrier_service_code: 'PRM' },
+    });
+    expect(reply.trackingNumbers).toEqual(['LB000001AU']);
+    expect(openPrintPage).toHaveBeenCalledWith('job-1', sender.tab);
+  });
+
+  it.each([[{ labelId: '../x', reason: 'r' }], [{ labelId: OLD_LABEL_ID, reason: '  ' }], [{ labelId: OLD_LABEL_ID }]])(
+    'refuses a redo without a label id or a reason %j',
+    async (payload) => {
+      const { handlers, calls } = setup();
+      await expect(handlers.redoLabel({ order: ORDER, ...payload }, senders.contentScript())).rejects.toMatchObject({ code: 'invalid_message' });
+      expect(calls).toEqual([]);
+    },
+  );
 });

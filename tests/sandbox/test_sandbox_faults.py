@@ -113,6 +113,13 @@ def test_body_override(api, starshipit):
     assert response.get_data(as_text=True) == "<html>Bad gateway</html>"
 
 
+def test_a_200_body_stands_in_for_the_real_answer(api, starshipit):
+    answer = {"rates": [{"carrier": "StarTrack", "service_code": "PRM", "total_price": "23.10"}], "success": True}
+    add_fault(api, service="starshipit", path="/api/rates", status=200, body=answer, count=1)
+    response = starshipit("post", "/api/rates", json={})
+    assert response.status_code == 200 and response.json == answer
+
+
 def test_faults_are_listed_removed_and_cleared(api, starshipit):
     first = add_fault(api, service="starshipit", path="*", status=500)
     add_fault(api, service="cartoncloud", path="*", status=500)

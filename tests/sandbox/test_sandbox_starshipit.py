@@ -360,6 +360,16 @@ def test_print_with_a_named_carrier_and_service(starshipit):
     assert starshipit("get", f"/api/orders?order_id={order['order_id']}").json["order"]["carrier_service_code"] == "PRM"
 
 
+def test_a_service_code_from_the_rates_books_the_carrier_that_offers_it(starshipit):
+    order = create(starshipit)
+    rates = starshipit("post", "/api/rates", json={**RATES_REQUEST, "include_pricing": True}).json["rates"]
+    premium = next(rate for rate in rates if rate["service_name"] == "Premium")
+    body = print_label(starshipit, order_id=order["order_id"], carrier_service_code=premium["service_code"]).json
+    assert body["success"] is True and body["carrier_name"] == "StarTrack"
+    stored = starshipit("get", f"/api/orders?order_id={order['order_id']}").json["order"]
+    assert (stored["carrier"], stored["carrier_service_code"]) == ("StarTrack", "PRM")
+
+
 @pytest.mark.parametrize(
     "extra, message",
     [({"carrier": "Pigeon"}, "Carrier 'Pigeon' is not set up"), ({"carrier_service_code": "ZZZ"}, "Service 'ZZZ'")],
@@ -443,17 +453,20 @@ def test_track_unknown_is_404(starshipit):
     assert starshipit("get", "/api/track").status_code == 400
 
 
+RATES_REQUEST = {
+    "destination": {
+        "street": "1 Road",
+        "suburb": "Brisbane City",
+        "state": "QLD",
+        "post_code": "4000",
+        "country_code": "AU",
+    },
+    "packages": [{"weight": 2.0}],
+}
+
+
 def test_delivery_services_and_rates_for_a_domestic_parcel(starshipit):
-    body = {
-        "destination": {
-            "street": "1 Road",
-            "suburb": "Brisbane City",
-            "state": "QLD",
-            "post_code": "4000",
-            "country_code": "AU",
-        },
-        "packages": [{"weight": 2.0}],
-    }
+    body = RATES_REQUEST
     services = starshipit("post", "/api/deliveryservices", json=body).json
     assert services["success"] is True
     auspost = next(s for s in services["services"] if s["service_code"] == "7E55")
@@ -471,16 +484,7 @@ def test_delivery_services_and_rates_for_a_domestic_parcel(starshipit):
 
 
 def test_rates_carry_prices_only_with_include_pricing_and_may_be_empty(starshipit_as):
-    body = {
-        "destination": {
-            "street": "1 Road",
-            "suburb": "Brisbane City",
-            "state": "QLD",
-            "post_code": "4000",
-            "country_code": "AU",
-        },
-        "packages": [{"weight": 2.0}],
-    }
+    body = RATES_REQUEST
     demo = starshipit_as(credentials.STARSHIPIT_API_KEY, credentials.STARSHIPIT_SUBSCRIPTION_KEY)
     unpriced = demo("post", "/api/rates", json=body).json["rates"]
     assert {"service_name": "Parcel Post", "service_code": "7E55"} in unpriced

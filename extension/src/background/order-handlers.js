@@ -14,6 +14,9 @@ import { SHAPE, expectShape } from './response-shapes.js';
 const LOOKUP_TIMEOUT_MS = 8_000;
 // Printing waits on Starshipit; the backend's own upstream read timeout is 20 s.
 const PRINT_TIMEOUT_MS = 30_000;
+// Rates wait on CartonCloud and Starshipit, each at most the backend's 20 s.
+const RATES_TIMEOUT_MS = 30_000;
+const MAX_REASON_LENGTH = 500;
 
 /** The network printer's outcome (PrinterDelivery) as the print page and the button use it. */
 export function printerDelivery(printer) {
@@ -31,6 +34,21 @@ function saleOrderIdentifier(order) {
 
 function withTenant(fields, order) {
   return order.tenantSlug ? { ...fields, tenant_slug: order.tenantSlug } : fields;
+}
+
+/** A service as the backend takes it, from what the menu offered; null when there is none. */
+function readService(service) {
+  if (service === undefined || service === null) return null;
+  const code = service?.carrierServiceCode;
+  const carrier = service?.carrier ?? null;
+  if (typeof code !== 'string' || !code || code.length > 50) throw invalidMessage('service');
+  if (carrier !== null && (typeof carrier !== 'string' || !carrier || carrier.length > 100)) throw invalidMessage('service');
+  return { carrier, carrier_service_code: code };
+}
+
+/** The path segment naming the order: its numericId, else its UUID. */
+function orderSegment(order) {
+  return encodeURIComponent(order.numericId ?? order.id);
 }
 
 /** Only what the content script needs: never the label bytes, never the token. */
@@ -69,6 +87,7 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
       state: response.state,
       carrier: response.carrier,
       trackingNumbers: response.tracking_numbers,
+      labelId: response.label?.id ?? null,
     };
   }
 
@@ -76,15 +95,66 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
     const order = readOrderRef(payload.order);
     if (!order) throw invalidMessage('order');
     if (!isUuid(payload.idempotencyKey)) throw invalidMessage('idempotency key');
+    const service = readService(payload.service);
     const client = await backendClient();
+    const body = withTenant({ sale_order: saleOrderIdentifier(order) }, order);
     const response = expectShape(
       SHAPE.PRINT,
       await client.requestJson('POST', '/api/v1/labels', {
-        body: withTenant({ sale_order: saleOrderIdentifier(order) }, order),
+        body: service ? { ...body, service } : body,
         headers: { 'Idempotency-Key': payload.idempotencyKey },
         timeoutMs: PRINT_TIMEOUT_MS,
       }),
     );
+    return deliver(order, response, client, sender);
+  }
+
+  /** A new label replacing `labelId`, booked with the chosen service, for the reason given. */
+  async function redoLabel(payload, sender) {
+    const order = readOrderRef(payload.order);
+    if (!order) throw invalidMessage('order');
+    if (!isUuid(payload.labelId)) throw invalidMessage('label id');
+    const reason = typeof payload.reason === 'string' ? payload.reason.trim() : '';
+    if (!reason || reason.length > MAX_REASON_LENGTH) throw invalidMessage('reason');
+    const service = readService(payload.service);
+    const client = await backendClient();
+    const response = expectShape(
+      SHAPE.PRINT,
+      await client.requestJson('POST', `/api/v1/labels/${payload.labelId.toLowerCase()}/redo`, {
+        body: { confirm: true, reason, ...(service ? { service } : {}) },
+        timeoutMs: PRINT_TIMEOUT_MS,
+      }),
+    );
+    return deliver(order, response, client, sender);
+  }
+
+  /** The services for the order, as the menu shows them. */
+  async function orderRates(payload) {
+    const order = readOrderRef(payload.order);
+    if (!order) throw invalidMessage('order');
+    const client = await backendClient();
+    const response = expectShape(
+      SHAPE.RATES,
+      await client.requestJson('GET', `/api/v1/orders/${orderSegment(order)}/rates`, { timeoutMs: RATES_TIMEOUT_MS }),
+    );
+    return {
+      rates: response.rates.map((rate) => ({
+        carrier: rate.carrier,
+        carrierName: rate.carrier_name,
+        serviceName: rate.service_name,
+        carrierServiceCode: rate.carrier_service_code,
+        price: rate.price,
+        currency: rate.currency,
+        eta: rate.eta,
+        rulesChoice: rate.rules_choice,
+      })),
+      cached: response.cached,
+      message: response.message,
+    };
+  }
+
+  /** The printed label kept for the print page, added to the recent prints, and the print page opened. */
+  async function deliver(order, response, client, sender) {
     const job = {
       id: newId(),
       createdAt: now(),
@@ -114,6 +184,7 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
       saleOrder: job.saleOrder,
       carrier: job.carrier,
       trackingNumbers: job.trackingNumbers,
+      labelId: job.label.id,
       reprint: job.reprint,
       writeback: response.writeback,
       printer: job.printer && { name: job.printer.name, status: job.printer.status },
@@ -128,5 +199,5 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
     return { contentBase64: bytesToBase64(await client.requestBytes(path, { timeoutMs: PRINT_TIMEOUT_MS })) };
   }
 
-  return { lookupOrder, printLabel, packingSlip };
+  return { lookupOrder, printLabel, redoLabel, orderRates, packingSlip };
 }

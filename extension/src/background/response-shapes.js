@@ -17,6 +17,7 @@ export const SHAPE = Object.freeze({
   BATCH: 'batchResponse',
   WORKSTATION: 'workstationResponse',
   PRINTERS: 'printersResponse',
+  RATES: 'ratesResponse',
 });
 
 const CALLED = Object.freeze({
@@ -28,6 +29,7 @@ const CALLED = Object.freeze({
   [SHAPE.BATCH]: 'printing the batch',
   [SHAPE.WORKSTATION]: 'the workstation preferences',
   [SHAPE.PRINTERS]: 'the list of printers',
+  [SHAPE.RATES]: 'the services for the order',
 });
 
 const SHOWN_PROBLEMS = 3;

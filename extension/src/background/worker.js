@@ -48,6 +48,8 @@ const route = createRouter(
   {
     [MESSAGE.LOOKUP_ORDER]: { from: SENDER.CONTENT_SCRIPT, handle: orders.lookupOrder },
     [MESSAGE.PRINT_LABEL]: { from: SENDER.CONTENT_SCRIPT, handle: orders.printLabel },
+    [MESSAGE.ORDER_RATES]: { from: SENDER.CONTENT_SCRIPT, handle: orders.orderRates },
+    [MESSAGE.REDO_LABEL]: { from: SENDER.CONTENT_SCRIPT, handle: orders.redoLabel },
     [MESSAGE.TEST_CONNECTION]: { from: SENDER.EXTENSION_PAGE, handle: createConnectionTest(deps) },
     [MESSAGE.OPEN_DETAILS]: { from: SENDER.CONTENT_SCRIPT, handle: details.openDetails },
     [MESSAGE.ORDER_DETAILS]: { from: SENDER.EXTENSION_PAGE, handle: details.orderDetails },

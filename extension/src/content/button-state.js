@@ -46,6 +46,12 @@ export function keyForNextPrint(state, freshKey) {
   return state.status === STATUS.FAILED && state.retryKey ? state.retryKey : freshKey;
 }
 
+/** The order's current label id when it has one (a new service for it is a redo), else null. */
+export function currentLabelId(state) {
+  const labelled = state.status === STATUS.PRINTED || (state.status === STATUS.READY && state.trackingNumbers.length > 0);
+  return labelled ? state.labelId ?? null : null;
+}
+
 export function nextState(state, event) {
   switch (event.type) {
     case EVENT.ORDER_CONFIRMED: {
@@ -56,6 +62,7 @@ export function nextState(state, event) {
         status: STATUS.READY,
         trackingNumbers: printed ? lookup.trackingNumbers : [],
         carrier: printed ? lookup.carrier : null,
+        labelId: printed ? lookup.labelId ?? null : null,
         notice: null,
       };
     }
@@ -66,16 +73,24 @@ export function nextState(state, event) {
     case EVENT.LOOKUP_FAILED:
       if (state.status !== STATUS.CHECKING) return state;
       // The order can still be printed; the print attempt will say what is wrong, if anything.
-      return { status: STATUS.READY, trackingNumbers: [], carrier: null, notice: event.error.message };
-    case EVENT.PRINT_REQUESTED:
+      return { status: STATUS.READY, trackingNumbers: [], carrier: null, labelId: null, notice: event.error.message };
+    case EVENT.PRINT_REQUESTED: {
       if (!canPrint(state)) return state;
-      return { status: STATUS.PRINTING, idempotencyKey: keyForNextPrint(state, event.freshKey) };
+      // A retry repeats the failed attempt as it was: its key and its service.
+      const retrying = state.status === STATUS.FAILED && Boolean(state.retryKey);
+      return {
+        status: STATUS.PRINTING,
+        idempotencyKey: keyForNextPrint(state, event.freshKey),
+        service: retrying ? state.retryService : event.service ?? null,
+      };
+    }
     case EVENT.PRINT_SUCCEEDED:
       if (state.status !== STATUS.PRINTING) return state;
       return {
         status: STATUS.PRINTED,
         trackingNumbers: event.result.trackingNumbers,
         carrier: event.result.carrier,
+        labelId: event.result.labelId ?? null,
         reprint: event.result.reprint,
         printer: event.result.printer ?? null,
       };
@@ -85,6 +100,7 @@ export function nextState(state, event) {
         status: STATUS.FAILED,
         message: event.error.message,
         retryKey: event.error.retryable ? state.idempotencyKey : null,
+        retryService: event.error.retryable ? state.service : null,
       };
     default:
       return state;

@@ -49,6 +49,41 @@ button:disabled { cursor: default; }
 .details-link[hidden] { display: none; }
 .details-link[data-emphasis="true"] { color: #a8322a; font-weight: 600; }
 .detail[hidden] { display: none; }
+:host { position: relative; }
+.service-toggle {
+  color: #1d6fb8;
+  text-decoration: none;
+  padding: 4px 6px;
+  margin-left: -6px;
+  border: 1px solid #c9d3dd;
+  border-radius: 4px;
+}
+.service-toggle[aria-expanded="true"] { background: #eef2f6; }
+.service-menu {
+  position: absolute;
+  top: calc(100% + 4px);
+  left: 0;
+  z-index: 2147483001;
+  min-width: 340px;
+  max-width: 480px;
+  padding: 8px;
+  background: #ffffff;
+  border: 1px solid #c9d3dd;
+  border-radius: 6px;
+  box-shadow: 0 4px 14px rgba(20, 40, 60, 0.16);
+  font-size: 13px;
+}
+.service-menu[hidden], .services[hidden], .redo[hidden], .menu-status[hidden] { display: none; }
+.menu-status { margin: 0 0 6px; color: #52606d; }
+.service-menu[data-status="failed"] .menu-status { color: #8f2a22; }
+.services { margin: 0; padding: 0; list-style: none; }
+.services li { padding: 5px 8px; border-radius: 4px; cursor: pointer; }
+.services li:hover, .services li:focus-visible { background: #eaf3fb; outline: none; }
+.rules-mark { color: #1c6b38; font-weight: 600; }
+.redo { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.redo-warning { flex-basis: 100%; margin: 0; color: #8f2a22; }
+.redo input { flex: 1 1 200px; font: inherit; padding: 3px 6px; }
+.redo a { color: #1d6fb8; }
 :host([data-tone="error"]) .detail {
   color: #8f2a22;
   background: #fdeeec;

@@ -3,16 +3,23 @@
  * and renders every change. Nothing here touches the DOM directly.
  */
 import { MESSAGE } from '../shared/messages.js';
-import { EVENT, canPrint, initialState, nextState, viewOf } from './button-state.js';
+import { EVENT, canPrint, currentLabelId, initialState, nextState, viewOf } from './button-state.js';
 import { describeMismatch } from './order-check.js';
+import { MENU } from './service-menu.js';
 
 /**
  * deps: order (from the URL), send(type, payload) → reply, readCustomerReference() → string|null,
- * render(view), newKey() → UUID, signal (aborted when the page moves on: replies are dropped).
+ * render(view), renderMenu(menu) (the service menu; optional), newKey() → UUID, signal (aborted
+ * when the page moves on: replies are dropped).
  */
-export function createOrderController({ order, send, readCustomerReference, render, newKey, signal }) {
+export function createOrderController({ order, send, readCustomerReference, render, renderMenu = () => {}, newKey, signal }) {
   let state = initialState();
   let lookupResult = null;
+  let menu = { status: MENU.CLOSED };
+  const showMenu = (next) => {
+    menu = next;
+    renderMenu(menu);
+  };
   const dispatch = (event) => {
     const previous = state;
     state = nextState(state, event);
@@ -42,14 +49,62 @@ export function createOrderController({ order, send, readCustomerReference, rend
     recheck();
   }
 
-  async function print() {
+  /** Print; `service` (from the menu) books that service instead of the rules' choice. */
+  async function print(service = null) {
     // A second click (or the shortcut) while printing lands here and sends nothing.
     if (!canPrint(state)) return;
-    dispatch({ type: EVENT.PRINT_REQUESTED, freshKey: newKey() });
-    const reply = await send(MESSAGE.PRINT_LABEL, { order, idempotencyKey: state.idempotencyKey });
+    dispatch({ type: EVENT.PRINT_REQUESTED, freshKey: newKey(), service });
+    const payload = { order, idempotencyKey: state.idempotencyKey };
+    const reply = await send(MESSAGE.PRINT_LABEL, state.service ? { ...payload, service: state.service } : payload);
     if (signal.aborted) return;
     dispatch(reply.ok ? { type: EVENT.PRINT_SUCCEEDED, result: reply.data } : { type: EVENT.PRINT_FAILED, error: reply.error });
   }
 
-  return { lookup, recheck, print };
+  /** The ▾: opens the menu and asks for the services (the backend keeps them 5 minutes), or closes it. */
+  async function toggleServices() {
+    if (menu.status !== MENU.CLOSED) {
+      showMenu({ status: MENU.CLOSED });
+      return;
+    }
+    showMenu({ status: MENU.LOADING });
+    const reply = await send(MESSAGE.ORDER_RATES, { order });
+    if (signal.aborted || menu.status !== MENU.LOADING) return;
+    showMenu(reply.ok
+      ? { status: MENU.READY, rates: reply.data.rates, message: reply.data.message }
+      : { status: MENU.FAILED, error: reply.error.message });
+  }
+
+  /** A service picked (null: the rules' choice): printed, or for a labelled order first confirmed. */
+  function chooseService(index) {
+    if (menu.status !== MENU.READY || !canPrint(state)) return;
+    const rate = index === null ? null : menu.rates[index];
+    if (currentLabelId(state)) {
+      showMenu({ status: MENU.CONFIRM, chosen: rate });
+      return;
+    }
+    showMenu({ status: MENU.CLOSED });
+    print(rate && { carrier: rate.carrier, carrierServiceCode: rate.carrierServiceCode });
+  }
+
+  /** The confirmed new label for a labelled order: a redo with the reason, booked with the service. */
+  async function confirmRedo(reason) {
+    const labelId = currentLabelId(state);
+    if (menu.status !== MENU.CONFIRM || !labelId || !canPrint(state)) return;
+    const rate = menu.chosen;
+    showMenu({ status: MENU.CLOSED });
+    dispatch({ type: EVENT.PRINT_REQUESTED, freshKey: newKey() });
+    const service = rate && { carrier: rate.carrier, carrierServiceCode: rate.carrierServiceCode };
+    const reply = await send(MESSAGE.REDO_LABEL, { order, labelId, reason, ...(service ? { service } : {}) });
+    if (signal.aborted) return;
+    // A failed redo is not retried by the button (a retry would be a plain print).
+    dispatch(reply.ok
+      ? { type: EVENT.PRINT_SUCCEEDED, result: reply.data }
+      : { type: EVENT.PRINT_FAILED, error: { ...reply.error, retryable: false } });
+  }
+
+  function closeServices() {
+    showMenu({ status: MENU.CLOSED });
+  }
+
+  return { lookup, recheck, print, toggleServices, chooseService, confirmRedo, closeServices };
 }

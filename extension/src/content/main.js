@@ -13,6 +13,7 @@ import { createOrderController } from './controller.js';
 import { findOrderRows, selectedNumericIds } from './list-page.js';
 import { createSender } from './messaging.js';
 import { findButtonPlacement, readCustomerReference } from './page.js';
+import { createServiceMenu, renderServiceMenu } from './service-menu.js';
 
 /** Dispatched by each new copy of this script (extension reloaded, or injected twice) to stop the older one. */
 const TEARDOWN_EVENT = 'labelbridge:teardown';
@@ -35,12 +36,20 @@ export function start({ win = window, runtime = chrome.runtime, newKey = () => c
     const onClick = (event) => event.isTrusted && controller.print();
     const onDetails = (event) => event.isTrusted && send(MESSAGE.OPEN_DETAILS, { order });
     const host = createButtonHost(document, { onClick, onDetails, signal: orderSignal });
+    createServiceMenu(document, host.shadowRoot, {
+      onToggle: () => controller.toggleServices(),
+      onChoose: (index) => controller.chooseService(index),
+      onConfirm: (reason) => controller.confirmRedo(reason),
+      onCancel: () => controller.closeServices(),
+      signal: orderSignal,
+    });
     orderSignal.addEventListener('abort', () => host.remove(), { once: true });
     controller = createOrderController({
       order,
       send,
       readCustomerReference: () => readCustomerReference(document),
       render: (view) => renderButton(host, view),
+      renderMenu: (menu) => renderServiceMenu(host.shadowRoot, menu),
       newKey,
       signal: orderSignal,
     });

@@ -18,11 +18,22 @@ const EVENT_NAMES = Object.freeze({
   error: 'Error',
 });
 
+/** The events that make a new label (a new shipment). */
+const LABEL_EVENTS = new Set(['print', 'redo']);
+
+/** The service a label was booked with: "StarTrack PRM, chosen at the bench"; null when unknown. */
+export function describeService(detail) {
+  const booked = [detail.carrier, detail.carrier_service_code].filter((part) => typeof part === 'string' && part).join(' ');
+  if (!booked) return null;
+  return detail.service_chosen ? `${booked}, chosen at the bench` : `${booked}, the rules' choice`;
+}
+
 /** What happened, in a line: the event's name and the detail worth reading. */
 export function describeEvent(event) {
   const name = EVENT_NAMES[event.kind] ?? event.kind.replaceAll('_', ' ');
   const detail = event.detail ?? {};
-  const words = [detail.message, detail.error, detail.reason && `reason: ${detail.reason}`,
+  const service = LABEL_EVENTS.has(event.kind) ? describeService(detail) : null;
+  const words = [detail.message, detail.error, service && `service: ${service}`, detail.reason && `reason: ${detail.reason}`,
     Array.isArray(detail.tracking_numbers) && detail.tracking_numbers.length ? `tracking ${detail.tracking_numbers.join(', ')}` : null,
     Array.isArray(detail.reasons) ? detail.reasons.join(' ') : null,
     Array.isArray(detail.warnings) && detail.warnings.length ? `warnings: ${detail.warnings.join(' ')}` : null]
@@ -103,6 +114,14 @@ function showError(element, error) {
   element.textContent = error ? error.message : '';
 }
 
+/** The service of the order's latest label, from its history. */
+function renderService(element, events) {
+  const latest = [...events].reverse().find((event) => LABEL_EVENTS.has(event.kind));
+  const service = latest ? describeService(latest.detail ?? {}) : null;
+  element.hidden = !service;
+  element.textContent = service ? `Booked with ${service}.` : '';
+}
+
 /** Writes the worker's answer ({order, preview, previewError, events, eventsError}) into `document`. */
 export function renderDetails(document, details) {
   const { preview } = details;
@@ -125,6 +144,7 @@ export function renderDetails(document, details) {
   renderFields(document.querySelector('#fields tbody'), preview?.fields ?? []);
   showError(document.getElementById('preview-error'), details.previewError);
   renderEvents(document.getElementById('events'), details.events ?? []);
+  renderService(document.getElementById('service'), details.events ?? []);
   showError(document.getElementById('events-error'), details.eventsError);
   document.body.dataset.ready = 'true';
 }

@@ -7,6 +7,10 @@ export const MESSAGE = Object.freeze({
   LOOKUP_ORDER: 'labelbridge/lookup-order',
   /** content script → worker: print (or reprint) this order's label. */
   PRINT_LABEL: 'labelbridge/print-label',
+  /** content script → worker: the courier services Starshipit offers for this order. */
+  ORDER_RATES: 'labelbridge/order-rates',
+  /** content script → worker: a new label (a new shipment) for a labelled order, with the reason. */
+  REDO_LABEL: 'labelbridge/redo-label',
   /** popup → worker: check the backend, the token and the backend's own upstream check. */
   TEST_CONNECTION: 'labelbridge/test-connection',
   /** worker → content script: the keyboard shortcut was pressed on this tab. */
