@@ -4,37 +4,21 @@ ENROLL_RATE_LIMIT tries per client address."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from flask import current_app, g, request
-from flask.blueprints import BlueprintSetupState
-from limits import parse_many
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from .. import enrollment
 from ..access import allowed_origins
 from ..db import get_session
-from ..errors import ApiError
 from ..schemas.enrollment import EnrollmentRequestSchema, EnrollmentSchema, EnrollRequestSchema, EnrollResponseSchema
 from .auth import admin_only
 from .blueprint import api
 from .operations import errors
-
-LIMITER = "labelbridge.enroll_limiter"
-
-
-@api.record_once
-def _init_limiter(state: BlueprintSetupState) -> None:
-    app = state.app
-    app.extensions[LIMITER] = (
-        MovingWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"])),
-        parse_many(app.config["ENROLL_RATE_LIMIT"]),
-    )
+from .throttle import get_throttle
 
 
 def limited_by_address(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,24 +27,10 @@ def limited_by_address(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def limited(*args: Any, **kwargs: Any) -> Any:
-        _count_a_try()
+        get_throttle(current_app).count_enrollment_try()
         return view(*args, **kwargs)
 
     return limited
-
-
-def _count_a_try() -> None:
-    limiter, limits = current_app.extensions[LIMITER]
-    address = request.remote_addr or "unknown"
-    for limit in limits:
-        if not limiter.hit(limit, "enroll", address):
-            reset_at, _remaining = limiter.get_window_stats(limit, "enroll", address)
-            raise ApiError(
-                429,
-                "rate_limited",
-                "Too many enrollment codes tried from this address; wait a minute and type the code again.",
-                retry_after=max(1.0, reset_at - time.time()),
-            )
 
 
 def _backend_url() -> str:

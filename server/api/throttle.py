@@ -1,11 +1,17 @@
-"""Rate limits (Flask-Limiter): in memory by default, Redis when several instances run
-(LABELBRIDGE_RATELIMIT_STORAGE_URI=redis://…). Over a limit: 429 with Retry-After in the one
-error shape.
+"""Rate limits, counted with the `limits` library: in memory by default, Redis when several
+instances run (LABELBRIDGE_RATELIMIT_STORAGE_URI=redis://…). Over a limit: 429 with Retry-After
+in the one error shape.
 
 - The API: LABELBRIDGE_RATE_LIMIT per authenticated token; a request without a live token (none,
   made up, revoked) counts against its client address, so guessing tokens is limited too. One
-  budget for all routes (shared): spreading requests over routes gains nothing.
+  budget for all routes: spreading requests over routes gains nothing.
 - The webhooks: LABELBRIDGE_WEBHOOK_RATE_LIMIT per client address, a budget of their own.
+- Enrollment codes: LABELBRIDGE_ENROLL_RATE_LIMIT tries per client address, in a moving window
+  (a code is short, so a burst at a window's edge must not double the tries).
+
+One before-request check and a counter in the storage per request: Flask-Limiter's per-request
+resolution of decorated, blueprint and exempt limits cost more than the lookup it guarded
+(tests/benchmarks/bench_http.py).
 """
 
 from __future__ import annotations
@@ -14,12 +20,49 @@ import math
 import time
 
 from flask import Flask, current_app, request
-from flask_limiter import Limit, Limiter, RateLimitExceeded
+from limits import RateLimitItem, parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
 
-from ..errors import ApiError, error_response
+from ..errors import ApiError
 from .auth import authenticated_token
 
 WEBHOOK_ENDPOINTS = {"api.cartoncloud_webhook", "api.starshipit_webhook"}
+_EXTENSION = "labelbridge.throttle"
+TOO_MANY = "Too many requests from this token or address; wait a moment and try again."
+TOO_MANY_TRIES = "Too many enrollment codes tried from this address; wait a minute and type the code again."
+
+
+class Throttle:
+    """The app's budgets, on one storage."""
+
+    def __init__(self, storage_uri: str, api: str, webhooks: str, enroll: str) -> None:
+        storage = storage_from_string(storage_uri)
+        self._fixed = FixedWindowRateLimiter(storage)
+        self._moving = MovingWindowRateLimiter(storage)
+        self._api, self._webhooks, self._enroll = parse_many(api), parse_many(webhooks), parse_many(enroll)
+
+    def count_request(self) -> None:
+        """Before every /api/ request: its caller's budget (the webhooks', for a webhook)."""
+        if request.endpoint in WEBHOOK_ENDPOINTS:
+            _spend(self._fixed, self._webhooks, "webhooks", client_address(), TOO_MANY)
+        else:
+            _spend(self._fixed, self._api, "api", caller_key(), TOO_MANY)
+
+    def count_enrollment_try(self) -> None:
+        _spend(self._moving, self._enroll, "enroll", client_address(), TOO_MANY_TRIES)
+
+
+def _spend(strategy: RateLimiter, limits: list[RateLimitItem], scope: str, key: str, message: str) -> None:
+    for limit in limits:
+        if not strategy.hit(limit, scope, key):
+            reset_at, _remaining = strategy.get_window_stats(limit, scope, key)
+            raise ApiError(
+                429,
+                "rate_limited",
+                message,
+                retry_after=max(1, math.ceil(reset_at - time.time())),
+            )
 
 
 def client_address() -> str:
@@ -32,39 +75,18 @@ def caller_key() -> str:
     return f"token:{token.id}" if token is not None else client_address()
 
 
-def _is_webhook() -> bool:
-    return request.endpoint in WEBHOOK_ENDPOINTS
+def get_throttle(app: Flask) -> Throttle:
+    return app.extensions[_EXTENSION]
 
 
-def init_app(app: Flask) -> Limiter:
-    limiter = Limiter(
-        caller_key,
-        app=app,
-        default_limits=[
-            Limit(lambda: current_app.config["RATE_LIMIT"], scope="api", shared=True, exempt_when=_is_webhook),
-            Limit(
-                lambda: current_app.config["WEBHOOK_RATE_LIMIT"],
-                key_function=client_address,
-                scope="webhooks",
-                shared=True,
-                exempt_when=lambda: not _is_webhook(),
-            ),
-        ],
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        default_limits_exempt_when=lambda: not request.path.startswith("/api/"),
+def _count_api_request() -> None:
+    if request.path.startswith("/api/"):
+        get_throttle(current_app).count_request()
+
+
+def init_app(app: Flask) -> None:
+    config = app.config
+    app.extensions[_EXTENSION] = Throttle(
+        config["RATELIMIT_STORAGE_URI"], config["RATE_LIMIT"], config["WEBHOOK_RATE_LIMIT"], config["ENROLL_RATE_LIMIT"]
     )
-
-    @app.errorhandler(RateLimitExceeded)
-    def too_many_requests(error: RateLimitExceeded):
-        reset_at = getattr(limiter.current_limit, "reset_at", None) if limiter.current_limit else None
-        retry_after = max(1, math.ceil(reset_at - time.time())) if reset_at else 1
-        return error_response(
-            ApiError(
-                429,
-                "rate_limited",
-                "Too many requests from this token or address; wait a moment and try again.",
-                retry_after=retry_after,
-            )
-        )
-
-    return limiter
+    app.before_request(_count_api_request)
