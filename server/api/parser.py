@@ -5,6 +5,7 @@ which ``server/errors.py`` answers in the one error shape (422, a message per fi
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, NoReturn
 
 from flask import Request
@@ -19,6 +20,14 @@ CSV = "text/csv"
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {}  # None everywhere: the schema decides
 
+    def _get_schema(self, argmap: Any, req: Request) -> Schema:
+        """One instance per schema class, made once: webargs makes a new one for every request,
+        and a marshmallow schema's construction cost more than its load. Loading keeps no state
+        on the instance, so threads share it."""
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            return _instance_of(argmap)
+        return super()._get_schema(argmap, req)
+
     def load_json(self, req: Request, schema: Schema) -> dict[str, Any]:
         return json_object()
 
@@ -27,6 +36,11 @@ class StrictParser(FlaskParser):
         fields alone."""
         (messages,) = error.messages.values()
         raise ValidationError(messages) from error
+
+
+@cache
+def _instance_of(schema_class: type[Schema]) -> Schema:
+    return schema_class()
 
 
 parser = StrictParser()
