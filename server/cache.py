@@ -1,5 +1,5 @@
 """What every request reads and rarely changes, kept in each process: the saved settings, the
-accounts (decrypted once), and token checks.
+accounts (decrypted once), token checks, and the rates Starshipit quoted lately.
 
 - **Settings and accounts** are read again when any process changes them. A change writes a new
   stamp (a ``settings`` row under ``STAMP_KEY``) in its own transaction (``changed``); each
@@ -9,6 +9,7 @@ accounts (decrypted once), and token checks.
 - **Token checks** are kept for ``TOKEN_CACHE_SECONDS`` (5 s by default) at most: a revoked or
   expired token stops working in every process within that time, and at once in the process
   that revoked it.
+- **Rates** are kept for ``RATES_KEEP_SECONDS`` (server/orders/rates.py).
 """
 
 from __future__ import annotations
@@ -85,19 +86,22 @@ class ProcessCache:
                 self._stamped[key] = value
         return value
 
-    def timed(self, key: Hashable, load: Callable[[], T | None]) -> T | None:
-        """``load()``'s value, kept for the token time at most; None is never kept, so made-up
-        keys cannot fill the cache. ``load`` uses the caller's own session: a request never
-        waits on a second connection of its own."""
+    def timed(self, key: Hashable, load: Callable[[], T | None], seconds: float | None = None) -> T | None:
+        """``load()``'s value, kept for ``seconds`` at most (the token time by default). None is
+        never kept, so made-up keys cannot fill the cache, and what has outlived its time is
+        dropped whenever a value is kept. ``load`` uses the caller's own session: a request
+        never waits on a second connection of its own."""
         now = time.monotonic()
         with self._lock:
             kept = self._timed.get(key)
-            if kept is not None and now - kept[0] < self._token_seconds:
+            if kept is not None and now < kept[0]:
                 return kept[1]
         value = load()
         if value is not None:
             with self._lock:
-                self._timed[key] = (now, value)
+                for stale in [name for name, (until, _value) in self._timed.items() if until <= now]:
+                    del self._timed[stale]
+                self._timed[key] = (now + (self._token_seconds if seconds is None else seconds), value)
         return value
 
     def forget(self) -> None:

@@ -17,6 +17,7 @@ from server import tokens
 from server.cache import STAMP_KEY
 from server.db import get_database
 from server.models import utcnow
+from server.tokens import hash_token
 
 
 @pytest.fixture
@@ -75,6 +76,15 @@ def test_made_up_tokens_are_not_kept(app, client, clock):
     for _ in range(20):
         assert whoami(client, "lb_" + uuid.uuid4().hex) == 401
     assert cache._timed == {}
+
+
+def test_a_check_past_its_time_is_dropped_when_another_is_kept(app, client, make_token, clock):
+    cache = app.extensions["labelbridge.cache"]
+    first, second = make_token("bench-10"), make_token("bench-11")
+    assert whoami(client, first) == 200
+    clock.now += 5.1
+    assert whoami(client, second) == 200
+    assert [hash_token(second)] == [digest for _kind, digest in cache._timed]
 
 
 def test_settings_saved_by_another_process_apply_within_the_check_time(app, clock, print_label):

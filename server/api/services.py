@@ -10,11 +10,9 @@ from ..cache import get_cache
 from ..clients import get_upstreams
 from ..db import get_session
 from ..orders.bench import Bench
-from ..orders.rates import RateMemory
 from ..orders.service import PrintService
 
 _RUNTIME_CONFIG = "labelbridge.runtime_config"
-_RATE_MEMORY = "labelbridge.rate_memory"
 
 
 def runtime_config() -> Mapping[str, Any]:
@@ -34,8 +32,3 @@ def print_service() -> PrintService:
 def bench() -> Bench:
     """The caller's workstation: printing with its preferences and printer."""
     return Bench(get_session(), get_upstreams(current_app), runtime_config(), g.token_name, get_cache(current_app))
-
-
-def rate_memory() -> RateMemory:
-    """The rates this process answered lately (``RATES_KEEP_SECONDS``), one per app."""
-    return current_app.extensions.setdefault(_RATE_MEMORY, RateMemory(current_app.config["RATES_KEEP_SECONDS"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ..cache import get_cache
 from ..clients import get_upstreams
 from ..orders.identifiers import SaleOrderRef
 from ..orders.rates import quote
@@ -11,7 +12,7 @@ from ..schemas.rates import RatesResponseSchema
 from .blueprint import api
 from .labels import UPSTREAM_ERRORS
 from .operations import errors, path_parameter
-from .services import rate_memory, runtime_config
+from .services import runtime_config
 
 NO_RATES = (
     "Starshipit offered no services for this order (some accounts answer none): "
@@ -36,7 +37,7 @@ def order_rates(identifier: str):
     """The courier services Starshipit quotes for the sale order, the mapping rules' pick marked;
     kept 5 minutes per order, destination and packages. Books nothing."""
     ref = SaleOrderRef.from_identifier(identifier)
-    found = quote(get_upstreams(current_app), runtime_config(), rate_memory(), ref)
+    found = quote(get_upstreams(current_app), runtime_config(), get_cache(current_app), ref)
     return {
         "rates": found.rates,
         "rules_choice": found.rules_choice,

@@ -10,12 +10,11 @@ account may answer no rates at all (``rates`` is then empty and printing uses th
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..cache import ProcessCache
 from ..clients import Upstreams
 from ..countries import country_code
 from ..failures import Invalid, from_upstream
@@ -50,32 +49,11 @@ class Quote:
     cached: bool
 
 
-class RateMemory:
-    """Rates answered lately, per sale order, destination and packages, for ``keep_seconds``
-    (in this process: a quote is cheap to ask again, so processes do not share it)."""
-
-    def __init__(self, keep_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._keep_seconds = keep_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._kept: dict[str, tuple[float, list[dict]]] = {}
-
-    def get(self, key: str) -> list[dict] | None:
-        now = self._clock()
-        with self._lock:
-            for stale in [k for k, (at, _) in self._kept.items() if now - at >= self._keep_seconds]:
-                del self._kept[stale]
-            kept = self._kept.get(key)
-        return kept[1] if kept else None
-
-    def put(self, key: str, rates: list[dict]) -> None:
-        with self._lock:
-            self._kept[key] = (self._clock(), rates)
-
-
-def quote(upstreams: Upstreams, config: Mapping[str, Any], memory: RateMemory, ref: SaleOrderRef) -> Quote:
-    """The services for the sale order ``ref`` names. Raises NotFound, Invalid (not shippable,
-    or no country Starshipit knows) and the upstream failures in words."""
+def quote(upstreams: Upstreams, config: Mapping[str, Any], cache: ProcessCache, ref: SaleOrderRef) -> Quote:
+    """The services for the sale order ``ref`` names, Starshipit's answer kept by the process
+    for ``RATES_KEEP_SECONDS`` (a quote is cheap to ask again, so processes do not share it).
+    Raises NotFound, Invalid (not shippable, or no country Starshipit knows) and the upstream
+    failures in words."""
     sale_order = fetch_sale_order(upstreams.cartoncloud(), ref)
     try:
         order, _warnings = build_starshipit_order(sale_order, mapping_settings(config))
@@ -84,15 +62,18 @@ def quote(upstreams: Upstreams, config: Mapping[str, Any], memory: RateMemory, r
     destination = _rates_destination(order["destination"])
     packages, currency = order.get("packages") or [], order.get("currency")
     key = json.dumps([sale_order.get("id"), destination, packages, currency], sort_keys=True, default=str)
-    answered = memory.get(key)
-    cached = answered is not None
-    if answered is None:
+    asked = []
+
+    def ask_starshipit() -> list[dict]:
+        asked.append(key)
         starshipit = upstreams.starshipit(upstreams.accounts().route(sale_order))
         try:
-            answered = starshipit.rates(destination, packages, currency)
+            return starshipit.rates(destination, packages, currency)
         except UpstreamError as error:
             raise from_upstream(error, "quoting the services") from error
-        memory.put(key, answered)
+
+    answered = cache.timed(("rates", key), ask_starshipit, seconds=config["RATES_KEEP_SECONDS"])
+    cached = not asked
     rules = _rules_choice(order)
     rates = [rate for row in answered if (rate := _read_rate(row, currency, rules)) is not None]
     return Quote(sale_order, rates, rules, cached)

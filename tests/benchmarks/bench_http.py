@@ -11,8 +11,10 @@ In one run, for SQLite (a temporary file) and, with --postgres-url (an empty dat
   --orders sale orders printed first, then loaded by wrk, one scenario after another:
   health (`GET /api/v1/health`), whoami (the token check), lookup (`GET /orders/lookup` of a
   printed order, rotating over all of them) and reprint (`POST /labels` of a printed order).
-Each: requests/s, median and p99 latency, non-2xx answers and socket errors, and the share of the
-hello app's requests/s; then the peak RSS (VmHWM) of each gunicorn worker. wrk is a C load
+Both servers stay up and the loads alternate: hello, health, hello, whoami, hello, lookup, hello,
+reprint, hello. Each scenario: requests/s, median and p99 latency, non-2xx answers and socket
+errors, and its share of the mean of the hello loads either side of it (a machine whose load drifts
+moves both alike); then the peak RSS (VmHWM) of each gunicorn worker. wrk is a C load
 generator in a process of its own (Debian's package; installed with apt when missing), so it
 takes little of the server's CPU. --smoke runs each scenario for a second on SQLite only and
 checks nothing about speed (CI runs it so the script keeps working).
@@ -25,11 +27,14 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -143,37 +148,25 @@ def gunicorn_workers_rss(master: subprocess.Popen) -> list[float]:
     return [peak_rss_mb(pid) for pid in children(master.pid)]
 
 
-def hello(wrk: str, folder: Path, args: argparse.Namespace) -> dict:
-    """The bare Flask app under gunicorn with `labelbridge serve`'s settings."""
+@contextmanager
+def hello_app(folder: Path, args: argparse.Namespace) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The bare Flask app under gunicorn with `labelbridge serve`'s settings: its URL and master."""
     (folder / "hello.py").write_text(textwrap.dedent(HELLO_APP))
     port = free_port()
-    server = start(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "hello:app",
-        ],
-        {**os.environ},
-        cwd=str(folder),
-    )
+    gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", "4"]
+    server = start([*gunicorn, "--bind", f"127.0.0.1:{port}", "hello:app"], {**os.environ}, cwd=str(folder))
     try:
         wait_until(lambda: answers(f"http://127.0.0.1:{port}/hello"), 30, "the hello app")
-        script = wrk_script(folder, "hello", [("GET", "/hello", None)], {})
-        figures = load(wrk, f"http://127.0.0.1:{port}", script, args)
-        figures["peak_rss_mb_per_worker"] = gunicorn_workers_rss(server)
-        return figures
+        yield f"http://127.0.0.1:{port}", server
     finally:
         stop(server)
 
 
-def labelbridge(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, args: argparse.Namespace) -> dict:
+@contextmanager
+def labelbridge(
+    sandbox: Sandbox, database_url: str, folder: Path, args: argparse.Namespace
+) -> Iterator[tuple[str, subprocess.Popen, dict[str, list], dict[str, str]]]:
+    """`labelbridge serve` with --orders printed orders: its URL, master, scenarios and headers."""
     sandbox.control("POST", "/reset")
     sandbox.control("PUT", "/starshipit/rate-limit", json={"per_second": UNLIMITED, "burst": UNLIMITED})
     references = [
@@ -217,14 +210,42 @@ def labelbridge(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, arg
                 for reference in references
             ],
         }
-        figures = {}
-        for name, specs in scenarios.items():
-            script = wrk_script(folder, name, specs, {} if name == "health" else headers)
-            figures[name] = load(wrk, url, script, args)
-        figures["peak_rss_mb_per_worker"] = gunicorn_workers_rss(server)
-        return figures
+        yield url, server, scenarios, headers
     finally:
         stop(server)
+
+
+def measure_engine(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, args: argparse.Namespace) -> dict:
+    """Each scenario between two loads of the hello app, both servers up all along: its share is
+    of the mean of the hello loads either side, so a machine that drifts (other work starting or
+    stopping) moves both alike."""
+    hello_script = wrk_script(folder, "hello", [("GET", "/hello", None)], {})
+    with (
+        hello_app(folder, args) as (hello_url, hello_server),
+        labelbridge(sandbox, database_url, folder, args) as (
+            url,
+            server,
+            scenarios,
+            headers,
+        ),
+    ):
+        hellos = [load(wrk, hello_url, hello_script, args)]
+        figures = {}
+        for name, specs in scenarios.items():
+            figures[name] = load(wrk, url, wrk_script(folder, name, specs, {} if name == "health" else headers), args)
+            hellos.append(load(wrk, hello_url, hello_script, args))
+            either_side = statistics.mean(run["per_second"] for run in hellos[-2:])
+            figures[name]["hello_either_side_per_second"] = round(either_side, 1)
+            figures[name]["share_of_hello"] = round(figures[name]["per_second"] / either_side, 3)
+        figures["peak_rss_mb_per_worker"] = gunicorn_workers_rss(server)
+        baseline = {
+            "per_second": round(statistics.median(run["per_second"] for run in hellos), 1),
+            "per_second_each_load": [run["per_second"] for run in hellos],
+            "median_ms": statistics.median(run["median_ms"] for run in hellos),
+            "p99_ms": statistics.median(run["p99_ms"] for run in hellos),
+            "peak_rss_mb_per_worker": gunicorn_workers_rss(hello_server),
+        }
+        return {"hello": baseline, **figures}
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -243,11 +264,7 @@ def run(args: argparse.Namespace) -> dict:
         for engine, url in engines.items():
             with tempfile.TemporaryDirectory(prefix="labelbridge-http-") as folder:
                 database_url = url or f"sqlite:///{Path(folder) / 'http.sqlite3'}"
-                baseline = hello(wrk, Path(folder), args)
-                measured = labelbridge(wrk, sandbox, database_url, Path(folder), args)
-                for name in ("health", "whoami", "lookup", "reprint"):
-                    measured[name]["share_of_hello"] = round(measured[name]["per_second"] / baseline["per_second"], 3)
-                figures[engine] = {"hello": baseline, **measured}
+                figures[engine] = measure_engine(wrk, sandbox, database_url, Path(folder), args)
         return figures
     finally:
         sandbox.stop()

@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_extension import SCREENSHOT_AREA, SHOWCASE, order_url, starshipit_orders_numbered
 
+from server.cache import get_cache
+
 pytestmark = pytest.mark.e2e
 
 MENU_AREA = {**SCREENSHOT_AREA, "height": 420}
@@ -18,7 +20,7 @@ def rates_calls(stack) -> int:
 
 def forget_kept_rates(stack) -> None:
     """The backend keeps rates 5 minutes per order; the reset sandbox seeds the same orders again."""
-    stack.app.extensions.pop("labelbridge.rate_memory", None)
+    get_cache(stack.app).forget()
 
 
 def open_menu(extension, page: Page):
