@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+from functools import cache
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
@@ -34,23 +35,31 @@ TOO_MANY_TRIES = "Too many enrollment codes tried from this address; wait a minu
 
 
 class Throttle:
-    """The app's budgets, on one storage."""
+    """The app's budgets, on one storage; the limits are read from the app's config each time."""
 
-    def __init__(self, storage_uri: str, api: str, webhooks: str, enroll: str) -> None:
+    def __init__(self, storage_uri: str) -> None:
         storage = storage_from_string(storage_uri)
         self._fixed = FixedWindowRateLimiter(storage)
         self._moving = MovingWindowRateLimiter(storage)
-        self._api, self._webhooks, self._enroll = parse_many(api), parse_many(webhooks), parse_many(enroll)
 
     def count_request(self) -> None:
         """Before every /api/ request: its caller's budget (the webhooks', for a webhook)."""
         if request.endpoint in WEBHOOK_ENDPOINTS:
-            _spend(self._fixed, self._webhooks, "webhooks", client_address(), TOO_MANY)
+            _spend(self._fixed, _limits("WEBHOOK_RATE_LIMIT"), "webhooks", client_address(), TOO_MANY)
         else:
-            _spend(self._fixed, self._api, "api", caller_key(), TOO_MANY)
+            _spend(self._fixed, _limits("RATE_LIMIT"), "api", caller_key(), TOO_MANY)
 
     def count_enrollment_try(self) -> None:
-        _spend(self._moving, self._enroll, "enroll", client_address(), TOO_MANY_TRIES)
+        _spend(self._moving, _limits("ENROLL_RATE_LIMIT"), "enroll", client_address(), TOO_MANY_TRIES)
+
+
+def _limits(setting: str) -> list[RateLimitItem]:
+    return _parsed(current_app.config[setting])
+
+
+@cache
+def _parsed(text: str) -> list[RateLimitItem]:
+    return parse_many(text)
 
 
 def _spend(strategy: RateLimiter, limits: list[RateLimitItem], scope: str, key: str, message: str) -> None:
@@ -85,8 +94,5 @@ def _count_api_request() -> None:
 
 
 def init_app(app: Flask) -> None:
-    config = app.config
-    app.extensions[_EXTENSION] = Throttle(
-        config["RATELIMIT_STORAGE_URI"], config["RATE_LIMIT"], config["WEBHOOK_RATE_LIMIT"], config["ENROLL_RATE_LIMIT"]
-    )
+    app.extensions[_EXTENSION] = Throttle(app.config["RATELIMIT_STORAGE_URI"])
     app.before_request(_count_api_request)
