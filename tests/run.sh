@@ -29,6 +29,12 @@ echo "== extension lint (ESLint) and unit tests (vitest)"
 echo "== HTTP benchmark, as a smoke test (a second a scenario; the figures: tests/benchmarks/README.md)"
 (cd tests/benchmarks && python3 bench_http.py --smoke >/dev/null)
 
+# The tests' temporary folders (their SQLite databases, instance folders, browser profiles) in
+# memory when the machine has /dev/shm: a commit then waits for no disk. Each pass gets a folder of
+# its own (pytest empties its --basetemp when it starts), removed at the end.
+temp_root="$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}" )/labelbridge-tests.XXXXXX")"
+trap 'rm -rf "$temp_root"' EXIT
+
 # A pass that selects nothing (extra arguments naming only tests of the other pass) is no failure.
 failed=0
 pass_status() { [ "$1" -eq 0 ] || [ "$1" -eq 5 ] || failed=1; }
@@ -38,11 +44,12 @@ status=0
 # --dist loadscope: a module's tests stay on one worker, in order, so a module-scoped fixture is
 # made once and tests that build on the ones before them (tests/security: the probes store the
 # secrets a restart with another key must then refuse) still find them.
-python3 -m pytest -n "${LABELBRIDGE_TEST_WORKERS:-auto}" --dist loadscope --skip-serial "$@" || status=$?
+python3 -m pytest -n "${LABELBRIDGE_TEST_WORKERS:-auto}" --dist loadscope --skip-serial \
+  --basetemp "$temp_root/parallel" "$@" || status=$?
 pass_status "$status"
 
 echo "== python tests (pytest), the serial tests alone: the scale and stateful suites, timed rate budgets"
 status=0
-python3 -m pytest --only-serial "$@" || status=$?
+python3 -m pytest --only-serial --basetemp "$temp_root/serial" "$@" || status=$?
 pass_status "$status"
 exit "$failed"
