@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -180,6 +181,9 @@ def run(orders: int, rate: float, naive_orders: int, database_url: str | None) -
             "times_ideal": round(naive_seconds / ideal, 1),
         },
         "speedup_over_naive": round(naive_seconds / polled["seconds"], 1),
+        # the process ran both passes, as `labelbridge worker` would, and held the N sale orders
+        # for the webhooks besides: an upper bound of a worker's own
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
