@@ -45,11 +45,11 @@ status=0
 # made once and tests that build on the ones before them (tests/security: the probes store the
 # secrets a restart with another key must then refuse) still find them.
 python3 -m pytest -n "${LABELBRIDGE_TEST_WORKERS:-auto}" --dist loadscope --skip-serial \
-  --basetemp "$temp_root/parallel" "$@" || status=$?
+  --basetemp "$temp_root/parallel" --durations=25 "$@" || status=$?
 pass_status "$status"
 
 echo "== python tests (pytest), the serial tests alone: the scale and stateful suites, timed rate budgets"
 status=0
-python3 -m pytest --only-serial --basetemp "$temp_root/serial" "$@" || status=$?
+python3 -m pytest --only-serial --basetemp "$temp_root/serial" --durations=10 "$@" || status=$?
 pass_status "$status"
 exit "$failed"
