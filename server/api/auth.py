@@ -72,7 +72,9 @@ def require_role(roles: tuple[str, ...]) -> None:
 def refusal_words(roles: tuple[str, ...]) -> str:
     """Why a token without one of ``roles`` is refused, in words."""
     needed = " or ".join(roles)
-    return f"This needs {'an' if needed[0] in 'aeiou' else 'a'} {needed} token; packer tokens can print and look up only."
+    return (
+        f"This needs {'an' if needed[0] in 'aeiou' else 'a'} {needed} token; packer tokens can print and look up only."
+    )
 
 
 def require_admin() -> None:

@@ -55,7 +55,13 @@ CALLS = {
         {},
         {"order": {"order_id": 81234567, "status": "Unshipped"}},
     ),
-    "delete_order": (lambda c: c.delete_order(81234567), "DELETE", "/api/orders/delete", {"order_id": "81234567"}, None),
+    "delete_order": (
+        lambda c: c.delete_order(81234567),
+        "DELETE",
+        "/api/orders/delete",
+        {"order_id": "81234567"},
+        None,
+    ),
     "archive_order": (
         lambda c: c.archive_order(81234567),
         "POST",
