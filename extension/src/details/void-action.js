@@ -50,7 +50,9 @@ export function renderVoidAction(section, label, { send, onVoided }) {
   const reason = element(document, 'input', { id: 'void-reason', name: 'reason', type: 'text', maxLength: 500, required: true });
   const confirm = element(document, 'button', { type: 'submit', id: 'void-confirm', textContent: 'Void the label' });
   const cancel = element(document, 'button', { type: 'button', id: 'void-cancel', className: 'secondary', textContent: 'Cancel' });
-  form.append(question, explanation, reasonLabel, reason, confirm, cancel);
+  const actions = element(document, 'div', { className: 'actions' });
+  actions.append(confirm, cancel);
+  form.append(question, explanation, reasonLabel, reason, actions);
   section.append(open, form, status);
 
   open.addEventListener('click', () => {
