@@ -7,8 +7,8 @@ import base64
 
 import pytest
 import requests
+from test_writeback import consignment_tracking, jobs
 
-from server import outbox
 from server.clients import get_upstreams
 from server.db import get_database
 from server.worker import Worker
@@ -31,22 +31,9 @@ def void(client, make_token):
     return call
 
 
-def consignment_tracking(sandbox, sale_order_id: str) -> str | None:
-    consignments = requests.get(f"{sandbox.url}/_sandbox/cartoncloud/consignments", timeout=5).json()
-    if isinstance(consignments, dict):
-        consignments = consignments["consignments"]
-    (consignment,) = [c for c in consignments if c["generatedFromTask"]["id"] == sale_order_id]
-    return consignment["references"].get("tracking")
-
-
 def documents(sandbox) -> list[dict]:
     found = requests.get(f"{sandbox.url}/_sandbox/cartoncloud/documents", timeout=5).json()
     return found["documents"] if isinstance(found, dict) else found
-
-
-def jobs(app) -> list:
-    with get_database(app).sessions() as session:
-        return outbox.jobs(session)
 
 
 def test_consignment_mode_clears_the_written_back_tracking(app, print_label, void, worker, sandbox, client, auth):
