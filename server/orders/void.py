@@ -72,7 +72,7 @@ class Voider:
         """Void ``label_id`` (the order's current label, or one voided already).
         Raises NotFound, Conflict (replaced by a newer label; the order is busy), Refused
         (Starshipit's words) or Unavailable."""
-        label = self.session.get(Label, label_id)
+        label = self.session.get(Label, label_id, options=[defer(Label.content)])  # its bytes are not needed
         if label is None:
             raise NotFound("not_found", f"Label {label_id} does not exist.")
         record = self.session.get(SaleOrder, label.sale_order_pk)
