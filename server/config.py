@@ -83,6 +83,9 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_CLAIM_SECONDS": 300.0,
     # Automatic transfer and tracking writeback (server/sync)
     "TRIGGER_STATUSES": "PACKED",  # comma-separated; orders at or past the earliest are transferred
+    # true: a labelled sale order rejected (or moved back before PACKED) in CartonCloud has its label
+    # voided by the transfer; false: it is listed under needs_attention (server/sync/cancellations.py)
+    "AUTO_VOID": False,
     "TRIGGER_LOOKBACK_HOURS": 0.0,  # first poll: how far back to look for orders already there
     "CARTONCLOUD_POLL_SECONDS": 60.0,  # 0: no polling (webhook only)
     "STARSHIPIT_POLL_SECONDS": 120.0,  # 0: no polling (webhook only)
@@ -258,6 +261,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "ORDER_NUMBER_SOURCE": _choice(ORDER_NUMBER_SOURCES),
     "CORS_ORIGINS": _origins,
     "TRIGGER_STATUSES": _trigger_statuses,
+    "AUTO_VOID": _boolean,
     "TRIGGER_LOOKBACK_HOURS": _non_negative_number(MAX_LOOKBACK_HOURS),
     "CARTONCLOUD_POLL_SECONDS": _non_negative_number(DAY_SECONDS),
     "STARSHIPIT_POLL_SECONDS": _non_negative_number(DAY_SECONDS),

@@ -112,6 +112,8 @@ class SaleOrder(Base):
     blocked_reasons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     tracking_status: Mapped[str | None] = mapped_column(String(40))
     tracking_updated_at: Mapped[datetime | None]
+    # How many of its shipments were voided: the next Starshipit order is numbered past them.
+    voided_shipments: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -151,6 +153,13 @@ class Label(Base):
     tracking_numbers: Mapped[list[str]] = mapped_column(default=list)
     replaces_label_id: Mapped[str | None] = mapped_column(String(36))
     replaced_reason: Mapped[str | None] = mapped_column(Text)
+    starshipit_order_id: Mapped[int | None] = mapped_column(Integer)  # the Starshipit order it was printed for
+    # Voided (server/orders/void.py): kept, no longer the order's; ``void_action`` is what
+    # Starshipit did with its order, ``deleted`` or ``archived``.
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by: Mapped[str | None] = mapped_column(String(100))
+    void_action: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -212,6 +221,9 @@ class OutboxJob(Base):
     tracking_numbers: Mapped[list[str] | None] = mapped_column(JSON)
     carrier: Mapped[str | None] = mapped_column(String(100))
     mode: Mapped[str] = mapped_column(String(20))
+    # ``tracking``: write the order's tracking back; ``void``: clear (consignment) or annotate
+    # (document) what a voided label wrote back.
+    kind: Mapped[str] = mapped_column(String(20), default="tracking", server_default="tracking")
     state: Mapped[str] = mapped_column(String(20), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

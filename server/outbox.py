@@ -18,6 +18,7 @@ from . import claims
 from .models import Label, OutboxJob, SaleOrder
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+TRACKING, VOID = "tracking", "void"  # a job's kind
 FIRST_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(minutes=30)
 # 30 s doubling to a 30 min cap: 40 attempts span about 18 hours of an outage.
@@ -46,6 +47,24 @@ def enqueue_tracking(
         tracking_numbers=list(tracking_numbers),
         carrier=carrier,
         mode="consignment",
+        state=QUEUED,
+        steps_done=[],
+    )
+    session.add(job)
+    return job
+
+
+def enqueue_void(session: Session, record: SaleOrder, label: Label, mode: str) -> OutboxJob | None:
+    """Add the job that takes back what the voided ``label`` wrote to CartonCloud: the
+    consignment's tracking cleared, a note beside the label's document (the caller commits)."""
+    if mode == "none":
+        return None
+    job = OutboxJob(
+        sale_order_pk=record.id,
+        label_id=label.id,
+        tracking_numbers=[],
+        kind=VOID,
+        mode=mode,
         state=QUEUED,
         steps_done=[],
     )

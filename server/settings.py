@@ -71,6 +71,7 @@ class RuntimeSettingsSchema(Schema):
     )
     label_format = fields.String(validate=validate.OneOf(LABEL_FORMATS))
     auto_print = StrictBoolean()
+    auto_void = StrictBoolean()
     cartoncloud_poll_seconds = StrictFloat(validate=_poll_interval)
     starshipit_poll_seconds = StrictFloat(validate=_poll_interval)
     # Mapping control (issue 8): see server/mapping/settings.py for what each one does.

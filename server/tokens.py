@@ -15,7 +15,9 @@ from . import cache
 from .models import ApiToken, utcnow
 
 TOKEN_PREFIX = "lb_"
-ROLES = ("packer", "admin")
+ROLES = ("packer", "supervisor", "admin")
+# Who may void labels (and manifest): a supervisor at the benches, or an admin.
+SUPERVISING_ROLES = ("supervisor", "admin")
 # Writing last_used_at on every request would make each lookup a write; once a minute tells enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -30,7 +32,8 @@ def hash_token(token: str) -> str:
 
 def create_token(session: Session, name: str, role: str = "packer", expires_at: datetime | None = None) -> str:
     """Store a new token under ``name`` and return the token itself (never stored).
-    ``packer`` tokens print and look up; ``admin`` tokens also change settings and accounts."""
+    ``packer`` tokens print and look up; ``supervisor`` tokens also void labels; ``admin``
+    tokens also change settings and accounts."""
     name = name.strip()
     if not name or len(name) > 100:
         raise TokenError("A token name must be 1 to 100 characters.")

@@ -105,11 +105,17 @@ class Worker(Loop):
             self.failed += 1
             return
         outbox.mark_done(session, job, self.clock())
-        tracking_numbers = label.tracking_numbers if label else job.tracking_numbers
-        if record.tracking_numbers == tracking_numbers:  # the order's current shipment went back
+        tracking_numbers = job.tracking_numbers if job.tracking_numbers is not None else label.tracking_numbers
+        if job.kind != outbox.VOID and record.tracking_numbers == tracking_numbers:  # the current shipment went back
             record.state = "written_back"
         record_event(
-            session, record, "written_back", self.name, job_id=job.id, mode=job.mode, tracking_numbers=tracking_numbers
+            session,
+            record,
+            "void_written_back" if job.kind == outbox.VOID else "written_back",
+            self.name,
+            job_id=job.id,
+            mode=job.mode,
+            tracking_numbers=tracking_numbers,
         )
         session.commit()
         self.delivered += 1

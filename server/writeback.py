@@ -4,7 +4,11 @@ the sale order, and/or the label as a document on the sale order (the WRITEBACK_
 A document upload is a POST, not idempotent: it is recorded as sent (DOCUMENT_SENT) before it
 goes, and an upload sent before whose answer was lost is first looked for among the order's
 documents (by name, then by its bytes, since a redone label has the same name) and only sent
-again when it is not there."""
+again when it is not there.
+
+A void's job (``kind`` void) takes back what a voided label wrote: the consignment gets the
+order's tracking as it is now (none: cleared), and a note saying the label is void is put beside
+its document."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from sqlalchemy.orm import Session
 from .cartoncloud.client import CartonCloudClient
 from .http.errors import UpstreamAuthError, UpstreamError, UpstreamRejected
 from .models import Label, OutboxJob, SaleOrder
+from .outbox import VOID
 
 STEPS = {"consignment": ["consignment"], "document": ["document"], "both": ["consignment", "document"]}
 DOCUMENT_SENT = "document:sent"  # in ``steps_done``: the upload went, its answer may be lost
@@ -47,8 +52,11 @@ def deliver(
             continue
         if step == "consignment":
             _write_consignment(cartoncloud, record)
+        elif job.kind == VOID:
+            _upload_document(session, cartoncloud, job, record, *void_note(record, label))
         elif label is not None:
-            _upload_document(session, cartoncloud, job, record, label)
+            name = f"Label-{record.starshipit_order_number or record.numeric_id}.{label.format}"
+            _upload_document(session, cartoncloud, job, record, name, label.content)
         job.steps_done = [*job.steps_done, step]
         session.commit()
 
@@ -61,22 +69,33 @@ def _write_consignment(cartoncloud: CartonCloudClient, record: SaleOrder) -> Non
         raise NoConsignment(f"CartonCloud has no consignment generated from sale order {record.numeric_id} yet.")
     cartoncloud.update_consignment_tracking(
         consignment["id"],
-        tracking_number=", ".join(record.tracking_numbers),
+        tracking_number=", ".join(record.tracking_numbers) or None,  # voided: cleared (null, as CartonCloud sends it)
         carrier_name=record.carrier,
     )
 
 
+def void_note(record: SaleOrder, label: Label) -> tuple[str, bytes]:
+    """The document put beside a voided label's (CartonCloud's documented API deletes none):
+    its name and text."""
+    tracking = ", ".join(label.tracking_numbers) or "none"
+    text = (
+        f"VOID: the label {label.id} of sale order {record.numeric_id} (tracking {tracking}) was voided "
+        f"on {label.voided_at:%Y-%m-%d %H:%M} UTC by {label.voided_by or 'labelbridge'}: {label.void_reason}. "
+        "Do not ship with it.\n"
+    )
+    return f"VOID-Label-{record.numeric_id}-{label.id[:8]}.txt", text.encode()
+
+
 def _upload_document(
-    session: Session, cartoncloud: CartonCloudClient, job: OutboxJob, record: SaleOrder, label: Label
+    session: Session, cartoncloud: CartonCloudClient, job: OutboxJob, record: SaleOrder, name: str, content: bytes
 ) -> None:
-    name = f"Label-{record.starshipit_order_number or record.numeric_id}.{label.format}"
     if DOCUMENT_SENT in job.steps_done:
-        if _attached(cartoncloud, record.sale_order_id, name, label.content):
+        if _attached(cartoncloud, record.sale_order_id, name, content):
             return
     else:
         job.steps_done = [*job.steps_done, DOCUMENT_SENT]
         session.commit()
-    cartoncloud.upload_sale_order_document(record.sale_order_id, name=name, data=label.content)
+    cartoncloud.upload_sale_order_document(record.sale_order_id, name=name, data=content)
 
 
 def _attached(cartoncloud: CartonCloudClient, sale_order_id: str, name: str, content: bytes) -> bool:

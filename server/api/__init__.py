@@ -13,6 +13,7 @@ from . import (
     shipments,
     sync,
     troubleshooting,
+    voids,
     webhooks,
     workstation,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "shipments",
     "sync",
     "troubleshooting",
+    "voids",
     "webhooks",
     "workstation",
 ]

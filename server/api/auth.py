@@ -1,5 +1,6 @@
 """Who may call the API: a bearer token on every /api/v1 route but the health check (and the
-webhooks, which carry their own secret), an admin token for settings, and no state-changing call
+webhooks, which carry their own secret), an admin token for settings, a supervisor (or admin)
+token for voiding labels, and no state-changing call
 from a browser origin that is not the extension's."""
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from ..cache import get_cache
 from ..db import get_session
 from ..errors import ApiError
 from ..models import utcnow
-from ..tokens import TokenCheck, check, hash_token
+from ..tokens import SUPERVISING_ROLES, TokenCheck, check, hash_token
 from .refusals import get_refusals
 
 _AUTHENTICATED = "labelbridge.authenticated_token"
-_ADMIN_ONLY = "labelbridge_admin_only"
+_ROLES = "labelbridge_roles"
 
 
 def refuse_foreign_origin() -> None:
@@ -62,24 +63,48 @@ def require_token() -> None:
     g.token_name, g.token_role = token.name, token.role
 
 
+def require_role(roles: tuple[str, ...]) -> None:
+    """403 unless the request's token has one of ``roles``."""
+    if g.get("token_role") not in roles:
+        raise ApiError(403, "forbidden", refusal_words(roles))
+
+
+def refusal_words(roles: tuple[str, ...]) -> str:
+    """Why a token without one of ``roles`` is refused, in words."""
+    needed = " or ".join(roles)
+    return (
+        f"This needs {'an' if needed[0] in 'aeiou' else 'a'} {needed} token; packer tokens can print and look up only."
+    )
+
+
 def require_admin() -> None:
-    if g.get("token_role") != "admin":
-        raise ApiError(403, "forbidden", "This needs an admin token; packer tokens can print and look up only.")
+    require_role(("admin",))
 
 
-def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a view as taking admin tokens only: a packer token gets 403 before its body is read."""
-    setattr(view, _ADMIN_ONLY, True)
-    return view
+def only_for(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a view as taking tokens of ``roles`` only: any other token gets 403 before its body
+    is read (``refuse_role_not_allowed``), and the OpenAPI document says so."""
+
+    def mark(view: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(view, _ROLES, tuple(roles))
+        return view
+
+    return mark
 
 
-def needs_admin(view: Callable[..., Any] | None) -> bool:
-    return getattr(view, _ADMIN_ONLY, False)
+admin_only = only_for("admin")
+supervisor_only = only_for(*SUPERVISING_ROLES)
 
 
-def refuse_packer_on_admin_route() -> None:
-    if needs_admin(current_app.view_functions.get(request.endpoint)):
-        require_admin()
+def roles_needed(view: Callable[..., Any] | None) -> tuple[str, ...] | None:
+    """The roles a view takes (None: any token)."""
+    return getattr(view, _ROLES, None)
+
+
+def refuse_role_not_allowed() -> None:
+    roles = roles_needed(current_app.view_functions.get(request.endpoint))
+    if roles is not None:
+        require_role(roles)
 
 
 def _refuse(reason: str) -> None:
@@ -93,4 +118,4 @@ def _refuse(reason: str) -> None:
 def protect(blueprint: Blueprint) -> None:
     blueprint.before_request(refuse_foreign_origin)
     blueprint.before_request(require_token)
-    blueprint.before_request(refuse_packer_on_admin_route)
+    blueprint.before_request(refuse_role_not_allowed)

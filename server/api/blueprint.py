@@ -1,5 +1,5 @@
 """The API's blueprint, under /api/v1: flask-smorest's, with the strict request parser; every
-request's path checked, then its token (and an admin route's role). Each route's documentation is
+request's path checked, then its token (and the role a route asks for). Each route's documentation is
 completed as it is registered (``operations.complete``)."""
 
 from __future__ import annotations

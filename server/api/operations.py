@@ -6,7 +6,7 @@ answer, in the one error shape (``server/errors.py``).
 A view declares only its own errors, once, with ``@errors({status: description})``; the answers
 every route like it shares are added here from facts about the route: 401 for a route that takes
 the bearer token (``access.PUBLIC_ENDPOINTS`` take none), 403 for a state-changing call from a
-foreign browser origin and for a packer token on an admin route, 415/400/413/422 for a body, 422
+foreign browser origin and for a token without the route's role, 415/400/413/422 for a body, 422
 for a query or a path parameter, 429 over the rate limit."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from flask_smorest import Blueprint
 
 from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING
 from ..openapi.contract import BODIES
-from .auth import needs_admin
+from .auth import refusal_words, roles_needed
 
 ERROR_SCHEMA = "Error"
 OWN_ERRORS = "labelbridge_errors"
@@ -37,7 +37,6 @@ COMMON_ERRORS = {
     429: "Too many requests from this token (or address); wait `Retry-After` seconds.",
 }
 FOREIGN_ORIGIN = "A browser page of another origin than the extension's sent this state-changing request."
-NOT_ADMIN = "This needs an admin token; packer tokens print and look up only."
 NUL_IN_PATH = "A path parameter holds a NUL character or a lone surrogate."
 PLAIN_PATH_VARIABLE = re.compile(r"<(\w+)>")  # a string: any text, NUL included, reaches the view
 RETRY_AFTER = {409, 429, 503}
@@ -103,8 +102,8 @@ def _errors(view, endpoint: str, rule: str, method: str, locations: set[str]) ->
         shared[401].append(COMMON_ERRORS[401])
     if method in STATE_CHANGING:
         shared[403].append(FOREIGN_ORIGIN)
-    if needs_admin(view):
-        shared[403].append(NOT_ADMIN)
+    if (roles := roles_needed(view)) is not None:
+        shared[403].append(refusal_words(roles))
     if locations & BODY_LOCATIONS:
         for status in (400, 413, 415, 422):
             shared[status].append(COMMON_ERRORS[status])

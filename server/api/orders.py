@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..orders.identifiers import SaleOrderRef
 from ..orders.resolver import IDENTIFIER_KINDS
+from ..orders.void import last_voided
 from ..schemas.labels import LookupQuerySchema, LookupResponseSchema
 from .blueprint import api
 from .operations import errors
@@ -27,5 +28,7 @@ def lookup_order(query):
     """By ``numeric_id``, ``customer_reference`` or ``id``: answered from labelbridge's own record
     when it has one, else from CartonCloud."""
     ref = SaleOrderRef.from_mapping({k: str(v) for k, v in query.items() if k in IDENTIFIER_KINDS})
-    found = print_service().lookup(ref)
-    return lookup_response(found.record, found.label, found.writeback)
+    service = print_service()
+    found = service.lookup(ref)
+    voided = last_voided(service.session, found.record) if found.label is None else None
+    return lookup_response(found.record, found.label, found.writeback, voided)

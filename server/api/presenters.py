@@ -62,7 +62,10 @@ def with_label_content(body: dict[str, Any], label: Label) -> dict[str, Any]:
     }
 
 
-def lookup_response(record: SaleOrder, label: Label | None, writeback: str | None) -> dict[str, Any]:
+def lookup_response(
+    record: SaleOrder, label: Label | None, writeback: str | None, voided: Label | None = None
+) -> dict[str, Any]:
+    """``voided``: the label voided last, while the order has no label since (state ``voided``)."""
     last_error = None
     if record.last_error_code:
         last_error = {"code": record.last_error_code, "message": record.last_error_message, "at": record.last_error_at}
@@ -75,4 +78,5 @@ def lookup_response(record: SaleOrder, label: Label | None, writeback: str | Non
         "label": label_ref(label) if label else None,
         "writeback": writeback,
         "last_error": last_error,
+        "voided_label": voided,
     }

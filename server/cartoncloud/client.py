@@ -148,8 +148,8 @@ class CartonCloudClient:
         self,
         consignment_id: str,
         *,
-        tracking_number: str,
-        carrier_name: str,
+        tracking_number: str | None,
+        carrier_name: str | None,
         tracking_url: str | None = None,
     ) -> dict:
         """Write tracking onto a consignment; returns the consignment as CartonCloud then holds it.
@@ -226,8 +226,10 @@ class CartonCloudClient:
         return token, expires_in
 
 
-def with_tracking(consignment: dict, tracking_number: str, carrier_name: str, tracking_url: str | None) -> dict:
-    """A copy of ``consignment`` carrying the tracking number, carrier and URL."""
+def with_tracking(
+    consignment: dict, tracking_number: str | None, carrier_name: str | None, tracking_url: str | None
+) -> dict:
+    """A copy of ``consignment`` carrying the tracking number, carrier and URL (None: cleared)."""
     updated = copy.deepcopy(consignment)
     # CartonCloud sends absent optional objects as null.
     references = updated["references"] = updated.get("references") or {}

@@ -23,6 +23,7 @@ from ..schemas.labels import (
 )
 from ..schemas.printing import PrinterListSchema, WorkstationSchema, WorkstationUpdateSchema
 from ..schemas.rates import RatesResponseSchema
+from ..schemas.voids import VoidRequestSchema, VoidResponseSchema
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,22 @@ NOT_YET = {
     "tracking_numbers": [],
     "label": None,
     "writeback": None,
+}
+VOIDED_LABEL = {
+    "id": LABEL_ID,
+    "voided_at": "2026-11-25T10:05:00+00:00",
+    "voided_by": "supervisor-1",
+    "reason": "Wrong box size",
+    "action": "archived",
+    "tracking_numbers": ["LB000001AU"],
+}
+VOIDED = {**NOT_YET, "state": "voided", "voided_label": VOIDED_LABEL}
+VOID_ANSWER = {
+    "sale_order": SALE_ORDER,
+    "label": VOIDED_LABEL,
+    "already_void": False,
+    "explanation": "The shipment was archived in Starshipit, so it will not be manifested with the day's parcels.",
+    "writeback": "queued",
 }
 
 
@@ -206,6 +223,7 @@ BODIES = (
         valid={
             "labelled": LABELLED,
             "not-printed-yet": NOT_YET,
+            "voided": VOIDED,
             "last-error": {
                 **NOT_YET,
                 "last_error": {
@@ -221,6 +239,31 @@ BODIES = (
             "label-without-id": {**LABELLED, "label": _without(LABEL_REF, "id")},
             "last-error-at-not-a-time": {**NOT_YET, "last_error": {"code": "x", "message": "y", "at": "yesterday"}},
             "sale-order-id-null": {**LABELLED, "sale_order": {**SALE_ORDER, "id": None}},
+            "voided-label-action-unknown": {**VOIDED, "voided_label": {**VOIDED_LABEL, "action": "cancelled"}},
+        },
+    ),
+    SharedBody(
+        "void-request",
+        VoidRequestSchema,
+        "POST /api/v1/labels/{label_id}/void (request)",
+        valid={"wrong-box": {"reason": "Wrong box size"}},
+        invalid={
+            "no-reason": {},
+            "empty-reason": {"reason": ""},
+            "reason-too-long": {"reason": "x" * 501},
+            "reason-as-number": {"reason": 7},
+            "unknown-field": {"reason": "Wrong box size", "confirm": True},
+        },
+    ),
+    SharedBody(
+        "void-response",
+        VoidResponseSchema,
+        "POST /api/v1/labels/{label_id}/void (200)",
+        valid={"archived": VOID_ANSWER, "already-void": {**VOID_ANSWER, "already_void": True}},
+        invalid={
+            "no-explanation": _without(VOID_ANSWER, "explanation"),
+            "already-void-as-text": {**VOID_ANSWER, "already_void": "no"},
+            "label-without-voided-at": {**VOID_ANSWER, "label": _without(VOIDED_LABEL, "voided_at")},
         },
     ),
     SharedBody(

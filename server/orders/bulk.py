@@ -2,7 +2,8 @@
 
 The automatic transfer and the batch print send their missing orders here. The rules are the
 one-order path's (``creation.py``), kept for fifty at a time: the orders are locked (those held
-by someone else are left), an order whose create was ever sent is looked up by its number
+by someone else are left), each is numbered as its current shipment (``numbering.py``: past a
+voided one), an order whose create was ever sent is looked up by its number
 first, one whose create may still land is left for later (``sends.may_still_land``), and the
 import is recorded (``sends``) before it goes out and ended when its answer comes.
 
@@ -17,7 +18,7 @@ import contextlib
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -31,22 +32,30 @@ from ..mapping import MappingIssue
 from ..models import SaleOrder
 from ..starshipit.client import MAX_IMPORT, StarshipitClient
 from . import creation, lock, sends
+from .numbering import numbered
 
 __all__ = ["MAX_IMPORT", "BulkCreator", "Candidate", "ImportAborted", "Outcomes"]
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sale order to create: its record, its CartonCloud JSON and the Starshipit order it maps to."""
+    """A sale order to create: its record, its CartonCloud JSON and the Starshipit order it maps to
+    (as mapped: ``shipment`` is what is imported)."""
 
     record_pk: int
     sale_order: dict[str, Any]
     order: dict[str, Any]
     warnings: tuple[MappingIssue, ...]
+    voided_shipments: int = 0  # read under the order's lock
+
+    @property
+    def shipment(self) -> dict[str, Any]:
+        """The order to import: numbered as the current shipment (past any voided one)."""
+        return numbered(self.order, self.voided_shipments)
 
     @property
     def order_number(self) -> str:
-        return self.order["order_number"]
+        return self.shipment["order_number"]
 
 
 class Outcomes:
@@ -105,7 +114,7 @@ class BulkCreator:
                 via="import",
             )
             self._sent_numbers.update(numbers)
-            batch.call = _Call(batch.starshipit.import_orders, [candidate.order for candidate, _ in batch.ready])
+            batch.call = _Call(batch.starshipit.import_orders, [candidate.shipment for candidate, _ in batch.ready])
         previous, self._in_flight = self._in_flight, batch
         self._complete(previous)
 
@@ -128,8 +137,11 @@ class BulkCreator:
         try:
             locked = lock.acquire(self.session, batch.pks, batch.token, self.lease)
             # What the orders are now, read under the lock: a click may have created one meanwhile.
-            query = select(SaleOrder.id, SaleOrder.starshipit_order_id).where(SaleOrder.id.in_(locked))
+            query = select(SaleOrder.id, SaleOrder.starshipit_order_id, SaleOrder.voided_shipments).where(
+                SaleOrder.id.in_(locked)
+            )
             now = {row.id: row for row in self.session.execute(query)}
+            candidates = [_numbered(candidate, now.get(candidate.record_pk)) for candidate in candidates]
             sent_before = sends.ever_sent(self.session, locked)
             taken = self._numbers_taken(candidates, batch.pks)
             self.session.commit()  # no transaction stays open across the upstream calls
@@ -273,6 +285,13 @@ class BulkCreator:
                 self.outcomes.created(candidate)
             else:
                 self.outcomes.skipped(candidate, "already_in_starshipit")
+
+
+def _numbered(candidate: Candidate, state: Any) -> Candidate:
+    """The candidate under its current shipment's order number (past any voided shipment's)."""
+    if state is None:
+        return candidate
+    return replace(candidate, voided_shipments=state.voided_shipments)
 
 
 def _imported_orders(reply: Any) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from ..mapping import MappingIssue
 from ..models import SaleOrder
 from ..starshipit.client import StarshipitClient
 from . import sends
+from .numbering import numbered
 
 # Starshipit statuses of an order whose label exists already: print with reprint instead.
 PRINTED_STATUSES = {"Printed", "Shipped", "Delivered", "Dispatched", "Manifested"}
@@ -44,7 +45,7 @@ def adopt(
     record.starshipit_order_number = order.get("order_number") or order_number
     if account is not None:
         record.starshipit_account = account
-    if record.state == "new":
+    if record.state in ("new", "voided"):
         record.state = "ordered"
     record.blocked_fingerprint = record.blocked_reasons = None
     record.last_error_code = record.last_error_message = record.last_error_at = None
@@ -72,8 +73,10 @@ def find_or_create(
     window: timedelta,
 ) -> tuple[dict[str, Any], str]:
     """Find the order by its number, else create it; its id is committed at once so a later
-    failure continues from here. Returns the order and CREATED or FOUND.
+    failure continues from here. Returns the order and CREATED or FOUND. The number is the
+    current shipment's (``numbering.py``): a voided shipment's order is never found again.
     Raises UpstreamError, or ``sends.CreateMayStillLand`` while an earlier create may land."""
+    order = numbered(order, record.voided_shipments)
     order_number = order["order_number"]
     existing = starshipit.find_order_by_number(order_number)
     if existing is not None:

@@ -178,13 +178,7 @@ class PrintService:
         return labelled
 
     def _lock(self, record: SaleOrder, until):
-        return order_lock(
-            self.session,
-            record.id,
-            lease_seconds=self.config["ORDER_LOCK_SECONDS"],
-            wait_seconds=self.config["ORDER_LOCK_WAIT_SECONDS"],
-            done=until,
-        )
+        return lock_order(self.session, self.config, record, until)
 
     def _reprint(self, record: SaleOrder, service: ChosenService | None) -> PrintOutcome:
         found = known.by_pk(self.session, record.id, self._mode(), content=True)
@@ -234,8 +228,7 @@ class PrintService:
         return sale_order
 
     def _starshipit_for(self, record: SaleOrder) -> StarshipitClient:
-        """The client of the account that holds (or will hold) the record's Starshipit order."""
-        return self.upstreams.starshipit(self.upstreams.accounts().starshipit(record.starshipit_account))
+        return starshipit_for(self.upstreams, record)
 
     def _ensure_starshipit_order(self, record: SaleOrder, sale_order: dict) -> bool:
         """Find the Starshipit order by its number (the trigger or another integration may have
@@ -306,6 +299,7 @@ class PrintService:
             tracking_numbers=list(shipment.tracking_numbers),
             replaces_label_id=replaces.id if replaces else None,
             replaced_reason=reason,
+            starshipit_order_id=record.starshipit_order_id,
         )
         self.session.add(label)
         self.session.flush()
@@ -351,6 +345,23 @@ class PrintService:
         record_event(self.session, record, "error", self.actor, code=error.code, message=error.message)
         self.session.commit()
         return error
+
+
+def starshipit_for(upstreams: Upstreams, record: SaleOrder) -> StarshipitClient:
+    """The client of the account that holds (or will hold) the record's Starshipit order."""
+    return upstreams.starshipit(upstreams.accounts().starshipit(record.starshipit_account))
+
+
+def lock_order(session: Session, config: Mapping[str, Any], record: SaleOrder, until=lambda: False):
+    """The order's lock (``lock.order_lock``) for as long as the settings say; ``until``: the
+    work was finished by someone else while waiting."""
+    return order_lock(
+        session,
+        record.id,
+        lease_seconds=config["ORDER_LOCK_SECONDS"],
+        wait_seconds=config["ORDER_LOCK_WAIT_SECONDS"],
+        done=until,
+    )
 
 
 def _booking(service: ChosenService | None) -> dict[str, str]:

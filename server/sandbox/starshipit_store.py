@@ -3,6 +3,8 @@
 Wording clients depend on (labelbridge's client looks for "already" and "print"):
 - printing a printed order without `reprint`: HTTP 200, `success: false`,
   message "Order has already been printed" (ALREADY_PRINTED);
+- printing an archived order, a reprint included: HTTP 200, `success: false`, message "Order is
+  archived" (ARCHIVED); only unshipped orders can be deleted, only printed ones archived (HTTP 400);
 - unknown order: `success: false`, message "General Exception", details "Unable to find order
   number: N" (NOT_FOUND, UNABLE_TO_FIND), sent with HTTP 200 as clients in the wild expect, or
   404 (options.py, `starshipit_not_found`); the control API always says 404.
@@ -45,6 +47,7 @@ from server.sandbox.zpl import render_zpl_label
 ALREADY_PRINTED = "Order has already been printed"
 NOT_FOUND = "General Exception"
 UNABLE_TO_FIND = "Unable to find order number: {}"
+ARCHIVED = "Order is archived"
 NO_COURIERS = "No carrier is set up for this account. Add a courier in Settings > Couriers."
 PRINTED_STATUSES = ("Printed", "Delivered")
 TRACKING_STATUSES = (
@@ -174,6 +177,8 @@ class StarshipitStore:
                     400, "Only unshipped orders can be deleted", f"Order status is {order['status']}"
                 )
             del self._orders[order_id], self._updated[order_id], self._owner[order_id]
+            for table in (self._printed, self._labels, self._events):
+                table.pop(order_id, None)
 
     def archive(self, order_id: int, *, account: str) -> dict:
         with self._lock:
@@ -416,6 +421,9 @@ class StarshipitStore:
         raise StarshipitRefusal.one(400, "The order_id or order_number field is required.", "")
 
     def _print(self, order: dict, request: dict) -> dict:
+        if order["archived"]:
+            # Checked first: an archived order is printed again by nobody, a reprint included.
+            raise StarshipitRefusal.one(200, ARCHIVED, f"Order {order['order_number']} is archived")
         if order["status"] in PRINTED_STATUSES:
             if request.get("reprint") is not True:
                 raise StarshipitRefusal.one(
@@ -425,8 +433,6 @@ class StarshipitStore:
                     'Send "reprint": true to get its labels again.',
                 )
             return self._shipment(order)
-        if order["archived"]:
-            raise StarshipitRefusal.one(200, "Order is archived", f"Order {order['order_number']} is archived")
         self._book(order, request)
         return self._shipment(order)
 

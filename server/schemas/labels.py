@@ -9,7 +9,8 @@ from ..validation import StrictBoolean, WholeMatch, no_nul
 
 IDENTIFIERS = ("id", "numeric_id", "customer_reference")
 WRITEBACK_STATES = ("queued", "done", "failed", "disabled")
-ORDER_STATES = ("new", "ordered", "labelled", "written_back", "failed")
+VOID_ACTIONS = ("deleted", "archived")
+ORDER_STATES = ("new", "ordered", "labelled", "written_back", "failed", "voided")
 
 
 class SaleOrderIdentifierSchema(Schema):
@@ -182,6 +183,22 @@ class LastErrorSchema(ResponseSchema):
     at = fields.DateTime(required=True)
 
 
+class VoidedLabelSchema(ResponseSchema):
+    """A label voided (POST /labels/{label_id}/void): kept, no longer the order's."""
+
+    id = fields.String(required=True)
+    voided_at = fields.DateTime(required=True)
+    voided_by = fields.String(allow_none=True, required=True, metadata={"description": "The token that voided it."})
+    reason = fields.String(attribute="void_reason", required=True)
+    action = fields.String(
+        attribute="void_action",
+        validate=validate.OneOf(VOID_ACTIONS),
+        required=True,
+        metadata={"description": "What Starshipit did with the shipment's order: deleted (unshipped) or archived."},
+    )
+    tracking_numbers = fields.List(fields.String(), required=True)
+
+
 class LookupResponseSchema(ResponseSchema):
     sale_order = fields.Nested(SaleOrderSchema, required=True)
     state = fields.String(validate=validate.OneOf(ORDER_STATES), required=True)
@@ -191,6 +208,11 @@ class LookupResponseSchema(ResponseSchema):
     label = fields.Nested(LabelRefSchema, allow_none=True, required=True)
     writeback = fields.String(allow_none=True, validate=validate.OneOf(WRITEBACK_STATES), required=True)
     last_error = fields.Nested(LastErrorSchema, allow_none=True, required=True)
+    voided_label = fields.Nested(
+        VoidedLabelSchema,
+        allow_none=True,
+        metadata={"description": "With state `voided`: the label voided last (the next print is a new shipment)."},
+    )
 
 
 class HealthSchema(ResponseSchema):

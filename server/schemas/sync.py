@@ -69,8 +69,21 @@ class FailuresSchema(Schema):
     recent = fields.List(fields.Nested(FailureSchema))
 
 
+class AttentionSchema(Schema):
+    """A labelled sale order cancelled in CartonCloud (REJECTED, or back before PACKED) whose
+    label was not voided (AUTO_VOID off, or the void failed)."""
+
+    sale_order = fields.Dict()
+    status = fields.String(allow_none=True)
+    label_id = fields.String()
+    code = fields.String()
+    message = fields.String(allow_none=True)
+    at = fields.DateTime(allow_none=True)
+
+
 class SyncStatusSchema(Schema):
     last_run = fields.Nested(RunSchema, allow_none=True)
     cursors = fields.List(fields.Nested(CursorSchema))
     queue = fields.Dict(keys=fields.String(), values=fields.Dict())
     failures = fields.Nested(FailuresSchema)
+    needs_attention = fields.List(fields.Nested(AttentionSchema))

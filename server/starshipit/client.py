@@ -86,6 +86,17 @@ class StarshipitClient:
         body = self._call("PUT", "/api/orders", json={"order": order}).body
         return body.get("order", body) if isinstance(body, dict) else body
 
+    def delete_order(self, order_id: int) -> None:
+        """Delete an unshipped order (a printed one is refused: archive it). Raises
+        UpstreamNotFound when it is not there (deleted already). Safe to retry: a delete that
+        landed leaves nothing to delete twice."""
+        self._call("DELETE", "/api/orders/delete", params={"order_id": order_id}, safe=True)
+
+    def archive_order(self, order_id: int) -> None:
+        """Archive a printed order (query parameter, no body). Safe to retry: archiving an
+        archived order changes nothing."""
+        self._call("POST", "/api/orders/archive", params={"order_id": order_id}, safe=True)
+
     def import_orders(self, orders: list[dict]) -> dict:
         if not 1 <= len(orders) <= MAX_IMPORT:
             raise ValueError(f"import 1 to {MAX_IMPORT} orders at a time, not {len(orders)}")

@@ -1,7 +1,7 @@
 """The pollers, each behind a cursor (see ``cursors``): the safety net under the webhooks, and
 the only source when none is set up.
 
-- CartonCloud: sale orders at or past a trigger status modified since the cursor, all pages,
+- CartonCloud: sale orders at or past a trigger status (or REJECTED) modified since the cursor, all pages,
   fed to the transfer; searched by date-time, or by day prefixes on a tenant that refuses
   date-time conditions (``modified_search``).
 - Starshipit, per account: orders printed or shipped since the cursor, into the inbox as
@@ -91,8 +91,9 @@ class CartonCloudPoller:
         transfer = Transfer(run.session, run.upstreams, run.config, run.summary, actor="trigger:poll")
         if not transfer.eligible:
             return run.now
+        # REJECTED too: a labelled order rejected since is voided or flagged (cancellations.py).
         statuses = conditions.any_of(
-            *(conditions.text_equals(conditions.STATUS, status) for status in transfer.eligible)
+            *(conditions.text_equals(conditions.STATUS, status) for status in (*transfer.eligible, "REJECTED"))
         )
         cartoncloud = run.upstreams.cartoncloud()
         totals: set[int] = set()

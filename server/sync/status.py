@@ -1,4 +1,5 @@
-"""What ``GET /api/v1/sync/status`` reports: last run, cursors, queue depth, failures."""
+"""What ``GET /api/v1/sync/status`` reports: last run, cursors, queue depth, failures, and the
+labelled orders cancelled in CartonCloud that need someone (``needs_attention``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..models import OutboxJob, SaleOrder
 from ..statuses import eligible_statuses
-from . import cursors, inbox
+from . import cancellations, cursors, inbox
 
 RECENT_FAILURES = 10
 
@@ -32,6 +33,25 @@ def sync_status(session: Session, config: Mapping[str, Any]) -> dict[str, Any]:
         ],
         "queue": {"inbox": inbox.depth(session), "outbox": _outbox_depth(session)},
         "failures": _failures(session, config),
+        "needs_attention": [
+            {
+                "sale_order": _sale_order(record),
+                "status": record.status,
+                "label_id": record.current_label_id,
+                "code": record.last_error_code,
+                "message": record.last_error_message,
+                "at": record.last_error_at,
+            }
+            for record in cancellations.needs_attention(session)
+        ],
+    }
+
+
+def _sale_order(record: SaleOrder) -> dict[str, Any]:
+    return {
+        "id": record.sale_order_id,
+        "numeric_id": record.numeric_id,
+        "customer_reference": record.customer_reference,
     }
 
 
@@ -72,11 +92,7 @@ def _failures(session: Session, config: Mapping[str, Any]) -> dict[str, Any]:
         "outbox_failed": session.scalar(select(func.count()).where(OutboxJob.state == "failed")),
         "recent": [
             {
-                "sale_order": {
-                    "id": record.sale_order_id,
-                    "numeric_id": record.numeric_id,
-                    "customer_reference": record.customer_reference,
-                },
+                "sale_order": _sale_order(record),
                 "code": record.last_error_code,
                 "message": record.last_error_message,
                 "at": record.last_error_at,

@@ -5,7 +5,7 @@ else CartonCloud by order number), and under the order's lock:
 - new tracking numbers (first print, or a relabel) are recorded, the change is in the order's
   history, and the writeback goes through the same outbox as a print from CartonCloud;
 - the tracking status only moves forward;
-- an update about a voided label (older than a relabel) changes nothing.
+- an update about a voided label (older than a relabel, or voided in labelbridge) changes nothing.
 An update whose tracking labelbridge does not already hold is checked against the order in
 Starshipit first, so a late or replayed update can never put old tracking back. A webhook is only
 a hint: it may name only an order labelbridge knows, and what it applies (tracking number, status,
@@ -32,6 +32,7 @@ from ..models import Label, SaleOrder
 from ..orders import creation, resolver
 from ..orders.identifiers import SaleOrderRef
 from ..orders.lock import release, try_lock
+from ..orders.void import voided_tracking
 from ..starshipit.client import StarshipitClient
 from .entities import parse_time
 from .inbox import dedupe_key
@@ -195,6 +196,10 @@ class TrackingApplier:
     # -- applying -------------------------------------------------------------------------
 
     def _apply(self, record: SaleOrder, update: TrackingUpdate) -> str:
+        voided = voided_tracking(self.session, record.id)
+        self.session.commit()
+        if voided & set(update.tracking_numbers):
+            return "stale: tracking of a voided label"  # its Starshipit order was archived: never adopted again
         starshipit = self._starshipit(record, update)
         if not update.complete:
             update = self._as_starshipit_tells_it(starshipit, record, update)

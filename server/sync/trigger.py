@@ -2,7 +2,8 @@
 fifty to a request through the order core's bulk import, each exactly once (``orders.bulk``).
 
 ``Transfer`` is fed sale order entities (by the poll, the webhook inbox and the sweep of orders
-left pending), keeps labelbridge's record of each up to date, and buffers those to create per
+left pending), keeps labelbridge's record of each up to date (an order cancelled after its label
+was printed is voided or flagged: ``cancellations.py``), and buffers those to create per
 Starshipit account until it has a full import. Orders that cannot be mapped are recorded with
 their reasons and left alone until CartonCloud changes them.
 """
@@ -29,6 +30,7 @@ from ..orders import resolver
 from ..orders.bulk import MAX_IMPORT, BulkCreator, Candidate, ImportAborted
 from ..orders.settings import mapping_settings
 from ..statuses import eligible_statuses
+from .cancellations import Cancellations
 from .entities import fingerprint, is_older, modified_at, newest_per_order
 from .summary import Summary
 
@@ -65,6 +67,8 @@ class Transfer:
         self._creator = BulkCreator(session, upstreams, config, self, tenant_id=self.tenant_id, actor=actor)
         self._buffers: dict[StarshipitCredentials, list[Candidate]] = {}
         self._routes: dict[tuple[Any, Any], StarshipitCredentials] = {}
+        self._cancellations = Cancellations(session, upstreams, config, summary, actor=actor)
+        self._previous: dict[int, str | None] = {}  # each record's status before this pass's copy
 
     # -- public ---------------------------------------------------------------------------
 
@@ -77,6 +81,7 @@ class Transfer:
             # Every order is recorded, eligible or not: its version stops an older copy delivered
             # late (still PACKED, say, when it is REJECTED now) from being transferred.
             records = self._records(sale_orders)
+            self._cancellations.check(list(records.values()), self._previous)
             eligible = [so for so in sale_orders if so.get("status") in self.eligible]
             self.summary.found += len(eligible)
             for sale_order in eligible:
@@ -163,6 +168,7 @@ class Transfer:
         ids = [sale_order["id"] for sale_order in sale_orders]
         query = select(SaleOrder).where(SaleOrder.tenant_id == self.tenant_id, SaleOrder.sale_order_id.in_(ids))
         records = {record.sale_order_id: record for record in self.session.scalars(query)}
+        self._previous = {record.id: record.status for record in records.values()}
         for sale_order in sale_orders:
             if sale_order["id"] not in records:
                 record = SaleOrder(

@@ -55,6 +55,20 @@ CALLS = {
         {},
         {"order": {"order_id": 81234567, "status": "Unshipped"}},
     ),
+    "delete_order": (
+        lambda c: c.delete_order(81234567),
+        "DELETE",
+        "/api/orders/delete",
+        {"order_id": "81234567"},
+        None,
+    ),
+    "archive_order": (
+        lambda c: c.archive_order(81234567),
+        "POST",
+        "/api/orders/archive",
+        {"order_id": "81234567"},
+        None,
+    ),
     "iter_shipped": (
         lambda c: list(c.iter_shipped(SINCE)),
         "GET",
@@ -129,6 +143,8 @@ ANSWERS = {
     "get_order": load("starshipit_order.json"),
     "find_order_by_number": load("starshipit_order.json"),
     "update_order": load("starshipit_order.json"),
+    "delete_order": {"success": True},
+    "archive_order": {"success": True},
     "iter_shipped": {"orders": [ORDER], "total_pages": 1, "success": True},
     "iter_recently_printed": {
         "orders": [{"order_id": 81234567, "tracking_numbers": ["PL0000123456"]}],
@@ -151,6 +167,8 @@ EXPECTED = {
     "get_order": ORDER,
     "find_order_by_number": ORDER,
     "update_order": ORDER,
+    "delete_order": None,
+    "archive_order": None,
     "iter_shipped": [ORDER],
     "iter_recently_printed": ANSWERS["iter_recently_printed"]["orders"],
     "print_label": Shipment(
@@ -475,3 +493,17 @@ def test_packing_slips_need_an_order(starshipit):
 def test_rates_may_be_empty(http, starshipit, answer):
     http.post(url("/api/rates"), json=answer)
     assert starshipit.rates({"country_code": "AU"}, [{"weight": 1.0}]) == []
+
+
+def test_a_refused_archive_keeps_starshipits_words(http, starshipit):
+    body = {"success": False, "errors": [{"message": "Order has been manifested", "details": "It cannot be archived"}]}
+    http.post(url("/api/orders/archive"), json=body)
+    with pytest.raises(errors.UpstreamRejected, match="Order has been manifested: It cannot be archived"):
+        starshipit.archive_order(81234567)
+
+
+def test_deleting_an_order_that_is_gone_is_not_found(http, starshipit):
+    body = {"success": False, "errors": [{"message": "General Exception", "details": "Unable to find order number: 5"}]}
+    http.delete(url("/api/orders/delete"), json=body)
+    with pytest.raises(errors.UpstreamNotFound):
+        starshipit.delete_order(5)

@@ -53,6 +53,7 @@ OPERATIONS = {
     "print_label": Operation("POST", "/api/v1/labels", body={"sale_order": SHOWCASE}),
     "label_file": Operation("GET", "/api/v1/labels/{label_id}/file"),
     "redo_label": Operation("POST", "/api/v1/labels/{label_id}/redo", body={"confirm": True, "reason": "damaged"}),
+    "void_label": Operation("POST", "/api/v1/labels/{label_id}/void", body={"reason": "Wrong box size"}),
     "lookup_order": Operation("GET", "/api/v1/orders/lookup", query=SHOWCASE),
     "get_settings": Operation("GET", "/api/v1/settings"),
     "put_settings": Operation("PUT", "/api/v1/settings", body={"auto_print": False}),
@@ -370,6 +371,24 @@ def enrolled(api: Api, times: int = 1):
     return api.call("enroll", json={"code": code})
 
 
+def void_of(api: Api, label_id: str):
+    return api.call("void_label", path=f"/api/v1/labels/{label_id}/void")
+
+
+def void_of_a_replaced_label(api: Api):
+    label_id = api.print_showcase()["label"]["id"]
+    assert api.call("redo_label", path=f"/api/v1/labels/{label_id}/redo").status_code == 201
+    return void_of(api, label_id)
+
+
+def starshipit_refuses_the_void(api: Api, status: int):
+    label_id = api.print_showcase()["label"]["id"]
+    refusal = {"success": False, "errors": [{"message": "Order has been manifested", "details": ""}]}
+    # A 503 is retried (reading and archiving are safe to repeat): it stays down for every try.
+    api.control.fault(service="starshipit", path="/api/orders*", status=status, count=None, body=refusal)
+    return void_of(api, label_id)
+
+
 def packer(name: str):
     return lambda api: api.call(name, headers=api.packer)
 
@@ -394,6 +413,11 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
         api, "redo_label", api.print_showcase()["label"]["id"]
     ),
     ("redo_label", 503): lambda api: starshipit_down(api, "redo_label", api.print_showcase()["label"]["id"]),
+    ("void_label", 200): lambda api: void_of(api, api.print_showcase()["label"]["id"]),
+    ("void_label", 404): lambda api: api.call("void_label"),
+    ("void_label", 409): void_of_a_replaced_label,
+    ("void_label", 502): lambda api: starshipit_refuses_the_void(api, 200),
+    ("void_label", 503): lambda api: starshipit_refuses_the_void(api, 503),
     ("lookup_order", 200): lambda api: api.call("lookup_order"),
     ("lookup_order", 404): lambda api: api.client.get("/api/v1/orders/lookup?numeric_id=999999999", headers=api.admin),
     ("lookup_order", 409): a_reference_two_sale_orders_share,

@@ -55,13 +55,16 @@ describe('details handlers', () => {
   });
 
   it('asks the backend for the preview and the history', async () => {
-    const { handlers, calls } = setup((url) => ({ body: url.pathname.endsWith('/events') ? { sale_order: null, events: EVENTS } : PREVIEW }));
+    const { handlers, calls } = setup((url) => ({
+      body: url.pathname.endsWith('/events') ? { sale_order: null, events: EVENTS } : url.pathname.endsWith('/lookup') ? {} : PREVIEW,
+    }));
     const details = await handlers.orderDetails({ order: ORDER });
     expect(calls.map(({ url }) => `${url.pathname}${url.search}`).sort()).toEqual([
       '/api/v1/orders/10054/events',
+      '/api/v1/orders/lookup?numeric_id=10054&tenant_slug=demo-warehouse',
       '/api/v1/orders/preview?numeric_id=10054&tenant_slug=demo-warehouse',
     ]);
-    expect(details).toEqual({ order: ORDER, preview: PREVIEW, previewError: null, events: EVENTS, eventsError: null });
+    expect(details).toEqual({ order: ORDER, preview: PREVIEW, previewError: null, events: EVENTS, eventsError: null, label: null });
   });
 
   it('keeps the history when the preview fails, with the backend words', async () => {

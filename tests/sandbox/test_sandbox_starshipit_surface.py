@@ -145,6 +145,47 @@ def test_archive_takes_the_order_id_in_the_query_and_hides_it_from_the_lists(sta
     assert_order_not_found(starshipit("post", "/api/orders/archive?order_id=999"))
 
 
+def test_an_archived_order_is_not_printed_again_not_even_as_a_reprint(starshipit):
+    order, _ = printed(starshipit, "SO-A1")
+    starshipit("post", f"/api/orders/archive?order_id={order['order_id']}")
+    for body in ({"order_id": order["order_id"]}, {"order_id": order["order_id"], "reprint": True}):
+        refused = starshipit("post", "/api/orders/shipment", json=body)
+        assert refused.status_code == 200 and refused.json["success"] is False
+        assert refused.json["errors"] == [{"message": "Order is archived", "details": "Order SO-A1 is archived"}]
+
+
+def test_archive_refuses_an_unprinted_order_in_starshipits_words(starshipit):
+    order = create(starshipit, "SO-A2")
+    refused = starshipit("post", f"/api/orders/archive?order_id={order['order_id']}")
+    assert refused.status_code == 400 and refused.json["success"] is False
+    assert refused.json["errors"][0]["message"] == "Only printed or shipped orders can be archived"
+    assert starshipit("get", f"/api/orders?order_id={order['order_id']}").json["order"]["archived"] is False
+
+
+def test_a_fault_makes_starshipit_refuse_an_archive_and_the_order_stays_as_it_was(api, starshipit):
+    order, _ = printed(starshipit, "SO-A3")
+    words = {"message": "Order has been manifested", "details": "Manifested orders cannot be archived"}
+    fault = {
+        "service": "starshipit",
+        "path": "/api/orders/archive",
+        "method": "POST",
+        "status": 200,
+        "body": {"success": False, "errors": [words]},
+        "count": 1,
+    }
+    assert api.post("/_sandbox/faults", json=fault).status_code == 201
+    refused = starshipit("post", f"/api/orders/archive?order_id={order['order_id']}")
+    assert refused.status_code == 200 and refused.json == {"success": False, "errors": [words]}
+    assert starshipit("get", f"/api/orders?order_id={order['order_id']}").json["order"]["archived"] is False
+    assert starshipit("post", f"/api/orders/archive?order_id={order['order_id']}").json == {"success": True}
+
+
+def test_a_deleted_order_is_no_longer_found_by_its_number(starshipit):
+    order = create(starshipit, "SO-D9")
+    starshipit("delete", f"/api/orders/delete?order_id={order['order_id']}")
+    assert_order_not_found(starshipit("get", "/api/orders?order_number=SO-D9"))
+
+
 def test_manifest_hands_printed_orders_over_once(starshipit):
     first, second = printed(starshipit, "SO-M1")[0], printed(starshipit, "SO-M2")[0]
     response = starshipit("post", "/api/orders/manifest", json={"order_ids": [first["order_id"], second["order_id"]]})

@@ -1,6 +1,6 @@
 /**
  * The Details panel's two messages: the content script asks to open it for the order on
- * screen; the panel (an extension page) asks for the order's preview and history. The worker
+ * screen; the panel (an extension page) asks for the order's preview, history and label. The worker
  * reads settings on every call and sends the backend only identifiers it has checked.
  */
 import { detailsPath } from '../shared/details-url.js';
@@ -24,6 +24,14 @@ async function settle(promise) {
   }
 }
 
+/** The order's label as the Void label action needs it: current (voidable) or voided last; null without one. */
+function labelOf(lookup) {
+  if (lookup?.label?.id) return { id: lookup.label.id, voided: null, trackingNumbers: lookup.tracking_numbers ?? [] };
+  const voided = lookup?.voided_label;
+  if (voided?.id) return { id: voided.id, voided, trackingNumbers: voided.tracking_numbers ?? [] };
+  return null;
+}
+
 /** deps: {storage: {local}, fetchImpl, now, openDetailsPage(path, tab)}. */
 export function createDetailsHandlers({ storage, fetchImpl, now, openDetailsPage }) {
   const backendClient = configuredClient({ storage, fetchImpl, now });
@@ -41,13 +49,21 @@ export function createDetailsHandlers({ storage, fetchImpl, now, openDetailsPage
     const client = await backendClient();
     const identifier = order.numericId ? { numeric_id: order.numericId } : { id: order.id };
     const query = order.tenantSlug ? { ...identifier, tenant_slug: order.tenantSlug } : identifier;
-    const [preview, history] = await Promise.all([
+    const [preview, history, lookup] = await Promise.all([
       settle(client.requestJson('GET', '/api/v1/orders/preview', { query, timeoutMs: DETAILS_TIMEOUT_MS })),
       settle(client.requestJson('GET', `/api/v1/orders/${encodeURIComponent(order.numericId ?? order.id)}/events`, {
         timeoutMs: DETAILS_TIMEOUT_MS,
       })),
+      settle(client.requestJson('GET', '/api/v1/orders/lookup', { query, timeoutMs: DETAILS_TIMEOUT_MS })),
     ]);
-    return { order, preview: preview.data, previewError: preview.error, events: history.data?.events ?? [], eventsError: history.error };
+    return {
+      order,
+      preview: preview.data,
+      previewError: preview.error,
+      events: history.data?.events ?? [],
+      eventsError: history.error,
+      label: labelOf(lookup.data),
+    };
   }
 
   return { openDetails, orderDetails };

@@ -18,6 +18,7 @@ export const SHAPE = Object.freeze({
   WORKSTATION: 'workstationResponse',
   PRINTERS: 'printersResponse',
   RATES: 'ratesResponse',
+  VOID: 'voidResponse',
 });
 
 const CALLED = Object.freeze({
@@ -30,6 +31,7 @@ const CALLED = Object.freeze({
   [SHAPE.WORKSTATION]: 'the workstation preferences',
   [SHAPE.PRINTERS]: 'the list of printers',
   [SHAPE.RATES]: 'the services for the order',
+  [SHAPE.VOID]: 'voiding the label',
 });
 
 const SHOWN_PROBLEMS = 3;

@@ -13,6 +13,7 @@ import { createDetailsHandlers } from './details-handlers.js';
 import { createWorkstationHandlers } from './workstation-handlers.js';
 import { syncSandboxContentScript } from './sandbox-pages.js';
 import { createEnrollment } from './enrollment.js';
+import { createVoidHandlers } from './void-handlers.js';
 import { MANAGED_AREA_NAME } from '../shared/managed-area.js';
 
 const PRINT_PAGE = 'src/print/print.html';
@@ -43,6 +44,7 @@ const batches = createBatchHandlers({ ...deps, backendClient, newId, openPrintPa
 const details = createDetailsHandlers({ ...deps, openDetailsPage });
 const workstation = createWorkstationHandlers({ backendClient });
 const enrollment = createEnrollment(deps);
+const voids = createVoidHandlers(deps);
 
 const route = createRouter(
   {
@@ -59,6 +61,9 @@ const route = createRouter(
     [MESSAGE.GET_WORKSTATION]: { from: SENDER.EXTENSION_PAGE, handle: workstation.getWorkstation },
     [MESSAGE.SAVE_WORKSTATION]: { from: SENDER.EXTENSION_PAGE, handle: workstation.saveWorkstation },
     [MESSAGE.ENROLL]: { from: SENDER.EXTENSION_PAGE, handle: enrollment.enroll },
+    // Voiding comes from the Details panel only: a content script is trusted for nothing.
+    [MESSAGE.VOID_LABEL]: { from: SENDER.EXTENSION_PAGE, handle: voids.voidLabel },
+    [MESSAGE.NEEDS_ATTENTION]: { from: SENDER.EXTENSION_PAGE, handle: voids.needsAttention },
   },
   chrome.runtime.id,
 );

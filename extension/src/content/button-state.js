@@ -63,6 +63,7 @@ export function nextState(state, event) {
         trackingNumbers: printed ? lookup.trackingNumbers : [],
         carrier: printed ? lookup.carrier : null,
         labelId: printed ? lookup.labelId ?? null : null,
+        voided: lookup.state === 'voided',
         notice: null,
       };
     }
@@ -128,6 +129,17 @@ export function viewOf(state) {
       return { status: state.status, label: 'Print label', disabled: true, tone: 'busy', detail: 'Checking…', title: '' };
     case STATUS.READY: {
       const tracking = trackingText(state.trackingNumbers);
+      if (!tracking && state.voided) {
+        // The label was voided: the next print is a new shipment, asked without a redo's confirmation.
+        return {
+          status: state.status,
+          label: 'Voided · print again',
+          disabled: false,
+          tone: 'neutral',
+          detail: state.notice ?? null,
+          title: 'The last label was voided: printing makes a new shipment.',
+        };
+      }
       return {
         status: state.status,
         label: tracking ? `Reprint label · ${tracking}` : 'Print label',

@@ -16,6 +16,10 @@ const EVENT_NAMES = Object.freeze({
   writeback_failed: 'Tracking writeback failed',
   tracking_status: 'Tracking update',
   error: 'Error',
+  void: 'Label voided',
+  void_refused: 'Void refused',
+  void_written_back: 'Void written back to CartonCloud',
+  cancelled_in_cartoncloud: 'Cancelled in CartonCloud after its label',
 });
 
 /** The events that make a new label (a new shipment). */

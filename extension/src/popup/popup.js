@@ -2,7 +2,7 @@
  * The popup: settings (validated, then the host permission for the backend is asked for, then
  * saved), enrollment with a one-time code (done by the worker, which keeps the token), Test
  * connection (done by the worker), this workstation's printing preferences (kept on the backend),
- * and the last few prints. Settings the organisation set by policy are shown and locked. A saved
+ * the orders cancelled in CartonCloud after their label (needs attention), and the last few prints. Settings the organisation set by policy are shown and locked. A saved
  * token is never put back into the form: it is not on screen, even masked.
  */
 import { MESSAGE } from '../shared/messages.js';
@@ -18,6 +18,7 @@ import {
   validateSettings,
 } from '../shared/settings.js';
 import { createWorkstationForm } from './workstation-form.js';
+import { showNeedsAttention } from './needs-attention.js';
 
 const FIELDS = ['backendUrl', 'token', 'autoPrint'];
 const LOCKABLE = ['backendUrl', 'autoPrint'];
@@ -211,7 +212,9 @@ showPolicy(policy);
 fillFromLink(policy);
 const { [POLICY_ENROLLMENT_ERROR]: policyError } = await chrome.storage.local.get(POLICY_ENROLLMENT_ERROR);
 if (policyError && !settings.token) showEnrollStatus(policyError, 'error');
-if (isConfigured(settings)) await workstation.load();
-else element('workstation-status').textContent = 'Enroll this bench, or save the backend address and token, first.';
+if (isConfigured(settings)) {
+  await workstation.load();
+  await showNeedsAttention(element('needs-attention'), (message) => chrome.runtime.sendMessage(message));
+} else element('workstation-status').textContent = 'Enroll this bench, or save the backend address and token, first.';
 await showRecentPrints();
 document.body.dataset.ready = 'true';

@@ -33,6 +33,10 @@ export const MESSAGE = Object.freeze({
   SAVE_WORKSTATION: 'labelbridge/save-workstation',
   /** popup → worker: exchange this enrollment code for the bench's token (answers its name only). */
   ENROLL: 'labelbridge/enroll',
+  /** Details panel → worker: void this label, with the reason (supervisor or admin tokens). */
+  VOID_LABEL: 'labelbridge/void-label',
+  /** popup → worker: the labelled orders cancelled in CartonCloud that need someone. */
+  NEEDS_ATTENTION: 'labelbridge/needs-attention',
 });
 
 /** The most orders one PRINT_BATCH may name: what the backend prints in one batch. */
