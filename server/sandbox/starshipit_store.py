@@ -89,6 +89,7 @@ class StarshipitStore:
             self._next_line_id = 1
             self._next_serial = 1
             self._next_manifest = 1
+            self._manifest_refusals: dict[str, tuple[str, str]] = {}  # carrier (lower case) -> its refusal
 
     # --- orders ---------------------------------------------------------------------------
 
@@ -233,6 +234,10 @@ class StarshipitStore:
             )
         with self._lock:
             orders = [self._by_id(order_id, account) for order_id in order_ids]
+            for order in orders:
+                refusal = self._manifest_refusals.get((order["carrier_name"] or "").lower())
+                if refusal is not None:
+                    raise StarshipitRefusal.one(200, *refusal)
             unprinted = [o["order_number"] for o in orders if o["status"] not in PRINTED_STATUSES]
             if unprinted:
                 raise StarshipitRefusal.one(200, "Only printed orders can be manifested", ", ".join(unprinted))
@@ -246,6 +251,12 @@ class StarshipitStore:
                 self._touch(order["order_id"])
             pdf = render_manifest(number, copy.deepcopy(orders), made_at=self._now())
         return {"label_type": "Manifest", "pdf": base64.b64encode(pdf).decode("ascii"), "success": True}
+
+    def refuse_manifests(self, carrier_name: str, message: str, details: str) -> None:
+        """Until the next reset, refuse any manifest holding an order of this carrier, with
+        these words (a courier's manifest service down, its account closed for the day)."""
+        with self._lock:
+            self._manifest_refusals[carrier_name.lower()] = (message, details)
 
     def search(self, phrase: str, *, account: str) -> list[dict]:
         """Orders whose number, recipient name or a tracking number contains `phrase`, newest first."""

@@ -164,6 +164,27 @@ def test_manifest_refuses_unprinted_orders_and_malformed_requests(starshipit):
     assert starshipit("post", "/api/orders/manifest", json={"order_ids": "1"}).status_code == 400
 
 
+def test_a_refused_carrier_fails_its_manifest_in_starshipits_envelope_and_the_others_go_through(api, starshipit):
+    auspost = printed(starshipit, "SO-MA1", carrier="AusPost")[0]
+    startrack = printed(starshipit, "SO-MS1", carrier="StarTrack")[0]
+    refusal = {"carrier": "StarTrack", "message": "Manifest failed", "details": "StarTrack is not taking manifests"}
+    assert api.post("/_sandbox/starshipit/manifest-refusals", json=refusal).status_code == 201
+
+    refused = starshipit("post", "/api/orders/manifest", json={"order_ids": [startrack["order_id"]]})
+    assert refused.status_code == 200 and refused.json == {
+        "success": False,
+        "errors": [{"message": "Manifest failed", "details": "StarTrack is not taking manifests"}],
+    }
+    stored = starshipit("get", f"/api/orders?order_id={startrack['order_id']}").json["order"]
+    assert stored["manifested"] is False
+    done = starshipit("post", "/api/orders/manifest", json={"order_ids": [auspost["order_id"]]}).json
+    assert done["success"] is True and "SO-MA1" in pdf_text(done["pdf"])
+    assert "manifest_number" not in done  # the documented answer: {label_type, pdf, success}
+
+    api.post("/_sandbox/reset")
+    assert api.post("/_sandbox/starshipit/manifest-refusals", json={"carrier": ""}).status_code == 400
+
+
 def test_clone_to_a_return_shipment_makes_a_new_order_going_back(starshipit):
     sender = {
         "name": "Warehouse",
