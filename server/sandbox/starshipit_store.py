@@ -32,7 +32,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from server.sandbox import addresses, carriers
-from server.sandbox.accounts import StarshipitAccounts
+from server.sandbox.accounts import SENDER_ADDRESS, StarshipitAccounts
 from server.sandbox.errors import StarshipitRefusal
 from server.sandbox.labels import LabelInput, render_label
 from server.sandbox.manifests import render_manifest
@@ -189,7 +189,8 @@ class StarshipitStore:
 
     def clone(self, request: object, *, account: str) -> dict:
         """`POST /api/orders/shipment/clone` `{order_id, to_return_shipment}`: a new unshipped order
-        with the same lines; a return goes back to the sender, numbered `<order_number>-R`."""
+        with the same lines; a return goes back to the sender (the order's `sender_details`, else
+        the account's sender address), numbered `<order_number>-R`."""
         order_id = request.get("order_id") if isinstance(request, dict) else None
         if not isinstance(order_id, int) or isinstance(order_id, bool):
             raise StarshipitRefusal.one(400, "The order_id field is required.", "order_id")
@@ -215,7 +216,7 @@ class StarshipitStore:
                     return_order=True,
                     destination={
                         **{key: None for key in source["destination"]},
-                        **(source.get("sender_details") or {}),
+                        **(source.get("sender_details") or SENDER_ADDRESS),
                     },
                     sender_details={key: value for key, value in source["destination"].items() if value is not None},
                 )

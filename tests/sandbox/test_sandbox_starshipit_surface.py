@@ -207,6 +207,17 @@ def test_clone_to_a_return_shipment_makes_a_new_order_going_back(starshipit):
     assert starshipit("get", f"/api/orders?order_id={clone['order_id']}").json["order"] == clone
 
 
+def test_a_return_of_an_order_without_sender_details_goes_to_the_accounts_sender_address(starshipit):
+    order, _ = printed(starshipit, "SO-90002")
+    clone = starshipit(
+        "post", "/api/orders/shipment/clone", json={"order_id": order["order_id"], "to_return_shipment": True}
+    ).json["order"]
+    assert clone["destination"]["name"] == "Demo Warehouse" and clone["destination"]["post_code"] == "4009"
+    assert clone["sender_details"]["name"] == "Olivia Bennett"
+    shipment = starshipit("post", "/api/orders/shipment", json={"order_id": clone["order_id"]}).json
+    assert shipment["success"] is True and "SO-90002-R" in pdf_text(shipment["labels"][0])
+
+
 def test_clone_of_an_unknown_order_is_not_found(starshipit):
     assert_order_not_found(
         starshipit("post", "/api/orders/shipment/clone", json={"order_id": 999, "to_return_shipment": True})
