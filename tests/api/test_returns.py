@@ -90,9 +90,7 @@ def test_a_print_failing_after_the_clone_continues_from_that_clone(print_label, 
     assert {name: after[name] - before[name] for name in after} == {CLONE: 0, PRINT: 1}
 
 
-def test_a_clone_without_an_answer_is_not_sent_again_while_it_may_still_land(
-    print_label, client, auth, control, app
-):
+def test_a_clone_without_an_answer_is_not_sent_again_while_it_may_still_land(print_label, client, auth, control, app):
     shipment = printed(print_label)
     control.fault(service="starshipit", path="/api/orders/shipment/clone", status=504, count=1)
 
