@@ -181,6 +181,13 @@ def refuse_manifests() -> tuple[Response, int]:
     return jsonify({"carrier": carrier, "message": message, "details": details}), 201
 
 
+@blueprint.delete("/starshipit/manifest-refusals")
+def accept_manifests() -> Response:
+    """Every carrier's manifests are taken again."""
+    sandbox_state().starshipit.accept_manifests()
+    return jsonify({"manifest_refusals": []})
+
+
 @blueprint.get("/starshipit/labels/<int:order_id>.pdf")
 @blueprint.get("/starshipit/labels/<int:order_id>.zpl")
 def label_document(order_id: int) -> Response:

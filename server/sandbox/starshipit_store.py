@@ -251,13 +251,19 @@ class StarshipitStore:
                 order.update(manifested=True, manifest_number=number)
                 self._touch(order["order_id"])
             pdf = render_manifest(number, copy.deepcopy(orders), made_at=self._now())
-        return {"label_type": "Manifest", "pdf": base64.b64encode(pdf).decode("ascii"), "success": True}
+        answer = {"label_type": "Manifest", "pdf": base64.b64encode(pdf).decode("ascii"), "success": True}
+        return {**answer, "manifest_number": number} if self._options().starshipit_manifest_number else answer
 
     def refuse_manifests(self, carrier_name: str, message: str, details: str) -> None:
         """Until the next reset, refuse any manifest holding an order of this carrier, with
         these words (a courier's manifest service down, its account closed for the day)."""
         with self._lock:
             self._manifest_refusals[carrier_name.lower()] = (message, details)
+
+    def accept_manifests(self) -> None:
+        """Take every carrier's manifests again."""
+        with self._lock:
+            self._manifest_refusals.clear()
 
     def search(self, phrase: str, *, account: str) -> list[dict]:
         """Orders whose number, recipient name or a tracking number contains `phrase`, newest first."""

@@ -181,8 +181,18 @@ def test_a_refused_carrier_fails_its_manifest_in_starshipits_envelope_and_the_ot
     assert done["success"] is True and "SO-MA1" in pdf_text(done["pdf"])
     assert "manifest_number" not in done  # the documented answer: {label_type, pdf, success}
 
-    api.post("/_sandbox/reset")
+    assert api.delete("/_sandbox/starshipit/manifest-refusals").status_code == 200
+    accepted = starshipit("post", "/api/orders/manifest", json={"order_ids": [startrack["order_id"]]}).json
+    assert accepted["success"] is True
     assert api.post("/_sandbox/starshipit/manifest-refusals", json={"carrier": ""}).status_code == 400
+
+
+def test_the_manifest_answer_names_its_number_as_an_option(api, starshipit):
+    order = printed(starshipit, "SO-MN1")[0]
+    assert api.put("/_sandbox/options", json={"starshipit_manifest_number": True}).status_code == 200
+    answer = starshipit("post", "/api/orders/manifest", json={"order_ids": [order["order_id"]]}).json
+    stored = starshipit("get", f"/api/orders?order_id={order['order_id']}").json["order"]
+    assert answer["success"] is True and answer["manifest_number"] == stored["manifest_number"]
 
 
 def test_clone_to_a_return_shipment_makes_a_new_order_going_back(starshipit):
@@ -232,6 +242,7 @@ def test_the_readings_can_be_chosen_at_start_up():
             "SANDBOX_STARSHIPIT_SHIPPED_ROWS": "full",
             "SANDBOX_CARTONCLOUD_DATETIME_SEARCH": "422",
             "SANDBOX_CARTONCLOUD_STRICT": "true",
+            "SANDBOX_STARSHIPIT_MANIFEST_NUMBER": "true",
         }
     )
     assert app.test_client().get("/_sandbox/options").json == {
@@ -239,4 +250,5 @@ def test_the_readings_can_be_chosen_at_start_up():
         "starshipit_shipped_rows": "full",
         "cartoncloud_datetime_search": 422,
         "cartoncloud_strict": True,
+        "starshipit_manifest_number": True,
     }
