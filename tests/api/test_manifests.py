@@ -11,7 +11,6 @@ from pypdf import PdfReader
 
 from server.db import get_database
 from server.models import OrderEvent
-
 from tests.scale.stack import shippable_sale_order
 
 MANIFEST = "POST /api/orders/manifest"
