@@ -28,4 +28,4 @@ def lookup_order(query):
     when it has one, else from CartonCloud."""
     ref = SaleOrderRef.from_mapping({k: str(v) for k, v in query.items() if k in IDENTIFIER_KINDS})
     found = print_service().lookup(ref)
-    return lookup_response(found.record, found.label, found.writeback)
+    return lookup_response(found.record, found.label, found.writeback, found.returned)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import url_for
 
 from ..models import Label, SaleOrder
+from ..orders.known import ReturnRef
 from ..orders.service import PrintOutcome
 from ..printing.layouts import apply_layout, effective_layout
 from ..schemas.labels import PrintResponseSchema
@@ -15,7 +16,7 @@ from ..schemas.labels import PrintResponseSchema
 _print_schema = PrintResponseSchema()
 
 
-def label_ref(label: Label) -> dict[str, Any]:
+def label_ref(label: Label | ReturnRef) -> dict[str, Any]:
     return {"id": label.id, "format": label.format, "url": url_for("api.label_file", label_id=label.id)}
 
 
@@ -62,7 +63,9 @@ def with_label_content(body: dict[str, Any], label: Label) -> dict[str, Any]:
     }
 
 
-def lookup_response(record: SaleOrder, label: Label | None, writeback: str | None) -> dict[str, Any]:
+def lookup_response(
+    record: SaleOrder, label: Label | None, writeback: str | None, returned: ReturnRef | None = None
+) -> dict[str, Any]:
     last_error = None
     if record.last_error_code:
         last_error = {"code": record.last_error_code, "message": record.last_error_message, "at": record.last_error_at}
@@ -75,4 +78,5 @@ def lookup_response(record: SaleOrder, label: Label | None, writeback: str | Non
         "label": label_ref(label) if label else None,
         "writeback": writeback,
         "last_error": last_error,
+        "return_label": label_ref(returned) if returned else None,
     }

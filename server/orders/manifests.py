@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, defer
 
 from ..clients import Upstreams
+from ..db import read_only
 from ..events import record_event
 from ..failures import from_upstream
 from ..http.errors import UpstreamError
@@ -83,18 +84,23 @@ class ManifestService:
 
     def _due(self, now: datetime | None) -> dict[tuple[str | None, str], list[str]]:
         """Today's printed shipment labels (each order's current one) in no manifest, by
-        (account, carrier), in a stable order."""
-        rows = self.session.execute(
-            select(Label.id, SaleOrder.starshipit_account, Label.carrier)
-            .join(SaleOrder, SaleOrder.current_label_id == Label.id)
-            .where(
-                Label.kind != RETURN,
-                Label.manifest_id.is_(None),
-                Label.created_at >= day_start(self.config, now),
-                SaleOrder.starshipit_order_id.is_not(None),
+        (account, carrier), in a stable order. Only reads (no write lock taken)."""
+        self.session.commit()
+        rows = (
+            read_only(self.session)
+            .execute(
+                select(Label.id, SaleOrder.starshipit_account, Label.carrier)
+                .join(SaleOrder, SaleOrder.current_label_id == Label.id)
+                .where(
+                    Label.kind != RETURN,
+                    Label.manifest_id.is_(None),
+                    Label.created_at >= day_start(self.config, now),
+                    SaleOrder.starshipit_order_id.is_not(None),
+                )
+                .order_by(SaleOrder.starshipit_account, Label.carrier, Label.created_at, Label.id)
             )
-            .order_by(SaleOrder.starshipit_account, Label.carrier, Label.created_at, Label.id)
-        ).all()
+            .all()
+        )
         due: dict[tuple[str | None, str], list[str]] = defaultdict(list)
         for label_id, account, carrier in rows:
             due[(account, carrier or NO_CARRIER)].append(label_id)

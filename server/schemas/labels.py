@@ -191,6 +191,11 @@ class LookupResponseSchema(ResponseSchema):
     label = fields.Nested(LabelRefSchema, allow_none=True, required=True)
     writeback = fields.String(allow_none=True, validate=validate.OneOf(WRITEBACK_STATES), required=True)
     last_error = fields.Nested(LastErrorSchema, allow_none=True, required=True)
+    return_label = fields.Nested(
+        LabelRefSchema,
+        allow_none=True,
+        metadata={"description": "The order's return label (POST /labels/{label_id}/return); null: none."},
+    )
 
 
 class HealthSchema(ResponseSchema):

@@ -31,6 +31,8 @@ def test_a_return_is_cloned_printed_and_kept_then_reprinted_with_no_upstream_cal
     print_label, client, auth, control, app
 ):
     shipment = printed(print_label)
+    before_return = client.get("/api/v1/orders/lookup?customer_reference=SO-10045", headers=auth).get_json()
+    assert before_return["return_label"] is None
     before = calls(control)
 
     first = ask_return(client, auth, shipment["label"]["id"])
@@ -54,6 +56,7 @@ def test_a_return_is_cloned_printed_and_kept_then_reprinted_with_no_upstream_cal
 
     lookup = client.get("/api/v1/orders/lookup?customer_reference=SO-10045", headers=auth).get_json()
     assert lookup["label"]["id"] == shipment["label"]["id"]  # the shipment's label stays the order's own
+    assert lookup["return_label"] == {"id": body["label"]["id"], "format": "pdf", "url": body["label"]["url"]}
     with get_database(app).sessions() as session:
         kinds = [event.kind for event in session.query(OrderEvent).order_by(OrderEvent.id)]
     assert kinds.count("return_cloned") == 1 and kinds.count("return_printed") == 1
