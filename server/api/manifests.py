@@ -82,7 +82,10 @@ def list_manifests(query):
     return {"manifests": [_present(manifest) for manifest in listed]}
 
 
-@api.get("/manifests/<int:manifest_id>/file", parameters=[path_parameter("manifest_id", "`id` from the list.")])
+@api.get(
+    "/manifests/<int(max=2147483647):manifest_id>/file",
+    parameters=[path_parameter("manifest_id", "`id` from the list.")],
+)
 @binary(200, ("application/pdf",), "The manifest as Starshipit made it.")
 @errors({404: "There is no such manifest, or it has no PDF (it failed or is unconfirmed)."})
 def manifest_file(manifest_id: int):
