@@ -11,6 +11,7 @@ from .db import db
 from .doctor import doctor
 from .events import events
 from .keys import keys_group
+from .manifest import manifest
 from .outbox import outbox_group
 from .printers import printers_group
 from .schemas import schemas
@@ -46,5 +47,6 @@ for command in (
     keys_group,
     events,
     printers_group,
+    manifest,
 ):
     main.add_command(command)

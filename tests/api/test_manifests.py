@@ -11,7 +11,6 @@ from pypdf import PdfReader
 
 from server.db import get_database
 from server.models import OrderEvent
-from tests.scale.stack import shippable_sale_order
 
 MANIFEST = "POST /api/orders/manifest"
 STARTRACK = {"carrier": "StarTrack", "carrier_service_code": "EXP"}
@@ -24,21 +23,6 @@ def pdf_text(content: bytes) -> str:
 @pytest.fixture
 def admin(make_token) -> dict[str, str]:
     return {"Authorization": f"Bearer {make_token('office', role='admin')}"}
-
-
-@pytest.fixture
-def ship(client, auth, sandbox):
-    """Print a new shippable sale order's label (``service``: the packer's pick); its answer."""
-    numbers = iter(range(1, 1000))
-
-    def ship(reference: str, service: dict | None = None) -> dict:
-        sandbox.state.create_sale_order(shippable_sale_order(reference, next(numbers)))
-        body = {"sale_order": {"customer_reference": reference}, **({"service": service} if service else {})}
-        response = client.post("/api/v1/labels", json=body, headers=auth)
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-
-    return ship
 
 
 def close(client, admin) -> list[dict]:

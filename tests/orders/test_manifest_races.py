@@ -12,31 +12,15 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-import pytest
 from sqlalchemy import select
 
 from server.clients import get_upstreams
 from server.db import get_database
 from server.models import Label, Manifest
 from server.orders.manifests import DONE, ManifestService
-from tests.scale.stack import shippable_sale_order
 
 STARTRACK = {"carrier": "StarTrack", "carrier_service_code": "EXP"}
 MANIFEST = "POST /api/orders/manifest"
-
-
-@pytest.fixture
-def ship(client, auth, sandbox):
-    numbers = iter(range(1, 1000))
-
-    def ship(reference: str, service: dict | None = None) -> dict:
-        sandbox.state.create_sale_order(shippable_sale_order(reference, next(numbers)))
-        body = {"sale_order": {"customer_reference": reference}, **({"service": service} if service else {})}
-        response = client.post("/api/v1/labels", json=body, headers=auth)
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()
-
-    return ship
 
 
 class PausedClose(ManifestService):
