@@ -18,6 +18,9 @@ export const SHAPE = Object.freeze({
   WORKSTATION: 'workstationResponse',
   PRINTERS: 'printersResponse',
   RATES: 'ratesResponse',
+  RETURN: 'returnResponse',
+  MANIFEST_PREVIEW: 'manifestPreviewResponse',
+  MANIFESTS: 'manifestsResponse',
 });
 
 const CALLED = Object.freeze({
@@ -30,6 +33,9 @@ const CALLED = Object.freeze({
   [SHAPE.WORKSTATION]: 'the workstation preferences',
   [SHAPE.PRINTERS]: 'the list of printers',
   [SHAPE.RATES]: 'the services for the order',
+  [SHAPE.RETURN]: 'printing the return label',
+  [SHAPE.MANIFEST_PREVIEW]: "counting today's shipments",
+  [SHAPE.MANIFESTS]: 'closing the day',
 });
 
 const SHOWN_PROBLEMS = 3;

@@ -13,6 +13,8 @@ import { createDetailsHandlers } from './details-handlers.js';
 import { createWorkstationHandlers } from './workstation-handlers.js';
 import { syncSandboxContentScript } from './sandbox-pages.js';
 import { createEnrollment } from './enrollment.js';
+import { createReturnHandlers } from './return-handlers.js';
+import { createDayHandlers } from './day-handlers.js';
 import { MANAGED_AREA_NAME } from '../shared/managed-area.js';
 
 const PRINT_PAGE = 'src/print/print.html';
@@ -43,6 +45,8 @@ const batches = createBatchHandlers({ ...deps, backendClient, newId, openPrintPa
 const details = createDetailsHandlers({ ...deps, openDetailsPage });
 const workstation = createWorkstationHandlers({ backendClient });
 const enrollment = createEnrollment(deps);
+const returns = createReturnHandlers({ backendClient, storage, openPrintPage, newId, now: Date.now });
+const day = createDayHandlers({ backendClient, storage, openPrintPage, newId, now: Date.now });
 
 const route = createRouter(
   {
@@ -59,6 +63,9 @@ const route = createRouter(
     [MESSAGE.GET_WORKSTATION]: { from: SENDER.EXTENSION_PAGE, handle: workstation.getWorkstation },
     [MESSAGE.SAVE_WORKSTATION]: { from: SENDER.EXTENSION_PAGE, handle: workstation.saveWorkstation },
     [MESSAGE.ENROLL]: { from: SENDER.EXTENSION_PAGE, handle: enrollment.enroll },
+    [MESSAGE.RETURN_LABEL]: { from: SENDER.EXTENSION_PAGE, handle: returns.returnLabel },
+    [MESSAGE.MANIFEST_PREVIEW]: { from: SENDER.EXTENSION_PAGE, handle: day.manifestPreview },
+    [MESSAGE.CLOSE_DAY]: { from: SENDER.EXTENSION_PAGE, handle: day.closeDay },
   },
   chrome.runtime.id,
 );

@@ -63,6 +63,7 @@ export function nextState(state, event) {
         trackingNumbers: printed ? lookup.trackingNumbers : [],
         carrier: printed ? lookup.carrier : null,
         labelId: printed ? lookup.labelId ?? null : null,
+        returnPrinted: printed && Boolean(lookup.returnPrinted),
         notice: null,
       };
     }
@@ -133,7 +134,7 @@ export function viewOf(state) {
         label: tracking ? `Reprint label · ${tracking}` : 'Print label',
         disabled: false,
         tone: 'neutral',
-        detail: state.notice ?? state.carrier ?? null,
+        detail: state.notice ?? ([state.carrier, state.returnPrinted && 'Return printed'].filter(Boolean).join(' · ') || null),
         title: tracking ? `Already printed: ${state.trackingNumbers.join(', ')}` : 'Print the Starshipit label for this order',
       };
     }

@@ -5,6 +5,7 @@
 import { MESSAGE } from '../shared/messages.js';
 import { orderFromDetailsUrl } from '../shared/details-url.js';
 import { renderDetails, renderFailure } from './details-view.js';
+import { setUpReturnAction } from './return-action.js';
 
 async function load() {
   const order = orderFromDetailsUrl(window.location.href);
@@ -13,8 +14,12 @@ async function load() {
     return;
   }
   const reply = await chrome.runtime.sendMessage({ type: MESSAGE.ORDER_DETAILS, payload: { order } });
-  if (reply?.ok) renderDetails(document, reply.data);
-  else renderFailure(document, reply?.error);
+  if (!reply?.ok) {
+    renderFailure(document, reply?.error);
+    return;
+  }
+  renderDetails(document, reply.data);
+  setUpReturnAction(document, reply.data);
 }
 
 load();

@@ -33,6 +33,12 @@ export const MESSAGE = Object.freeze({
   SAVE_WORKSTATION: 'labelbridge/save-workstation',
   /** popup → worker: exchange this enrollment code for the bench's token (answers its name only). */
   ENROLL: 'labelbridge/enroll',
+  /** Details panel → worker: print (or reprint) the order's return label. */
+  RETURN_LABEL: 'labelbridge/return-label',
+  /** popup → worker: how many of today's shipments each carrier's manifest would hold. */
+  MANIFEST_PREVIEW: 'labelbridge/manifest-preview',
+  /** popup → worker: close the day (one manifest per carrier) and open the manifests. */
+  CLOSE_DAY: 'labelbridge/close-day',
 });
 
 /** The most orders one PRINT_BATCH may name: what the backend prints in one batch. */
