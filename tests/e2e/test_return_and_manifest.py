@@ -73,7 +73,9 @@ def test_closing_the_day_shows_the_counts_then_opens_the_manifests_and_says_what
     popup.goto(extension.url("src/popup/popup.html"))
     expect(popup.locator("body")).to_have_attribute("data-ready", "true")
     popup.locator("#close-day").click()
-    expect(popup.locator("#close-day-list li")).to_have_text(["Australia Post · 1 shipment", "Plain Label · 1 shipment"])
+    expect(popup.locator("#close-day-list li")).to_have_text(
+        ["Australia Post · 1 shipment", "Plain Label · 1 shipment"]
+    )
     expect(popup.locator("#close-day-confirm")).to_be_visible()
     popup.screenshot(path=screenshots / "close-the-day.png", clip=DIALOG_AREA, full_page=True)
     assert state.counters.snapshot()["starshipit"].get("POST /api/orders/manifest", 0) == 0
