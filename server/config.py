@@ -99,6 +99,7 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": None,  # the backend's address as the benches reach it, put in enrollment links
     "METRICS_TOKEN": None,  # GET /metrics needs it as a bearer token; None: /metrics is off
     "LOG_FORMAT": "text",  # or json: one JSON object a line (server/logs.py)
+    "TIMEZONE": "UTC",  # the warehouse's IANA time zone: where its day (the end-of-day manifest's) starts
 }
 
 
@@ -215,6 +216,16 @@ def _rate_limit(value: Any) -> str:
     return str(value)
 
 
+def _time_zone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("must be an IANA time zone name, e.g. Australia/Brisbane or UTC") from None
+    return str(value)
+
+
 def _url(value: Any) -> str:
     text = str(value).rstrip("/")
     if not text.startswith(("http://", "https://")):
@@ -274,6 +285,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "PUBLIC_URL": lambda value: _url(value) if value else None,
     "METRICS_TOKEN": _webhook_secret,  # 16+ characters, like a webhook secret
     "LOG_FORMAT": _choice(("text", "json")),
+    "TIMEZONE": _time_zone,
 }
 
 

@@ -142,6 +142,7 @@ class Label(Base):
     """A label as Starshipit returned it, kept so a reprint needs no upstream call."""
 
     __tablename__ = "labels"
+    __table_args__ = (Index("ix_labels_unmanifested", "manifest_id", "kind", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"), index=True)
@@ -161,6 +162,45 @@ class Label(Base):
     voided_by: Mapped[str | None] = mapped_column(String(100))
     void_action: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10), default="shipment", server_default="shipment")  # or "return"
+    manifest_id: Mapped[int | None] = mapped_column(ForeignKey("manifests.id"))
+
+
+class ReturnShipment(Base):
+    """A sale order's return: ``sent`` (the clone asked of Starshipit, no answer yet), ``cloned``
+    (the return's Starshipit order recorded, before its label is printed) or ``printed``."""
+
+    __tablename__ = "return_shipments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_order_pk: Mapped[int] = mapped_column(ForeignKey("sale_orders.id"), unique=True)
+    source_order_id: Mapped[int]
+    starshipit_order_id: Mapped[int | None]
+    state: Mapped[str] = mapped_column(String(20), default="sent")
+    label_id: Mapped[str | None] = mapped_column(String(36))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Manifest(Base):
+    """One carrier's end-of-day manifest: ``sending`` (its labels claimed, Starshipit asked),
+    ``done`` (the PDF kept; ``manifest_number`` None when Starshipit's answer named none) or
+    ``failed`` (``error`` in Starshipit's words; its labels released for the next one)."""
+
+    __tablename__ = "manifests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str | None] = mapped_column(String(100))
+    carrier: Mapped[str] = mapped_column(String(100))
+    manifest_number: Mapped[str | None] = mapped_column(String(50))
+    state: Mapped[str] = mapped_column(String(20), default="sending")
+    error: Mapped[str | None] = mapped_column(Text)
+    order_count: Mapped[int] = mapped_column(default=0)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
 
 
 class PackingSlip(Base):

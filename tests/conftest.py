@@ -266,3 +266,21 @@ def print_label(client, auth):
         return client.post("/api/v1/labels", json={"sale_order": sale_order}, headers={**auth, **(headers or {})})
 
     return call
+
+
+@pytest.fixture
+def ship(client, auth, sandbox):
+    """Print the label of a new shippable sale order with this customer reference (``service``:
+    the packer's pick, e.g. ``{"carrier": "StarTrack", "carrier_service_code": "EXP"}``); the answer."""
+    from tests.scale.stack import shippable_sale_order
+
+    numbers = iter(range(1, 1000))
+
+    def ship(reference: str, service: dict | None = None) -> dict:
+        sandbox.state.create_sale_order(shippable_sale_order(reference, next(numbers)))
+        body = {"sale_order": {"customer_reference": reference}, **({"service": service} if service else {})}
+        response = client.post("/api/v1/labels", json=body, headers=auth)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return ship

@@ -31,4 +31,4 @@ def lookup_order(query):
     service = print_service()
     found = service.lookup(ref)
     voided = last_voided(service.session, found.record) if found.label is None else None
-    return lookup_response(found.record, found.label, found.writeback, voided)
+    return lookup_response(found.record, found.label, found.writeback, voided, found.returned)

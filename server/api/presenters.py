@@ -8,6 +8,7 @@ from typing import Any
 from flask import url_for
 
 from ..models import Label, SaleOrder
+from ..orders.known import ReturnRef
 from ..orders.service import PrintOutcome
 from ..printing.layouts import apply_layout, effective_layout
 from ..schemas.labels import PrintResponseSchema
@@ -15,7 +16,7 @@ from ..schemas.labels import PrintResponseSchema
 _print_schema = PrintResponseSchema()
 
 
-def label_ref(label: Label) -> dict[str, Any]:
+def label_ref(label: Label | ReturnRef) -> dict[str, Any]:
     return {"id": label.id, "format": label.format, "url": url_for("api.label_file", label_id=label.id)}
 
 
@@ -63,9 +64,14 @@ def with_label_content(body: dict[str, Any], label: Label) -> dict[str, Any]:
 
 
 def lookup_response(
-    record: SaleOrder, label: Label | None, writeback: str | None, voided: Label | None = None
+    record: SaleOrder,
+    label: Label | None,
+    writeback: str | None,
+    voided: Label | None = None,
+    returned: ReturnRef | None = None,
 ) -> dict[str, Any]:
-    """``voided``: the label voided last, while the order has no label since (state ``voided``)."""
+    """``voided``: the label voided last, while the order has no label since (state ``voided``);
+    ``returned``: the order's return label."""
     last_error = None
     if record.last_error_code:
         last_error = {"code": record.last_error_code, "message": record.last_error_message, "at": record.last_error_at}
@@ -79,4 +85,5 @@ def lookup_response(
         "writeback": writeback,
         "last_error": last_error,
         "voided_label": voided,
+        "return_label": label_ref(returned) if returned else None,
     }

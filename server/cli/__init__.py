@@ -12,6 +12,7 @@ from .doctor import doctor
 from .events import events
 from .keys import keys_group
 from .labels import labels_group
+from .manifest import manifest
 from .outbox import outbox_group
 from .printers import printers_group
 from .schemas import schemas
@@ -48,5 +49,6 @@ for command in (
     events,
     printers_group,
     labels_group,
+    manifest,
 ):
     main.add_command(command)

@@ -21,8 +21,10 @@ from ..schemas.labels import (
     RedoRequestSchema,
     WhoamiSchema,
 )
+from ..schemas.manifests import CloseDayRequestSchema, ManifestListSchema, ManifestPreviewSchema
 from ..schemas.printing import PrinterListSchema, WorkstationSchema, WorkstationUpdateSchema
 from ..schemas.rates import RatesResponseSchema
+from ..schemas.returns import ReturnResponseSchema
 from ..schemas.voids import VoidRequestSchema, VoidResponseSchema
 
 
@@ -145,6 +147,42 @@ BATCH_FINISHED = {
     "file": {"url": f"/api/v1/labels/batches/{BATCH_ID}/file", "format": "pdf", "layout": "original", "pages": 1},
     "file_error": None,
     "printer": None,
+}
+RETURN_LABEL_ID = "3b9e1d7c-5a2f-4e8b-b6c0-9d1f2e3a4b5c"
+RETURNED = {
+    "sale_order": SALE_ORDER,
+    "return_order": {"order_id": 1002},
+    "carrier": "Australia Post",
+    "tracking_numbers": ["LB000002AU"],
+    "reprint": False,
+    "label": {
+        "id": RETURN_LABEL_ID,
+        "format": "pdf",
+        "url": f"/api/v1/labels/{RETURN_LABEL_ID}/file",
+        "layout": "original",
+        "content_base64": "JVBERi0xLjQKJcfs",
+    },
+}
+MANIFESTED = {
+    "id": 7,
+    "carrier": "Australia Post",
+    "account": None,
+    "manifest_number": None,
+    "state": "done",
+    "error": None,
+    "orders": 12,
+    "created_by": "office",
+    "created_at": "2026-12-02T06:55:00+00:00",
+    "file": {"url": "/api/v1/manifests/7/file"},
+}
+MANIFEST_REFUSED = {
+    **MANIFESTED,
+    "id": 8,
+    "carrier": "StarTrack",
+    "state": "failed",
+    "error": "Starshipit refused manifesting the StarTrack shipments: Manifest failed: StarTrack is closed today",
+    "orders": 3,
+    "file": None,
 }
 
 
@@ -477,6 +515,63 @@ BODIES = (
             "label-without-layout": {**BATCH_FINISHED, "results": [{**BATCH_PRINTED, "label": LABEL_REF}]},
             "file-as-png": {**BATCH_FINISHED, "file": {**BATCH_FINISHED["file"], "format": "png"}},
             "no-printer-field": _without(BATCH_FINISHED, "printer"),
+        },
+    ),
+    SharedBody(
+        "return-response",
+        ReturnResponseSchema,
+        "POST /api/v1/labels/{label_id}/return (201, 200)",
+        valid={"made": RETURNED, "reprinted": {**RETURNED, "reprint": True}},
+        invalid={
+            "no-return-order": _without(RETURNED, "return_order"),
+            "order-id-as-text": {**RETURNED, "return_order": {"order_id": "1002"}},
+            "label-without-url": {**RETURNED, "label": _without(RETURNED["label"], "url")},
+        },
+    ),
+    SharedBody(
+        "manifest-preview-response",
+        ManifestPreviewSchema,
+        "GET /api/v1/manifests/preview (200)",
+        valid={
+            "two-carriers": {
+                "day_start": "2026-12-02T00:00:00+10:00",
+                "carriers": [
+                    {"carrier": "Australia Post", "account": None, "orders": 12},
+                    {"carrier": "StarTrack", "account": None, "orders": 3},
+                ],
+                "total": 15,
+            },
+            "nothing-due": {"day_start": "2026-12-02T00:00:00+00:00", "carriers": [], "total": 0},
+        },
+        invalid={
+            "count-as-text": {
+                "day_start": "2026-12-02T00:00:00+00:00",
+                "carriers": [{"carrier": "StarTrack", "account": None, "orders": "3"}],
+                "total": 3,
+            },
+            "no-total": {"day_start": "2026-12-02T00:00:00+00:00", "carriers": []},
+        },
+    ),
+    SharedBody(
+        "close-day-request",
+        CloseDayRequestSchema,
+        "POST /api/v1/manifests (request)",
+        valid={"confirmed": {"confirm": True}},
+        invalid={"not-confirmed": {"confirm": False}, "empty": {}, "confirm-as-text": {"confirm": "yes"}},
+    ),
+    SharedBody(
+        "manifests-response",
+        ManifestListSchema,
+        "POST /api/v1/manifests (201) and GET /api/v1/manifests (200)",
+        valid={
+            "one-done-one-refused": {"manifests": [MANIFESTED, MANIFEST_REFUSED]},
+            "number-known": {"manifests": [{**MANIFESTED, "manifest_number": "M000123"}]},
+            "nothing-due": {"manifests": []},
+        },
+        invalid={
+            "state-unknown": {"manifests": [{**MANIFESTED, "state": "sent"}]},
+            "no-file-field": {"manifests": [_without(MANIFESTED, "file")]},
+            "no-list": {},
         },
     ),
     SharedBody(

@@ -20,6 +20,19 @@ from typing import Any
 from server.sandbox import credentials
 
 LABEL_FORMATS = ("pdf", "zpl")
+# The sender address of every simulated account (Starshipit's Settings > Sender details): where an
+# order without `sender_details` ships from, and so where its return goes.
+SENDER_ADDRESS = {
+    "name": "Demo Warehouse",
+    "company": "Demo Warehouse Pty Ltd",
+    "phone": "0732600000",
+    "street": "1 Dock Road",
+    "suburb": "Eagle Farm",
+    "city": "Brisbane",
+    "state": "QLD",
+    "post_code": "4009",
+    "country": "Australia",
+}
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,26 @@ def add_tracking_event(order_id: int) -> Response:
     return jsonify(sandbox_state().starshipit.set_tracking_status(order_id, body.get("status"), body.get("details")))
 
 
+@blueprint.post("/starshipit/manifest-refusals")
+def refuse_manifests() -> tuple[Response, int]:
+    """`{"carrier": "<carrier name>", "message": "...", "details"?: "..."}`: Starshipit refuses
+    (HTTP 200, `success: false`, these words) every manifest holding an order of that carrier,
+    until the next reset; the other carriers' manifests go through."""
+    body = _object_body()
+    carrier, message, details = body.get("carrier"), body.get("message"), body.get("details", "")
+    if not all(isinstance(value, str) and value for value in (carrier, message)) or not isinstance(details, str):
+        raise ControlError(400, "give carrier and message (non-empty strings) and optionally details (a string)")
+    sandbox_state().starshipit.refuse_manifests(carrier, message, details)
+    return jsonify({"carrier": carrier, "message": message, "details": details}), 201
+
+
+@blueprint.delete("/starshipit/manifest-refusals")
+def accept_manifests() -> Response:
+    """Every carrier's manifests are taken again."""
+    sandbox_state().starshipit.accept_manifests()
+    return jsonify({"manifest_refusals": []})
+
+
 @blueprint.get("/starshipit/labels/<int:order_id>.pdf")
 @blueprint.get("/starshipit/labels/<int:order_id>.zpl")
 def label_document(order_id: int) -> Response:

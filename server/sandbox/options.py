@@ -11,7 +11,9 @@ the start-up values back.
 - SANDBOX_CARTONCLOUD_DATETIME_SEARCH (None): None accepts `DateTimeComparisonCondition`;
   400 or 422 refuses it with CartonCloud's error body of that status;
 - SANDBOX_CARTONCLOUD_STRICT (False): the sale-order create refuses an unknown SKU or a missing
-  customer (422) instead of filling them in.
+  customer (422) instead of filling them in;
+- SANDBOX_STARSHIPIT_MANIFEST_NUMBER (False): the manifest answer also names its
+  `manifest_number` (the documented answer is `{label_type, pdf, success}` only).
 """
 
 from collections.abc import Mapping
@@ -29,6 +31,7 @@ class SandboxOptions:
     starshipit_shipped_rows: str = "summary"
     cartoncloud_datetime_search: int | None = None
     cartoncloud_strict: bool = False
+    starshipit_manifest_number: bool = False
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "SandboxOptions":
@@ -38,8 +41,8 @@ class SandboxOptions:
                 "starshipit_not_found": int(config.get("SANDBOX_STARSHIPIT_NOT_FOUND", 200)),
                 "starshipit_shipped_rows": config.get("SANDBOX_STARSHIPIT_SHIPPED_ROWS", "summary"),
                 "cartoncloud_datetime_search": None if refusal in (None, "", "accept") else int(refusal),
-                "cartoncloud_strict": str(config.get("SANDBOX_CARTONCLOUD_STRICT", False)).lower()
-                in ("1", "true", "yes"),
+                "cartoncloud_strict": _flag(config.get("SANDBOX_CARTONCLOUD_STRICT", False)),
+                "starshipit_manifest_number": _flag(config.get("SANDBOX_STARSHIPIT_MANIFEST_NUMBER", False)),
             }
         )
 
@@ -56,9 +59,14 @@ class SandboxOptions:
             raise ValueError(f"starshipit_shipped_rows must be one of {SHIPPED_ROWS}")
         if options.cartoncloud_datetime_search not in (None, *DATETIME_REFUSALS):
             raise ValueError(f"cartoncloud_datetime_search must be null (accepted) or one of {DATETIME_REFUSALS}")
-        if not isinstance(options.cartoncloud_strict, bool):
-            raise ValueError("cartoncloud_strict must be true or false")
+        for flag in ("cartoncloud_strict", "starshipit_manifest_number"):
+            if not isinstance(getattr(options, flag), bool):
+                raise ValueError(f"{flag} must be true or false")
         return options
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _flag(value: Any) -> bool:
+    return str(value).lower() in ("1", "true", "yes")

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from server.sandbox import addresses, carriers
-from server.sandbox.accounts import StarshipitAccounts
+from server.sandbox.accounts import SENDER_ADDRESS, StarshipitAccounts
 from server.sandbox.errors import StarshipitRefusal
 from server.sandbox.labels import LabelInput, render_label
 from server.sandbox.manifests import render_manifest
@@ -92,6 +92,7 @@ class StarshipitStore:
             self._next_line_id = 1
             self._next_serial = 1
             self._next_manifest = 1
+            self._manifest_refusals: dict[str, tuple[str, str]] = {}  # carrier (lower case) -> its refusal
 
     # --- orders ---------------------------------------------------------------------------
 
@@ -193,7 +194,8 @@ class StarshipitStore:
 
     def clone(self, request: object, *, account: str) -> dict:
         """`POST /api/orders/shipment/clone` `{order_id, to_return_shipment}`: a new unshipped order
-        with the same lines; a return goes back to the sender, numbered `<order_number>-R`."""
+        with the same lines; a return goes back to the sender (the order's `sender_details`, else
+        the account's sender address), numbered `<order_number>-R`."""
         order_id = request.get("order_id") if isinstance(request, dict) else None
         if not isinstance(order_id, int) or isinstance(order_id, bool):
             raise StarshipitRefusal.one(400, "The order_id field is required.", "order_id")
@@ -219,7 +221,7 @@ class StarshipitStore:
                     return_order=True,
                     destination={
                         **{key: None for key in source["destination"]},
-                        **(source.get("sender_details") or {}),
+                        **(source.get("sender_details") or SENDER_ADDRESS),
                     },
                     sender_details={key: value for key, value in source["destination"].items() if value is not None},
                 )
@@ -238,6 +240,10 @@ class StarshipitStore:
             )
         with self._lock:
             orders = [self._by_id(order_id, account) for order_id in order_ids]
+            for order in orders:
+                refusal = self._manifest_refusals.get((order["carrier_name"] or "").lower())
+                if refusal is not None:
+                    raise StarshipitRefusal.one(200, *refusal)
             unprinted = [o["order_number"] for o in orders if o["status"] not in PRINTED_STATUSES]
             if unprinted:
                 raise StarshipitRefusal.one(200, "Only printed orders can be manifested", ", ".join(unprinted))
@@ -250,7 +256,19 @@ class StarshipitStore:
                 order.update(manifested=True, manifest_number=number)
                 self._touch(order["order_id"])
             pdf = render_manifest(number, copy.deepcopy(orders), made_at=self._now())
-        return {"label_type": "Manifest", "pdf": base64.b64encode(pdf).decode("ascii"), "success": True}
+        answer = {"label_type": "Manifest", "pdf": base64.b64encode(pdf).decode("ascii"), "success": True}
+        return {**answer, "manifest_number": number} if self._options().starshipit_manifest_number else answer
+
+    def refuse_manifests(self, carrier_name: str, message: str, details: str) -> None:
+        """Until the next reset, refuse any manifest holding an order of this carrier, with
+        these words (a courier's manifest service down, its account closed for the day)."""
+        with self._lock:
+            self._manifest_refusals[carrier_name.lower()] = (message, details)
+
+    def accept_manifests(self) -> None:
+        """Take every carrier's manifests again."""
+        with self._lock:
+            self._manifest_refusals.clear()
 
     def search(self, phrase: str, *, account: str) -> list[dict]:
         """Orders whose number, recipient name or a tracking number contains `phrase`, newest first."""

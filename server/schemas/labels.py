@@ -213,6 +213,11 @@ class LookupResponseSchema(ResponseSchema):
         allow_none=True,
         metadata={"description": "With state `voided`: the label voided last (the next print is a new shipment)."},
     )
+    return_label = fields.Nested(
+        LabelRefSchema,
+        allow_none=True,
+        metadata={"description": "The order's return label (POST /labels/{label_id}/return); null: none."},
+    )
 
 
 class HealthSchema(ResponseSchema):

@@ -7,6 +7,7 @@ import binascii
 import random
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -153,6 +154,37 @@ class StarshipitClient:
             raise
         return shipment_from_reply(reply, order_id=order_id, order_number=order_number)
 
+    def clone_shipment(self, order_id: int, *, to_return_shipment: bool = True) -> int:
+        """Clone the order (with ``to_return_shipment``: as its return); the new order's id.
+
+        ⚠ The answer is documented as ``success`` and the new ``order`` only: the id is read
+        from ``order.order_id`` or, the other reading, from a top-level ``order_id``. Never
+        retried after a 5xx or timeout: that could make a second clone."""
+        reply = self._call(
+            "POST", "/api/orders/shipment/clone", json={"order_id": order_id, "to_return_shipment": to_return_shipment}
+        )
+        body = reply.body if isinstance(reply.body, dict) else {}
+        order = body.get("order")
+        new_id = order.get("order_id") if isinstance(order, dict) else None
+        new_id = new_id if new_id is not None else body.get("order_id")
+        if isinstance(new_id, bool) or not isinstance(new_id, (int, str)) or not str(new_id).isdigit():
+            raise reply.bad_response("the clone's answer names no new order id")
+        if int(new_id) == order_id:
+            raise reply.bad_response("the clone's answer names the original order, not a new one")
+        return int(new_id)
+
+    def manifest(self, order_ids: list[int]) -> Manifested:
+        """Manifest printed orders (one carrier's): ``{label_type, pdf, success}``.
+
+        ⚠ The answer may or may not name the manifest number (``manifest_number``): None when it
+        does not. Never retried after a 5xx or timeout: Starshipit may have manifested them."""
+        if not order_ids:
+            raise ValueError("give at least one order id")
+        reply = self._call("POST", "/api/orders/manifest", json={"order_ids": list(order_ids)})
+        body = reply.body if isinstance(reply.body, dict) else {}
+        number = body.get("manifest_number")
+        return Manifested(_pdf_of(reply, "manifest"), str(number) if number not in (None, "") else None)
+
     def packing_slips(self, order_ids: list[int], *, summary: bool = False) -> bytes:
         """One PDF of packing slips for the orders (with ``summary``, a pick list of SKU totals).
 
@@ -165,15 +197,7 @@ class StarshipitClient:
         reply = self._call(
             "POST", "/api/orders/packingslips", json={"order_ids": list(order_ids), "summary": summary}, safe=True
         )
-        body = reply.body if isinstance(reply.body, dict) else {}
-        labels = body.get("labels")
-        encoded = body.get("pdf") or (labels[0] if isinstance(labels, list) and labels else None)
-        if not isinstance(encoded, str) or not encoded.strip():
-            raise reply.bad_response("the answer holds no packing slip")
-        try:
-            return base64.b64decode("".join(encoded.split()), validate=True)
-        except binascii.Error as error:
-            raise reply.bad_response("unreadable packing slip (not base64)") from error
+        return _pdf_of(reply, "packing slip")
 
     def track(self, *, tracking_number: str | None = None, order_number: str | None = None) -> dict:
         """The ``results`` object: status, tracking URL and events."""
@@ -236,6 +260,25 @@ class StarshipitClient:
             if len(orders) < limit or (total_pages is not None and page >= int(total_pages)):
                 return
             page += 1
+
+
+@dataclass(frozen=True)
+class Manifested:
+    pdf: bytes = field(repr=False)
+    manifest_number: str | None
+
+
+def _pdf_of(reply: Reply, what: str) -> bytes:
+    """The base64 PDF of a ``{label_type, pdf, success}`` answer (or the first of ``labels``)."""
+    body = reply.body if isinstance(reply.body, dict) else {}
+    labels = body.get("labels")
+    encoded = body.get("pdf") or (labels[0] if isinstance(labels, list) and labels else None)
+    if not isinstance(encoded, str) or not encoded.strip():
+        raise reply.bad_response(f"the answer holds no {what}")
+    try:
+        return base64.b64decode("".join(encoded.split()), validate=True)
+    except binascii.Error as error:
+        raise reply.bad_response(f"unreadable {what} (not base64)") from error
 
 
 def _since(name: str, since: datetime | None) -> dict:

@@ -51,3 +51,24 @@ def test_clicks_with_and_without_a_chosen_service_at_once_make_one_shipment(live
         assert status in expected, (index, status, body)
     assert len(control.starshipit_orders("SO-10045")) == 1
     assert control.counters("starshipit").get("POST /api/orders/shipment", 0) == 1
+
+
+def test_ten_benches_asking_for_the_return_at_once_make_one_return(live_backend, make_token, control):
+    headers = {"Authorization": f"Bearer {make_token()}"}
+    printed = requests.post(
+        f"{live_backend.url}/api/v1/labels", json={"sale_order": {"numeric_id": "787061"}}, headers=headers, timeout=60
+    ).json()
+
+    def ask(_):
+        response = requests.post(
+            f"{live_backend.url}/api/v1/labels/{printed['label']['id']}/return", headers=headers, timeout=60
+        )
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(ask, range(10)))
+
+    assert sorted(status for status, _ in answers) == [200] * 9 + [201]
+    assert len({body["label"]["id"] for _, body in answers}) == 1
+    assert len(control.starshipit_orders("SO-10045-R")) == 1
+    assert control.counters("starshipit").get("POST /api/orders/shipment/clone", 0) == 1

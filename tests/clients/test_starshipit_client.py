@@ -11,7 +11,7 @@ from responses import matchers
 
 from server.http import errors
 from server.http.retry import RetryPolicy
-from server.starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
+from server.starshipit.client import AlreadyPrinted, Manifested, Shipment, StarshipitClient
 
 from .support import API_KEY, STARSHIPIT_URL, SUBSCRIPTION_KEY, load, make_starshipit
 
@@ -137,6 +137,20 @@ CALLS = {
         {},
         {"order_ids": [81234567], "summary": False},
     ),
+    "clone_shipment": (
+        lambda c: c.clone_shipment(81234567),
+        "POST",
+        "/api/orders/shipment/clone",
+        {},
+        {"order_id": 81234567, "to_return_shipment": True},
+    ),
+    "manifest": (
+        lambda c: c.manifest([81234567, 81234568]),
+        "POST",
+        "/api/orders/manifest",
+        {},
+        {"order_ids": [81234567, 81234568]},
+    ),
 }
 ANSWERS = {
     "create_order": load("starshipit_order.json"),
@@ -161,6 +175,8 @@ ANSWERS = {
     },
     "validate_address": {"valid": True, "suggestions": [], "success": 1},
     "packing_slips": {"label_type": "PackingSlip", "pdf": base64.b64encode(PDF).decode(), "success": True},
+    "clone_shipment": {"order": {**ORDER, "order_id": 81239999, "return_order": True}, "success": True},
+    "manifest": {"label_type": "Manifest", "pdf": base64.b64encode(PDF).decode(), "success": True},
 }
 EXPECTED = {
     "create_order": ORDER,
@@ -186,6 +202,8 @@ EXPECTED = {
     "rates": ANSWERS["rates"]["rates"],
     "validate_address": ANSWERS["validate_address"],
     "packing_slips": PDF,
+    "clone_shipment": 81239999,
+    "manifest": Manifested(PDF, None),
 }
 
 
@@ -197,6 +215,46 @@ def test_call_sends_documented_request_and_reads_answer(http, starshipit, name):
         match += [matchers.json_params_matcher(body), matchers.header_matcher({"Content-Type": "application/json"})]
     http.add(method, url(path), json=ANSWERS[name], match=match)
     assert call(starshipit) == EXPECTED[name]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"order": {"order_id": 81239999}, "success": True},  # the documented reading: the new order
+        {"order_id": 81239999, "success": True},  # the other reading: its id at the top
+        {"order_id": "81239999", "order": {"order_number": "SO-10045-R"}, "success": True},
+    ],
+)
+def test_clone_reads_the_new_order_id_in_either_reading(http, starshipit, answer):
+    http.post(url("/api/orders/shipment/clone"), json=answer)
+    assert starshipit.clone_shipment(81234567) == 81239999
+
+
+@pytest.mark.parametrize(
+    "answer", [{"success": True}, {"order": {"order_id": 81234567}, "success": True}, {"order_id": True, "success": 1}]
+)
+def test_a_clone_answer_without_a_new_order_is_a_bad_response(http, starshipit, answer):
+    http.post(url("/api/orders/shipment/clone"), json=answer)
+    with pytest.raises(errors.UpstreamBadResponse):
+        starshipit.clone_shipment(81234567)
+
+
+def test_a_manifest_answer_may_name_its_number(http, starshipit):
+    answer = {"label_type": "Manifest", "pdf": base64.b64encode(PDF).decode(), "manifest_number": 4567, "success": True}
+    http.post(url("/api/orders/manifest"), json=answer)
+    assert starshipit.manifest([81234567]) == Manifested(PDF, "4567")
+
+
+def test_a_refused_manifest_is_refused_in_starshipits_words_and_never_retried(http, starshipit):
+    refusal = {"success": False, "errors": [{"message": "Manifest failed", "details": "StarTrack is closed"}]}
+    http.post(url("/api/orders/manifest"), json=refusal)
+    with pytest.raises(errors.UpstreamRejected) as raised:
+        starshipit.manifest([81234567])
+    assert raised.value.message == "Manifest failed: StarTrack is closed"
+    http.replace("POST", url("/api/orders/manifest"), status=503, json={"success": False, "errors": []})
+    with pytest.raises(errors.UpstreamError):
+        starshipit.manifest([81234567])
+    assert len(http.calls) == 2
 
 
 def test_success_may_be_1(http, starshipit):

@@ -21,10 +21,12 @@ from typing import Any
 
 import pytest
 from printing.listener import PrinterListener  # tests/printing: a raw-printing printer on loopback
+from sqlalchemy import update
 
 from server import create_app
 from server.db import get_database
 from server.demo import sandbox_config
+from server.models import SaleOrder
 from server.orders import batch_runs, idempotency
 
 from .conftest import WEBHOOK_SECRET
@@ -112,6 +114,11 @@ OPERATIONS = {
     "test_printer": Operation("POST", "/api/v1/printers/{name}/test"),
     "create_enrollment": Operation("POST", "/api/v1/enrollments", body={"name": "bench-9"}),
     "enroll": Operation("POST", "/api/v1/enroll", body={"code": "222-222-222"}, public=True),
+    "return_label": Operation("POST", "/api/v1/labels/{label_id}/return"),
+    "manifest_preview": Operation("GET", "/api/v1/manifests/preview"),
+    "close_day": Operation("POST", "/api/v1/manifests", body={"confirm": True}),
+    "list_manifests": Operation("GET", "/api/v1/manifests"),
+    "manifest_file": Operation("GET", "/api/v1/manifests/{manifest_id}/file"),
 }
 PATH_VALUES = {
     "label_id": str(uuid.uuid4()),
@@ -119,6 +126,7 @@ PATH_VALUES = {
     "identifier": SHOWCASE["numeric_id"],
     "sale_order_id": str(uuid.uuid4()),
     "batch_id": str(uuid.uuid4()),
+    "manifest_id": "999999",
 }
 
 
@@ -389,6 +397,37 @@ def starshipit_refuses_the_void(api: Api, status: int):
     return void_of(api, label_id)
 
 
+def return_of_the_showcase(api: Api, times: int = 1):
+    path = f"/api/v1/labels/{api.print_showcase()['label']['id']}/return"
+    for _ in range(times - 1):
+        api.call("return_label", path=path)
+    return api.call("return_label", path=path)
+
+
+def return_of_a_label_no_longer_current(api: Api):
+    """The order's label stopped being its own (a redo cut short half way): nothing to return."""
+    label_id = api.print_showcase()["label"]["id"]
+    with get_database(api.client.application).sessions() as session:
+        session.execute(update(SaleOrder).values(current_label_id=None))
+        session.commit()
+    return api.call("return_label", path=f"/api/v1/labels/{label_id}/return")
+
+
+def return_while_starshipit(api: Api, status: int):
+    api.control.fault(service="starshipit", path="/api/orders/shipment/clone", method="POST", status=status, count=1)
+    return return_of_the_showcase(api)
+
+
+def day_closed(api: Api):
+    api.print_showcase()
+    return api.call("close_day")
+
+
+def manifest_downloaded(api: Api):
+    (manifest,) = day_closed(api).get_json()["manifests"]
+    return api.client.get(manifest["file"]["url"], headers=api.packer)
+
+
 def packer(name: str):
     return lambda api: api.call(name, headers=api.packer)
 
@@ -516,6 +555,20 @@ SCENARIOS: dict[tuple[str, int], Callable[[Api], Any]] = {
     ("enroll", 200): enrolled,
     ("enroll", 404): lambda api: api.call("enroll"),
     ("enroll", 409): lambda api: enrolled(api, times=2),
+    ("return_label", 201): return_of_the_showcase,
+    ("return_label", 200): lambda api: return_of_the_showcase(api, times=2),
+    ("return_label", 404): lambda api: api.call("return_label"),
+    ("return_label", 409): return_of_a_label_no_longer_current,
+    ("return_label", 502): lambda api: return_while_starshipit(api, 400),
+    ("return_label", 503): lambda api: return_while_starshipit(api, 503),
+    ("manifest_preview", 200): lambda api: api.call("manifest_preview", headers=api.packer),
+    ("close_day", 201): day_closed,
+    ("close_day", 403): packer("close_day"),
+    ("close_day", 422): lambda api: api.call("close_day", json={"confirm": False}),
+    ("list_manifests", 200): lambda api: (day_closed(api), api.call("list_manifests", headers=api.packer))[1],
+    ("list_manifests", 422): lambda api: api.client.get("/api/v1/manifests?limit=0", headers=api.admin),
+    ("manifest_file", 200): manifest_downloaded,
+    ("manifest_file", 404): lambda api: api.call("manifest_file"),
 }
 
 

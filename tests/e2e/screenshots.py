@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def main() -> int:
     os.environ["LABELBRIDGE_SCREENSHOTS_DIR"] = str(ROOT / "docs" / "screenshots")
-    tests = [str(Path(__file__).with_name(name)) for name in ("test_extension.py", "test_bench_day.py", "test_void.py")]
+    tests = [
+        str(Path(__file__).with_name(name))
+        for name in ("test_extension.py", "test_bench_day.py", "test_void.py", "test_return_and_manifest.py")
+    ]
     return pytest.main([*tests, "-q", "-p", "no:cacheprovider"])
 
 

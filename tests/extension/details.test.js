@@ -17,6 +17,17 @@ const PREVIEW = {
   address_validation: { checked: false, valid: null, suggestions: [], message: null },
   cartoncloud: {},
 };
+const LOOKUP = {
+  sale_order: { id: 'a1b2', numeric_id: '10054', customer_reference: 'SO-10054', status: 'PACKED' },
+  state: 'labelled',
+  starshipit_order: { order_id: 1001, order_number: 'SO-10054' },
+  carrier: 'Australia Post',
+  tracking_numbers: ['LB000001AU'],
+  label: { id: 'lbl-1', format: 'pdf', url: '/api/v1/labels/lbl-1/file' },
+  writeback: 'done',
+  last_error: null,
+  return_label: { id: 'ret-1', format: 'pdf', url: '/api/v1/labels/ret-1/file' },
+};
 const EVENTS = [
   { id: 1, at: '2026-01-02T03:04:05+00:00', kind: 'error', actor: 'bench-1', detail: { code: 'sale_order_not_shippable', message: 'No street.' } },
 ];
@@ -54,9 +65,9 @@ describe('details handlers', () => {
     await expect(handlers.openDetails({ order: { numericId: '1; drop' } }, sender)).rejects.toMatchObject({ code: 'invalid_message' });
   });
 
-  it('asks the backend for the preview and the history', async () => {
+  it('asks the backend for the preview, the history and the labels', async () => {
     const { handlers, calls } = setup((url) => ({
-      body: url.pathname.endsWith('/events') ? { sale_order: null, events: EVENTS } : url.pathname.endsWith('/lookup') ? {} : PREVIEW,
+      body: url.pathname.endsWith('/events') ? { sale_order: null, events: EVENTS } : url.pathname.endsWith('/lookup') ? LOOKUP : PREVIEW,
     }));
     const details = await handlers.orderDetails({ order: ORDER });
     expect(calls.map(({ url }) => `${url.pathname}${url.search}`).sort()).toEqual([
@@ -64,7 +75,16 @@ describe('details handlers', () => {
       '/api/v1/orders/lookup?numeric_id=10054&tenant_slug=demo-warehouse',
       '/api/v1/orders/preview?numeric_id=10054&tenant_slug=demo-warehouse',
     ]);
-    expect(details).toEqual({ order: ORDER, preview: PREVIEW, previewError: null, events: EVENTS, eventsError: null, label: null });
+    expect(details).toEqual({
+      order: ORDER,
+      preview: PREVIEW,
+      previewError: null,
+      events: EVENTS,
+      eventsError: null,
+      label: { id: 'lbl-1', voided: null, trackingNumbers: ['LB000001AU'] },
+      labelId: 'lbl-1',
+      returnLabelId: 'ret-1',
+    });
   });
 
   it('keeps the history when the preview fails, with the backend words', async () => {

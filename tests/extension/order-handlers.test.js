@@ -198,7 +198,14 @@ describe('lookupOrder', () => {
       carrier: 'Australia Post',
       trackingNumbers: ['LB000001AU'],
       labelId: 'lbl-1',
+      returnPrinted: false,
     });
+  });
+
+  it('says when the order has a return label printed', async () => {
+    const returnLabel = { id: 'ret-1', format: 'pdf', url: '/api/v1/labels/ret-1/file' };
+    const { handlers } = setup({ respond: () => ({ body: lookupResponse({ return_label: returnLabel }) }) });
+    expect((await handlers.lookupOrder({ order: ORDER }, senders.contentScript())).returnPrinted).toBe(true);
   });
 
   it('reads the settings on every call (nothing kept between worker restarts)', async () => {

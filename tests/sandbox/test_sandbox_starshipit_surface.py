@@ -205,6 +205,37 @@ def test_manifest_refuses_unprinted_orders_and_malformed_requests(starshipit):
     assert starshipit("post", "/api/orders/manifest", json={"order_ids": "1"}).status_code == 400
 
 
+def test_a_refused_carrier_fails_its_manifest_in_starshipits_envelope_and_the_others_go_through(api, starshipit):
+    auspost = printed(starshipit, "SO-MA1", carrier="AusPost")[0]
+    startrack = printed(starshipit, "SO-MS1", carrier="StarTrack")[0]
+    refusal = {"carrier": "StarTrack", "message": "Manifest failed", "details": "StarTrack is not taking manifests"}
+    assert api.post("/_sandbox/starshipit/manifest-refusals", json=refusal).status_code == 201
+
+    refused = starshipit("post", "/api/orders/manifest", json={"order_ids": [startrack["order_id"]]})
+    assert refused.status_code == 200 and refused.json == {
+        "success": False,
+        "errors": [{"message": "Manifest failed", "details": "StarTrack is not taking manifests"}],
+    }
+    stored = starshipit("get", f"/api/orders?order_id={startrack['order_id']}").json["order"]
+    assert stored["manifested"] is False
+    done = starshipit("post", "/api/orders/manifest", json={"order_ids": [auspost["order_id"]]}).json
+    assert done["success"] is True and "SO-MA1" in pdf_text(done["pdf"])
+    assert "manifest_number" not in done  # the documented answer: {label_type, pdf, success}
+
+    assert api.delete("/_sandbox/starshipit/manifest-refusals").status_code == 200
+    accepted = starshipit("post", "/api/orders/manifest", json={"order_ids": [startrack["order_id"]]}).json
+    assert accepted["success"] is True
+    assert api.post("/_sandbox/starshipit/manifest-refusals", json={"carrier": ""}).status_code == 400
+
+
+def test_the_manifest_answer_names_its_number_as_an_option(api, starshipit):
+    order = printed(starshipit, "SO-MN1")[0]
+    assert api.put("/_sandbox/options", json={"starshipit_manifest_number": True}).status_code == 200
+    answer = starshipit("post", "/api/orders/manifest", json={"order_ids": [order["order_id"]]}).json
+    stored = starshipit("get", f"/api/orders?order_id={order['order_id']}").json["order"]
+    assert answer["success"] is True and answer["manifest_number"] == stored["manifest_number"]
+
+
 def test_clone_to_a_return_shipment_makes_a_new_order_going_back(starshipit):
     sender = {
         "name": "Warehouse",
@@ -227,6 +258,17 @@ def test_clone_to_a_return_shipment_makes_a_new_order_going_back(starshipit):
     assert starshipit("get", f"/api/orders?order_id={clone['order_id']}").json["order"] == clone
 
 
+def test_a_return_of_an_order_without_sender_details_goes_to_the_accounts_sender_address(starshipit):
+    order, _ = printed(starshipit, "SO-90002")
+    clone = starshipit(
+        "post", "/api/orders/shipment/clone", json={"order_id": order["order_id"], "to_return_shipment": True}
+    ).json["order"]
+    assert clone["destination"]["name"] == "Demo Warehouse" and clone["destination"]["post_code"] == "4009"
+    assert clone["sender_details"]["name"] == "Olivia Bennett"
+    shipment = starshipit("post", "/api/orders/shipment", json={"order_id": clone["order_id"]}).json
+    assert shipment["success"] is True and "SO-90002-R" in pdf_text(shipment["labels"][0])
+
+
 def test_clone_of_an_unknown_order_is_not_found(starshipit):
     assert_order_not_found(
         starshipit("post", "/api/orders/shipment/clone", json={"order_id": 999, "to_return_shipment": True})
@@ -241,6 +283,7 @@ def test_the_readings_can_be_chosen_at_start_up():
             "SANDBOX_STARSHIPIT_SHIPPED_ROWS": "full",
             "SANDBOX_CARTONCLOUD_DATETIME_SEARCH": "422",
             "SANDBOX_CARTONCLOUD_STRICT": "true",
+            "SANDBOX_STARSHIPIT_MANIFEST_NUMBER": "true",
         }
     )
     assert app.test_client().get("/_sandbox/options").json == {
@@ -248,4 +291,5 @@ def test_the_readings_can_be_chosen_at_start_up():
         "starshipit_shipped_rows": "full",
         "cartoncloud_datetime_search": 422,
         "cartoncloud_strict": True,
+        "starshipit_manifest_number": True,
     }

@@ -1,12 +1,13 @@
 /**
  * The Details panel's two messages: the content script asks to open it for the order on
- * screen; the panel (an extension page) asks for the order's preview, history and label. The worker
+ * screen; the panel (an extension page) asks for the order's preview, history and labels. The worker
  * reads settings on every call and sends the backend only identifiers it has checked.
  */
 import { detailsPath } from '../shared/details-url.js';
 import { readOrderRef } from '../shared/sale-order-url.js';
 import { BackendError } from './backend.js';
 import { configuredClient } from './configured-client.js';
+import { SHAPE, expectShape } from './response-shapes.js';
 
 const DETAILS_TIMEOUT_MS = 15_000;
 
@@ -54,8 +55,12 @@ export function createDetailsHandlers({ storage, fetchImpl, now, openDetailsPage
       settle(client.requestJson('GET', `/api/v1/orders/${encodeURIComponent(order.numericId ?? order.id)}/events`, {
         timeoutMs: DETAILS_TIMEOUT_MS,
       })),
-      settle(client.requestJson('GET', '/api/v1/orders/lookup', { query, timeoutMs: DETAILS_TIMEOUT_MS })),
+      settle(client.requestJson('GET', '/api/v1/orders/lookup', { query, timeoutMs: DETAILS_TIMEOUT_MS }).then(
+        (body) => expectShape(SHAPE.LOOKUP, body),
+      )),
     ]);
+    // The labels the Return label action needs: the order's own, and its return's once printed.
+    const labels = { labelId: lookup.data?.label?.id ?? null, returnLabelId: lookup.data?.return_label?.id ?? null };
     return {
       order,
       preview: preview.data,
@@ -63,6 +68,7 @@ export function createDetailsHandlers({ storage, fetchImpl, now, openDetailsPage
       events: history.data?.events ?? [],
       eventsError: history.error,
       label: labelOf(lookup.data),
+      ...labels,
     };
   }
 

@@ -88,6 +88,7 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
       carrier: response.carrier,
       trackingNumbers: response.tracking_numbers,
       labelId: response.label?.id ?? null,
+      returnPrinted: Boolean(response.return_label),
     };
   }
 

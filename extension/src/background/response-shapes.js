@@ -19,6 +19,9 @@ export const SHAPE = Object.freeze({
   PRINTERS: 'printersResponse',
   RATES: 'ratesResponse',
   VOID: 'voidResponse',
+  RETURN: 'returnResponse',
+  MANIFEST_PREVIEW: 'manifestPreviewResponse',
+  MANIFESTS: 'manifestsResponse',
 });
 
 const CALLED = Object.freeze({
@@ -32,6 +35,9 @@ const CALLED = Object.freeze({
   [SHAPE.PRINTERS]: 'the list of printers',
   [SHAPE.RATES]: 'the services for the order',
   [SHAPE.VOID]: 'voiding the label',
+  [SHAPE.RETURN]: 'printing the return label',
+  [SHAPE.MANIFEST_PREVIEW]: "counting today's shipments",
+  [SHAPE.MANIFESTS]: 'closing the day',
 });
 
 const SHOWN_PROBLEMS = 3;

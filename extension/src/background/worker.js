@@ -14,6 +14,8 @@ import { createWorkstationHandlers } from './workstation-handlers.js';
 import { syncSandboxContentScript } from './sandbox-pages.js';
 import { createEnrollment } from './enrollment.js';
 import { createVoidHandlers } from './void-handlers.js';
+import { createReturnHandlers } from './return-handlers.js';
+import { createDayHandlers } from './day-handlers.js';
 import { MANAGED_AREA_NAME } from '../shared/managed-area.js';
 
 const PRINT_PAGE = 'src/print/print.html';
@@ -45,6 +47,8 @@ const details = createDetailsHandlers({ ...deps, openDetailsPage });
 const workstation = createWorkstationHandlers({ backendClient });
 const enrollment = createEnrollment(deps);
 const voids = createVoidHandlers(deps);
+const returns = createReturnHandlers({ backendClient, storage, openPrintPage, newId, now: Date.now });
+const day = createDayHandlers({ backendClient, storage, openPrintPage, newId, now: Date.now });
 
 const route = createRouter(
   {
@@ -64,6 +68,9 @@ const route = createRouter(
     // Voiding comes from the Details panel only: a content script is trusted for nothing.
     [MESSAGE.VOID_LABEL]: { from: SENDER.EXTENSION_PAGE, handle: voids.voidLabel },
     [MESSAGE.NEEDS_ATTENTION]: { from: SENDER.EXTENSION_PAGE, handle: voids.needsAttention },
+    [MESSAGE.RETURN_LABEL]: { from: SENDER.EXTENSION_PAGE, handle: returns.returnLabel },
+    [MESSAGE.MANIFEST_PREVIEW]: { from: SENDER.EXTENSION_PAGE, handle: day.manifestPreview },
+    [MESSAGE.CLOSE_DAY]: { from: SENDER.EXTENSION_PAGE, handle: day.closeDay },
   },
   chrome.runtime.id,
 );

@@ -64,6 +64,7 @@ export function nextState(state, event) {
         carrier: printed ? lookup.carrier : null,
         labelId: printed ? lookup.labelId ?? null : null,
         voided: lookup.state === 'voided',
+        returnPrinted: printed && Boolean(lookup.returnPrinted),
         notice: null,
       };
     }
@@ -145,7 +146,7 @@ export function viewOf(state) {
         label: tracking ? `Reprint label · ${tracking}` : 'Print label',
         disabled: false,
         tone: 'neutral',
-        detail: state.notice ?? state.carrier ?? null,
+        detail: state.notice ?? ([state.carrier, state.returnPrinted && 'Return printed'].filter(Boolean).join(' · ') || null),
         title: tracking ? `Already printed: ${state.trackingNumbers.join(', ')}` : 'Print the Starshipit label for this order',
       };
     }

@@ -20,6 +20,12 @@ const EVENT_NAMES = Object.freeze({
   void_refused: 'Void refused',
   void_written_back: 'Void written back to CartonCloud',
   cancelled_in_cartoncloud: 'Cancelled in CartonCloud after its label',
+  return_cloned: 'Return made in Starshipit',
+  return_printed: 'Return label printed',
+  return_reprint: 'Return label reprinted',
+  return_failed: 'Return label failed',
+  manifested: 'Manifested',
+  manifest_failed: 'Manifest failed',
 });
 
 /** The events that make a new label (a new shipment). */
@@ -38,6 +44,7 @@ export function describeEvent(event) {
   const detail = event.detail ?? {};
   const service = LABEL_EVENTS.has(event.kind) ? describeService(detail) : null;
   const words = [detail.message, detail.error, service && `service: ${service}`, detail.reason && `reason: ${detail.reason}`,
+    detail.manifest_number && `manifest ${detail.manifest_number}`,
     Array.isArray(detail.tracking_numbers) && detail.tracking_numbers.length ? `tracking ${detail.tracking_numbers.join(', ')}` : null,
     Array.isArray(detail.reasons) ? detail.reasons.join(' ') : null,
     Array.isArray(detail.warnings) && detail.warnings.length ? `warnings: ${detail.warnings.join(' ')}` : null]

@@ -6,6 +6,7 @@ import { MESSAGE } from '../shared/messages.js';
 import { orderFromDetailsUrl } from '../shared/details-url.js';
 import { renderDetails, renderFailure } from './details-view.js';
 import { renderVoidAction } from './void-action.js';
+import { setUpReturnAction } from './return-action.js';
 
 async function load() {
   const order = orderFromDetailsUrl(window.location.href);
@@ -23,6 +24,7 @@ async function load() {
     send: (message) => chrome.runtime.sendMessage(message),
     onVoided: () => load(),
   });
+  setUpReturnAction(document, reply.data);
 }
 
 load();

@@ -2,7 +2,7 @@
  * The popup: settings (validated, then the host permission for the backend is asked for, then
  * saved), enrollment with a one-time code (done by the worker, which keeps the token), Test
  * connection (done by the worker), this workstation's printing preferences (kept on the backend),
- * the orders cancelled in CartonCloud after their label (needs attention), and the last few prints. Settings the organisation set by policy are shown and locked. A saved
+ * the orders cancelled in CartonCloud after their label (needs attention), closing the day (close-day.js), and the last few prints. Settings the organisation set by policy are shown and locked. A saved
  * token is never put back into the form: it is not on screen, even masked.
  */
 import { MESSAGE } from '../shared/messages.js';
@@ -19,12 +19,14 @@ import {
 } from '../shared/settings.js';
 import { createWorkstationForm } from './workstation-form.js';
 import { showNeedsAttention } from './needs-attention.js';
+import { createCloseDay } from './close-day.js';
 
 const FIELDS = ['backendUrl', 'token', 'autoPrint'];
 const LOCKABLE = ['backendUrl', 'autoPrint'];
 const SAVED_TOKEN_HINT = 'Saved on this computer: enter a token only to replace it';
 const element = (id) => document.getElementById(id);
 const workstation = createWorkstationForm({ document, send: (message) => chrome.runtime.sendMessage(message) });
+createCloseDay({ document, send: (message) => chrome.runtime.sendMessage(message) });
 // Whether a token is saved; the token itself stays in storage, out of the page.
 let hasSavedToken = false;
 

@@ -18,12 +18,13 @@ export function labelFileType(format) {
 }
 
 /**
- * A file name a packer can find again: the order's reference and first tracking number, or for a
- * batch its size and the start of its id.
+ * A file name a packer can find again: the order's reference and first tracking number ("return-"
+ * first for its return label), for a batch its size and the start of its id, for a manifest its id.
  */
 export function labelFileName(job, extension) {
   if (job.batch) return `labels-${job.batch.printed + job.batch.reprinted}-orders-${job.batch.id.slice(0, 8)}.${extension}`;
-  const parts = [job.saleOrder?.customerReference || job.saleOrder?.numericId || job.order?.numericId || 'label', job.trackingNumbers?.[0]];
+  if (job.manifest) return `manifest-${job.manifest.id}.${extension}`;
+  const parts = [job.kind === 'return' && 'return', job.saleOrder?.customerReference || job.saleOrder?.numericId || job.order?.numericId || 'label', job.trackingNumbers?.[0]];
   const stem = parts.filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
   return `${stem}.${extension}`;
 }

@@ -23,7 +23,7 @@ function setState(state, message = '') {
 function showLabelSummary(job) {
   const reference = job.saleOrder.customerReference || `Sale order ${job.saleOrder.numericId ?? job.order.numericId ?? ''}`;
   const numericId = job.saleOrder.numericId ?? job.order.numericId;
-  element('title').textContent = `Shipping label · ${reference}`;
+  element('title').textContent = `${job.kind === 'return' ? 'Return label' : 'Shipping label'} · ${reference}`;
   element('summary').textContent = [
     numericId && `Sale order ${numericId}`,
     job.carrier,
@@ -33,6 +33,16 @@ function showLabelSummary(job) {
     .filter(Boolean)
     .join(' · ');
   document.title = `${reference} · label · labelbridge`;
+}
+
+function showManifestSummary(job) {
+  const { manifest } = job;
+  element('title').textContent = `Manifest · ${manifest.carrier}`;
+  element('summary').textContent = [
+    manifest.number ? `No. ${manifest.number}` : `Number unknown (labelbridge manifest ${manifest.id})`,
+    `${manifest.orders} ${manifest.orders === 1 ? 'shipment' : 'shipments'}`,
+  ].join(' · ');
+  document.title = `${manifest.carrier} manifest · labelbridge`;
 }
 
 function showBatchSummary(job) {
@@ -126,6 +136,7 @@ async function main() {
     return;
   }
   if (job.batch) showBatchSummary(job);
+  else if (job.manifest) showManifestSummary(job);
   else showLabelSummary(job);
   const outcome = printerOutcome(job.printer);
   showPrinterNotices(outcome);

@@ -37,6 +37,12 @@ export const MESSAGE = Object.freeze({
   VOID_LABEL: 'labelbridge/void-label',
   /** popup → worker: the labelled orders cancelled in CartonCloud that need someone. */
   NEEDS_ATTENTION: 'labelbridge/needs-attention',
+  /** Details panel → worker: print (or reprint) the order's return label. */
+  RETURN_LABEL: 'labelbridge/return-label',
+  /** popup → worker: how many of today's shipments each carrier's manifest would hold. */
+  MANIFEST_PREVIEW: 'labelbridge/manifest-preview',
+  /** popup → worker: close the day (one manifest per carrier) and open the manifests. */
+  CLOSE_DAY: 'labelbridge/close-day',
 });
 
 /** The most orders one PRINT_BATCH may name: what the backend prints in one batch. */

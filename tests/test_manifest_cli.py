@@ -1,0 +1,67 @@
+"""``labelbridge manifest``: the counts per carrier first, then one manifest per carrier, its
+PDF written, a refused carrier in Starshipit's words."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from server.cli import main
+from server.db import get_database
+from server.demo import sandbox_config
+
+STARTRACK = {"carrier": "StarTrack", "carrier_service_code": "EXP"}
+
+
+@pytest.fixture
+def out(tmp_path):
+    return tmp_path / "manifests"
+
+
+@pytest.fixture
+def manifest(app, sandbox, monkeypatch, out):
+    for name, value in sandbox_config(sandbox).items():
+        monkeypatch.setenv(f"LABELBRIDGE_{name}", str(value))
+    monkeypatch.setenv("LABELBRIDGE_DATABASE_URL", get_database(app).url)
+
+    def run(*args: str, answer: str | None = None):
+        return CliRunner().invoke(main, ["manifest", "--out", str(out), *args], input=answer)
+
+    return run
+
+
+def test_the_counts_are_shown_and_nothing_is_manifested_without_a_yes(manifest, ship, control, out):
+    ship("CLI-1")
+    ship("CLI-2", STARTRACK)
+    declined = manifest(answer="n\n")
+    assert declined.exit_code == 1
+    assert "Australia Post: 1 shipment(s)" in declined.output and "StarTrack: 1 shipment(s)" in declined.output
+    assert control.counters("starshipit").get("POST /api/orders/manifest", 0) == 0
+
+    done = manifest(answer="y\n")
+    assert done.exit_code == 0, done.output
+    assert control.counters("starshipit")["POST /api/orders/manifest"] == 2
+    written = sorted(path.name for path in out.iterdir())
+    assert len(written) == 2 and all(name.endswith(".pdf") for name in written)
+    assert all((out / name).read_bytes().startswith(b"%PDF") for name in written)
+    assert "manifest unknown (labelbridge manifest " in done.output
+
+    nothing = manifest("--yes")
+    assert nothing.exit_code == 0 and "Nothing to manifest" in nothing.output
+
+
+def test_a_refused_carrier_fails_the_run_in_starshipits_words_and_the_other_is_manifested(manifest, ship, control):
+    ship("CLI-1")
+    ship("CLI-2", STARTRACK)
+    requests.post(
+        f"{control.url}/_sandbox/starshipit/manifest-refusals",
+        json={"carrier": "StarTrack", "message": "Manifest failed", "details": "StarTrack is closed today"},
+        timeout=10,
+    ).raise_for_status()
+    result = manifest("--yes")
+    assert result.exit_code == 1
+    assert "StarTrack: failed: Starshipit refused manifesting the StarTrack shipments: Manifest failed: " in (
+        result.output
+    )
+    assert "Australia Post: manifest " in result.output
