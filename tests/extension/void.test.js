@@ -166,9 +166,11 @@ describe('details: void action', () => {
   });
 
   it('the panel\'s handler finds the label to void, or the one voided last', async () => {
+    // Whole lookup answers: the worker checks each against the shared schema before using it.
+    const order = { sale_order: { id: 'a1b2', numeric_id: '787061', customer_reference: 'SO-787061', status: 'PACKED' }, carrier: null, starshipit_order: null, writeback: null, last_error: null };
     const lookups = [
-      { label: { id: LABEL_ID }, tracking_numbers: ['LB1'] },
-      { label: null, tracking_numbers: [], voided_label: VOIDED_LABEL },
+      { ...order, state: 'labelled', label: { id: LABEL_ID, format: 'pdf', url: `/api/v1/labels/${LABEL_ID}/file` }, tracking_numbers: ['LB1'] },
+      { ...order, state: 'voided', label: null, tracking_numbers: [], voided_label: VOIDED_LABEL },
     ];
     for (const [index, lookup] of lookups.entries()) {
       const fake = fakeFetch((url) => ({ body: url.pathname.endsWith('/lookup') ? lookup : url.pathname.endsWith('/events') ? { events: [] } : {} }));
