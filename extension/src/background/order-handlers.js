@@ -4,7 +4,7 @@
  * stops it at will) and sends the backend only identifiers it has checked.
  */
 import { isUuid, readOrderRef } from '../shared/sale-order-url.js';
-import { savePrintJob } from '../shared/print-jobs.js';
+import { labelPrintJob, savePrintJob } from '../shared/print-jobs.js';
 import { addRecentPrint } from '../shared/recent-prints.js';
 import { bytesToBase64 } from '../shared/base64.js';
 import { BackendError } from './backend.js';
@@ -156,25 +156,16 @@ export function createOrderHandlers({ storage, fetchImpl, openPrintPage, newId, 
 
   /** The printed label kept for the print page, added to the recent prints, and the print page opened. */
   async function deliver(order, response, client, sender) {
-    const job = {
+    const job = labelPrintJob({
       id: newId(),
       createdAt: now(),
-      printedAt: null,
       order,
-      saleOrder: saleOrderSummary(response.sale_order),
-      carrier: response.carrier,
-      trackingNumbers: response.tracking_numbers,
-      reprint: response.reprint,
-      label: {
-        id: response.label.id,
-        format: response.label.format.toLowerCase(),
-        layout: response.label.layout ?? null,
-        contentBase64: await labelBase64(response.label, client),
-      },
+      response,
+      contentBase64: await labelBase64(response.label, client),
       printer: printerDelivery(response.printer),
       // The packing slip is fetched only when the packer asks for it on the print page.
       packingSlip: response.packing_slip ? { labelId: response.label.id } : null,
-    };
+    });
     await savePrintJob(job, storage.session);
     await addRecentPrint(
       { at: job.createdAt, saleOrder: job.saleOrder, carrier: job.carrier, trackingNumbers: job.trackingNumbers, reprint: job.reprint },

@@ -3,7 +3,7 @@
  * after); the worker keeps the label for the print page and opens it, as for a shipping label.
  */
 import { isUuid, readOrderRef } from '../shared/sale-order-url.js';
-import { savePrintJob } from '../shared/print-jobs.js';
+import { labelPrintJob, savePrintJob } from '../shared/print-jobs.js';
 import { BackendError } from './backend.js';
 import { SHAPE, expectShape } from './response-shapes.js';
 
@@ -27,26 +27,14 @@ export function createReturnHandlers({ backendClient, storage, openPrintPage, ne
         timeoutMs: RETURN_TIMEOUT_MS,
       }),
     );
-    const { id, numeric_id: numericId, customer_reference: customerReference } = response.sale_order;
-    const job = {
+    const job = labelPrintJob({
       id: newId(),
-      kind: 'return',
       createdAt: now(),
-      printedAt: null,
       order,
-      saleOrder: { id, numericId, customerReference },
-      carrier: response.carrier,
-      trackingNumbers: response.tracking_numbers,
-      reprint: response.reprint,
-      label: {
-        id: response.label.id,
-        format: response.label.format.toLowerCase(),
-        layout: response.label.layout ?? null,
-        contentBase64: response.label.content_base64,
-      },
-      printer: null,
-      packingSlip: null,
-    };
+      response,
+      contentBase64: response.label.content_base64,
+      kind: 'return',
+    });
     await savePrintJob(job, storage.session);
     await openPrintPage(job.id, sender.tab);
     return { labelId: job.label.id, carrier: job.carrier, trackingNumbers: job.trackingNumbers, reprint: job.reprint };

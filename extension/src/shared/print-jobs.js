@@ -9,6 +9,34 @@ const INDEX_KEY = 'printJobIds';
 // Labels are tens of kilobytes; session storage holds 10 MB. Keep the few a packer may reopen.
 export const PRINT_JOBS_KEPT = 10;
 
+/**
+ * The job for a label the backend answered (a print, a reprint or a return): ``contentBase64`` the
+ * label's bytes, ``kind`` 'return' for a return label, ``printer`` and ``packingSlip`` as the
+ * print page shows them.
+ */
+export function labelPrintJob({ id, createdAt, order, response, contentBase64, kind, printer = null, packingSlip = null }) {
+  const { id: saleOrderId, numeric_id: numericId, customer_reference: customerReference } = response.sale_order;
+  return {
+    id,
+    ...(kind ? { kind } : {}),
+    createdAt,
+    printedAt: null,
+    order,
+    saleOrder: { id: saleOrderId, numericId, customerReference },
+    carrier: response.carrier,
+    trackingNumbers: response.tracking_numbers,
+    reprint: response.reprint,
+    label: {
+      id: response.label.id,
+      format: response.label.format.toLowerCase(),
+      layout: response.label.layout ?? null,
+      contentBase64,
+    },
+    printer,
+    packingSlip,
+  };
+}
+
 export async function savePrintJob(job, storage = chrome.storage.session) {
   const { [INDEX_KEY]: ids } = await storage.get({ [INDEX_KEY]: [] });
   const kept = [job.id, ...ids.filter((id) => id !== job.id)];
