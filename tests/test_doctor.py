@@ -1,6 +1,5 @@
 """`labelbridge doctor`: one line per check in words, exit 1 when any fails."""
 
-import tempfile
 from datetime import timedelta
 
 import pytest
@@ -51,8 +50,8 @@ def test_a_working_installation_passes_every_check(app, doctor):
     assert all(text.startswith(("ok    ", "FAIL  ")) for text in lines)
 
 
-def test_each_problem_is_named_and_fails_the_run(app, doctor, control):
-    assert app.instance_path.startswith(tempfile.gettempdir())  # never the checkout's key file
+def test_each_problem_is_named_and_fails_the_run(app, doctor, control, instance_folder):
+    assert app.instance_path == str(instance_folder)  # the test's own folder, never the checkout's key file
     crypto.get_box(app)  # makes the key file
     crypto.key_file(app).chmod(0o640)  # readable by its group: start-up warns (0644 refuses to start)
     control.fault(service="cartoncloud", path="*", status=401, rate=1.0)
