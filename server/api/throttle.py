@@ -10,8 +10,8 @@ in the one error shape.
   (a code is short, so a burst at a window's edge must not double the tries).
 
 One before-request check and a counter in the storage per request: Flask-Limiter's per-request
-resolution of decorated, blueprint and exempt limits cost more than the lookup it guarded
-(tests/benchmarks/bench_http.py).
+resolution of decorated, blueprint and exempt limits cost a quarter of a health check
+(tests/benchmarks/profile_requests.py).
 """
 
 from __future__ import annotations
