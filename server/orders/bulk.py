@@ -133,7 +133,7 @@ class BulkCreator:
     def _prepare(self, account: StarshipitCredentials, candidates: list[Candidate]) -> _Import | None:
         """Lock the orders and find out which still need creating; None when none do."""
         starshipit = self.upstreams.starshipit(account)
-        batch = _Import(account, starshipit, candidates, token=str(uuid.uuid4()))
+        batch = _Import(account, starshipit, candidates, lock.Lease(str(uuid.uuid4()), self.lease))
         try:
             locked = lock.acquire(self.session, batch.pks, batch.token, self.lease)
             # What the orders are now, read under the lock: a click may have created one meanwhile.
@@ -144,9 +144,10 @@ class BulkCreator:
             candidates = [_numbered(candidate, now.get(candidate.record_pk)) for candidate in candidates]
             sent_before = sends.ever_sent(self.session, locked)
             taken = self._numbers_taken(candidates, batch.pks)
-            self.session.commit()  # no transaction stays open across the upstream calls
             batch.ready, unsure = self._sort(candidates, now, sent_before, taken)
+            self.session.commit()  # no transaction stays open across the upstream calls
             batch.ready += self._look_up(starshipit, account, unsure)
+            batch.ready = self._still_held(batch)  # its transaction stays open for ``record_sent``
         except UpstreamError as error:
             lock.release(self.session, batch.pks, batch.token)
             self.outcomes.failed(candidates, error)
@@ -158,6 +159,16 @@ class BulkCreator:
             lock.release(self.session, batch.pks, batch.token)
             return None
         return batch
+
+    def _still_held(self, batch: _Import) -> list[tuple[Candidate, SaleOrder]]:
+        """Those ready whose lease is renewed (in the transaction that then records the import),
+        less those whose lease ran out while others were looked up and were taken over: their
+        new holder creates them."""
+        held = batch.lease.renew(self.session, [candidate.record_pk for candidate, _ in batch.ready])
+        for candidate, _record in batch.ready:
+            if candidate.record_pk not in held:
+                self.outcomes.skipped(candidate, "busy")
+        return [(candidate, record) for candidate, record in batch.ready if candidate.record_pk in held]
 
     def _numbers_taken(self, candidates: list[Candidate], pks: list[int]) -> set[str]:
         """Order numbers another sale order's Starshipit order already has."""
@@ -198,14 +209,15 @@ class BulkCreator:
         absent = []
         for candidate, record in unsure:
             existing = starshipit.find_order_by_number(candidate.order_number)
-            if existing is None and sends.may_still_land(self.session, record.id, self.window) > 0:
-                # Its create went out moments ago (its sender slow or killed mid-call, its lease run
-                # out): sending another could make a second order. A later pass looks again.
-                self.session.commit()
-                self.outcomes.skipped(candidate, "create_unconfirmed")
-                continue
             if existing is None:
-                absent.append((candidate, record))
+                landing = sends.may_still_land(self.session, record.id, self.window)
+                self.session.commit()  # no transaction stays open across the next look-up
+                if landing > 0:
+                    # Its create went out moments ago (its sender slow or killed mid-call, its lease
+                    # run out): sending another could make a second order. A later pass looks again.
+                    self.outcomes.skipped(candidate, "create_unconfirmed")
+                else:
+                    absent.append((candidate, record))
                 continue
             creation.adopt(
                 self.session, record, existing, candidate.order_number, creation.FOUND, self.actor, account=account.name
@@ -273,6 +285,7 @@ class BulkCreator:
                     candidate.warnings,
                     account=batch.account.name,
                     window=self.window,
+                    lease=batch.lease,
                 )
             except UpstreamRejected as refusal:
                 self.session.rollback()
@@ -280,6 +293,9 @@ class BulkCreator:
                 continue
             except sends.CreateMayStillLand:
                 self.outcomes.skipped(candidate, "create_unconfirmed")
+                continue
+            except lock.LeaseLost:
+                self.outcomes.skipped(candidate, "busy")  # taken over: its new holder creates it
                 continue
             if kind == creation.CREATED:
                 self.outcomes.created(candidate)
@@ -307,7 +323,7 @@ class _Import:
     account: StarshipitCredentials
     starshipit: StarshipitClient
     candidates: list[Candidate]
-    token: str
+    lease: lock.Lease
     ready: list[tuple[Candidate, SaleOrder]] = field(default_factory=list)
     send_id: str = ""
     call: _Call | None = None
@@ -315,6 +331,10 @@ class _Import:
     @property
     def pks(self) -> list[int]:
         return [candidate.record_pk for candidate in self.candidates]
+
+    @property
+    def token(self) -> str:
+        return self.lease.token
 
 
 class _Call:

@@ -2,8 +2,8 @@
 
 Every caller holds the order's lock (``lock.py``). The order is looked up by its number first
 (another integration, the Starshipit app, or a create whose answer was lost may have made it);
-when it is not there, it is created only if no earlier create may still land (``sends.py``),
-and that create is recorded before it is sent. The bulk path (``bulk.py``) keeps the same rules
+when it is not there, it is created only if the caller still holds the lock and no earlier
+create may still land (``sends.py``), and that create is recorded before it is sent. The bulk path (``bulk.py``) keeps the same rules
 for fifty orders at a time.
 """
 
@@ -21,6 +21,7 @@ from ..mapping import MappingIssue
 from ..models import SaleOrder
 from ..starshipit.client import StarshipitClient
 from . import sends
+from .lock import Lease
 from .numbering import numbered
 
 # Starshipit statuses of an order whose label exists already: print with reprint instead.
@@ -71,18 +72,21 @@ def find_or_create(
     *,
     account: str | None,
     window: timedelta,
+    lease: Lease,
 ) -> tuple[dict[str, Any], str]:
     """Find the order by its number, else create it; its id is committed at once so a later
     failure continues from here. Returns the order and CREATED or FOUND. The number is the
     current shipment's (``numbering.py``): a voided shipment's order is never found again.
-    Raises UpstreamError, or ``sends.CreateMayStillLand`` while an earlier create may land."""
+    Raises UpstreamError, ``sends.CreateMayStillLand`` while an earlier create may land, or
+    ``lock.LeaseLost`` when ``lease`` ran out and someone else took the order meanwhile."""
     order = numbered(order, record.voided_shipments)
     order_number = order["order_number"]
     existing = starshipit.find_order_by_number(order_number)
     if existing is not None:
         found, kind = existing, FOUND
     else:
-        sends.check_settled(session, record, order_number, window)  # in the transaction that records the send
+        lease.hold(session, record.id)  # in the transaction that records the send, as is the check
+        sends.check_settled(session, record, order_number, window)
         found, kind = create(session, starshipit, record, order, account=account), CREATED
     adopt(
         session,

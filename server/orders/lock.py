@@ -5,6 +5,11 @@ UPDATEs, not a transaction held open: no connection stays busy while Starshipit 
 holder that crashed frees the order when its lease runs out. One order is locked by waiting for
 it (``order_lock``: a click waits for another workstation's click); many at once without waiting
 (``acquire``: a bulk import leaves an order someone holds for later). Both are the same lock.
+
+A lease can run out while its holder still works (a slow Starshipit, a busy machine), and then
+someone else may take the order. So before a holder records a create (``sends.record_sent``) it
+renews its lease in the same transaction (``renew``): a holder whose lease was taken finds out
+there, before anything is sent, and leaves the order to the new holder.
 """
 
 from __future__ import annotations
@@ -13,16 +18,58 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from ..failures import Conflict
 from ..models import SaleOrder, utcnow
 
 
 class LockTimeout(Exception):
     """The order stayed locked by someone else for longer than the caller would wait."""
+
+
+class LeaseLost(Conflict):
+    """The holder's lease ran out and someone else took the order: it must not create it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "request_in_progress",
+            "Another workstation took over this order while Starshipit was slow to answer; try again in a few seconds.",
+            retry_after=2,
+        )
+
+
+@dataclass(frozen=True)
+class Lease:
+    """The lock on some orders, held under ``token`` for ``length`` at a time."""
+
+    token: str
+    length: timedelta
+
+    def renew(self, session: Session, record_pks: Collection[int]) -> set[int]:
+        """Those of ``record_pks`` still held, their lease renewed, in the caller's transaction
+        (which then records what it is about to send, and commits): on PostgreSQL their rows stay
+        locked until then, so no one can take them over in between."""
+        pks = list(record_pks)
+        session.execute(
+            update(SaleOrder)
+            .where(SaleOrder.id.in_(pks), SaleOrder.lock_token == self.token)
+            .values(locked_until=utcnow() + self.length)
+            .execution_options(synchronize_session=False)
+        )
+        return set(
+            session.scalars(select(SaleOrder.id).where(SaleOrder.id.in_(pks), SaleOrder.lock_token == self.token))
+        )
+
+    def hold(self, session: Session, record_pk: int) -> None:
+        """``renew`` one order, or raise ``LeaseLost`` (rolled back) when it was taken over."""
+        if not self.renew(session, [record_pk]):
+            session.rollback()
+            raise LeaseLost()
 
 
 def acquire(session: Session, record_pks: Collection[int], token: str, lease: timedelta) -> set[int]:
@@ -75,11 +122,11 @@ def order_lock(
     wait_seconds: float,
     done: Callable[[], bool],
     sleep: Callable[[float], None] = time.sleep,
-) -> Iterator[bool]:
-    """Hold the order's lock; yields False instead when ``done()`` turns true while waiting
+) -> Iterator[Lease | None]:
+    """Hold the order's lock; yields None instead when ``done()`` turns true while waiting
     (someone else finished the work, so there is nothing left to lock for). A free order is
-    locked at once, without asking ``done()``, and True is yielded in the transaction that
-    locked it: the holder reads the order in it and commits."""
+    locked at once, without asking ``done()``, and its ``Lease`` is yielded in the transaction
+    that locked it: the holder reads the order in it and commits."""
     token = str(uuid.uuid4())
     lease = timedelta(seconds=lease_seconds)
     deadline = time.monotonic() + wait_seconds
@@ -89,13 +136,13 @@ def order_lock(
             break
         session.rollback()
         if done():
-            yield False
+            yield None
             return
         if time.monotonic() >= deadline:
             raise LockTimeout()
         sleep(pause)  # waiting on another process's lease: poll with a growing pause
         pause = min(pause * 2, 0.25)
     try:
-        yield True
+        yield Lease(token, lease)
     finally:
         release(session, [record_pk], token)

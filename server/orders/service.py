@@ -29,7 +29,7 @@ from ..troubleshooting.address_check import check_address
 from . import creation, known, resolver, sends
 from .chosen_service import ChosenService, needs_redo
 from .identifiers import SaleOrderRef
-from .lock import LockTimeout, order_lock
+from .lock import Lease, LockTimeout, order_lock
 from .settings import mapping_settings
 
 
@@ -102,12 +102,12 @@ class PrintService:
                 return self._reprinted(found, service)
             record = found.record  # its label was voided meanwhile (relabelled in Starshipit): print anew
         try:
-            with self._lock(record, until=self._labelled(record)) as acquired:
+            with self._lock(record, until=self._labelled(record)) as lease:
                 self.session.refresh(record)  # in the transaction that locked it
                 self.session.commit()  # no transaction stays open across the upstream calls
-                if not acquired or record.current_label_id:
+                if lease is None or record.current_label_id:
                     return self._reprint(record, service)
-                return self._create_and_print(record, sale_order, service)
+                return self._create_and_print(record, lease, sale_order, service)
         except LockTimeout:
             raise _busy() from None
 
@@ -201,12 +201,12 @@ class PrintService:
         return PrintOutcome(found.record, found.label, True, found.writeback)
 
     def _create_and_print(
-        self, record: SaleOrder, sale_order: dict[str, Any] | None, service: ChosenService | None
+        self, record: SaleOrder, lease: Lease, sale_order: dict[str, Any] | None, service: ChosenService | None
     ) -> PrintOutcome:
         printed_already = False
         if record.starshipit_order_id is None:
             sale_order = sale_order or self._fetch_sale_order(record)
-            printed_already = self._ensure_starshipit_order(record, sale_order)
+            printed_already = self._ensure_starshipit_order(record, lease, sale_order)
         starshipit = self._starshipit_for(record)
         try:
             shipment, booked_now = self._print_once(starshipit, record, printed_already, service)
@@ -230,7 +230,7 @@ class PrintService:
     def _starshipit_for(self, record: SaleOrder) -> StarshipitClient:
         return starshipit_for(self.upstreams, record)
 
-    def _ensure_starshipit_order(self, record: SaleOrder, sale_order: dict) -> bool:
+    def _ensure_starshipit_order(self, record: SaleOrder, lease: Lease, sale_order: dict) -> bool:
         """Find the Starshipit order by its number (the trigger or another integration may have
         made it) or create it (``creation.find_or_create``, under the rule every path shares);
         its id is committed at once so a later failure continues from here.
@@ -254,6 +254,7 @@ class PrintService:
                 warnings,
                 account=account.name,
                 window=sends.in_flight_window(self.config),
+                lease=lease,
             )
         except UpstreamError as error:
             raise self._failure(record, error, "creating the order") from error

@@ -5,7 +5,8 @@ longer land.
 
 Timing is made deterministic: the simulator holds the lost create until the test releases it,
 and the window in which a create may still land (2 × (connect + read timeout)) is far longer
-than the test needs; a crash is what it leaves behind, a ``sent`` record with no answer.
+than the test needs; a crash is what it leaves behind, a ``sent`` record with no answer. A lease
+that runs out while its holder waits on Starshipit is run out by the test, at that moment.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from sqlalchemy import select, update
 
 from server.clients import get_upstreams
 from server.db import get_database
-from server.models import SaleOrder, StarshipitCreate
+from server.models import SaleOrder, StarshipitCreate, utcnow
 from server.orders import resolver, sends
 from server.orders.service import PrintService
+from server.starshipit.client import StarshipitClient
 
 from .conftest import wait_for
 
@@ -65,6 +67,32 @@ def assert_retry_later(response) -> None:
     body = response.get_json()
     assert response.status_code == 503 and body["code"] == "create_unconfirmed", body
     assert int(response.headers["Retry-After"]) >= 1 and "will not be created twice" in body["message"]
+
+
+def run_out_leases(app) -> None:
+    """As if every order's lock had outlived its lease (its holder slow, or its machine busy)."""
+    with get_database(app).sessions() as session:
+        session.execute(
+            update(SaleOrder)
+            .where(SaleOrder.lock_token.is_not(None))
+            .values(locked_until=utcnow() - timedelta(seconds=1))
+        )
+        session.commit()
+
+
+def meanwhile(monkeypatch, number: str, interfere) -> None:
+    """Run ``interfere()`` while Starshipit is asked (the first time) whether order ``number``
+    exists, after its answer came and before the asker goes on."""
+    find = StarshipitClient.find_order_by_number
+    pending = [interfere]
+
+    def find_then_interfere(client, order_number):
+        found = find(client, order_number)
+        if order_number == number and pending:
+            pending.pop()()
+        return found
+
+    monkeypatch.setattr(StarshipitClient, "find_order_by_number", find_then_interfere)
 
 
 def forget_errors(app) -> None:
@@ -217,3 +245,60 @@ def test_a_reprint_of_a_label_a_relabel_voided_meanwhile_prints_the_new_label(ap
 def db_pk(app, sale_order_id: str) -> int:
     with get_database(app).sessions() as session:
         return session.scalar(select(SaleOrder.id).where(SaleOrder.sale_order_id == sale_order_id))
+
+
+def test_an_import_whose_lease_ran_out_while_it_looked_orders_up_leaves_out_the_order_a_click_took(
+    app, sandbox, new_sale_orders, runner, db, print_label, lost_answers, monkeypatch
+):
+    """The transfer locks its orders, then looks up one it sent before (slowly, one by one); the
+    lease runs out meanwhile and a click takes another of its orders and prints it. The import
+    must leave that order out: before, it was created a second time."""
+    looked_up, taken = new_sale_orders(2)
+    with get_database(app).sessions() as session:  # an old create of ``looked_up``, long settled
+        tenant = get_upstreams(app).cartoncloud_credentials().tenant_id
+        staged = resolver.record_for(session, tenant, looked_up)
+        sends.record_sent(session, [(staged, looked_up["references"]["customer"])], account=None, via="create")
+    age_sends(app, lost_answers)
+    clicks = []
+
+    def click_taken_after_the_lease_ran_out():
+        run_out_leases(app)
+        clicks.append(click(print_label, taken))
+
+    meanwhile(monkeypatch, looked_up["references"]["customer"], click_taken_after_the_lease_ran_out)
+    summary = runner.run_once(force=True)
+
+    assert [response.status_code for response in clicks] == [201]
+    assert summary.skipped["busy"] == 1 and summary.created == 1  # ``looked_up``, not found: created
+    assert len(orders_numbered(sandbox, taken["references"]["customer"])) == 1
+    assert len(orders_numbered(sandbox, looked_up["references"]["customer"])) == 1
+    printed = clicks[0].get_json()["starshipit_order"]["order_id"]
+    assert db.record(taken["id"]).starshipit_order_id == printed
+
+
+def test_a_click_whose_lease_ran_out_while_it_looked_the_order_up_leaves_it_to_the_transfer(
+    app, sandbox, new_sale_orders, runner, db, print_label, monkeypatch
+):
+    """A click looks the order up (not there yet); its lease runs out meanwhile and the transfer
+    takes the order and imports it. The click must not create it too: it is told to retry, and
+    the retry prints the imported order."""
+    (sale_order,) = new_sale_orders(1)
+    number = sale_order["references"]["customer"]
+    transfers = []
+
+    def transfer_after_the_lease_ran_out():
+        run_out_leases(app)
+        transfers.append(runner.run_once(force=True))
+
+    meanwhile(monkeypatch, number, transfer_after_the_lease_ran_out)
+    response = click(print_label, sale_order)
+
+    assert transfers[0].created == 1
+    body = response.get_json()
+    assert response.status_code == 409 and body["code"] == "request_in_progress", body
+    assert int(response.headers["Retry-After"]) >= 1 and "try again" in body["message"]
+    assert len(orders_numbered(sandbox, number)) == 1
+    retried = click(print_label, sale_order)
+    assert retried.status_code == 201
+    assert retried.get_json()["starshipit_order"]["order_id"] == orders_numbered(sandbox, number)[0]["order_id"]
+    assert len(orders_numbered(sandbox, number)) == 1
