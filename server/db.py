@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from flask import Flask, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, Row, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import event_queue
@@ -52,11 +54,26 @@ def read_only(session: Session) -> Session:
     no transaction at all (autocommit: no BEGIN and COMMIT round trips; each statement sees what
     was committed when it began, as in the READ COMMITTED transaction it replaces). Nothing may be
     written in it (the session refuses). Call it with no transaction open; the next begins as usual."""
-    options = {READ_ONLY: True}
-    if session.get_bind().dialect.name == "postgresql":
-        options["isolation_level"] = "AUTOCOMMIT"
-    session.connection(execution_options=options)
+    session.connection(execution_options=_read_options(session.get_bind()))
     return session
+
+
+def read_row(session: Session, statement: Executable, values: Mapping[str, Any]) -> Row | None:
+    """The first row of a Core ``statement``, read as ``read_only`` reads but on a connection of
+    the session's engine, outside the session: no ORM objects and no session transaction to set
+    up and end (the ORM's share of a lookup). It sees what is committed, not what the session
+    holds uncommitted; with none open, that is the same."""
+    engine = session.get_bind()
+    with engine.connect() as connection:
+        connection.execution_options(**_read_options(engine))
+        return connection.execute(statement, values).first()
+
+
+def _read_options(engine: Engine) -> dict[str, Any]:
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "AUTOCOMMIT"
+    return options
 
 
 def _sqlite_begin(connection) -> None:
