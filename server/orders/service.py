@@ -205,7 +205,8 @@ class PrintService:
         if service is not None and not service.booked_on(found.label):
             raise needs_redo()
         queue_event(self.session, found.record, "reprint", self.actor, label_id=found.label.id)
-        self.session.commit()
+        if self.session.new:  # the process does not batch its audit rows: this one is written now
+            self.session.commit()
         return PrintOutcome(found.record, found.label, True, found.writeback)
 
     def _create_and_print(
