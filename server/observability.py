@@ -100,7 +100,7 @@ def init_app(app) -> None:
             if isinstance(body, dict) and isinstance(body.get("sale_order"), dict)
             else request.args
         )
-        # ``in`` before reading: a miss in request.args raises, and builds an HTTP exception to.
+        # ``in`` before reading: a miss in request.args raises an HTTP exception, costly to build.
         sale_order = next((named[key] for key in _SALE_ORDER_KEYS if key in named and named[key]), None)
         logs.set_context(
             request_id=logs.request_id(request.headers.get("X-Request-Id")),
