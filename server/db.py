@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from flask import Flask, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, Row, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import event_queue
@@ -16,6 +18,7 @@ from .files import make_private_folder
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "labelbridge_read_only"  # a connection option: its transaction only reads
+ONE_STATEMENT = "labelbridge_one_statement"  # a connection option: it reads with one statement, no BEGIN
 
 
 class Database:
@@ -52,19 +55,38 @@ def read_only(session: Session) -> Session:
     no transaction at all (autocommit: no BEGIN and COMMIT round trips; each statement sees what
     was committed when it began, as in the READ COMMITTED transaction it replaces). Nothing may be
     written in it (the session refuses). Call it with no transaction open; the next begins as usual."""
-    options = {READ_ONLY: True}
-    if session.get_bind().dialect.name == "postgresql":
-        options["isolation_level"] = "AUTOCOMMIT"
-    session.connection(execution_options=options)
+    session.connection(execution_options=_read_options(session.get_bind()))
     return session
+
+
+def read_row(session: Session, statement: Executable, values: Mapping[str, Any]) -> Row | None:
+    """The first row of a Core ``statement``, read as ``read_only`` reads but on a connection of
+    the session's engine, outside the session: no ORM objects and no session transaction to set
+    up and end (the ORM's share of a lookup). It sees what is committed, not what the session
+    holds uncommitted; with none open, that is the same. On SQLite it sends no BEGIN: one
+    statement is a transaction of its own there, so it reads one state of the database."""
+    engine = session.get_bind()
+    with engine.connect() as connection:
+        connection.execution_options(**_read_options(engine), **{ONE_STATEMENT: True})
+        return connection.execute(statement, values).first()
+
+
+def _read_options(engine: Engine) -> dict[str, Any]:
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "AUTOCOMMIT"
+    return options
 
 
 def _sqlite_begin(connection) -> None:
     """BEGIN IMMEDIATE for a transaction that may write: it takes SQLite's write lock up front, so
     two that read and then write wait for each other (busy_timeout) instead of failing with
     "database is locked"; such transactions are kept short, never open across an upstream call.
-    A read (``read_only``) begins deferred and never takes the lock."""
-    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+    A read (``read_only``) begins deferred and never takes the lock; a read of one statement
+    (``read_row``) sends no BEGIN at all (the driver's rollback at its end is then a no-op)."""
+    options = connection.get_execution_options()
+    if not options.get(ONE_STATEMENT):
+        connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -24,6 +24,7 @@ _PENDING = "labelbridge.metrics"
 LABEL_EVENTS = {"print": "print", "reprint": "reprint", "redo": "redo", "void": "void", "voided": "void"}
 ORDER_CREATED = "starshipit_order_created"
 OPEN_JOB_STATES = ("queued", "running", "failed")
+_SALE_ORDER_KEYS = ("customer_reference", "numeric_id", "id")  # what a request names its sale order by
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -99,9 +100,8 @@ def init_app(app) -> None:
             if isinstance(body, dict) and isinstance(body.get("sale_order"), dict)
             else request.args
         )
-        sale_order = next(
-            (named.get(key) for key in ("customer_reference", "numeric_id", "id") if named.get(key)), None
-        )
+        # ``in`` before reading: a miss in request.args raises an HTTP exception, costly to build.
+        sale_order = next((named[key] for key in _SALE_ORDER_KEYS if key in named and named[key]), None)
         logs.set_context(
             request_id=logs.request_id(request.headers.get("X-Request-Id")),
             sale_order=sale_order if isinstance(sale_order, (str, int)) else None,
@@ -109,7 +109,7 @@ def init_app(app) -> None:
 
     @app.after_request
     def _request_id_header(response):
-        response.headers.setdefault("X-Request-Id", logs.current("request_id") or "")
+        response.headers["X-Request-Id"] = logs.current("request_id") or ""  # no view sets it
         return response
 
 

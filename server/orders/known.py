@@ -1,6 +1,7 @@
 """What labelbridge knows of a sale order, read at once: its record, its current label, how
 that label's writeback stands and its return label. The lookup a page makes when it opens and every reprint read this,
-in one query and a transaction that takes no write lock (``db.read_only``)."""
+in one Core query on a connection of its own, in a read that takes no write lock (``db.read_row``):
+plain rows, no ORM objects, nothing of it written back."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session, aliased, defer
+from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy.orm import Session
 
 from .. import outbox
-from ..db import read_only
+from ..db import read_row
 from ..models import Label, OutboxJob, ReturnShipment, SaleOrder
 from .identifiers import SaleOrderRef
 from .resolver import COLUMNS
+
+_ORDERS = SaleOrder.__table__
+_LABELS = Label.__table__
+_LABEL_COLUMNS = ("id", "format", "carrier", "carrier_service_code", "tracking_numbers")
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,21 @@ class ReturnRef:
 
 
 @dataclass(frozen=True)
+class StoredLabel:
+    """The order's current label as read (its bytes only when asked for)."""
+
+    id: str
+    format: str
+    carrier: str | None
+    carrier_service_code: str | None
+    tracking_numbers: list[str]
+    content: bytes | None = None
+
+
+@dataclass(frozen=True)
 class Known:
-    record: SaleOrder
-    label: Label | None  # the current label; its bytes only when asked for
+    record: Row  # the sale_orders row: its columns by name, as SaleOrder's attributes
+    label: StoredLabel | None  # the current label
     writeback: str | None  # queued, done, failed or disabled; None without a label
     returned: ReturnRef | None = None  # its printed return label (server/orders/returns.py)
 
@@ -46,35 +63,44 @@ def _query(kind: str, content: bool) -> Select:
     """One statement per way of naming the order, built once (its values are bound at each read)."""
     last_job = (
         select(OutboxJob.state)
-        .where(OutboxJob.label_id == SaleOrder.current_label_id)
+        .where(OutboxJob.label_id == _ORDERS.c.current_label_id)
         .order_by(OutboxJob.id.desc())
         .limit(1)
         .scalar_subquery()
     )
     if kind == "pk":
-        conditions = [SaleOrder.id == bindparam("pk")]
+        conditions = [_ORDERS.c.id == bindparam("pk")]
     else:
-        conditions = [SaleOrder.tenant_id == bindparam("tenant"), COLUMNS[kind] == bindparam("value")]
-    return_label = aliased(Label)
-    query = (
-        select(SaleOrder, Label, last_job, return_label.id, return_label.format)
-        .outerjoin(Label, Label.id == SaleOrder.current_label_id)
-        .outerjoin(ReturnShipment, ReturnShipment.sale_order_pk == SaleOrder.id)
-        .outerjoin(return_label, return_label.id == ReturnShipment.label_id)
+        conditions = [_ORDERS.c.tenant_id == bindparam("tenant"), COLUMNS[kind] == bindparam("value")]
+    return_label = _LABELS.alias("return_label")
+    label_columns = (*_LABEL_COLUMNS, "content") if content else _LABEL_COLUMNS
+    return (
+        select(
+            *_ORDERS.c,
+            *(_LABELS.c[name].label(f"label_{name}") for name in label_columns),
+            last_job.label("writeback_job"),
+            return_label.c.id.label("return_id"),
+            return_label.c.format.label("return_format"),
+        )
+        .outerjoin(_LABELS, _LABELS.c.id == _ORDERS.c.current_label_id)
+        .outerjoin(ReturnShipment, ReturnShipment.sale_order_pk == _ORDERS.c.id)
+        .outerjoin(return_label, return_label.c.id == ReturnShipment.label_id)
         .where(*conditions)
-        .order_by(SaleOrder.id)
+        .order_by(_ORDERS.c.id)
         .limit(1)
     )
-    query = query.execution_options(populate_existing=True)  # a long-lived session (a batch) sees it as it is now
-    return query if content else query.options(defer(Label.content))
 
 
 def _read(session: Session, query: Select, mode: str, **values: Any) -> Known | None:
-    read_only(session)
-    row = session.execute(query, values).first()
-    session.commit()
+    row = read_row(session, query, values)
     if row is None:
         return None
-    record, label, job_state, return_id, return_format = row
-    writeback = outbox.writeback_of(job_state, mode) if label is not None else None
-    return Known(record, label, writeback, ReturnRef(return_id, return_format) if return_id else None)
+    label = None
+    if row.label_id is not None:
+        columns = row._mapping
+        label = StoredLabel(
+            **{name: columns[f"label_{name}"] for name in _LABEL_COLUMNS}, content=columns.get("label_content")
+        )
+    writeback = outbox.writeback_of(row.writeback_job, mode) if label is not None else None
+    returned = ReturnRef(row.return_id, row.return_format) if row.return_id else None
+    return Known(row, label, writeback, returned)

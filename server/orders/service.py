@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from .. import outbox
 from ..clients import Upstreams
+from ..db import read_only
 from ..events import queue_event, record_event
 from ..failures import Conflict, Failure, Invalid, NotFound, Refused, from_upstream
 from ..http.errors import UpstreamError, UpstreamNotFound
@@ -35,8 +36,8 @@ from .settings import mapping_settings
 
 @dataclass(frozen=True)
 class PrintOutcome:
-    record: SaleOrder
-    label: Label
+    record: SaleOrder | Row  # a reprint's are rows as read (server/orders/known.py)
+    label: Label | known.StoredLabel
     reprint: bool
     writeback: str
 
@@ -79,7 +80,7 @@ class PrintService:
         found = known.by_ref(self.session, self._tenant_id(), ref, self._mode(), content=True)
         if found is not None and found.label is not None:
             return self._reprinted(found, service)
-        record, sale_order = (found.record, None) if found is not None else self._from_cartoncloud(ref)
+        record, sale_order = (self._stored(found.record.id), None) if found is not None else self._from_cartoncloud(ref)
         return self.print_record(record, sale_order, service)
 
     def lookup(self, ref: SaleOrderRef) -> known.Known:
@@ -100,7 +101,8 @@ class PrintService:
             found = known.by_pk(self.session, record.id, self._mode(), content=True)
             if found.label is not None:
                 return self._reprinted(found, service)
-            record = found.record  # its label was voided meanwhile (relabelled in Starshipit): print anew
+            # Its label was voided meanwhile (relabelled in Starshipit): print anew (the record is
+            # read again under the lock).
         try:
             with self._lock(record, until=self._labelled(record)) as lease:
                 self.session.refresh(record)  # in the transaction that locked it
@@ -151,6 +153,12 @@ class PrintService:
         """``resolve`` for a ``ref`` just read as unknown (``known.by_ref``): not read again."""
         return resolver.from_cartoncloud(self.session, self.upstreams.cartoncloud, self._tenant_id(), ref)
 
+    def _stored(self, record_pk: int) -> SaleOrder:
+        """The record as the session's own, to print it (a lookup reads it as a plain row)."""
+        record = read_only(self.session).get(SaleOrder, record_pk, populate_existing=True)
+        self.session.commit()
+        return record
+
     def _tenant_id(self) -> str:
         return self.upstreams.cartoncloud_credentials().tenant_id
 
@@ -197,7 +205,8 @@ class PrintService:
         if service is not None and not service.booked_on(found.label):
             raise needs_redo()
         queue_event(self.session, found.record, "reprint", self.actor, label_id=found.label.id)
-        self.session.commit()
+        if self.session.new:  # the process does not batch its audit rows: this one is written now
+            self.session.commit()
         return PrintOutcome(found.record, found.label, True, found.writeback)
 
     def _create_and_print(
