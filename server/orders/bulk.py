@@ -251,7 +251,8 @@ class BulkCreator:
             raise
         created = {str(order.get("order_number")): order for order in _imported_orders(reply)}
         # An order the answer leaves out was not confirmed: looked up by number next time.
-        sends.record_end(self.session, batch.send_id, sends.UNCONFIRMED, created=created)
+        # Committed with the adoptions below.
+        sends.end(self.session, batch.send_id, sends.UNCONFIRMED, created=created)
         for candidate, record in batch.ready:
             order = created.get(candidate.order_number)
             if order is None:

@@ -106,12 +106,13 @@ def find_or_create(
 def create(
     session: Session, starshipit: StarshipitClient, record: SaleOrder, order: dict[str, Any], *, account: str | None
 ) -> dict[str, Any]:
-    """Send one create, recorded before it goes and ended when its answer comes."""
+    """Send one create, recorded before it goes and ended when its answer comes (a created
+    one in the caller's transaction, which adopts the order and commits)."""
     send_id = sends.record_sent(session, [(record, order["order_number"])], account=account, via="create")
     try:
         created = starshipit.create_order(order)
     except UpstreamError as error:
         sends.record_end(session, send_id, sends.outcome_of(error))
         raise
-    sends.record_end(session, send_id, sends.CREATED)
+    sends.end(session, send_id, sends.CREATED)  # committed with the adoption that follows
     return created

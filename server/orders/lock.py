@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
@@ -43,12 +43,13 @@ class LeaseLost(Conflict):
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Lease:
     """The lock on some orders, held under ``token`` for ``length`` at a time."""
 
     token: str
     length: timedelta
+    released: bool = field(default=False, compare=False)
 
     def renew(self, session: Session, record_pks: Collection[int]) -> set[int]:
         """Those of ``record_pks`` still held, their lease renewed, in the caller's transaction
@@ -64,6 +65,13 @@ class Lease:
         return set(
             session.scalars(select(SaleOrder.id).where(SaleOrder.id.in_(pks), SaleOrder.lock_token == self.token))
         )
+
+    def commit_and_release(self, session: Session, record_pks: Collection[int]) -> None:
+        """Commit the caller's transaction with the orders unlocked in it: the work it finishes
+        (a stored label) and the lock's end are one write."""
+        _unlock(session, record_pks, self.token)
+        session.commit()
+        self.released = True
 
     def hold(self, session: Session, record_pk: int) -> None:
         """``renew`` one order, or raise ``LeaseLost`` (rolled back) when it was taken over."""
@@ -97,13 +105,17 @@ def acquire(session: Session, record_pks: Collection[int], token: str, lease: ti
 def release(session: Session, record_pks: Collection[int], token: str) -> None:
     """Unlock those of ``record_pks`` still held under ``token``. Commits."""
     session.rollback()
+    _unlock(session, record_pks, token)
+    session.commit()
+
+
+def _unlock(session: Session, record_pks: Collection[int], token: str) -> None:
     session.execute(
         update(SaleOrder)
         .where(SaleOrder.id.in_(list(record_pks)), SaleOrder.lock_token == token)
         .values(lock_token=None, locked_until=None)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
 
 
 def try_lock(session: Session, record_pk: int, token: str, lease: timedelta) -> bool:
@@ -142,7 +154,9 @@ def order_lock(
             raise LockTimeout()
         sleep(pause)  # waiting on another process's lease: poll with a growing pause
         pause = min(pause * 2, 0.25)
+    held = Lease(token, lease)
     try:
-        yield Lease(token, lease)
+        yield held
     finally:
-        release(session, [record_pk], token)
+        if not held.released:
+            release(session, [record_pk], token)

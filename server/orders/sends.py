@@ -72,10 +72,17 @@ def record_sent(session: Session, orders: Iterable[tuple[SaleOrder, str]], *, ac
     return send_id
 
 
-def record_end(session: Session, send_id: str, outcome: str, *, created: Iterable[str] = ()) -> None:
-    """End the request's records (committed): those whose order number is in ``created`` as
-    ``created``, the rest as ``outcome``."""
+def record_end(session: Session, send_id: str, outcome: str) -> None:
+    """End the request's records as ``outcome`` (committed, whatever else the session held)."""
     session.rollback()
+    end(session, send_id, outcome)
+    session.commit()
+
+
+def end(session: Session, send_id: str, outcome: str, *, created: Iterable[str] = ()) -> None:
+    """End the request's records in the caller's transaction, which records what was created
+    with it and commits: those whose order number is in ``created`` as ``created``, the rest as
+    ``outcome``."""
     created, now = list(created), utcnow()
     rows = StarshipitCreate.send_id == send_id, StarshipitCreate.outcome == SENT
     if created:
@@ -91,7 +98,6 @@ def record_end(session: Session, send_id: str, outcome: str, *, created: Iterabl
         .values(outcome=outcome, ended_at=now)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
 
 
 def outcome_of(error: UpstreamError) -> str:

@@ -127,7 +127,7 @@ class PrintService:
         if record.current_label_id != old.id:
             raise Conflict("label_replaced", "That label has been replaced already; redo the order's current label.")
         try:
-            with self._lock(record, until=lambda: False):
+            with self._lock(record, until=lambda: False) as lease:
                 self.session.refresh(record)  # in the transaction that locked it
                 self.session.commit()  # no transaction stays open across the upstream calls
                 if record.current_label_id != old.id:
@@ -141,7 +141,7 @@ class PrintService:
                     shipment = starshipit.print_label(order_id=record.starshipit_order_id, **_booking(service))
                 except UpstreamError as error:
                     raise self._failure(record, error, "printing a new label") from error
-                label, writeback = self._store(record, shipment, "redo", service, replaces=old, reason=reason)
+                label, writeback = self._store(record, lease, shipment, "redo", service, replaces=old, reason=reason)
                 return PrintOutcome(record, label, False, writeback)
         except LockTimeout:
             raise _busy() from None
@@ -222,7 +222,7 @@ class PrintService:
         except UpstreamError as error:
             raise self._failure(record, error, "printing the label") from error
         # A shipment booked before (in Starshipit's app) keeps its own service, not the pick.
-        label, writeback = self._store(record, shipment, "print", service if booked_now else None)
+        label, writeback = self._store(record, lease, shipment, "print", service if booked_now else None)
         return PrintOutcome(record, label, False, writeback)
 
     def _fetch_sale_order(self, record: SaleOrder) -> dict[str, Any]:
@@ -286,13 +286,15 @@ class PrintService:
     def _store(
         self,
         record: SaleOrder,
+        lease: Lease,
         shipment: Shipment,
         kind: str,
         service: ChosenService | None,
         replaces: Label | None = None,
         reason: str | None = None,
     ) -> tuple[Label, str]:
-        """Label, tracking and the writeback job in one transaction; the label and its writeback state."""
+        """Label, tracking and the writeback job in one transaction, which also ends the lock
+        (``lease``); the label and its writeback state."""
         try:
             content, label_format = labels.combine(shipment.labels)
         except ValueError as error:
@@ -337,7 +339,7 @@ class PrintService:
             record_event(
                 self.session, record, "writeback_queued", self.actor, job_id=job.id, mode=job.mode, label_id=label.id
             )
-        self.session.commit()
+        lease.commit_and_release(self.session, [record.id])
         return label, outbox.writeback_of(job and job.state, self._mode())
 
     # -- failures ---------------------------------------------------------------------------
