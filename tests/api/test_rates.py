@@ -60,12 +60,19 @@ def test_no_rates_says_printing_uses_the_rules(client, auth, control):
 def test_rates_naming_their_carrier_currency_and_eta_are_read_too(client, auth, control):
     answer = {
         "rates": [
-            {"carrier": "StarTrack", "carrier_name": "StarTrack", "service_name": "Premium", "service_code": "PRM",
-             "total_price": "23.10", "currency": "NZD", "eta": "1-2 business days"},
+            {
+                "carrier": "StarTrack",
+                "carrier_name": "StarTrack",
+                "service_name": "Premium",
+                "service_code": "PRM",
+                "total_price": "23.10",
+                "currency": "NZD",
+                "eta": "1-2 business days",
+            },
             {"service_name": "No code: cannot be booked"},
         ],
         "success": True,
-    }  # fmt: skip
+    }
     control.fault(service="starshipit", path="/api/rates", status=200, body=answer)
     body = client.get(RATES.format(SHOWCASE), headers=auth).get_json()
     assert body["rates"] == [
@@ -175,8 +182,14 @@ def test_a_malformed_service_is_422_by_field(client, auth, service, field):
 
 def test_a_pick_for_an_order_printed_in_starshipits_app_keeps_the_shipment_it_has(client, auth, sandbox):
     store = sandbox.state.starshipit
-    destination = {"name": "Mr Smith", "street": "1 Main Street", "suburb": "Springfield", "state": "QLD",
-                   "post_code": "4000", "country": "Australia"}  # fmt: skip
+    destination = {
+        "name": "Mr Smith",
+        "street": "1 Main Street",
+        "suburb": "Springfield",
+        "state": "QLD",
+        "post_code": "4000",
+        "country": "Australia",
+    }
     order = store.create({"order_number": "SO-10045", "destination": destination}, account=DEMO_ACCOUNT)
     store.print_in_app(order["order_id"])
     response = client.post(
