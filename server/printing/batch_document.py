@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfReader
-
 from . import labels
 
 MERGEABLE = ("pdf", "zpl")
@@ -47,4 +45,6 @@ def page_count(content: bytes, label_format: str) -> int | None:
     """Pages of a PDF; None for other formats (a printer job, not pages)."""
     if label_format != "pdf":
         return None
+    from pypdf import PdfReader  # here, as in labels.combine: pypdf is loaded by what needs it
+
     return len(PdfReader(io.BytesIO(content)).pages)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfWriter
-
 
 def detect_format(content: bytes) -> str:
     if content.startswith(b"%PDF"):
@@ -35,6 +33,8 @@ def combine(documents: list[bytes]) -> tuple[bytes, str]:
         return documents[0], label_format
     if label_format != "pdf":
         return b"".join(documents), label_format  # ZPL (and raw) print jobs concatenate
+    from pypdf import PdfWriter  # here: only a label of several packages needs pypdf (13 MB loaded)
+
     writer = PdfWriter()
     for document in documents:
         writer.append(io.BytesIO(document))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pypdf.generic import ContentStream
 
-from server.printing.layouts import LABEL_SIZE, apply_layout, drawing_bounds
+from server.printing.layouts import apply_layout
+from server.printing.pdf_pages import LABEL_SIZE, drawing_bounds
 
 from .labels import A4, BAR_WIDTH, label_pdf, pages, sheet_pdf, size, text
 
