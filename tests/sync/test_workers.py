@@ -53,9 +53,10 @@ def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(a
     # Recorded before they went: the first import, and perhaps the next (sent while the first
     # travels), which the kill may have cut off before it left.
     assert len(db.sends()) in (50, 100) and {send.outcome for send in db.sends()} == {"sent"}
-    # The first import is held 3 s; a second that left at all landed at once, long before.
+    # Whichever import Starshipit held lands once its hold ends; the other, if it left at all,
+    # lands whenever the simulator reads it: how many are orphaned is known only at the end.
+    sandbox.state.release_holds()
     wait_for(lambda: len(sandbox.state.starshipit_orders()) >= 50, what="the orphaned import to land")
-    orphaned = len(sandbox.state.starshipit_orders())
     assert all(record.starshipit_order_id is None for record in db.records())  # never heard back
 
     second = start_worker(env)
@@ -66,7 +67,9 @@ def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(a
         second.wait(timeout=10)
     numbers = [order["order_number"] for order in sandbox.state.starshipit_orders()]
     assert sorted(numbers) == sorted(so["references"]["customer"] for so in sale_orders)  # each once
-    assert len(db.events("found_in_starshipit")) == orphaned  # the orphaned imports, looked up and adopted
+    # The orphaned imports (one, or both), looked up and adopted; the rest created by the restart.
+    orphaned = len(db.events("found_in_starshipit"))
+    assert orphaned in (50, 100)
     assert len(db.events("starshipit_order_created")) == 150 - orphaned
 
 
