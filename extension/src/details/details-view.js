@@ -26,6 +26,8 @@ const EVENT_NAMES = Object.freeze({
   return_failed: 'Return label failed',
   manifested: 'Manifested',
   manifest_failed: 'Manifest failed',
+  manifest_settled: 'Manifest confirmed from Starshipit',
+  manifest_released: 'Back to the next manifest (Starshipit did not manifest it)',
 });
 
 /** The events that make a new label (a new shipment). */
