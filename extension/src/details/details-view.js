@@ -21,6 +21,7 @@ const EVENT_NAMES = Object.freeze({
   void_written_back: 'Void written back to CartonCloud',
   cancelled_in_cartoncloud: 'Cancelled in CartonCloud after its label',
   return_cloned: 'Return made in Starshipit',
+  return_adopted: 'Return found in Starshipit (its answer had been lost)',
   return_printed: 'Return label printed',
   return_reprint: 'Return label reprinted',
   return_failed: 'Return label failed',
