@@ -181,19 +181,19 @@ class ReturnService:
         Starshipit has it: found by the shipment's number, marked ``return_order``."""
         if record.starshipit_order_number is None or pending.source_order_id != record.starshipit_order_id:
             return None  # the shipment changed since (voided, printed anew): its clone is not this one's
-        starshipit = self._starshipit(record)
+        starshipit, number = self._starshipit(record), record.starshipit_order_number
         try:
-            rows = starshipit.search_orders(record.starshipit_order_number)
-            for row in rows:
+            for row in starshipit.search_orders(number):
                 order_id = row.get("order_id")
                 if not isinstance(order_id, int) or order_id == pending.source_order_id:
                     continue
-                if record.starshipit_order_number not in str(row.get("order_number") or ""):
-                    continue  # found by its recipient's name or a tracking number, not its number
-                if starshipit.get_order(order_id).get("return_order"):
-                    return order_id
-        except UpstreamNotFound:
-            return None  # deleted between the search and the read
+                if not _numbered_after(str(row.get("order_number") or ""), number):
+                    continue  # found by its recipient's name or a tracking number, or another order's number
+                try:
+                    if starshipit.get_order(order_id).get("return_order"):
+                        return order_id
+                except UpstreamNotFound:
+                    continue  # deleted between the search and the read
         except UpstreamError as error:
             raise self._failed(record, from_upstream(error, "looking for the return asked before")) from error
         return None
@@ -252,3 +252,10 @@ class ReturnService:
         record_event(self.session, record, "return_failed", self.actor, code=error.code, message=error.message)
         self.session.commit()
         return error
+
+
+def _numbered_after(order_number: str, number: str) -> bool:
+    """``order_number`` is ``number`` or ``number`` and a suffix (``SO-10045-R``), not another
+    order's number that starts the same (``SO-100451``)."""
+    rest = order_number.removeprefix(number)
+    return order_number.startswith(number) and (not rest or not rest[0].isalnum())

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from server.db import get_database
 from server.models import OrderEvent, ReturnShipment, SaleOrder
-from server.orders.returns import ReturnService
+from server.orders.returns import ReturnService, _numbered_after
 
 CLONE, SEARCH = "POST /api/orders/shipment/clone", "GET /api/orders/search"
 
@@ -105,3 +105,11 @@ def test_a_clone_is_not_sent_by_a_holder_whose_lease_was_taken_over(
     assert control.counters("starshipit").get(CLONE, 0) == 0 and returns_in_starshipit(control) == []
     with get_database(app).sessions() as session:
         assert session.scalars(select(ReturnShipment)).all() == []  # nothing recorded as sent
+
+
+@pytest.mark.parametrize(
+    ("order_number", "is_its"),
+    [("SO-10045", True), ("SO-10045-R", True), ("SO-10045 R", True), ("SO-100451", False), ("SO-100451-R", False)],
+)
+def test_only_the_shipments_own_number_and_its_suffixes_are_taken_for_its_return(order_number, is_its):
+    assert _numbered_after(order_number, "SO-10045") is is_its
