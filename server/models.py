@@ -18,7 +18,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 
 def utcnow() -> datetime:
@@ -201,6 +201,8 @@ class Manifest(Base):
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     finished_at: Mapped[datetime | None]
+    # Whether ``pdf`` is kept, without reading it (a manifest settled after a lost answer has none).
+    has_pdf: Mapped[bool] = column_property(pdf.column.is_not(None))
 
 
 class PackingSlip(Base):

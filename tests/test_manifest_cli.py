@@ -3,13 +3,17 @@ PDF written, a refused carrier in Starshipit's words."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import requests
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from server.cli import main
 from server.db import get_database
 from server.demo import sandbox_config
+from server.models import Manifest
 
 STARTRACK = {"carrier": "StarTrack", "carrier_service_code": "EXP"}
 
@@ -65,3 +69,25 @@ def test_a_refused_carrier_fails_the_run_in_starshipits_words_and_the_other_is_m
         result.output
     )
     assert "Australia Post: manifest " in result.output
+
+
+def test_a_manifest_made_without_an_answer_is_settled_by_the_next_run_and_said_to_have_no_pdf(
+    app, manifest, ship, control, out
+):
+    ship("CLI-1")
+    control.fault(service="starshipit", path="/api/orders/manifest", status=504, count=1)
+    lost = manifest("--yes")
+    assert lost.exit_code == 1 and "unconfirmed" in lost.output
+    with get_database(app).sessions() as session:  # as if asked long enough ago that no answer can land
+        for row in session.scalars(select(Manifest)):
+            row.created_at -= timedelta(minutes=5)
+        session.commit()
+    ship("CLI-2")
+
+    settled = manifest("--yes")
+
+    assert "Australia Post: 1 shipment(s)" in settled.output  # CLI-1 is held until it is settled
+    assert "Australia Post: failed: Starshipit's answer never came" in settled.output
+    assert settled.exit_code == 1
+    assert "Australia Post: manifest unknown" in settled.output and "2 shipment(s)" in settled.output
+    assert len(list(out.iterdir())) == 1

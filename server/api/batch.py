@@ -152,6 +152,7 @@ def _present(batch: PrintBatch, workstation: Workstation, delivery: dict[str, An
     layout = workstation.label_layout
     results = [
         {
+            "after_void": None,  # a result kept before the field existed
             **result,
             "label": result["label"]
             and {

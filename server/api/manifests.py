@@ -31,7 +31,6 @@ def _service() -> ManifestService:
 
 
 def _present(manifest: Manifest) -> dict:
-    done = manifest.state == manifests.DONE
     return {
         "id": manifest.id,
         "carrier": manifest.carrier,
@@ -42,7 +41,7 @@ def _present(manifest: Manifest) -> dict:
         "order_count": manifest.order_count,
         "created_by": manifest.created_by,
         "created_at": manifest.created_at,
-        "file": {"url": url_for("api.manifest_file", manifest_id=manifest.id)} if done else None,
+        "file": {"url": url_for("api.manifest_file", manifest_id=manifest.id)} if manifest.has_pdf else None,
     }
 
 
@@ -67,8 +66,12 @@ def manifest_preview():
 def close_day(body):
     """Close the day: one Starshipit manifest per carrier of today's printed shipments in no
     manifest yet. A carrier Starshipit refuses is listed `failed` with its words, and the others
-    go on; an empty list: nothing was due."""
-    return {"manifests": [_present(manifest) for manifest in _service().close_day()]}
+    go on; an empty list: nothing was due. First, each `unconfirmed` manifest (its call got no
+    answer) is settled from what Starshipit shows of its orders, and listed first: `done` (no
+    PDF) when Starshipit manifested them, else `failed`, its shipments going in this close."""
+    answer = {"manifests": [_present(manifest) for manifest in _service().close_day()]}
+    get_session().commit()  # reading a new manifest's ``has_pdf`` began a transaction
+    return answer
 
 
 @api.get("/manifests")

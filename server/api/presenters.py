@@ -46,18 +46,20 @@ def print_response(
             "writeback": outcome.writeback,
             "printer": printer,
             "packing_slip": slip,
+            "after_void": outcome.replaced_void(),
         }
     )
 
 
 def with_label_content(body: dict[str, Any], label: Label) -> dict[str, Any]:
     """A stored answer (kept without the label's bytes) made whole again, laid out as it was;
-    an answer stored before printers existed gains their fields, empty."""
+    an answer stored before printers (or ``after_void``) existed gains their fields, empty."""
     layout = body["label"].get("layout", "original")
     content = apply_layout(label.content, label.format, layout)
     return {
         "printer": None,
         "packing_slip": None,
+        "after_void": None,
         **body,
         "label": {**body["label"], "layout": layout, "content_base64": base64.b64encode(content).decode()},
     }

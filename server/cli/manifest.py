@@ -40,11 +40,13 @@ def manifest(yes: bool, directory: Path) -> None:
         made = service.close_day()
     directory.mkdir(parents=True, exist_ok=True)
     for result in made:
-        if result.state == DONE:
+        number = result.manifest_number or f"unknown (labelbridge manifest {result.id})"
+        if result.state == DONE and result.error is None:
             path = directory / f"manifest-{result.id}.pdf"
             path.write_bytes(result.pdf)
-            number = result.manifest_number or f"unknown (labelbridge manifest {result.id})"
             click.echo(f"{result.carrier}: manifest {number}, {result.order_count} shipment(s), {path}")
+        elif result.state == DONE:  # settled after a lost answer: made, its PDF never came
+            click.echo(f"{result.carrier}: manifest {number}, {result.order_count} shipment(s): {result.error}")
         else:
             click.echo(f"{result.carrier}: {result.state}: {result.error}", err=True)
     if any(result.state != DONE for result in made):

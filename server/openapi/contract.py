@@ -65,7 +65,9 @@ PRINTED = {
     "writeback": "queued",
     "printer": None,
     "packing_slip": None,
+    "after_void": None,
 }
+AFTER_VOID = {"label_id": "5c0a7e2d-3f1b-4d9a-8e6c-2b7f1a9d0e4c", "tracking_numbers": ["LB000000AU"]}
 PRINTER = {"id": 1, "name": "bench-1", "host": "10.0.0.5", "port": 9100, "language": "zpl", "dpi": 203}
 SENT = {"name": "bench-1", "status": "sent", "bytes": 2048, "message": None, "warnings": []}
 PRINTER_OFFLINE = {
@@ -126,6 +128,7 @@ BATCH_PRINTED = {
     "label": {**LABEL_REF, "layout": "original"},
     "carrier": "Australia Post",
     "tracking_numbers": ["LB000001AU"],
+    "after_void": None,
     "error": None,
 }
 BATCH_FAILED = {
@@ -135,6 +138,7 @@ BATCH_FAILED = {
     "label": None,
     "carrier": None,
     "tracking_numbers": [],
+    "after_void": None,
     "error": {
         "code": "sale_order_not_shippable",
         "message": "This sale order cannot be shipped: Delivery address has no street (address line 1).",
@@ -239,6 +243,8 @@ BODIES = (
                 "packing_slip": {"url": f"/api/v1/labels/{LABEL_ID}/packing-slip"},
             },
             "printer-offline": {**PRINTED, "printer": PRINTER_OFFLINE},
+            "replaces-a-voided-label": {**PRINTED, "after_void": AFTER_VOID},
+            "from-an-older-backend": _without(PRINTED, "after_void"),
         },
         invalid={
             "no-label": _without(PRINTED, "label"),
@@ -252,6 +258,7 @@ BODIES = (
             "no-printer-field": _without(PRINTED, "printer"),
             "printer-status-unknown": {**PRINTED, "printer": {**SENT, "status": "queued"}},
             "packing-slip-without-url": {**PRINTED, "packing_slip": {}},
+            "after-void-without-tracking": {**PRINTED, "after_void": _without(AFTER_VOID, "tracking_numbers")},
         },
     ),
     SharedBody(
@@ -499,6 +506,7 @@ BODIES = (
                 "file": None,
             },
             "sent-to-a-printer": {**BATCH_FINISHED, "printer": SENT},
+            "replaces-a-voided-label": {**BATCH_FINISHED, "results": [{**BATCH_PRINTED, "after_void": AFTER_VOID}]},
             "zpl": {**BATCH_FINISHED, "file": {**BATCH_FINISHED["file"], "format": "zpl", "pages": None}},
             "no-file": {
                 **BATCH_FINISHED,
@@ -515,6 +523,10 @@ BODIES = (
             "label-without-layout": {**BATCH_FINISHED, "results": [{**BATCH_PRINTED, "label": LABEL_REF}]},
             "file-as-png": {**BATCH_FINISHED, "file": {**BATCH_FINISHED["file"], "format": "png"}},
             "no-printer-field": _without(BATCH_FINISHED, "printer"),
+            "after-void-label-id-as-number": {
+                **BATCH_FINISHED,
+                "results": [{**BATCH_PRINTED, "after_void": {**AFTER_VOID, "label_id": 7}}],
+            },
         },
     ),
     SharedBody(

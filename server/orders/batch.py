@@ -203,6 +203,7 @@ class BatchPrinter:
             "label": {"id": outcome.label.id, "format": outcome.label.format},
             "carrier": outcome.label.carrier,
             "tracking_numbers": list(outcome.label.tracking_numbers or []),
+            "after_void": outcome.replaced_void(),
             "error": None,
         }
 
@@ -220,6 +221,7 @@ class BatchPrinter:
             "label": None,
             "carrier": None,
             "tracking_numbers": [],
+            "after_void": None,
             "error": body,
         }
 

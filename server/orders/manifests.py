@@ -9,6 +9,14 @@ transaction open. A carrier Starshipit refuses gets its labels back (the next cl
 again) and its refusal in Starshipit's words; the other carriers go on. A manifest asked without
 an answer keeps its labels (``unconfirmed``): Starshipit may have made it, and would refuse those
 orders a second time.
+
+The next close settles such a manifest once it can no longer land (``sends.in_flight_window``
+after it was asked): each of its orders is read back from Starshipit (``GET /api/orders``, one
+request per order; the full order says ``manifested``, and its ``manifest_number`` when it has
+one). Orders Starshipit shows manifested make it ``done`` (without a PDF: Starshipit has no call
+that gives a manifest's PDF again), the others go back to the next manifest; with none manifested
+it is ``failed`` and all go back. A read that fails leaves it ``unconfirmed`` for the next close.
+Only closing the day (a supervisor's or admin's action) settles: the list and preview only read.
 """
 
 from __future__ import annotations
@@ -27,13 +35,22 @@ from ..clients import Upstreams
 from ..db import read_only
 from ..events import record_event
 from ..failures import from_upstream
-from ..http.errors import UpstreamError
+from ..http.errors import UpstreamError, UpstreamNotFound
 from ..models import Label, Manifest, SaleOrder, utcnow
 from . import sends
 from .returns import RETURN
 
 SENDING, DONE, FAILED, UNCONFIRMED = "sending", "done", "failed", "unconfirmed"
 NO_CARRIER = "Unknown carrier"
+# What a settled manifest says (``settle``): made, but its PDF was in the answer that was lost; or
+# never made.
+NO_PDF = (
+    "Starshipit made this manifest, but its answer (with the PDF) never came: print the manifest from "
+    "Starshipit. Its shipments that Starshipit did not manifest go in the next one."
+)
+NOT_MADE = (
+    "Starshipit's answer never came, and it shows none of these shipments manifested: they go in the next manifest."
+)
 
 
 @dataclass(frozen=True)
@@ -69,18 +86,87 @@ class ManifestService:
         return counts
 
     def close_day(self, now: datetime | None = None) -> list[Manifest]:
-        """One manifest per carrier of today's unmanifested shipments (one Starshipit call each);
-        each as it ended: ``done``, ``failed`` (with Starshipit's words) or ``unconfirmed``."""
+        """The unconfirmed manifests settled (``settle``), then one manifest per carrier of
+        today's unmanifested shipments (one Starshipit call each); each as it ended: ``done``,
+        ``failed`` (with Starshipit's words) or ``unconfirmed``, the settled ones first."""
+        manifests = self.settle(now)
         due = self._due(now)
         self.session.commit()
-        manifests = []
         for (account, carrier), label_ids in due.items():
             claimed = self._claim(account, carrier, label_ids)
             if claimed is not None:
                 manifests.append(self._send(*claimed))
         return manifests
 
+    def settle(self, now: datetime | None = None) -> list[Manifest]:
+        """The unconfirmed manifests that can no longer land, each settled from what Starshipit
+        shows of its orders; those settled."""
+        asked_before = (now or utcnow()) - sends.in_flight_window(self.config)
+        waiting = list(
+            self.session.scalars(
+                select(Manifest)
+                .options(defer(Manifest.pdf))
+                .where(Manifest.state == UNCONFIRMED, Manifest.created_at < asked_before)
+                .order_by(Manifest.id)
+            )
+        )
+        self.session.commit()
+        return [manifest for manifest in waiting if self._settle(manifest)]
+
     # -- steps ------------------------------------------------------------------------------
+
+    def _settle(self, manifest: Manifest) -> bool:
+        claimed = self.session.execute(
+            select(SaleOrder, Label.id, Label.starshipit_order_id)
+            .join(Label, Label.sale_order_pk == SaleOrder.id)
+            .where(Label.manifest_id == manifest.id)
+            .order_by(Label.starshipit_order_id)
+        ).all()
+        self.session.commit()
+        starshipit = self.upstreams.starshipit(self.upstreams.accounts().starshipit(manifest.account))
+        made, numbers = set(), []
+        for _record, label_id, order_id in claimed:
+            try:
+                order = starshipit.get_order(order_id) if order_id is not None else {}
+            except UpstreamNotFound:
+                continue  # not (or no longer) in Starshipit: not in a manifest there
+            except UpstreamError:
+                return False  # unknown still: settled by a later close
+            if order.get("manifested"):
+                made.add(label_id)
+                numbers.append(order.get("manifest_number"))
+        number = next((str(n) for n in numbers if n not in (None, "")), None)
+        if made:
+            changes = {"state": DONE, "manifest_number": number, "order_count": len(made), "error": NO_PDF}
+        else:
+            changes = {"state": FAILED, "order_count": 0, "error": NOT_MADE}
+        settled = self.session.execute(
+            update(Manifest)
+            .where(Manifest.id == manifest.id, Manifest.state == UNCONFIRMED)
+            .values(**changes, finished_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if settled.rowcount != 1:  # another close settled it meanwhile
+            self.session.rollback()
+            return False
+        released = [label_id for _record, label_id, _order_id in claimed if label_id not in made]
+        if released:  # each back to the next manifest
+            self.session.execute(
+                update(Label)
+                .where(Label.id.in_(released))
+                .values(manifest_id=None)
+                .execution_options(synchronize_session=False)
+            )
+        for record, label_id, _order_id in claimed:
+            if label_id not in made:
+                record_event(
+                    self.session, record, "manifest_released", self.actor, label_id=label_id, manifest_id=manifest.id
+                )
+        self.session.flush()
+        self.session.refresh(manifest)
+        kept = [(record, label_id) for record, label_id, _order_id in claimed if label_id in made]
+        self._record(manifest, kept, "manifest_settled", released=len(released))
+        return True
 
     def _due(self, now: datetime | None) -> dict[tuple[str | None, str], list[str]]:
         """Today's printed shipment labels (each order's current one) in no manifest, by
@@ -165,7 +251,7 @@ class ManifestService:
         self._record(manifest, claimed, "manifest_failed")
         return manifest
 
-    def _record(self, manifest: Manifest, claimed: list[tuple[SaleOrder, str]], kind: str) -> None:
+    def _record(self, manifest: Manifest, claimed: list[tuple[SaleOrder, str]], kind: str, **more: Any) -> None:
         """The manifest in each order's history and, once, in the audit log; committed."""
         detail = {
             "manifest_id": manifest.id,
@@ -173,6 +259,7 @@ class ManifestService:
             "carrier": manifest.carrier,
             "state": manifest.state,
             "error": manifest.error,
+            **more,
         }
         for record, label_id in claimed:
             record_event(self.session, record, kind, self.actor, label_id=label_id, **detail)

@@ -5,8 +5,13 @@ Like a create, the clone has no idempotency key in Starshipit, so it is recorded
 sent (``sent``) and its new order id as soon as it answers (``cloned``), before the return's
 label is printed. A print that fails (or a process that dies) after the clone continues from
 that order on the next ask; a clone sent without an answer is not sent again while it may still
-land (``sends.in_flight_window``). Everything happens under the order's lease lock, so two
-benches asking at once make one return.
+land (``sends.in_flight_window``), and after that it is looked for before cloning again: the
+orders Starshipit's search finds by the shipment's order number (the return's number holds it,
+whether Starshipit numbers it ``<number>-R`` or keeps the number), other than the shipment's
+own, read in full, and the one marked ``return_order`` adopted (one search request, plus one per
+such order: 1 + 1 for the usual return found). Everything happens under the order's lease lock,
+so two benches asking at once make one return; the lease is renewed in the transaction that
+records the clone (as creates are, ``lock.py``), so a holder whose lease ran out sends nothing.
 """
 
 from __future__ import annotations
@@ -21,12 +26,12 @@ from sqlalchemy.orm import Session
 from ..clients import Upstreams
 from ..events import queue_event, record_event
 from ..failures import Conflict, Failure, NotFound, Refused, Unavailable, from_upstream
-from ..http.errors import UpstreamError
+from ..http.errors import UpstreamError, UpstreamNotFound
 from ..models import Label, ReturnShipment, SaleOrder, utcnow
 from ..printing import labels
 from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
 from . import sends
-from .lock import LockTimeout, order_lock
+from .lock import Lease, LockTimeout, order_lock
 
 SENT, CLONED, PRINTED = "sent", "cloned", "printed"
 RETURN = "return"
@@ -83,7 +88,7 @@ class ReturnService:
                 if not acquired or (pending is not None and pending.state == PRINTED):
                     return self._kept(record) or self._vanished()
                 if pending is None or pending.state == SENT:
-                    pending = self._clone(record, pending)
+                    pending = self._clone(record, pending, acquired)
                 return self._print(record, pending)
         except LockTimeout:
             raise Conflict(
@@ -137,20 +142,25 @@ class ReturnService:
             done=printed,
         )
 
-    def _clone(self, record: SaleOrder, pending: ReturnShipment | None) -> ReturnShipment:
-        """Ask Starshipit for the return, recorded (committed) before the request goes out."""
-        now = utcnow()
+    def _clone(self, record: SaleOrder, pending: ReturnShipment | None, lease: Lease) -> ReturnShipment:
+        """Ask Starshipit for the return, recorded (committed, with the lease renewed) before
+        the request goes out; an earlier clone whose answer was lost is adopted instead."""
         if pending is None:
             pending = ReturnShipment(sale_order_pk=record.id, source_order_id=record.starshipit_order_id, state=SENT)
             self.session.add(pending)
         else:
-            wait = (pending.sent_at + sends.in_flight_window(self.config) - now).total_seconds()
+            wait = (pending.sent_at + sends.in_flight_window(self.config) - utcnow()).total_seconds()
             if wait > 0:
                 self.session.rollback()
                 raise ReturnMayStillLand(retry_after=wait)
-            # Sent long enough ago to have landed had it been done: Starshipit did not do it.
+            self.session.commit()  # no transaction stays open across the look-up
+            landed = self._earlier_clone(record, pending)
+            if landed is not None:
+                return self._cloned(record, pending, landed, "return_adopted")
+            # Sent long enough ago to have landed had it been done, and not there: not done.
             pending.source_order_id = record.starshipit_order_id
-        pending.sent_at, pending.created_by = now, self.actor
+        lease.hold(self.session, record.id)  # in the transaction that records the clone
+        pending.sent_at, pending.created_by = utcnow(), self.actor
         self.session.commit()
         try:
             return_order_id = self._starshipit(record).clone_shipment(record.starshipit_order_id)
@@ -158,10 +168,35 @@ class ReturnService:
             if sends.outcome_of(error) == sends.REFUSED:
                 self.session.delete(pending)  # refused before doing anything: nothing to wait for
             raise self._failed(record, from_upstream(error, "making the return")) from error
+        return self._cloned(record, pending, return_order_id, "return_cloned")
+
+    def _cloned(self, record: SaleOrder, pending: ReturnShipment, return_order_id: int, kind: str) -> ReturnShipment:
         pending.starshipit_order_id, pending.state = return_order_id, CLONED
-        record_event(self.session, record, "return_cloned", self.actor, return_order_id=return_order_id)
+        record_event(self.session, record, kind, self.actor, return_order_id=return_order_id)
         self.session.commit()
         return pending
+
+    def _earlier_clone(self, record: SaleOrder, pending: ReturnShipment) -> int | None:
+        """The id of the return an unanswered clone of ``pending.source_order_id`` made, if
+        Starshipit has it: found by the shipment's number, marked ``return_order``."""
+        if record.starshipit_order_number is None or pending.source_order_id != record.starshipit_order_id:
+            return None  # the shipment changed since (voided, printed anew): its clone is not this one's
+        starshipit, number = self._starshipit(record), record.starshipit_order_number
+        try:
+            for row in starshipit.search_orders(number):
+                order_id = row.get("order_id")
+                if not isinstance(order_id, int) or order_id == pending.source_order_id:
+                    continue
+                if not _numbered_after(str(row.get("order_number") or ""), number):
+                    continue  # found by its recipient's name or a tracking number, or another order's number
+                try:
+                    if starshipit.get_order(order_id).get("return_order"):
+                        return order_id
+                except UpstreamNotFound:
+                    continue  # deleted between the search and the read
+        except UpstreamError as error:
+            raise self._failed(record, from_upstream(error, "looking for the return asked before")) from error
+        return None
 
     def _print(self, record: SaleOrder, pending: ReturnShipment) -> ReturnOutcome:
         starshipit = self._starshipit(record)
@@ -217,3 +252,10 @@ class ReturnService:
         record_event(self.session, record, "return_failed", self.actor, code=error.code, message=error.message)
         self.session.commit()
         return error
+
+
+def _numbered_after(order_number: str, number: str) -> bool:
+    """``order_number`` is ``number`` or ``number`` and a suffix (``SO-10045-R``), not another
+    order's number that starts the same (``SO-100451``)."""
+    rest = order_number.removeprefix(number)
+    return order_number.startswith(number) and (not rest or not rest[0].isalnum())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from .. import outbox
 from ..clients import Upstreams
@@ -40,6 +40,13 @@ class PrintOutcome:
     label: Label | known.StoredLabel
     reprint: bool
     writeback: str
+    after_void: Label | None = None  # the voided label this first print since its void replaces
+
+    def replaced_void(self) -> dict[str, Any] | None:
+        """What the answer says of ``after_void`` (the print page shows its tracking numbers)."""
+        if self.after_void is None:
+            return None
+        return {"label_id": self.after_void.id, "tracking_numbers": list(self.after_void.tracking_numbers or [])}
 
 
 def not_shippable(unshippable: UnshippableOrder) -> Invalid:
@@ -222,8 +229,23 @@ class PrintService:
         except UpstreamError as error:
             raise self._failure(record, error, "printing the label") from error
         # A shipment booked before (in Starshipit's app) keeps its own service, not the pick.
+        after_void = self._voided_last(record)
         label, writeback = self._store(record, lease, shipment, "print", service if booked_now else None)
-        return PrintOutcome(record, label, False, writeback)
+        return PrintOutcome(record, label, False, writeback, after_void)
+
+    def _voided_last(self, record: SaleOrder) -> Label | None:
+        """The order's latest label when it is void (so the label printed now replaces it); None
+        for an order never voided (no query) or whose latest label stands."""
+        if not record.voided_shipments:
+            return None
+        latest = self.session.scalar(
+            select(Label)
+            .options(defer(Label.content))
+            .where(Label.sale_order_pk == record.id, Label.kind == "shipment")
+            .order_by(Label.created_at.desc())
+            .limit(1)
+        )
+        return latest if latest is not None and latest.voided_at is not None else None
 
     def _fetch_sale_order(self, record: SaleOrder) -> dict[str, Any]:
         try:

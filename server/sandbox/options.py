@@ -13,7 +13,10 @@ the start-up values back.
 - SANDBOX_CARTONCLOUD_STRICT (False): the sale-order create refuses an unknown SKU or a missing
   customer (422) instead of filling them in;
 - SANDBOX_STARSHIPIT_MANIFEST_NUMBER (False): the manifest answer also names its
-  `manifest_number` (the documented answer is `{label_type, pdf, success}` only).
+  `manifest_number` (the documented answer is `{label_type, pdf, success}` only);
+- SANDBOX_STARSHIPIT_RETURN_NUMBER ("suffix"): the number a return clone gets — its order's
+  number with `-R` after it, or "same" as its order's (the clone's answer beyond `success` and
+  the new `order` is not documented, nor is the clone's number).
 """
 
 from collections.abc import Mapping
@@ -23,6 +26,7 @@ from typing import Any
 SHIPPED_ROWS = ("summary", "full")
 NOT_FOUND_STATUSES = (200, 404)
 DATETIME_REFUSALS = (400, 422)
+RETURN_NUMBERS = ("suffix", "same")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class SandboxOptions:
     cartoncloud_datetime_search: int | None = None
     cartoncloud_strict: bool = False
     starshipit_manifest_number: bool = False
+    starshipit_return_number: str = "suffix"
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "SandboxOptions":
@@ -43,6 +48,7 @@ class SandboxOptions:
                 "cartoncloud_datetime_search": None if refusal in (None, "", "accept") else int(refusal),
                 "cartoncloud_strict": _flag(config.get("SANDBOX_CARTONCLOUD_STRICT", False)),
                 "starshipit_manifest_number": _flag(config.get("SANDBOX_STARSHIPIT_MANIFEST_NUMBER", False)),
+                "starshipit_return_number": config.get("SANDBOX_STARSHIPIT_RETURN_NUMBER", "suffix"),
             }
         )
 
@@ -59,6 +65,8 @@ class SandboxOptions:
             raise ValueError(f"starshipit_shipped_rows must be one of {SHIPPED_ROWS}")
         if options.cartoncloud_datetime_search not in (None, *DATETIME_REFUSALS):
             raise ValueError(f"cartoncloud_datetime_search must be null (accepted) or one of {DATETIME_REFUSALS}")
+        if options.starshipit_return_number not in RETURN_NUMBERS:
+            raise ValueError(f"starshipit_return_number must be one of {RETURN_NUMBERS}")
         for flag in ("cartoncloud_strict", "starshipit_manifest_number"):
             if not isinstance(getattr(options, flag), bool):
                 raise ValueError(f"{flag} must be true or false")

@@ -195,7 +195,8 @@ class StarshipitStore:
     def clone(self, request: object, *, account: str) -> dict:
         """`POST /api/orders/shipment/clone` `{order_id, to_return_shipment}`: a new unshipped order
         with the same lines; a return goes back to the sender (the order's `sender_details`, else
-        the account's sender address), numbered `<order_number>-R`."""
+        the account's sender address), numbered `<order_number>-R` (or, with the option
+        `starshipit_return_number` "same", as its order)."""
         order_id = request.get("order_id") if isinstance(request, dict) else None
         if not isinstance(order_id, int) or isinstance(order_id, bool):
             raise StarshipitRefusal.one(400, "The order_id field is required.", "order_id")
@@ -216,8 +217,9 @@ class StarshipitStore:
                 order_number=source["order_number"],
             )
             if to_return:
+                suffix = "-R" if self._options().starshipit_return_number == "suffix" else ""
                 fields.update(
-                    order_number=f"{source['order_number']}-R",
+                    order_number=f"{source['order_number']}{suffix}",
                     return_order=True,
                     destination={
                         **{key: None for key in source["destination"]},

@@ -12,6 +12,7 @@ from .labels import (
     PrinterDeliverySchema,
     ResponseSchema,
     SaleOrderIdentifierSchema,
+    after_void,
     printer_choice,
     service_choice,
 )
@@ -94,6 +95,7 @@ class BatchResultSchema(ResponseSchema):
     label = fields.Nested(BatchLabelSchema, allow_none=True, required=True)
     carrier = fields.String(allow_none=True, required=True)
     tracking_numbers = fields.List(fields.String(), required=True)
+    after_void = after_void()
     error = fields.Nested(ResultErrorSchema, allow_none=True, required=True)
 
 

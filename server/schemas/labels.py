@@ -153,6 +153,27 @@ class PackingSlipRefSchema(ResponseSchema):
     url = fields.String(required=True, metadata={"description": "Where to GET the order's packing slip (PDF)."})
 
 
+class AfterVoidSchema(ResponseSchema):
+    """The voided label a new shipment replaces."""
+
+    label_id = fields.String(required=True, metadata={"description": "The voided label's id."})
+    tracking_numbers = fields.List(
+        fields.String(), required=True, metadata={"description": "The voided label's tracking numbers."}
+    )
+
+
+def after_void() -> fields.Nested:
+    """A print answer's ``after_void``."""
+    return fields.Nested(
+        AfterVoidSchema,
+        allow_none=True,
+        metadata={
+            "description": "A new shipment printed for an order whose label was voided: the voided label it "
+            "replaces; null otherwise (a reprint, a first label, a redo). Absent from an older backend's answer."
+        },
+    )
+
+
 class PrintResponseSchema(ResponseSchema):
     sale_order = fields.Nested(SaleOrderSchema, required=True)
     starshipit_order = fields.Nested(StarshipitOrderSchema, required=True)
@@ -175,6 +196,7 @@ class PrintResponseSchema(ResponseSchema):
         required=True,
         metadata={"description": "The packing slip, when the workstation asks for them; else null."},
     )
+    after_void = after_void()
 
 
 class LastErrorSchema(ResponseSchema):

@@ -50,10 +50,18 @@ class ManifestSchema(ResponseSchema):
         validate=validate.OneOf(MANIFEST_STATES),
         metadata={
             "description": "done; failed (Starshipit refused: `error` in its words, the shipments go in the next "
-            "one); unconfirmed (no answer: check in Starshipit); sending."
+            "one); unconfirmed (no answer: the next close of the day settles it from what Starshipit shows of "
+            "its orders, as done or failed); sending."
         },
     )
-    error = fields.String(allow_none=True, required=True)
+    error = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "Why it failed, in Starshipit's words; for one settled after a lost answer, what became "
+            "of it (e.g. done without its PDF)."
+        },
+    )
     orders = fields.Integer(strict=True, required=True, attribute="order_count")
     created_by = fields.String(allow_none=True, required=True)
     created_at = fields.DateTime(required=True)

@@ -82,6 +82,12 @@ class StarshipitClient:
         except UpstreamNotFound:
             return None
 
+    def search_orders(self, phrase: str) -> list[dict]:
+        """Orders whose number, recipient name or tracking number holds ``phrase``, every page:
+        rows of ``order_id, order_number, name, carrier_name, tracking_number, country``. Only
+        reads, so a failure may be retried."""
+        return list(self._orders_on_every_page("/api/orders/search", {"phrase": phrase}, MAX_PAGE_SIZE))
+
     def update_order(self, order: dict) -> dict:
         """``order`` carries its ``order_id``; printed orders accept only ``status``."""
         body = self._call("PUT", "/api/orders", json={"order": order}).body

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from ..clients import Upstreams
@@ -24,6 +24,8 @@ from .summary import Summary
 
 CANCELLED_CODE = "cancelled_in_cartoncloud"
 PACKED = PROGRESSION.index("PACKED")
+# Where an order moved back before PACKED stands (REJECTED is read with the trigger statuses).
+BEFORE_PACKED = ("DRAFT", *PROGRESSION[:PACKED])
 
 
 def rank(status: str | None) -> int:
@@ -90,6 +92,39 @@ class Cancellations:
             label_id=record.current_label_id,
         )
         self.session.commit()
+
+
+def any_withdrawable(session: Session, tenant_id: str) -> bool:
+    """Whether some order of the tenant holds a label and was last seen at PACKED or later: only
+    then can an order moving back before PACKED be a cancellation."""
+    found = session.scalar(
+        select(
+            exists().where(
+                SaleOrder.tenant_id == tenant_id,
+                SaleOrder.current_label_id.is_not(None),
+                SaleOrder.status.in_(PROGRESSION[PACKED:]),
+            )
+        )
+    )
+    session.commit()
+    return bool(found)
+
+
+def labelled(session: Session, tenant_id: str, sale_orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Those of ``sale_orders`` labelbridge holds a label for."""
+    if not sale_orders:
+        return []
+    ids = set(
+        session.scalars(
+            select(SaleOrder.sale_order_id).where(
+                SaleOrder.tenant_id == tenant_id,
+                SaleOrder.sale_order_id.in_([sale_order["id"] for sale_order in sale_orders]),
+                SaleOrder.current_label_id.is_not(None),
+            )
+        )
+    )
+    session.commit()
+    return [sale_order for sale_order in sale_orders if sale_order["id"] in ids]
 
 
 def needs_attention(session: Session) -> list[SaleOrder]:

@@ -3,7 +3,10 @@ the only source when none is set up.
 
 - CartonCloud: sale orders at or past a trigger status (or REJECTED) modified since the cursor, all pages,
   fed to the transfer; searched by date-time, or by day prefixes on a tenant that refuses
-  date-time conditions (``modified_search``).
+  date-time conditions (``modified_search``). Then, only while some order holds a label that
+  could be withdrawn, those moved back before PACKED since the cursor, of which only the
+  labelled ones are recorded (cancellations.py): one more search request, plus a page per
+  100 orders changed before PACKED in the window.
 - Starshipit, per account: orders printed or shipped since the cursor, into the inbox as
   tracking updates (deduplicated with the webhook's). The shipped list's rows (flat summaries,
   or full orders: both are read) give order number → tracking number and status; only a row
@@ -27,7 +30,7 @@ from ..cartoncloud.client import CartonCloudClient, SearchPage
 from ..clients import Upstreams
 from ..http.errors import UpstreamNotFound
 from ..starshipit.client import StarshipitClient
-from . import inbox, modified_search
+from . import cancellations, inbox, modified_search
 from .entities import parse_time
 from .read_ahead import read_ahead
 from .summary import Summary
@@ -92,9 +95,7 @@ class CartonCloudPoller:
         if not transfer.eligible:
             return run.now
         # REJECTED too: a labelled order rejected since is voided or flagged (cancellations.py).
-        statuses = conditions.any_of(
-            *(conditions.text_equals(conditions.STATUS, status) for status in (*transfer.eligible, "REJECTED"))
-        )
+        statuses = _any_status((*transfer.eligible, "REJECTED"))
         cartoncloud = run.upstreams.cartoncloud()
         totals: set[int] = set()
         try:
@@ -108,12 +109,37 @@ class CartonCloudPoller:
                 transfer.add([sale_order for sale_order in result.items if search.keeps(sale_order)])
                 run.progress.advance(len(result.items))
                 run.renew()
+            steady = len(totals) == 1 and self._moved_back(run, transfer, search)
         finally:  # even when CartonCloud fails half way: what was read is still transferred
             transfer.finish()
             run.progress.finish()
         # Pages are offsets: if the set changed while paging, an order may have slipped between
         # two pages, so the same window is read again next time.
-        return run.now if len(totals) == 1 else None
+        return run.now if steady else None
+
+    def _moved_back(self, run: Pass, transfer: Transfer, search: modified_search.ModifiedSearch) -> bool:
+        """Labelled orders moved back before PACKED since the cursor (cancellations.py), read
+        only while some order holds a label that could be withdrawn, in the search's form; only
+        those labelbridge holds a label for are recorded (a new order is not the transfer's
+        business until it reaches a trigger status). Whether the set held still while paging."""
+        before = tuple(status for status in cancellations.BEFORE_PACKED if status not in transfer.eligible)
+        if not before or not cancellations.any_withdrawable(run.session, transfer.tenant_id):
+            return True
+        cartoncloud = run.upstreams.cartoncloud()
+        statuses = _any_status(before)
+        condition = search.condition(statuses)
+        first = cartoncloud.search_sale_orders(condition, page=1, size=PAGE_SIZE)
+        totals: set[int] = set()
+        for result in _pages(cartoncloud, condition, first):
+            totals.add(result.total_elements)
+            found = [sale_order for sale_order in result.items if search.keeps(sale_order)]
+            transfer.add(cancellations.labelled(run.session, transfer.tenant_id, found))
+            run.renew()
+        return len(totals) == 1
+
+
+def _any_status(statuses: tuple[str, ...]) -> dict:
+    return conditions.any_of(*(conditions.text_equals(conditions.STATUS, status) for status in statuses))
 
 
 def _pages(cartoncloud: CartonCloudClient, condition: dict, first: SearchPage) -> Iterator[SearchPage]:

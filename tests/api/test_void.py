@@ -74,8 +74,32 @@ def test_a_printed_label_is_archived_kept_void_and_the_next_print_is_a_new_shipm
     assert second["reprint"] is False and second["label"]["id"] != first["label"]["id"]
     assert second["starshipit_order"]["order_number"] == "SO-10045-V1"
     assert set(second["tracking_numbers"]).isdisjoint(first["tracking_numbers"])
+    assert first["after_void"] is None
+    assert second["after_void"] == {"label_id": first["label"]["id"], "tracking_numbers": first["tracking_numbers"]}
     lookup = client.get("/api/v1/orders/lookup?customer_reference=SO-10045", headers=auth).get_json()
     assert lookup["state"] == "labelled" and lookup["voided_label"] is None
+    reprint = print_label(customer_reference="SO-10045").get_json()
+    assert reprint["reprint"] is True and reprint["after_void"] is None  # said once, by the new shipment
+
+
+def test_a_batch_says_which_of_its_new_shipments_replace_a_voided_label(print_label, void, client, auth, control):
+    packed = [
+        o for o in control.info()["sale_orders"] if o["status"] == "PACKED" and o["customer_reference"] != "SO-10045"
+    ]
+    printable = packed[0]
+    first = print_label(customer_reference="SO-10045").get_json()
+    other = print_label(customer_reference=printable["customer_reference"]).get_json()
+    void(first["label"]["id"])
+
+    sale_orders = [{"customer_reference": "SO-10045"}, {"customer_reference": printable["customer_reference"]}]
+    response = client.post("/api/v1/labels/batch", json={"sale_orders": sale_orders}, headers=auth)
+
+    assert response.status_code == 200
+    replaced, reprinted = response.get_json()["results"]
+    assert replaced["status"] == "printed" and replaced["label"]["id"] != first["label"]["id"]
+    assert replaced["after_void"] == {"label_id": first["label"]["id"], "tracking_numbers": first["tracking_numbers"]}
+    assert reprinted["status"] == "reprinted" and reprinted["label"]["id"] == other["label"]["id"]
+    assert reprinted["after_void"] is None
 
 
 def test_voiding_a_void_label_answers_the_same_without_asking_starshipit(print_label, void, control):

@@ -97,6 +97,13 @@ CALLS = {
         {},
         {"orders": [{"order_number": "A"}, {"order_number": "B"}]},
     ),
+    "search_orders": (
+        lambda c: c.search_orders("SO-10045"),
+        "GET",
+        "/api/orders/search",
+        {"phrase": "SO-10045", "limit": "250", "page": "1"},
+        None,
+    ),
     "track": (
         lambda c: c.track(tracking_number="PL0000123456"),
         "GET",
@@ -152,6 +159,14 @@ CALLS = {
         {"order_ids": [81234567, 81234568]},
     ),
 }
+SEARCH_ROW = {
+    "order_id": 81239999,
+    "order_number": "SO-10045-R",
+    "name": "Demo Warehouse",
+    "carrier_name": None,
+    "tracking_number": None,
+    "country": "Australia",
+}
 ANSWERS = {
     "create_order": load("starshipit_order.json"),
     "get_order": load("starshipit_order.json"),
@@ -167,6 +182,7 @@ ANSWERS = {
     },
     "print_label": load("starshipit_shipment.json"),
     "import_orders": {"success": True, "orders": [{"order_id": 1}, {"order_id": 2}]},
+    "search_orders": {"orders": [SEARCH_ROW], "total_pages": 1, "success": True},
     "track": load("starshipit_tracking.json"),
     "delivery_services": {"services": [{"carrier": "PlainLabel", "service_code": "PLL"}], "success": True},
     "rates": {
@@ -204,6 +220,7 @@ EXPECTED = {
     "packing_slips": PDF,
     "clone_shipment": 81239999,
     "manifest": Manifested(PDF, None),
+    "search_orders": [SEARCH_ROW],
 }
 
 

@@ -1,7 +1,10 @@
 """Void a label, then print again, in real Chromium: the Details panel's Void label with its
-confirmation, the button's "Voided · print again", and a new shipment without a redo."""
+confirmation, the button's "Voided · print again", and a new shipment without a redo, whose print
+page says which voided label it replaces."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -19,8 +22,11 @@ def test_void_then_print_again(fresh_stack, extension, screenshots):
     page = extension.open_order_page(order_url(fresh_stack, SHOWCASE["numeric_id"]))
     with extension.context.expect_page() as opened:
         extension.button(page).click()
-    expect(opened.value.locator("body")).to_have_attribute("data-job-state", "ready")
+    first_print = opened.value
+    expect(first_print.locator("body")).to_have_attribute("data-job-state", "ready")
     expect(extension.button(page)).to_contain_text("Printed · 33LB")
+    expect(first_print.locator("#summary")).not_to_contain_text("Replaces voided label")
+    voided_tracking = re.search(r"Tracking (\S+)", first_print.locator("#summary").text_content()).group(1)
 
     with extension.context.expect_page() as opened:
         extension.button_host(page).locator(".details-link").click()
@@ -42,7 +48,10 @@ def test_void_then_print_again(fresh_stack, extension, screenshots):
     expect(extension.button(page)).to_have_text("Voided · print again")
     with extension.context.expect_page() as opened:
         extension.button(page).click()  # no redo confirmation: the old shipment is void
-    expect(opened.value.locator("body")).to_have_attribute("data-job-state", "ready")
+    second_print = opened.value
+    expect(second_print.locator("body")).to_have_attribute("data-job-state", "ready")
+    expect(second_print.locator("#summary")).to_contain_text(f"Replaces voided label {voided_tracking}")
     expect(extension.button(page)).to_contain_text("Printed · 33LB")
+    assert voided_tracking not in second_print.locator("#summary").text_content().split("Tracking ")[1].split(" ·")[0]
     (new_order,) = starshipit_orders_numbered(fresh_stack, f"{SHOWCASE['customer_reference']}-V1")
     assert new_order["status"] == "Printed" and not new_order["archived"]

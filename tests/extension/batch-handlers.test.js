@@ -23,6 +23,8 @@ function result(index, numericId, failed = false) {
     label: failed ? null : label,
     carrier: failed ? null : 'Australia Post',
     tracking_numbers: failed ? [] : [`LB00000${index}AU`],
+    // The first order's label had been voided: this is its new shipment.
+    after_void: index === 0 ? { label_id: 'voided-label', tracking_numbers: ['LB000009AU'] } : null,
     error: failed ? { code: 'sale_order_not_shippable', message: NO_STREET } : null,
   };
 }
@@ -169,7 +171,14 @@ describe('printBatch', () => {
       id: 'job-1',
       createdAt: 1_700_000_000_000,
       printedAt: null,
-      batch: { id: BATCH_ID, total: 3, printed: 2, reprinted: 0, failed: 1 },
+      batch: {
+        id: BATCH_ID,
+        total: 3,
+        printed: 2,
+        reprinted: 0,
+        failed: 1,
+        afterVoid: [{ numericId: IDS[0], trackingNumbers: ['LB000009AU'] }],
+      },
       file: { format: 'pdf', layout: 'original', pages: 2 },
       printer: null,
     });

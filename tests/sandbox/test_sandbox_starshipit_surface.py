@@ -258,6 +258,18 @@ def test_clone_to_a_return_shipment_makes_a_new_order_going_back(starshipit):
     assert starshipit("get", f"/api/orders?order_id={clone['order_id']}").json["order"] == clone
 
 
+def test_a_return_keeps_its_orders_number_as_an_option_and_the_search_finds_it_either_way(api, starshipit):
+    order, _ = printed(starshipit, "SO-90003")
+    assert api.put("/_sandbox/options", json={"starshipit_return_number": "same"}).status_code == 200
+    clone = starshipit(
+        "post", "/api/orders/shipment/clone", json={"order_id": order["order_id"], "to_return_shipment": True}
+    ).json["order"]
+    assert clone["order_number"] == "SO-90003" and clone["return_order"] is True
+    found = starshipit("get", "/api/orders/search?phrase=SO-90003").json["orders"]
+    assert [row["order_id"] for row in found] == [clone["order_id"], order["order_id"]]  # newest first
+    assert api.put("/_sandbox/options", json={"starshipit_return_number": "R"}).status_code == 400
+
+
 def test_a_return_of_an_order_without_sender_details_goes_to_the_accounts_sender_address(starshipit):
     order, _ = printed(starshipit, "SO-90002")
     clone = starshipit(
@@ -284,6 +296,7 @@ def test_the_readings_can_be_chosen_at_start_up():
             "SANDBOX_CARTONCLOUD_DATETIME_SEARCH": "422",
             "SANDBOX_CARTONCLOUD_STRICT": "true",
             "SANDBOX_STARSHIPIT_MANIFEST_NUMBER": "true",
+            "SANDBOX_STARSHIPIT_RETURN_NUMBER": "same",
         }
     )
     assert app.test_client().get("/_sandbox/options").json == {
@@ -292,4 +305,5 @@ def test_the_readings_can_be_chosen_at_start_up():
         "cartoncloud_datetime_search": 422,
         "cartoncloud_strict": True,
         "starshipit_manifest_number": True,
+        "starshipit_return_number": "same",
     }

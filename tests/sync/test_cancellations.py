@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.cartoncloud.client import CartonCloudClient
 from server.clients import get_upstreams
 from server.db import get_database
 from server.sync.cancellations import withdrawn
@@ -121,3 +122,59 @@ def test_moved_back_before_packed_is_listed_and_moving_forward_again_clears_it(a
     control.set_status(sale_order_id, "PACKED")
     transfer_copy(app, sale_order_id)
     assert attention(client, admin) == []
+
+
+@pytest.mark.parametrize("auto_void", [False, True])
+def test_the_poll_sees_a_labelled_order_moved_back_before_packed(
+    app, printed, control, runner, client, admin, db, auto_void
+):
+    app.config["AUTO_VOID"] = auto_void
+    sale_order_id = printed["sale_order"]["id"]
+    control.set_status(sale_order_id, "AWAITING_PICK_AND_PACK")  # no webhook: only the poll can see it
+
+    runner.run_once(force=True)
+
+    (order,) = control.starshipit_orders("SO-10045")
+    assert db.record(sale_order_id).status == "AWAITING_PICK_AND_PACK"
+    if auto_void:
+        assert attention(client, admin) == []
+        assert order["archived"] is True
+        (event,) = db.events("void")
+        assert event.actor == "trigger:poll" and event.detail["reason"] == "cancelled in CartonCloud"
+        assert db.record(sale_order_id).state == "voided"
+    else:
+        (item,) = attention(client, admin)
+        assert item["status"] == "AWAITING_PICK_AND_PACK" and "moved back to AWAITING_PICK_AND_PACK" in item["message"]
+        assert order["archived"] is False and db.events("void") == []
+
+
+def test_orders_before_packed_are_read_only_while_a_label_could_be_withdrawn_and_only_labelled_ones_recorded(
+    app, print_label, control, runner, new_sale_orders, db, monkeypatch
+):
+    searched: list[dict] = []
+    search = CartonCloudClient.search_sale_orders
+
+    def counting(self, condition, *, page=1, size=100):
+        searched.append(condition)
+        return search(self, condition, page=page, size=size)
+
+    monkeypatch.setattr(CartonCloudClient, "search_sale_orders", counting)
+    waiting = new_sale_orders(3, "AWAITING_PICK_AND_PACK")
+    runner.run_once(force=True)
+    assert len(searched) == 1  # no label anywhere: the withdrawn statuses are not read
+
+    print_label(customer_reference="SO-10045")
+    searched.clear()
+    runner.run_once(force=True)
+
+    assert len(searched) == 2
+    statuses = {leaf["value"]["value"] for leaf in _leaves(searched[1]) if leaf["field"]["pointer"] == "/status"}
+    assert statuses == {"DRAFT", "AWAITING_STOCK", "AWAITING_PICK_AND_PACK", "PACKING_IN_PROGRESS", "PICKED"}
+    recorded = {record.sale_order_id for record in db.records()}
+    assert recorded.isdisjoint(sale_order["id"] for sale_order in waiting)  # read, not recorded
+
+
+def _leaves(condition: dict) -> list[dict]:
+    if "conditions" in condition:
+        return [leaf for inner in condition["conditions"] for leaf in _leaves(inner)]
+    return [condition]

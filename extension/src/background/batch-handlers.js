@@ -57,6 +57,13 @@ function batchSummary(response) {
   };
 }
 
+/** The new shipments of a batch that replace voided labels, for the print page. */
+function replacedVoided(results) {
+  return results
+    .filter((result) => result.after_void)
+    .map((result) => ({ numericId: result.sale_order.numeric_id ?? null, trackingNumbers: result.after_void.tracking_numbers }));
+}
+
 /** The POST's outcome as data, so the poll loop can race it without an unhandled rejection. */
 function settle(promise) {
   return promise.then((body) => ({ body }), (error) => ({ error }));
@@ -121,7 +128,14 @@ export function createBatchHandlers({ backendClient, storage, newId, now, openPr
         id: newId(),
         createdAt: now(),
         printedAt: null,
-        batch: { id: batchId, total: summary.total, printed: summary.printed, reprinted: summary.reprinted, failed: summary.failed },
+        batch: {
+          id: batchId,
+          total: summary.total,
+          printed: summary.printed,
+          reprinted: summary.reprinted,
+          failed: summary.failed,
+          afterVoid: replacedVoided(response.results),
+        },
         file: { format: response.file.format.toLowerCase(), layout: response.file.layout, pages: response.file.pages },
         printer: summary.printer,
       };

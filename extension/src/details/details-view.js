@@ -21,11 +21,14 @@ const EVENT_NAMES = Object.freeze({
   void_written_back: 'Void written back to CartonCloud',
   cancelled_in_cartoncloud: 'Cancelled in CartonCloud after its label',
   return_cloned: 'Return made in Starshipit',
+  return_adopted: 'Return found in Starshipit (its answer had been lost)',
   return_printed: 'Return label printed',
   return_reprint: 'Return label reprinted',
   return_failed: 'Return label failed',
   manifested: 'Manifested',
   manifest_failed: 'Manifest failed',
+  manifest_settled: 'Manifest confirmed from Starshipit',
+  manifest_released: 'Back to the next manifest (Starshipit did not manifest it)',
 });
 
 /** The events that make a new label (a new shipment). */

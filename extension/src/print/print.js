@@ -12,6 +12,7 @@ import { getPrintJob, markPrintJobPrinted } from '../shared/print-jobs.js';
 import { getSettings } from '../shared/settings.js';
 import { labelFileName, labelFileType } from './label-file.js';
 import { printerOutcome } from './printer-outcome.js';
+import { batchSummary, labelSummary } from './summaries.js';
 
 const element = (id) => document.getElementById(id);
 
@@ -22,16 +23,8 @@ function setState(state, message = '') {
 
 function showLabelSummary(job) {
   const reference = job.saleOrder.customerReference || `Sale order ${job.saleOrder.numericId ?? job.order.numericId ?? ''}`;
-  const numericId = job.saleOrder.numericId ?? job.order.numericId;
   element('title').textContent = `${job.kind === 'return' ? 'Return label' : 'Shipping label'} · ${reference}`;
-  element('summary').textContent = [
-    numericId && `Sale order ${numericId}`,
-    job.carrier,
-    job.trackingNumbers.length ? `Tracking ${job.trackingNumbers.join(', ')}` : 'No tracking number',
-    job.reprint && 'Reprint',
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  element('summary').textContent = labelSummary(job);
   document.title = `${reference} · label · labelbridge`;
 }
 
@@ -46,17 +39,10 @@ function showManifestSummary(job) {
 }
 
 function showBatchSummary(job) {
-  const { batch, file } = job;
+  const { batch } = job;
   const labels = batch.printed + batch.reprinted;
   element('title').textContent = `Shipping labels · ${labels} ${labels === 1 ? 'order' : 'orders'}`;
-  element('summary').textContent = [
-    `${batch.printed} printed`,
-    batch.reprinted && `${batch.reprinted} reprinted`,
-    `${batch.failed} failed`,
-    file.pages && `${file.pages} ${file.pages === 1 ? 'page' : 'pages'}`,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  element('summary').textContent = batchSummary(job);
   document.title = `${labels} labels · labelbridge`;
 }
 

@@ -26,6 +26,10 @@ export function labelPrintJob({ id, createdAt, order, response, contentBase64, k
     carrier: response.carrier,
     trackingNumbers: response.tracking_numbers,
     reprint: response.reprint,
+    // A new shipment after a void: the voided label it replaces (a return's answer has none).
+    afterVoid: response.after_void
+      ? { labelId: response.after_void.label_id, trackingNumbers: response.after_void.tracking_numbers }
+      : null,
     label: {
       id: response.label.id,
       format: response.label.format.toLowerCase(),
