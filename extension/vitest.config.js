@@ -9,5 +9,9 @@ export default defineConfig({
     dir: fileURLToPath(new URL('../tests/extension', import.meta.url)),
     include: ['**/*.test.js'],
     environment: 'happy-dom',
+    // A busy machine (CI beside other work) can take seconds to set up a file's DOM: vitest's
+    // 5 s default then fails a test that did nothing wrong.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });
