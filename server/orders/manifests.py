@@ -11,7 +11,8 @@ an answer keeps its labels (``unconfirmed``): Starshipit may have made it, and w
 orders a second time.
 
 The next close settles such a manifest once it can no longer land (``sends.in_flight_window``
-after it was asked): each of its orders is read back from Starshipit (``GET /api/orders``, one
+after it was asked), and so one still ``sending`` by then (the close that asked died before it
+heard back, or before it asked: its call, bounded by the HTTP timeouts, is over either way): each of its orders is read back from Starshipit (``GET /api/orders``, one
 request per order; the full order says ``manifested``, and its ``manifest_number`` when it has
 one). Orders Starshipit shows manifested make it ``done`` (without a PDF: Starshipit has no call
 that gives a manifest's PDF again), the others go back to the next manifest; with none manifested
@@ -99,14 +100,14 @@ class ManifestService:
         return manifests
 
     def settle(self, now: datetime | None = None) -> list[Manifest]:
-        """The unconfirmed manifests that can no longer land, each settled from what Starshipit
-        shows of its orders; those settled."""
+        """The unconfirmed manifests that can no longer land (and those left ``sending`` by a close
+        that died), each settled from what Starshipit shows of its orders; those settled."""
         asked_before = (now or utcnow()) - sends.in_flight_window(self.config)
         waiting = list(
             self.session.scalars(
                 select(Manifest)
                 .options(defer(Manifest.pdf))
-                .where(Manifest.state == UNCONFIRMED, Manifest.created_at < asked_before)
+                .where(Manifest.state.in_((UNCONFIRMED, SENDING)), Manifest.created_at < asked_before)
                 .order_by(Manifest.id)
             )
         )
@@ -142,7 +143,7 @@ class ManifestService:
             changes = {"state": FAILED, "order_count": 0, "error": NOT_MADE}
         settled = self.session.execute(
             update(Manifest)
-            .where(Manifest.id == manifest.id, Manifest.state == UNCONFIRMED)
+            .where(Manifest.id == manifest.id, Manifest.state == manifest.state)
             .values(**changes, finished_at=utcnow())
             .execution_options(synchronize_session=False)
         )

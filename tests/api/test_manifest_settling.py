@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from server.clients import get_upstreams
 from server.db import get_database
 from server.models import Label, Manifest, OrderEvent
-from server.orders.manifests import NO_PDF, NOT_MADE, UNCONFIRMED, ManifestService
+from server.orders.manifests import NO_PDF, NOT_MADE, SENDING, UNCONFIRMED, ManifestService
 
 MANIFEST = "POST /api/orders/manifest"
 MANIFEST_PATH = "/api/orders/manifest"
@@ -109,6 +109,23 @@ def test_a_manifest_starshipit_never_made_releases_its_shipments_to_the_next(app
     with get_database(app).sessions() as session:
         kinds = [e.kind for e in session.scalars(select(OrderEvent).where(OrderEvent.sale_order_pk.is_not(None)))]
         assert kinds.count("manifest_released") == 2 and kinds.count("manifested") == 2
+
+
+def test_a_manifest_left_sending_by_a_close_that_died_is_settled_too(app, client, auth, admin, ship, control):
+    ship("MF-1"), ship("MF-2")
+    control.fault(service="starshipit", path=MANIFEST_PATH, status=504, count=1)
+    (lost,) = close(client, admin)
+    with get_database(app).sessions() as session:  # as if the close died before it heard back
+        session.get(Manifest, lost["id"]).state = SENDING
+        session.commit()
+    assert close(client, admin) == []  # it may still be on its way: its labels stay claimed
+    age_manifests(app)
+
+    settled, made = close(client, admin)
+
+    assert settled["id"] == lost["id"] and settled["state"] == "failed" and settled["error"] == NOT_MADE
+    assert made["state"] == "done" and made["orders"] == 2
+    assert counters(control)[MANIFEST] == 2
 
 
 def test_a_failed_read_back_leaves_it_unconfirmed_for_a_later_close(app, ship, control):
