@@ -49,14 +49,15 @@ SERIAL_FOLDERS = ("scale", "stateful")
 # handed out on its own, so that their minutes are shared between the workers.
 LONGEST_FIRST = (
     "contract/test_schemathesis.py",
+    "contract/test_documented_responses.py",
     "e2e/test_extension.py",
     "sync/test_workers.py",
+    "api/test_batch.py",
     "sync/test_trigger.py",
-    "test_writeback.py",
-    "test_worker_process.py",
-    "e2e/test_bench_day.py",
-    "test_tracking_end_to_end.py",
-    "contract/test_documented_responses.py",
+    "sync/test_tracking.py",
+    "test_security.py",
+    "sync/test_webhooks.py",
+    "test_accounts.py",
 )
 SPLIT_BY_TEST = ("contract/test_schemathesis.py", "sync/test_workers.py")
 
