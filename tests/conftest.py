@@ -177,12 +177,13 @@ def _empty_migrated_postgres(url: str) -> None:
     sequences restarted: a tenth of the time). A schema a test changed is migrated again."""
     engine = create_engine(url)
     with engine.begin() as connection:
-        state = connection.execute(_SCHEMA_STATE).scalar() if _migrated_postgres.get("url") == url else None
-        if state is not None and state == _migrated_postgres["state"]:
+        unchanged = _migrated_postgres.get("url") == url
+        unchanged = unchanged and connection.execute(_SCHEMA_STATE).scalar() == _migrated_postgres["state"]
+        if unchanged:
             tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
-    if state is not None and state == _migrated_postgres["state"]:
+    if unchanged:
         return
     _reset_postgres(url)
     database = Database(url)

@@ -64,7 +64,8 @@ class LabelbridgeApi(Api):
     """flask-smorest's extension, building its document on the first use of ``spec`` (serving
     the document, or anything else that reads it) rather than at start-up: the routes are served
     at once, and an app that never serves its document (a worker's, most tests') never builds it.
-    The steps are flask-smorest's own, in the same order, so the document is the same."""
+    The steps are flask-smorest's own, in the same order, so the document is the same; what it
+    serves (``document``) is built once per process."""
 
     ERROR_SCHEMA = ErrorSchema  # registered as the component "Error" (operations.ERROR_SCHEMA) by flask-smorest
     DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists its own errors (server/api/operations.py)
@@ -85,6 +86,10 @@ class LabelbridgeApi(Api):
                 step()
         return self._spec
 
+    @spec.setter
+    def spec(self, spec: APISpec | None) -> None:
+        self._spec = spec
+
     def document(self) -> dict[str, Any]:
         """The OpenAPI document, as JSON data (its readers never change it). Made from the code's
         views and schemas, the app's routes and flask-smorest's settings only: built once per
@@ -98,10 +103,6 @@ class LabelbridgeApi(Api):
             if key not in _documents:
                 _documents[key] = self.spec.to_dict()
             return _documents[key]
-
-    @spec.setter
-    def spec(self, spec: APISpec | None) -> None:
-        self._spec = spec
 
     def _init_spec(self, **spec_kwargs: Any) -> None:
         """The document's start, with the security schemes a route may name: on first use."""
