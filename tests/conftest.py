@@ -215,9 +215,8 @@ def migrated_sqlite(tmp_path_factory) -> Path:
 
 @pytest.fixture(params=ENGINES)
 def database_url(request, tmp_path) -> str:
-    """A database of the test's own, migrated to the head and empty (the app's ``upgrade`` at
-    start-up then finds nothing to do): PostgreSQL's emptied (``_empty_migrated_postgres``),
-    SQLite's a copy of one migrated once per process."""
+    """A database of the test's own, migrated to the head and empty: PostgreSQL's emptied
+    (``_empty_migrated_postgres``), SQLite's a copy of one migrated once per process."""
     if request.param == "postgresql":
         url = request.getfixturevalue("postgres_database_required")
         _empty_migrated_postgres(url)
@@ -262,9 +261,9 @@ def sandbox(sandbox_server):
 @pytest.fixture
 def app(sandbox, database_url, instance_folder):
     # instance_folder named here: pytest-flask's autouse fixtures ask for ``app`` before this
-    # file's autouse ones run, which left the key file in the checkout's instance/.
+    # file's autouse ones run, which left the key file in the checkout's instance/. Its database
+    # is at the head already (``database_url``): no upgrade to look for (a tenth of a second).
     app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True, **PRINTER_SIMULATORS})
-    get_database(app).upgrade()
     yield app
     get_database(app).dispose()
 
