@@ -35,6 +35,9 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 # The tests' printers listen on loopback on any free port: let jobs go there (tests/security
 # checks that the defaults do not).
 PRINTER_SIMULATORS = {"PRINTER_ALLOW_ANY_PORT": True, "PRINTER_ALLOW_LOOPBACK": True}
+# The app fixture's upstream retries wait a tenth of a second at most (the same retries as the
+# product's half a second and up, in less of the run's time).
+SHORT_RETRIES = {"HTTP_RETRY_FIRST_SECONDS": 0.02}
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 # Real gunicorn and worker processes timed against a rate limit, and the stateful interleavings
 # with their kill -9s: run alone, in the serial pass (with the modules marked ``serial``).
@@ -263,7 +266,15 @@ def app(sandbox, database_url, instance_folder):
     # instance_folder named here: pytest-flask's autouse fixtures ask for ``app`` before this
     # file's autouse ones run, which left the key file in the checkout's instance/. Its database
     # is at the head already (``database_url``): no upgrade to look for (a tenth of a second).
-    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True, **PRINTER_SIMULATORS})
+    app = create_app(
+        {
+            **sandbox_config(sandbox),
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            **PRINTER_SIMULATORS,
+            **SHORT_RETRIES,
+        }
+    )
     yield app
     get_database(app).dispose()
 
