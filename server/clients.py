@@ -18,6 +18,7 @@ from .cache import ProcessCache, get_cache
 from .cartoncloud.client import CartonCloudClient
 from .crypto import SecretBox, get_box
 from .db import Database, get_database
+from .http.retry import RetryPolicy
 from .rate_budget import bucket_for_account
 from .starshipit.client import StarshipitClient
 
@@ -37,6 +38,10 @@ class Upstreams:
     def timeout(self) -> tuple[float, float]:
         return (self._config["HTTP_CONNECT_TIMEOUT"], self._config["HTTP_READ_TIMEOUT"])
 
+    @property
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(base_delay=self._config["HTTP_RETRY_FIRST_SECONDS"])
+
     def accounts(self) -> Accounts:
         """The accounts, read once per process and again after any process changes them."""
         return self._cache.stamped("accounts", lambda session: Accounts(session, self._box, self._config))
@@ -54,6 +59,7 @@ class Upstreams:
                 credentials.client_secret,
                 credentials.tenant_id,
                 timeout=self.timeout,
+                retry=self.retry,
             ),
         )
 
@@ -65,6 +71,7 @@ class Upstreams:
                 credentials.api_key,
                 credentials.subscription_key,
                 timeout=self.timeout,
+                retry=self.retry,
                 rate_per_second=credentials.rate_per_second,
                 bucket=bucket_for_account(
                     self._config, self._database.engine, credentials.subscription_key, credentials.rate_per_second

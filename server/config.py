@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "CARTONCLOUD_TENANT_SLUG": None,
     "HTTP_CONNECT_TIMEOUT": 3.0,
     "HTTP_READ_TIMEOUT": 20.0,
+    # The longest wait before an upstream call's first retry, doubled for each next one (each wait
+    # a random part of it: server/http/retry.py).
+    "HTTP_RETRY_FIRST_SECONDS": 0.5,
     "WRITEBACK_MODE": "consignment",
     "ORDER_NUMBER_SOURCE": "customer_reference",
     "DEFAULT_PACKAGE_WEIGHT_KG": 1.0,
@@ -240,6 +243,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "STARSHIPIT_RATE_PER_SECOND": _positive_number(MAX_RATE_PER_SECOND),
     "HTTP_CONNECT_TIMEOUT": _positive_number(MAX_TIMEOUT_SECONDS),
     "HTTP_READ_TIMEOUT": _positive_number(MAX_TIMEOUT_SECONDS),
+    "HTTP_RETRY_FIRST_SECONDS": _non_negative_number(MAX_TIMEOUT_SECONDS),
     "DEFAULT_PACKAGE_WEIGHT_KG": _positive_number(MAX_PACKAGE_WEIGHT_KG),
     "DEFAULT_PACKAGE_LENGTH_M": _positive_number(MAX_PACKAGE_SIDE_M),
     "DEFAULT_PACKAGE_WIDTH_M": _positive_number(MAX_PACKAGE_SIDE_M),

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 from sqlalchemy import create_engine, make_url, text
+from xdist.scheduler import LoadScopeScheduling
 
 from server import create_app, tokens
 from server.db import Database, get_database
@@ -34,10 +35,34 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 # The tests' printers listen on loopback on any free port: let jobs go there (tests/security
 # checks that the defaults do not).
 PRINTER_SIMULATORS = {"PRINTER_ALLOW_ANY_PORT": True, "PRINTER_ALLOW_LOOPBACK": True}
+# The app fixture's upstream retries wait a tenth of a second at most (the same retries as the
+# product's half a second and up, in less of the run's time).
+SHORT_RETRIES = {"HTTP_RETRY_FIRST_SECONDS": 0.02}
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 # Real gunicorn and worker processes timed against a rate limit, and the stateful interleavings
 # with their kill -9s: run alone, in the serial pass (with the modules marked ``serial``).
 SERIAL_FOLDERS = ("scale", "stateful")
+
+
+# The parallel pass (xdist, --dist loadscope: a module's tests on one worker, in order) hands out
+# the modules in collection order (tests/run.sh: --no-loadscope-reorder), these first, longest
+# first (their time in the pass, measured with --durations=0): a long module started last would
+# end the pass running alone on one core. The modules of SPLIT_BY_TEST, whose tests are
+# independent of each other (no module-scoped state, none building on another), have each test
+# handed out on its own, so that their minutes are shared between the workers.
+LONGEST_FIRST = (
+    "contract/test_schemathesis.py",
+    "contract/test_documented_responses.py",
+    "e2e/test_extension.py",
+    "sync/test_workers.py",
+    "api/test_batch.py",
+    "sync/test_trigger.py",
+    "sync/test_tracking.py",
+    "test_security.py",
+    "sync/test_webhooks.py",
+    "test_accounts.py",
+)
+SPLIT_BY_TEST = ("contract/test_schemathesis.py", "sync/test_workers.py")
 
 
 def pytest_addoption(parser):
@@ -46,11 +71,26 @@ def pytest_addoption(parser):
     group.addoption("--only-serial", action="store_true", help="Run only the tests marked serial.")
 
 
+def pytest_ignore_collect(collection_path: Path, config):
+    """With --only-serial, the test files that cannot hold a serial test (outside the serial
+    folders, and not naming ``serial``) are not even collected: the serial pass then imports and
+    collects a few dozen tests rather than every one (seconds of each CI run)."""
+    if not config.getoption("--only-serial") or collection_path.suffix != ".py":
+        return None
+    if not collection_path.name.startswith("test_"):
+        return None
+    if os.path.relpath(collection_path, os.path.dirname(__file__)).split(os.sep)[0] in SERIAL_FOLDERS:
+        return None
+    return "serial" not in collection_path.read_text(encoding="utf-8") or None
+
+
 def pytest_collection_modifyitems(config, items):
     tests = os.path.dirname(__file__)
     for item in items:
         if os.path.relpath(item.path, tests).split(os.sep)[0] in SERIAL_FOLDERS:
             item.add_marker(pytest.mark.serial)
+    longest_first = {module: rank for rank, module in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: longest_first.get(_module(item.nodeid), len(LONGEST_FIRST)))  # stable
     skip, only = config.getoption("--skip-serial"), config.getoption("--only-serial")
     if not (skip or only):
         return
@@ -59,6 +99,23 @@ def pytest_collection_modifyitems(config, items):
         (kept if (item.get_closest_marker("serial") is not None) == only else left_out).append(item)
     config.hook.pytest_deselected(items=left_out)
     items[:] = kept
+
+
+def _module(nodeid: str) -> str:
+    """The test module of ``nodeid``, relative to tests/ (``sync/test_workers.py``)."""
+    return nodeid.split("::", 1)[0].removeprefix("tests/")
+
+
+class _SplittingScheduling(LoadScopeScheduling):
+    """loadscope, with each test of a SPLIT_BY_TEST module a unit of its own."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return nodeid if _module(nodeid) in SPLIT_BY_TEST else super()._split_scope(nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    return _SplittingScheduling(config, log) if config.getvalue("dist") == "loadscope" else None
 
 
 @pytest.fixture
@@ -98,12 +155,46 @@ def redis_url() -> str:
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
+# This process's PostgreSQL database as ``database_url`` last left it migrated: its URL, and its
+# tables and Alembic revision then (``postgres_url``'s empty schema forgets it).
+_migrated_postgres: dict[str, object] = {}
+
+_SCHEMA_STATE = text(
+    "SELECT (SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public')"
+    " || ' at ' || (SELECT string_agg(version_num, ',') FROM alembic_version)"
+)
+
+
 def _reset_postgres(url: str) -> None:
+    _migrated_postgres.clear()
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def _empty_migrated_postgres(url: str) -> None:
+    """``url``'s schema at the head with no rows, as a migration of an empty schema leaves it:
+    the first time in a process by that migration, then by emptying its tables (TRUNCATE, the
+    sequences restarted: a tenth of the time). A schema a test changed is migrated again."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        unchanged = _migrated_postgres.get("url") == url
+        unchanged = unchanged and connection.execute(_SCHEMA_STATE).scalar() == _migrated_postgres["state"]
+        if unchanged:
+            tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    if unchanged:
+        return
+    _reset_postgres(url)
+    database = Database(url)
+    database.upgrade()
+    with database.engine.connect() as connection:
+        state = connection.execute(_SCHEMA_STATE).scalar()
+    database.dispose()
+    _migrated_postgres.update(url=url, state=state)
 
 
 @pytest.fixture(autouse=True)
@@ -127,27 +218,34 @@ def migrated_sqlite(tmp_path_factory) -> Path:
 
 @pytest.fixture(params=ENGINES)
 def database_url(request, tmp_path) -> str:
-    """A database of the test's own: PostgreSQL's with an empty schema, SQLite's a copy of one
-    migrated to the head (the app's ``upgrade`` at start-up then finds nothing to do)."""
+    """A database of the test's own, migrated to the head and empty: PostgreSQL's emptied
+    (``_empty_migrated_postgres``), SQLite's a copy of one migrated once per process."""
     if request.param == "postgresql":
-        return request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("postgres_database_required")
+        _empty_migrated_postgres(url)
+        return url
     path = tmp_path / "labelbridge.sqlite3"
     shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
     return f"sqlite:///{path}"
 
 
 @pytest.fixture
-def postgres_url(postgres_database) -> str:
-    """This process's PostgreSQL database with an empty schema. Without
-    LABELBRIDGE_TEST_POSTGRES_URL the scale suites are skipped on a developer's machine, and fail
-    in CI (which must run them)."""
+def postgres_database_required(postgres_database) -> str:
+    """This process's PostgreSQL database. Without LABELBRIDGE_TEST_POSTGRES_URL the scale suites
+    are skipped on a developer's machine, and fail in CI (which must run them)."""
     if not postgres_database:
         message = "the scale suites run on PostgreSQL: set LABELBRIDGE_TEST_POSTGRES_URL (.ci/run does)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    _reset_postgres(postgres_database)
     return postgres_database
+
+
+@pytest.fixture
+def postgres_url(postgres_database_required) -> str:
+    """This process's PostgreSQL database with an empty schema."""
+    _reset_postgres(postgres_database_required)
+    return postgres_database_required
 
 
 @pytest.fixture(scope="session")
@@ -166,9 +264,17 @@ def sandbox(sandbox_server):
 @pytest.fixture
 def app(sandbox, database_url, instance_folder):
     # instance_folder named here: pytest-flask's autouse fixtures ask for ``app`` before this
-    # file's autouse ones run, which left the key file in the checkout's instance/.
-    app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "TESTING": True, **PRINTER_SIMULATORS})
-    get_database(app).upgrade()
+    # file's autouse ones run, which left the key file in the checkout's instance/. Its database
+    # is at the head already (``database_url``): no upgrade to look for (a tenth of a second).
+    app = create_app(
+        {
+            **sandbox_config(sandbox),
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            **PRINTER_SIMULATORS,
+            **SHORT_RETRIES,
+        }
+    )
     yield app
     get_database(app).dispose()
 

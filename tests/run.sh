@@ -43,8 +43,9 @@ echo "== python tests (pytest), in parallel: all but the serial tests"
 status=0
 # --dist loadscope: a module's tests stay on one worker, in order, so a module-scoped fixture is
 # made once and tests that build on the ones before them (tests/security: the probes store the
-# secrets a restart with another key must then refuse) still find them.
-python3 -m pytest -n "${LABELBRIDGE_TEST_WORKERS:-auto}" --dist loadscope --skip-serial \
+# secrets a restart with another key must then refuse) still find them. --no-loadscope-reorder:
+# the modules go out in the order tests/conftest.py gives them, the longest first.
+python3 -m pytest -n "${LABELBRIDGE_TEST_WORKERS:-auto}" --dist loadscope --no-loadscope-reorder --skip-serial \
   --basetemp "$temp_root/parallel" --durations=25 "$@" || status=$?
 pass_status "$status"
 

@@ -5,10 +5,14 @@ handler, so every one has the API's one error shape."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from apispec import APISpec
+from flask import Blueprint, Flask
 from flask_smorest import Api
+from flask_smorest.spec import openapi_cli
 from flask_smorest.spec.plugins import FlaskPlugin
 
 from ..openapi.converter import OPENAPI_VERSION, SchemaPlugin
@@ -49,9 +53,80 @@ class OperationParameters(FlaskPlugin):
         return path
 
 
+# flask-smorest's settings that shape the document (its _init_spec reads them from the app's config).
+SPEC_SETTINGS = ("API_TITLE", "API_VERSION", "OPENAPI_VERSION", "API_SPEC_OPTIONS")
+# The documents this process has built, by what they are made of (``LabelbridgeApi.document``).
+_documents: dict[tuple, dict[str, Any]] = {}
+_documents_lock = threading.Lock()
+
+
 class LabelbridgeApi(Api):
+    """flask-smorest's extension, building its document on the first use of ``spec`` (serving
+    the document, or anything else that reads it) rather than at start-up: the routes are served
+    at once, and an app that never serves its document (a worker's, most tests') never builds it.
+    The steps are flask-smorest's own, in the same order, so the document is the same; what it
+    serves (``document``) is built once per process."""
+
     ERROR_SCHEMA = ErrorSchema  # registered as the component "Error" (operations.ERROR_SCHEMA) by flask-smorest
     DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists its own errors (server/api/operations.py)
+
+    def __init__(self, app: Flask, **kwargs: Any) -> None:
+        self._spec: APISpec | None = None
+        self._to_document: list[Callable[[], None]] = []  # the steps that build the document, in order
+        self._documenting = threading.RLock()  # two first requests for the document build it once
+        super().__init__(app, **kwargs)
+
+    @property
+    def spec(self) -> APISpec | None:
+        with self._documenting:
+            # Taken all at once: flask-smorest's steps read ``spec`` themselves, and must find the
+            # document as built so far, not the steps after theirs run already.
+            steps, self._to_document = self._to_document, []
+            for step in steps:
+                step()
+        return self._spec
+
+    @spec.setter
+    def spec(self, spec: APISpec | None) -> None:
+        self._spec = spec
+
+    def document(self) -> dict[str, Any]:
+        """The OpenAPI document, as JSON data (its readers never change it). Made from the code's
+        views and schemas, the app's routes and flask-smorest's settings only: built once per
+        process for each set of those, and shared by every app of the process that has them (a
+        test run makes hundreds of apps)."""
+        routes = sorted(
+            (rule.rule, rule.endpoint, tuple(sorted(rule.methods or ()))) for rule in self._app.url_map.iter_rules()
+        )
+        key = (tuple(routes), tuple(repr(self._app.config.get(name)) for name in SPEC_SETTINGS))
+        with _documents_lock:
+            if key not in _documents:
+                _documents[key] = self.spec.to_dict()
+            return _documents[key]
+
+    def _init_spec(self, **spec_kwargs: Any) -> None:
+        """The document's start, with the security schemes a route may name: on first use."""
+        self._app.cli.add_command(openapi_cli)  # what flask-smorest's own adds at start-up
+
+        def start() -> None:
+            super(LabelbridgeApi, self)._init_spec(**spec_kwargs)
+            for name, scheme in SECURITY_SCHEMES.items():
+                self._spec.components.security_scheme(name, scheme)
+
+        self._to_document.append(start)
+
+    def register_blueprint(self, blp: Blueprint, *, parameters: list | None = None, **options: Any) -> None:
+        """Serves the blueprint now, as flask-smorest's own does; documents its views (and their
+        tag) on first use."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+
+        def document() -> None:
+            blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+            self._spec.tag({"name": name, "description": blp.description})
+
+        self._to_document.append(document)
 
     def _register_error_handlers(self) -> None:
         """None: server/errors.py answers every error, in the one error shape."""
@@ -61,8 +136,8 @@ class LabelbridgeApi(Api):
 
 
 def init_app(app: Flask) -> LabelbridgeApi:
-    """Serve the API and build its document (flask-smorest's docs routes stay off: the API
-    serves its own, ``docs.py``)."""
+    """Serve the API, its document built when first asked (flask-smorest's docs routes stay off:
+    the API serves its own, ``docs.py``)."""
     extension = LabelbridgeApi(
         app,
         spec_kwargs={
@@ -75,7 +150,5 @@ def init_app(app: Flask) -> LabelbridgeApi:
             "security": [{BEARER: []}],
         },
     )
-    for name, scheme in SECURITY_SCHEMES.items():
-        extension.spec.components.security_scheme(name, scheme)
     extension.register_blueprint(api)
     return extension
