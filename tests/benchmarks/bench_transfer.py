@@ -6,7 +6,7 @@ limit), next to the naive baseline of one create request per order, in one run.
     python tests/benchmarks/bench_transfer.py [--orders 10000] [--rate 20] [--naive-orders 1000]
                                               [--database-url URL] [--output FILE]
 
-labelbridge, measured twice, each time from an empty database and an empty Starshipit, then
+labelbridge, measured three times, each time from an empty database and an empty Starshipit, then
 checked (every order in Starshipit exactly once; the simulator's 429 counter):
 - polled: one ``labelbridge sync --once`` pass (SyncRunner.run_once: the CartonCloud poll by
   status and modified time, every page, imports of 50 under the client's token bucket, plus the
@@ -14,11 +14,9 @@ checked (every order in Starshipit exactly once; the simulator's 429 counter):
 - from webhooks: the N sale orders already delivered by the CartonCloud webhook (not timed),
   one worker pass over the inbox, polling off. No CartonCloud reads: this is labelbridge's own
   overhead over the ideal, without the simulator's search (which, filtering N orders in Python
-  for each of the N/100 pages, takes a core of its own on a small machine).
-
+  for each of the N/100 pages, takes a core of its own on a small machine);
 - a ``labelbridge worker --once`` process: the polled pass again, in a process of its own, for
-  the peak RSS of a worker alone (its ``VmHWM``); its time includes the process's
-  start-up.
+  the peak RSS of a worker alone (its ``VmHWM``); its time includes the process's start-up.
 
 Naive: the same orders read from CartonCloud the same way, then one POST /api/orders each, at
 the same rate. It needs N / R seconds (500 s for the defaults), so it is measured on
