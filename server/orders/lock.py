@@ -55,16 +55,14 @@ class Lease:
         """Those of ``record_pks`` still held, their lease renewed, in the caller's transaction
         (which then records what it is about to send, and commits): on PostgreSQL their rows stay
         locked until then, so no one can take them over in between."""
-        pks = list(record_pks)
-        session.execute(
+        renewed = session.scalars(
             update(SaleOrder)
-            .where(SaleOrder.id.in_(pks), SaleOrder.lock_token == self.token)
+            .where(SaleOrder.id.in_(list(record_pks)), SaleOrder.lock_token == self.token)
             .values(locked_until=utcnow() + self.length)
+            .returning(SaleOrder.id)
             .execution_options(synchronize_session=False)
         )
-        return set(
-            session.scalars(select(SaleOrder.id).where(SaleOrder.id.in_(pks), SaleOrder.lock_token == self.token))
-        )
+        return set(renewed)
 
     def commit_and_release(self, session: Session, record_pks: Collection[int]) -> None:
         """Commit the caller's transaction with the orders unlocked in it: the work it finishes
@@ -81,25 +79,26 @@ class Lease:
 
 
 def acquire(session: Session, record_pks: Collection[int], token: str, lease: timedelta) -> set[int]:
-    """Lock the free ones of ``record_pks`` under ``token``; returns those locked. The caller
-    commits (and may first read the locked rows in the same short transaction). On PostgreSQL
-    the free rows are first read ``FOR UPDATE SKIP LOCKED``, so two processes locking
-    overlapping sets never wait on (or deadlock with) each other."""
+    """Lock the free ones of ``record_pks`` under ``token``, a new one (it holds nothing yet);
+    returns those locked. The caller commits (and may first read the locked rows in the same
+    short transaction). On PostgreSQL the free rows are first read ``FOR UPDATE SKIP LOCKED``, so
+    two processes locking overlapping sets never wait on (or deadlock with) each other."""
     now = utcnow()
     free = or_(SaleOrder.lock_token.is_(None), SaleOrder.locked_until < now)
     wanted = list(record_pks)
     if session.get_bind().dialect.name == "postgresql":
         query = select(SaleOrder.id).where(SaleOrder.id.in_(wanted), free).order_by(SaleOrder.id)
         wanted = list(session.scalars(query.with_for_update(skip_locked=True)))
-    if wanted:
-        session.execute(
-            update(SaleOrder)
-            .where(SaleOrder.id.in_(wanted), free)
-            .values(lock_token=token, locked_until=now + lease)
-            .execution_options(synchronize_session=False)
-        )
-    held = SaleOrder.id.in_(list(record_pks)), SaleOrder.lock_token == token
-    return set(session.scalars(select(SaleOrder.id).where(*held)))
+    if not wanted:
+        return set()
+    locked = session.scalars(
+        update(SaleOrder)
+        .where(SaleOrder.id.in_(wanted), free)
+        .values(lock_token=token, locked_until=now + lease)
+        .returning(SaleOrder.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(locked)
 
 
 def release(session: Session, record_pks: Collection[int], token: str) -> None:
