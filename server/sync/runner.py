@@ -139,7 +139,7 @@ class SyncRunner(Loop):
         events: list[InboxEvent] = []
         error = None
         try:
-            transfer = Transfer(session, self.upstreams, config, summary, actor="trigger:webhook")
+            transfer = Transfer(session, self.upstreams, config, summary, actor="trigger:webhook", report=True)
             while len(events) < TRANSFER_LIMIT and (
                 claimed := inbox.claim_due(session, inbox.CARTONCLOUD, self.name, self.clock(), self.claim, CLAIM_BATCH)
             ):

@@ -55,6 +55,7 @@ class Transfer:
         summary: Summary,
         *,
         actor: str,
+        report: bool = False,
     ) -> None:
         self.session = session
         self.upstreams = upstreams
@@ -63,7 +64,9 @@ class Transfer:
         self.eligible = eligible_statuses(config["TRIGGER_STATUSES"])
         self.settings = mapping_settings(config)
         self.tenant_id = upstreams.cartoncloud_credentials().tenant_id
-        self.outcomes: dict[str, str] = {}  # sale order id -> what became of it
+        # Sale order id -> what became of it, kept only when asked (``report``: the inbox marks
+        # each event with it), so a poll of any number of orders holds none of them.
+        self.outcomes: dict[str, str] | None = {} if report else None
         self._creator = BulkCreator(session, upstreams, config, self, tenant_id=self.tenant_id, actor=actor)
         self._buffers: dict[StarshipitCredentials, list[Candidate]] = {}
         self._routes: dict[tuple[Any, Any], StarshipitCredentials] = {}
@@ -222,17 +225,21 @@ class Transfer:
 
     def _skip(self, sale_order: dict[str, Any], reason: str) -> None:
         self.summary.skip(reason)
-        self.outcomes[sale_order["id"]] = reason
+        self._note(sale_order["id"], reason)
         return None
 
     # -- what became of each order (bulk.Outcomes) ------------------------------------------
+
+    def _note(self, sale_order_id: str, outcome: str) -> None:
+        if self.outcomes is not None:
+            self.outcomes[sale_order_id] = outcome
 
     def skipped(self, candidate: Candidate, reason: str) -> None:
         self._skip(candidate.sale_order, reason)
 
     def created(self, candidate: Candidate) -> None:
         self.summary.created += 1
-        self.outcomes[candidate.sale_order["id"]] = "created"
+        self._note(candidate.sale_order["id"], "created")
 
     def refused(self, candidate: Candidate, record: SaleOrder, refusal: UpstreamRejected) -> None:
         reasons = [{"field": "", "message": f"Starshipit refused it: {refusal.message}"}]
@@ -254,7 +261,7 @@ class Transfer:
             record.last_error_code, record.last_error_message = code, message
             record.last_error_at = utcnow()
             record_event(self.session, record, "error", self.actor, code=code, message=message)
-            self.outcomes[record.sale_order_id] = "failed"
+            self._note(record.sale_order_id, "failed")
         self.session.commit()
         self.summary.fail(message, count=len(pending))
 
