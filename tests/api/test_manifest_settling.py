@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from server.clients import get_upstreams
@@ -15,19 +14,10 @@ from server.db import get_database
 from server.models import Label, Manifest, OrderEvent
 from server.orders.manifests import NO_PDF, NOT_MADE, SENDING, UNCONFIRMED, ManifestService
 
+from .test_manifests import close
+
 MANIFEST = "POST /api/orders/manifest"
 MANIFEST_PATH = "/api/orders/manifest"
-
-
-@pytest.fixture
-def admin(make_token) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token('office', role='admin')}"}
-
-
-def close(client, admin) -> list[dict]:
-    response = client.post("/api/v1/manifests", json={"confirm": True}, headers=admin)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["manifests"]
 
 
 def counters(control) -> dict[str, int]:

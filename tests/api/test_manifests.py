@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 import requests
 from pypdf import PdfReader
 
@@ -18,11 +17,6 @@ STARTRACK = {"carrier": "StarTrack", "carrier_service_code": "EXP"}
 
 def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content), strict=True).pages)
-
-
-@pytest.fixture
-def admin(make_token) -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token('office', role='admin')}"}
 
 
 def close(client, admin) -> list[dict]:

@@ -15,17 +15,9 @@ from server.db import get_database
 from server.models import OrderEvent, ReturnShipment, SaleOrder
 from server.orders.returns import ReturnService, _numbered_after
 
+from .test_returns import ask_return, printed
+
 CLONE, SEARCH = "POST /api/orders/shipment/clone", "GET /api/orders/search"
-
-
-def printed(print_label, reference: str = "SO-10045") -> dict:
-    response = print_label(customer_reference=reference)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def ask_return(client, auth, label_id: str):
-    return client.post(f"/api/v1/labels/{label_id}/return", headers=auth)
 
 
 def returns_in_starshipit(control) -> list[dict]:
