@@ -3,6 +3,8 @@
 Starshipit wants a country NAME in `destination.country`; CartonCloud gives ISO codes.
 """
 
+from functools import cache
+
 import pycountry
 
 # ISO's names are diplomatic ("Russian Federation", "Korea, Republic of") and pycountry's
@@ -22,6 +24,11 @@ def country_name(code: str) -> str | None:
     code = code.strip().upper()
     if not (code.isascii() and code.isalpha() and len(code) in (2, 3)):
         return None
+    return _name_of(code)
+
+
+@cache  # at most 26² + 26³ codes; pycountry's look-up was a twentieth of a bulk transfer's time
+def _name_of(code: str) -> str | None:
     country = pycountry.countries.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
     if country is None:
         return None

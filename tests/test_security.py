@@ -49,6 +49,12 @@ def test_cors_headers_only_for_the_extension(client, auth):
     assert "idempotency-key" in preflight.headers["Access-Control-Allow-Headers"].lower()
 
 
+def test_a_request_without_an_origin_is_not_told_the_allowed_origins(client, auth):
+    for response in (client.get("/api/v1/health"), client.get("/api/v1/whoami", headers=auth)):
+        assert response.status_code == 200
+        assert not [name for name in response.headers.keys() if name.startswith("Access-Control-")]
+
+
 def test_state_changing_request_from_another_origin_is_refused_whatever_the_token(client, auth, control):
     response = client.post(
         "/api/v1/labels",
@@ -242,6 +248,16 @@ def test_made_up_tokens_are_limited_by_client_address_and_a_live_token_is_not_he
 
         live = {"Authorization": f"Bearer {tokens.create_token(session, 'bench-1')}"}
     assert client.get("/api/v1/whoami", headers=live).status_code == 200  # same address, its own budget
+    get_database(app).dispose()
+
+
+def test_the_health_check_is_never_counted_nor_refused_by_the_rate_limit(sandbox, database_url):
+    app = limited_app(sandbox, database_url, RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    assert [client.get("/api/v1/health").status_code for _ in range(5)] == [200] * 5
+    guesses = [client.get("/api/v1/whoami", headers={"Authorization": "Bearer lb_made-up"}).status_code for _ in range(3)]
+    assert guesses == [401, 401, 429]  # the address's whole budget was still there for the guesses
+    assert client.get("/api/v1/health").status_code == 200  # and a spent budget does not stop the health check
     get_database(app).dispose()
 
 

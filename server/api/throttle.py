@@ -8,6 +8,9 @@ in the one error shape.
 - The webhooks: LABELBRIDGE_WEBHOOK_RATE_LIMIT per client address, a budget of their own.
 - Enrollment codes: LABELBRIDGE_ENROLL_RATE_LIMIT tries per client address, in a moving window
   (a code is short, so a burst at a window's edge must not double the tries).
+- The health check is not counted: it takes no token and reads nothing per request, so counting
+  it would cost more than answering it, and a load balancer or monitor polling it from one
+  address must never see a 429 and take the backend for down.
 
 One before-request check and a counter in the storage per request: Flask-Limiter's per-request
 resolution of decorated, blueprint and exempt limits cost a quarter of a health check
@@ -29,6 +32,7 @@ from ..errors import ApiError
 from .auth import authenticated_token
 
 WEBHOOK_ENDPOINTS = {"api.cartoncloud_webhook", "api.starshipit_webhook"}
+UNCOUNTED_ENDPOINTS = {"api.health"}
 _EXTENSION = "labelbridge.throttle"
 SWEEP_SECONDS = 1.0
 TOO_MANY = "Too many requests from this token or address; wait a moment and try again."
@@ -111,7 +115,7 @@ def get_throttle(app: Flask) -> Throttle:
 
 
 def _count_api_request() -> None:
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") and request.endpoint not in UNCOUNTED_ENDPOINTS:
         get_throttle(current_app).count_request()
 
 
