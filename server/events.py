@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from . import event_queue
@@ -19,6 +20,19 @@ def record_event(session: Session, record: SaleOrder | None, kind: str, actor: s
     this process queued before it, server/event_queue.py)."""
     event_queue.take_into(session)
     session.add(OrderEvent(sale_order_pk=record.id if record else None, kind=kind, actor=actor, detail=detail))
+
+
+def record_events(session: Session, events: list[tuple[SaleOrder | None, str, str | None, dict[str, Any]]]) -> None:
+    """``record_event`` for each ``(record, kind, actor, detail)``, in one INSERT: a bulk import's
+    fifty events, without an object and a flush each. Counted for the metrics as they are
+    written (server/observability.py)."""
+    event_queue.take_into(session)
+    session.flush()  # the rows queued before them go first
+    rows = [
+        {"sale_order_pk": record.id if record else None, "kind": kind, "actor": actor, "detail": detail}
+        for record, kind, actor, detail in events
+    ]
+    session.execute(insert(OrderEvent), rows)
 
 
 def queue_event(session: Session, record: SaleOrder | None, kind: str, actor: str | None, **detail: Any) -> None:

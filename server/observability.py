@@ -14,7 +14,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, mult
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import event, func, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from . import event_queue, events, logs, metrics
 from .models import OrderEvent, OutboxJob, PrintBatch, SaleOrder, SyncCursor, utcnow
@@ -31,13 +31,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     pending = session.info.setdefault(_PENDING, [])
     for item in session.new:
         if isinstance(item, OrderEvent) and not event_queue.was_queued(item):  # counted when queued
-            _name_in_logs(_record_of(session, item))
-            if item.kind in LABEL_EVENTS:
-                pending.append((metrics.LABELS.labels(LABEL_EVENTS[item.kind]).inc, ()))
-            elif item.kind == ORDER_CREATED and item.sale_order_pk is not None:
-                record = session.identity_map.get(Session.identity_key(SaleOrder, item.sale_order_pk))
-                if record is not None and record.source_modified_at is not None:
-                    pending.append((metrics.PACKED_TO_ORDER.observe, (_seconds_since(record.source_modified_at),)))
+            _count_event(session, pending, item.kind, item.sale_order_pk)
         elif isinstance(item, PrintBatch) and item.total:
             pending.append((metrics.BATCH_SIZE.observe, (item.total,)))
     for item in session.dirty:
@@ -45,10 +39,30 @@ def _after_flush(session: Session, _context: Any) -> None:
             pending.append((metrics.PRINT_TO_WRITEBACK.observe, (_seconds_since(item.created_at, item.done_at),)))
 
 
-def _record_of(session: Session, item: OrderEvent) -> SaleOrder | None:
-    if item.sale_order_pk is None:
+def _events_inserted(state: ORMExecuteState) -> None:
+    """Events written many to one INSERT (``events.record_events``), which no flush sees."""
+    if not (state.is_insert and state.bind_mapper is not None and state.bind_mapper.class_ is OrderEvent):
+        return
+    if isinstance(state.parameters, list):
+        pending = state.session.info.setdefault(_PENDING, [])
+        for row in state.parameters:
+            _count_event(state.session, pending, row["kind"], row.get("sale_order_pk"))
+
+
+def _count_event(session: Session, pending: list, kind: str, sale_order_pk: int | None) -> None:
+    """What an event counts for, once its transaction commits; the lines logged after it name its order."""
+    record = _record_of(session, sale_order_pk)
+    _name_in_logs(record)
+    if kind in LABEL_EVENTS:
+        pending.append((metrics.LABELS.labels(LABEL_EVENTS[kind]).inc, ()))
+    elif kind == ORDER_CREATED and record is not None and record.source_modified_at is not None:
+        pending.append((metrics.PACKED_TO_ORDER.observe, (_seconds_since(record.source_modified_at),)))
+
+
+def _record_of(session: Session, sale_order_pk: int | None) -> SaleOrder | None:
+    if sale_order_pk is None:
         return None
-    return session.identity_map.get(Session.identity_key(SaleOrder, item.sale_order_pk))
+    return session.identity_map.get(Session.identity_key(SaleOrder, sale_order_pk))
 
 
 def _queued(kind: str, record: SaleOrder | None) -> None:
@@ -118,6 +132,7 @@ def count_commits() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "do_orm_execute", _events_inserted)
         event.listen(Session, "after_soft_rollback", lambda session, _transaction: _after_rollback(session))
     events.when_queued(_queued)
 

@@ -253,24 +253,24 @@ class BulkCreator:
         # An order the answer leaves out was not confirmed: looked up by number next time.
         # Committed with the adoptions below.
         sends.end(self.session, batch.send_id, sends.UNCONFIRMED, created=created)
+        adopted = []
         for candidate, record in batch.ready:
             order = created.get(candidate.order_number)
             if order is None:
                 self.outcomes.skipped(candidate, "import_unconfirmed")
                 continue
-            creation.adopt(
-                self.session,
-                record,
-                order,
-                candidate.order_number,
-                creation.CREATED,
-                self.actor,
-                via="bulk import",
-                account=batch.account.name,
-                warnings=[warning.message for warning in candidate.warnings],
-            )
-            self.outcomes.created(candidate)
+            detail = {"via": "bulk import", "warnings": [warning.message for warning in candidate.warnings]}
+            adopted.append((candidate, (record, order, candidate.order_number, detail)))
+        creation.adopt_all(
+            self.session,
+            [adoption for _, adoption in adopted],
+            creation.CREATED,
+            self.actor,
+            account=batch.account.name,
+        )
         self.session.commit()
+        for candidate, _ in adopted:
+            self.outcomes.created(candidate)
 
     def _one_by_one(self, batch: _Import) -> None:
         """After a refused import, each order through the one-order path, so a refusal lands on

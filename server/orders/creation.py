@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..events import record_event
+from ..events import record_event, record_events
 from ..http.errors import UpstreamError
 from ..mapping import MappingIssue
 from ..models import SaleOrder
@@ -42,24 +43,59 @@ def adopt(
     **detail: Any,
 ) -> None:
     """Record the Starshipit order as the sale order's own (the caller commits)."""
-    record.starshipit_order_id = int(order["order_id"])
-    record.starshipit_order_number = order.get("order_number") or order_number
+    values = _adopted(record, order, order_number, account)
+    for name, value in values.items():
+        setattr(record, name, value)
+    record_event(session, record, kind, actor, **_event_detail(values, account, detail))
+
+
+def adopt_all(
+    session: Session,
+    adoptions: list[tuple[SaleOrder, dict[str, Any], str, dict[str, Any]]],
+    kind: str,
+    actor: str | None,
+    *,
+    account: str | None,
+) -> None:
+    """``adopt`` for each ``(record, order, order_number, detail)`` of a bulk import, in one
+    UPDATE and one INSERT of their events (the caller commits). The session's records show the
+    change, as ``adopt``'s would."""
+    if not adoptions:
+        return
+    rows, events = [], []
+    for record, order, number, detail in adoptions:
+        adopted = _adopted(record, order, number, account)
+        rows.append({"id": record.id, **adopted})
+        events.append((record, kind, actor, _event_detail(adopted, account, detail)))
+    session.execute(update(SaleOrder), rows)
+    record_events(session, events)
+
+
+def _adopted(record: SaleOrder, order: dict[str, Any], order_number: str, account: str | None) -> dict[str, Any]:
+    """The record's columns once it has adopted ``order``: its id, number and account, ``ordered``
+    from ``new`` or ``voided``, and nothing blocked or failed any more."""
+    values: dict[str, Any] = {
+        "starshipit_order_id": int(order["order_id"]),
+        "starshipit_order_number": order.get("order_number") or order_number,
+        "state": "ordered" if record.state in ("new", "voided") else record.state,
+        "blocked_fingerprint": None,
+        "blocked_reasons": None,
+        "last_error_code": None,
+        "last_error_message": None,
+        "last_error_at": None,
+    }
     if account is not None:
-        record.starshipit_account = account
-    if record.state in ("new", "voided"):
-        record.state = "ordered"
-    record.blocked_fingerprint = record.blocked_reasons = None
-    record.last_error_code = record.last_error_message = record.last_error_at = None
-    record_event(
-        session,
-        record,
-        kind,
-        actor,
-        order_id=record.starshipit_order_id,
-        order_number=record.starshipit_order_number,
-        account=account,
+        values["starshipit_account"] = account
+    return values
+
+
+def _event_detail(adopted: dict[str, Any], account: str | None, detail: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "order_id": adopted["starshipit_order_id"],
+        "order_number": adopted["starshipit_order_number"],
+        "account": account,
         **detail,
-    )
+    }
 
 
 def find_or_create(

@@ -61,12 +61,20 @@ def fetch_sale_order(cartoncloud: CartonCloudClient, ref: SaleOrderRef) -> dict[
     return matches[0]
 
 
-def apply_sale_order(record: SaleOrder, sale_order: dict[str, Any]) -> None:
+def sale_order_values(sale_order: dict[str, Any]) -> dict[str, Any]:
+    """What a record keeps of the sale order's CartonCloud JSON: its references and status."""
     references = sale_order.get("references") or {}
     numeric_id = references.get("numericId")
-    record.numeric_id = None if numeric_id is None else str(numeric_id)
-    record.customer_reference = references.get("customer")
-    record.status = sale_order.get("status")
+    return {
+        "numeric_id": None if numeric_id is None else str(numeric_id),
+        "customer_reference": references.get("customer"),
+        "status": sale_order.get("status"),
+    }
+
+
+def apply_sale_order(record: SaleOrder, sale_order: dict[str, Any]) -> None:
+    for name, value in sale_order_values(sale_order).items():
+        setattr(record, name, value)
 
 
 def record_for(session: Session, tenant_id: str, sale_order: dict[str, Any]) -> SaleOrder:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ..failures import Unavailable
@@ -56,18 +56,19 @@ def record_sent(session: Session, orders: Iterable[tuple[SaleOrder, str]], *, ac
     """Record (and commit) a create of each ``(record, order number)`` about to be sent in one
     request; returns the request's ``send_id``. Call it before the request goes out."""
     send_id, now = str(uuid.uuid4()), utcnow()
-    session.add_all(
-        StarshipitCreate(
-            send_id=send_id,
-            sale_order_pk=record.id,
-            account=account,
-            order_number=number,
-            via=via,
-            outcome=SENT,
-            sent_at=now,
-        )
+    rows = [
+        {
+            "send_id": send_id,
+            "sale_order_pk": record.id,
+            "account": account,
+            "order_number": number,
+            "via": via,
+            "outcome": SENT,
+            "sent_at": now,
+        }
         for record, number in orders
-    )
+    ]
+    session.execute(insert(StarshipitCreate), rows)  # one INSERT, no object per order
     session.commit()
     return send_id
 
