@@ -5,13 +5,13 @@ never a KeyError or TypeError.
 """
 
 import math
-from collections.abc import Mapping
 
 
 def dig(data: object, *path: str) -> object:
-    """The value at `path` through nested objects; None where a step is missing or not an object."""
+    """The value at `path` through nested objects; None where a step is missing or not an object.
+    Parsed JSON objects are dicts (a check against the Mapping ABC cost a twentieth of a mapping)."""
     for key in path:
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict):
             return None
         data = data.get(key)
     return data
