@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy import Engine, Executable, Row, create_engine, event
+from sqlalchemy import Engine, Executable, Row, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import event_queue
@@ -17,6 +18,9 @@ from .files import make_private_folder
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "labelbridge_read_only"  # a connection option: its transaction only reads
 ONE_STATEMENT = "labelbridge_one_statement"  # a connection option: it reads with one statement, no BEGIN
+# A PostgreSQL connection that sat in the pool longer than this is pinged before its next use.
+PING_AFTER_IDLE_SECONDS = 2.0
+_RETURNED_AT = "labelbridge_returned_at"
 
 
 class Database:
@@ -47,7 +51,32 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    event.listen(engine, "checkin", _note_return)
+    event.listen(engine, "checkout", _ping_when_idle)
+    return engine
+
+
+def _note_return(_dbapi_connection, record) -> None:
+    record.info[_RETURNED_AT] = time.monotonic()
+
+
+def _ping_when_idle(dbapi_connection, record, _proxy) -> None:
+    """SQLAlchemy's pessimistic ping (``pool_pre_ping``), for a connection that sat in the pool
+    for more than PING_AFTER_IDLE_SECONDS only. A request takes a connection from the pool and
+    gives it back several times in a few milliseconds (a first print, nine times), and a ping at
+    each was a round trip to the server each time: a seventh of a lookup on PostgreSQL. A
+    connection that fails the ping is replaced: the pool tries again with a new one. One that the
+    server dropped within the idle time fails its first statement instead: that request answers a
+    retryable 503 and SQLAlchemy replaces every connection of the pool (``server/errors.py``)."""
+    returned_at = record.info.get(_RETURNED_AT)
+    if returned_at is None or time.monotonic() - returned_at <= PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # the driver's own error: this connection is unusable
+        raise exc.DisconnectionError(str(error)) from error
 
 
 def read_only(session: Session) -> Session:

@@ -100,10 +100,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DBAPIError)
     def handle_database_unavailable(error: DBAPIError):
         """The database dropped the connection (a restart, a failover) or is locked: a retryable
-        503; the pool checks connections before use (pool_pre_ping), so the next request gets a
-        fresh one. What was committed before stays; a print continues from it. (A dropped
-        connection can surface as another driver error: SQLAlchemy then marks it invalidated.)
-        Any other database error is unexpected."""
+        503. SQLAlchemy then replaces every connection of the pool, and one that sat idle is
+        checked before use (``server/db.py``), so the next request gets a fresh one. What was
+        committed before stays; a print continues from it. (A dropped connection can surface as
+        another driver error: SQLAlchemy then marks it invalidated.) Any other database error is
+        unexpected."""
         if not (isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated):
             return handle_unexpected(error)
         log.warning("database unavailable: %s", str(error).splitlines()[0])

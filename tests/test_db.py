@@ -1,10 +1,16 @@
 """The Alembic migrations are the schema: they build it on every engine and match the models.
-A one-row read (a lookup's, a reprint's) sees what is committed and never waits for a write."""
+A one-row read (a lookup's, a reprint's) sees what is committed and never waits for a write.
+A PostgreSQL connection is pinged before use only after it sat idle."""
 
+import time
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import bindparam, create_engine, inspect, select, text
+from sqlalchemy.exc import OperationalError
 
+from server import db
 from server.db import Database, read_row
 from server.models import Base, SaleOrder
 
@@ -43,4 +49,51 @@ def test_a_one_row_read_sees_what_is_committed_without_waiting_for_a_write(datab
     assert read_row(reader, statement, {"id": "so-1"}).customer_reference == "REF-1"
     reader.close()
     writer.close()
+    database.dispose()
+
+
+def _backend_of(database: Database) -> int:
+    with database.engine.connect() as connection:
+        return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _terminate(url: str, pid: int) -> None:
+    """End the server process behind a pooled connection, and wait until it is gone."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        gone = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+        deadline = time.monotonic() + 10
+        while connection.execute(gone, {"pid": pid}).scalar_one():
+            assert time.monotonic() < deadline, "the server process never ended"
+    admin.dispose()
+
+
+@pytest.fixture
+def pool_clock(monkeypatch):
+    """The pool's idea of now (server/db.py's ``time.monotonic``), moved on by hand."""
+    now = {"seconds": 1_000.0}
+    monkeypatch.setattr(db.time, "monotonic", lambda: now["seconds"])
+    return now
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_before_use(postgres_database_required, pool_clock):
+    database = Database(postgres_database_required)
+    dropped = _backend_of(database)
+    _terminate(postgres_database_required, dropped)
+    pool_clock["seconds"] += db.PING_AFTER_IDLE_SECONDS + 1
+    assert _backend_of(database) != dropped  # pinged, found dead, replaced: the caller saw nothing
+    database.dispose()
+
+
+def test_a_connection_used_moments_ago_is_not_pinged(postgres_database_required, pool_clock):
+    """The trade made for the round trips: a connection dropped within the idle time fails its
+    first statement (the API answers a retryable 503); the pool then replaces its connections."""
+    database = Database(postgres_database_required)
+    dropped = _backend_of(database)
+    _terminate(postgres_database_required, dropped)
+    pool_clock["seconds"] += db.PING_AFTER_IDLE_SECONDS / 2
+    with pytest.raises(OperationalError):
+        _backend_of(database)
+    assert _backend_of(database) != dropped
     database.dispose()
