@@ -9,9 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from server.clients import get_upstreams
 from server.db import get_database
 from server.models import SaleOrder, SyncCursor, utcnow
+from server.orders import resolver
 from server.orders.lock import release, try_lock
+from server.sync.trigger import Transfer
 
 from .conftest import starshipit_numbers, wait_for
 
@@ -171,6 +174,34 @@ def test_an_order_a_click_holds_is_left_to_the_click_and_swept_up_if_it_fails(
     make_due(app, "trigger.pending")  # the sweep of pending orders, not the CartonCloud poll
     assert runner.run_once().created == 1
     assert len(sandbox.state.starshipit_orders()) == 2
+
+
+def test_an_order_a_click_records_while_the_pass_records_the_rest_is_recorded_once(
+    app, sandbox, new_sale_orders, runner, db, monkeypatch
+):
+    """The pass read which orders it knows, then a click recorded one of the others (its page
+    asked about it) before the pass inserted them: the insert fails on that one, and the pass
+    takes the click's record and records the rest."""
+    if get_database(app).engine.dialect.name == "sqlite":
+        pytest.skip(
+            "on SQLite the pass's read takes the write lock, so a click cannot record between it and the insert"
+        )
+    first, _second, _third = new_sale_orders(3)
+    new_record = Transfer._new_record
+
+    def click_records_it_first(transfer, sale_order):
+        if sale_order["id"] == first["id"]:
+            tenant = get_upstreams(app).cartoncloud_credentials().tenant_id
+            with get_database(app).sessions() as session:
+                resolver.record_for(session, tenant, sale_order)
+        return new_record(transfer, sale_order)
+
+    monkeypatch.setattr(Transfer, "_new_record", click_records_it_first)
+    assert runner.run_once(force=True).created == 3
+    assert sorted(record.sale_order_id for record in db.records()) == sorted(
+        so["id"] for so in (first, _second, _third)
+    )
+    assert len(sandbox.state.starshipit_orders()) == 3
 
 
 def mark_errors_old(app) -> None:
