@@ -20,6 +20,10 @@ PUBLIC_ENDPOINTS = {
     "api.enroll",
 }
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# Not counted by the API's rate limit (server/api/throttle.py), so never answered 429: the health
+# check takes no token and costs less to answer than to count, and a monitor polling it from one
+# address must never take the backend for down.
+UNCOUNTED_ENDPOINTS = {"api.health"}
 
 # The extension's manifest carries a fixed public key, so its id (and origin) is stable.
 BUNDLED_EXTENSION_ORIGIN = "chrome-extension://gemklbolcljbkdoodipaiednkjlmeckh"  # extension/EXTENSION_ID

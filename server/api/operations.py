@@ -21,7 +21,7 @@ from typing import Any
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask_smorest import Blueprint
 
-from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING
+from ..access import PUBLIC_ENDPOINTS, STATE_CHANGING, UNCOUNTED_ENDPOINTS
 from ..openapi.contract import BODIES
 from .auth import refusal_words, roles_needed
 
@@ -111,7 +111,8 @@ def _errors(view, endpoint: str, rule: str, method: str, locations: set[str]) ->
         shared[422].append(COMMON_ERRORS[422])
     if PLAIN_PATH_VARIABLE.search(rule):
         shared[422].append(NUL_IN_PATH)
-    shared[429].append(COMMON_ERRORS[429])
+    if endpoint not in UNCOUNTED_ENDPOINTS:
+        shared[429].append(COMMON_ERRORS[429])
     for status, description in getattr(view, OWN_ERRORS, {}).items():
         shared[status].insert(0, description)
     return {status: " ".join(dict.fromkeys(texts)) for status, texts in sorted(shared.items())}

@@ -8,9 +8,7 @@ in the one error shape.
 - The webhooks: LABELBRIDGE_WEBHOOK_RATE_LIMIT per client address, a budget of their own.
 - Enrollment codes: LABELBRIDGE_ENROLL_RATE_LIMIT tries per client address, in a moving window
   (a code is short, so a burst at a window's edge must not double the tries).
-- The health check is not counted: it takes no token and reads nothing per request, so counting
-  it would cost more than answering it, and a load balancer or monitor polling it from one
-  address must never see a 429 and take the backend for down.
+- The health check is not counted (``access.UNCOUNTED_ENDPOINTS``, which says why).
 
 One before-request check and a counter in the storage per request: Flask-Limiter's per-request
 resolution of decorated, blueprint and exempt limits cost a quarter of a health check
@@ -28,11 +26,11 @@ from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
 
+from ..access import UNCOUNTED_ENDPOINTS
 from ..errors import ApiError
 from .auth import authenticated_token
 
 WEBHOOK_ENDPOINTS = {"api.cartoncloud_webhook", "api.starshipit_webhook"}
-UNCOUNTED_ENDPOINTS = {"api.health"}
 _EXTENSION = "labelbridge.throttle"
 SWEEP_SECONDS = 1.0
 TOO_MANY = "Too many requests from this token or address; wait a moment and try again."
