@@ -255,7 +255,9 @@ def test_the_health_check_is_never_counted_nor_refused_by_the_rate_limit(sandbox
     app = limited_app(sandbox, database_url, RATE_LIMIT="2 per minute")
     client = app.test_client()
     assert [client.get("/api/v1/health").status_code for _ in range(5)] == [200] * 5
-    guesses = [client.get("/api/v1/whoami", headers={"Authorization": "Bearer lb_made-up"}).status_code for _ in range(3)]
+    guesses = [
+        client.get("/api/v1/whoami", headers={"Authorization": "Bearer lb_made-up"}).status_code for _ in range(3)
+    ]
     assert guesses == [401, 401, 429]  # the address's whole budget was still there for the guesses
     assert client.get("/api/v1/health").status_code == 200  # and a spent budget does not stop the health check
     get_database(app).dispose()
