@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..events import record_event, record_events
 from ..http.errors import UpstreamError
 from ..mapping import MappingIssue
-from ..models import SaleOrder
+from ..models import SaleOrder, utcnow
 from ..starshipit.client import StarshipitClient
 from . import sends
 from .lock import Lease
@@ -83,6 +83,7 @@ def _adopted(record: SaleOrder, order: dict[str, Any], order_number: str, accoun
         "last_error_code": None,
         "last_error_message": None,
         "last_error_at": None,
+        "updated_at": utcnow(),  # set here, not by the column's onupdate, so the session's record shows it too
     }
     if account is not None:
         values["starshipit_account"] = account
