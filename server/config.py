@@ -84,6 +84,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "WORKER_POLL_SECONDS": 2.0,
     "WORKER_CLAIM_SECONDS": 300.0,
+    "WORKER_RETRY_FIRST_SECONDS": 30.0,  # a failed writeback's first retry, doubled for each next one
     # Automatic transfer and tracking writeback (server/sync)
     "TRIGGER_STATUSES": "PACKED",  # comma-separated; orders at or past the earliest are transferred
     # true: a labelled sale order rejected (or moved back before PACKED) in CartonCloud has its label
@@ -272,6 +273,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "TRUSTED_PROXIES": lambda value: int(_number(int(value), 0, 10, low_inclusive=True)),
     "WORKER_POLL_SECONDS": _positive_number(DAY_SECONDS),
     "WORKER_CLAIM_SECONDS": _positive_number(DAY_SECONDS),
+    "WORKER_RETRY_FIRST_SECONDS": _positive_number(DAY_SECONDS),
     "WRITEBACK_MODE": _choice(WRITEBACK_MODES),
     "ORDER_NUMBER_SOURCE": _choice(ORDER_NUMBER_SOURCES),
     "CORS_ORIGINS": _origins,

@@ -87,9 +87,9 @@ def claim_due(session: Session, worker: str, now: datetime, claim: timedelta, li
     return claims.claim_due(session, OutboxJob, worker, now, claim, limit, retake_own=True)
 
 
-def retry_delay(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:
+def retry_delay(attempts: int, rng: Callable[[], float] = random.random, first: timedelta = FIRST_DELAY) -> timedelta:
     """Exponential backoff with jitter (half fixed, half random) so retries spread out."""
-    ceiling = min(MAX_DELAY, FIRST_DELAY * (2 ** max(0, attempts - 1)))
+    ceiling = min(MAX_DELAY, first * (2 ** max(0, attempts - 1)))
     return ceiling / 2 + ceiling / 2 * rng()
 
 
@@ -98,7 +98,9 @@ def mark_done(session: Session, job: OutboxJob, now: datetime) -> None:
     job.last_error = None
 
 
-def mark_failed_attempt(session: Session, job: OutboxJob, error: str, now: datetime, permanent: bool) -> None:
+def mark_failed_attempt(
+    session: Session, job: OutboxJob, error: str, now: datetime, permanent: bool, first_delay: timedelta = FIRST_DELAY
+) -> None:
     job.attempts += 1
     job.last_error = error
     job.claimed_by, job.claimed_until = None, None
@@ -106,7 +108,7 @@ def mark_failed_attempt(session: Session, job: OutboxJob, error: str, now: datet
         job.state = FAILED
     else:
         job.state = QUEUED
-        job.next_attempt_at = now + retry_delay(job.attempts)
+        job.next_attempt_at = now + retry_delay(job.attempts, first=first_delay)
 
 
 def retry_failed(session: Session, now: datetime, job_id: int | None = None) -> int:

@@ -61,10 +61,15 @@ class Worker(Loop):
     """Delivers the writeback outbox."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], cartoncloud: Callable[[], CartonCloudClient], **loop: Any
+        self,
+        sessions: sessionmaker[Session],
+        cartoncloud: Callable[[], CartonCloudClient],
+        retry_first_seconds: float = outbox.FIRST_DELAY.total_seconds(),
+        **loop: Any,
     ) -> None:
         super().__init__(sessions, **loop)
         self.cartoncloud = cartoncloud
+        self.retry_first = timedelta(seconds=retry_first_seconds)
         self.delivered = self.failed = 0  # since this worker was made, for `labelbridge sync --once`
 
     def run_once(self) -> int:
@@ -89,7 +94,7 @@ class Worker(Loop):
         except Exception as error:  # every failure is recorded on the job, none is lost
             session.rollback()
             message = describe(error)
-            outbox.mark_failed_attempt(session, job, message, self.clock(), is_permanent(error))
+            outbox.mark_failed_attempt(session, job, message, self.clock(), is_permanent(error), self.retry_first)
             record_event(
                 session,
                 record,

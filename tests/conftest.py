@@ -27,6 +27,7 @@ from server.db import Database, get_database
 from server.demo import BackgroundServer, DemoStack, sandbox_config
 from server.models import Base
 from server.sandbox.server import SandboxServer
+from tests import lazy_url_builders
 
 POSTGRES_URL = os.environ.get("LABELBRIDGE_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("LABELBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -39,6 +40,8 @@ PRINTER_SIMULATORS = {"PRINTER_ALLOW_ANY_PORT": True, "PRINTER_ALLOW_LOOPBACK": 
 # product's half a second and up, in less of the run's time).
 SHORT_RETRIES = {"HTTP_RETRY_FIRST_SECONDS": 0.02}
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+# Nearly every test makes an app: their URL rules compile their builders when first used.
+lazy_url_builders.install()
 # Real gunicorn and worker processes timed against a rate limit, and the stateful interleavings
 # with their kill -9s: run alone, in the serial pass (with the modules marked ``serial``).
 SERIAL_FOLDERS = ("scale", "stateful")

@@ -37,10 +37,15 @@ def clock() -> Clock:
 
 @pytest.fixture
 def make_worker(app, clock):
-    def make(name: str = "worker-1", claim_seconds: float = 300.0) -> Worker:
+    def make(name: str = "worker-1", claim_seconds: float = 300.0, **settings) -> Worker:
         upstreams = get_upstreams(app)
         return Worker(
-            get_database(app).sessions, upstreams.cartoncloud, name=name, clock=clock, claim_seconds=claim_seconds
+            get_database(app).sessions,
+            upstreams.cartoncloud,
+            name=name,
+            clock=clock,
+            claim_seconds=claim_seconds,
+            **settings,
         )
 
     return make
@@ -106,6 +111,19 @@ def test_cartoncloud_outage_of_minutes_is_retried_until_delivered(
     (job,) = jobs(app)
     assert job.state == "done"
     assert consignment_tracking(sandbox, printed["sale_order"]["id"]) == ", ".join(printed["tracking_numbers"])
+
+
+def test_a_failed_writeback_is_first_retried_between_half_and_all_of_the_time_set(
+    app, print_label, make_worker, control, clock
+):
+    print_label(customer_reference="SO-10045")
+    control.fault(service="cartoncloud", path="*", status=503, rate=1.0)
+    before = clock()
+    make_worker(retry_first_seconds=2).run_once()
+    after = clock()
+    (job,) = jobs(app)
+    assert job.attempts == 1 and job.state == "queued"
+    assert before + timedelta(seconds=1) <= job.next_attempt_at <= after + timedelta(seconds=2)
 
 
 def test_job_claimed_by_a_worker_that_died_is_delivered_by_the_next(app, print_label, make_worker, clock, sandbox):

@@ -19,7 +19,8 @@ def _workers(app: Flask):
 
     database, upstreams = get_database(app), get_upstreams(app)
     timing = {"poll_seconds": app.config["WORKER_POLL_SECONDS"], "claim_seconds": app.config["WORKER_CLAIM_SECONDS"]}
-    return Worker(database.sessions, upstreams.cartoncloud, **timing), SyncRunner(
+    retry_first_seconds = app.config["WORKER_RETRY_FIRST_SECONDS"]
+    return Worker(database.sessions, upstreams.cartoncloud, retry_first_seconds, **timing), SyncRunner(
         database.sessions, upstreams, app.config, **timing
     )
 

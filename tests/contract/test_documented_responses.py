@@ -23,14 +23,12 @@ import pytest
 from printing.listener import PrinterListener  # tests/printing: a raw-printing printer on loopback
 from sqlalchemy import update
 
-from server import create_app
 from server.db import get_database
-from server.demo import sandbox_config
 from server.models import SaleOrder
 from server.orders import batch_runs, idempotency
 
-from .conftest import WEBHOOK_SECRET
-from .openapi_checks import body_problems, strict
+from .conftest import WEBHOOK_SECRET, contract_app
+from .openapi_checks import body_problems
 
 SHOWCASE = {"numeric_id": "787061"}  # the sandbox's first seeded order, PACKED, ready to print
 NO_STREET = {"customer_reference": "SO-10054"}  # the seeded order with no street
@@ -595,15 +593,7 @@ def documented(document: dict) -> list[tuple[str, int]]:
 @pytest.fixture
 def api(app, client, make_token, control, sandbox, database_url, monkeypatch) -> Api:
     def app_with(**config):
-        other = create_app(
-            {
-                **sandbox_config(sandbox),
-                "DATABASE_URL": database_url,
-                "TESTING": True,
-                "CARTONCLOUD_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                **config,
-            }
-        )
+        other = contract_app(sandbox, database_url, **config)
         created.append(other)
         return other
 
@@ -635,7 +625,7 @@ def test_no_request_here_gets_an_undocumented_status(document):
 
 
 @pytest.mark.parametrize(("name", "status"), reproducible())
-def test_documented_status_is_real(api, document, name, status):
+def test_documented_status_is_real(api, document, strict_document, name, status):
     operation = next(
         item for path in document["paths"].values() for item in path.values() if item["operationId"] == name
     )
@@ -645,7 +635,7 @@ def test_documented_status_is_real(api, document, name, status):
     content = documented_response.get("content", {})
     if "application/json" in content:
         assert response.mimetype == "application/json"
-        assert body_problems(strict(document), documented_response, response.get_json()) == []
+        assert body_problems(strict_document, documented_response, response.get_json()) == []
     elif not content:  # an answer documented without a body (204) has none
         assert response.data == b"" and "Content-Type" not in response.headers
     else:

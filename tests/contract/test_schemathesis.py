@@ -17,7 +17,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 
 from .conftest import WEBHOOK_SECRET
-from .openapi_checks import body_problems, strict
+from .openapi_checks import body_problems
 
 MAX_EXAMPLES = 25
 # A fixed seed: CI runs the same cases every time, so a red run is a change, not luck. To explore
@@ -79,11 +79,6 @@ def api_schema(app, live_backend, make_token):
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@pytest.fixture
-def strict_document(document) -> dict:
-    return strict(document)
 
 
 def check(case, sandbox, strict_document, tally, database_url) -> None:

@@ -1,6 +1,8 @@
 """The seeded sale orders cover every case labelbridge must handle, the same way every run."""
 
 from server.sandbox import create_sandbox_app
+from server.sandbox.cartoncloud_store import SEED_REUSE_SECONDS
+from server.sandbox.state import SandboxSettings, SandboxState
 
 from .helpers import sale_order_by_reference
 
@@ -78,3 +80,15 @@ def test_the_showcase_is_fresh_in_a_modified_since_window(state):
 
 def test_seeding_can_be_turned_off(sandbox_config):
     assert create_sandbox_app({**sandbox_config, "SANDBOX_SEED": False}).extensions["sandbox"].sale_orders() == []
+
+
+def test_a_reset_gives_the_seeded_orders_afresh_and_seeds_again_once_now_has_moved_on(clock):
+    state = SandboxState(SandboxSettings(), clock)  # no anchor: seeded at "now"
+    seeded = state.sale_orders()
+    state.set_sale_order_status(seeded[0]["id"], "DISPATCHED")
+    state.reset()
+    assert state.sale_orders() == seeded  # the change went with the reset: each has its own copy
+    clock.advance(SEED_REUSE_SECONDS + 3600)
+    state.reset()
+    later = state.sale_orders()[0]["timestamps"]["created"]["time"]
+    assert later > seeded[0]["timestamps"]["created"]["time"]  # anchored at the new "now"

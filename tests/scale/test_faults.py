@@ -26,9 +26,13 @@ from .stack import (
 )
 
 WORKERS = 3
+# Each order is clicked by four packers at once, who queue on its lease inside the server: with
+# 48 of them (and as many server threads) a dozen orders are in flight at a time, not four.
+CLICKERS, THREADS = 48, 16
 SANDBOX_RATE = 20  # the simulator's limit per subscription key, requests/s (burst: one second's worth)
-# Each serve process keeps its own token bucket, so together they stay under the simulator's limit.
-PER_PROCESS_RATE = 6
+# labelbridge's Starshipit rate, one budget shared by the processes (server/rate_budget.py, on
+# PostgreSQL): under the simulator's limit, so every 429 it gives must be an injected one.
+STARSHIPIT_RATE = 18
 READ_TIMEOUT = 1.0  # labelbridge gives up on Starshipit after this...
 HOLD = 1.5  # ...while the simulator, holding a "timeout" call this long, then does the work anyway
 
@@ -43,15 +47,15 @@ def starshipit_faults(control) -> None:
 
 def test_starshipit_failing_30_percent_of_calls(postgres_url, backend_on, sandbox, control):
     sandbox.state.set_starshipit_rate_limit(SANDBOX_RATE)
-    backend = backend_on(postgres_url, STARSHIPIT_RATE_PER_SECOND=PER_PROCESS_RATE, HTTP_READ_TIMEOUT=READ_TIMEOUT)
-    backend.start_serve(WORKERS)
+    backend = backend_on(postgres_url, STARSHIPIT_RATE_PER_SECOND=STARSHIPIT_RATE, HTTP_READ_TIMEOUT=READ_TIMEOUT)
+    backend.start_serve(WORKERS, THREADS)
     references = make_sale_orders(sandbox, "FAULT", max(1, SCALE_PRINTS // 4))
     starshipit_faults(control)
 
     answers: list = []
     started = time.monotonic()
     deadline = started + 60 + SCALE_PRINTS * 0.6
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=CLICKERS) as pool:
         finals = list(
             pool.map(
                 lambda n: click_until_printed(
