@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy import Engine, Executable, Row, create_engine, event, exc
+from sqlalchemy import Dialect, Engine, Executable, Row, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import event_queue
@@ -53,7 +53,7 @@ def make_engine(url: str) -> Engine:
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=20)
     event.listen(engine, "checkin", _note_return)
-    event.listen(engine, "checkout", _ping_when_idle)
+    event.listen(engine, "checkout", _pinging_when_idle(engine.dialect))
     return engine
 
 
@@ -61,22 +61,26 @@ def _note_return(_dbapi_connection, record) -> None:
     record.info[_RETURNED_AT] = time.monotonic()
 
 
-def _ping_when_idle(dbapi_connection, record, _proxy) -> None:
-    """SQLAlchemy's pessimistic ping (``pool_pre_ping``), for a connection that sat in the pool
-    for more than PING_AFTER_IDLE_SECONDS only. A request takes a connection from the pool and
-    gives it back several times in a few milliseconds (a first print, nine times), and a ping at
-    each was a round trip to the server each time: a seventh of a lookup on PostgreSQL. A
-    connection that fails the ping is replaced: the pool tries again with a new one. One that the
-    server dropped within the idle time fails its first statement instead: that request answers a
-    retryable 503 and SQLAlchemy replaces every connection of the pool (``server/errors.py``)."""
-    returned_at = record.info.get(_RETURNED_AT)
-    if returned_at is None or time.monotonic() - returned_at <= PING_AFTER_IDLE_SECONDS:
-        return
-    try:
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as error:  # the driver's own error: this connection is unusable
-        raise exc.DisconnectionError(str(error)) from error
+def _pinging_when_idle(dialect: Dialect):
+    """SQLAlchemy's pessimistic ping (``pool_pre_ping``, the dialect's own ``do_ping``, which
+    leaves no transaction open), for a connection that sat in the pool for more than
+    PING_AFTER_IDLE_SECONDS only. A request takes a connection from the pool and gives it back
+    several times in a few milliseconds (a first print, nine times), and a ping at each was a
+    round trip to the server each time: a seventh of a lookup on PostgreSQL. A connection that
+    fails the ping is replaced: the pool tries again with a new one. One that the server dropped
+    within the idle time fails its first statement instead: that request answers a retryable 503
+    and SQLAlchemy replaces every connection of the pool (``server/errors.py``)."""
+
+    def ping_when_idle(dbapi_connection, record, _proxy) -> None:
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is None or time.monotonic() - returned_at <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the driver's own error: this connection is unusable
+            raise exc.DisconnectionError(str(error)) from error
+
+    return ping_when_idle
 
 
 def read_only(session: Session) -> Session:

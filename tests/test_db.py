@@ -86,6 +86,22 @@ def test_an_idle_connection_the_server_dropped_is_replaced_before_use(postgres_d
     database.dispose()
 
 
+def test_a_pinged_connection_is_handed_over_with_no_transaction_open(postgres_url, pool_clock):
+    """The ping leaves nothing behind: a read in autocommit (a lookup's) and a transaction (a
+    print's) both work on the connection it checked."""
+    database = Database(postgres_url)
+    database.upgrade()
+    _backend_of(database)
+    pool_clock["seconds"] += db.PING_AFTER_IDLE_SECONDS + 1
+    session = database.sessions()
+    assert read_row(session, select(text("1")), {}) == (1,)
+    pool_clock["seconds"] += db.PING_AFTER_IDLE_SECONDS + 1
+    session.add(SaleOrder(tenant_id="tenant", sale_order_id="so-1"))
+    session.commit()
+    session.close()
+    database.dispose()
+
+
 def test_a_connection_used_moments_ago_is_not_pinged(postgres_database_required, pool_clock):
     """The trade made for the round trips: a connection dropped within the idle time fails its
     first statement (the API answers a retryable 503); the pool then replaces its connections."""
