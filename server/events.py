@@ -19,7 +19,7 @@ def record_event(session: Session, record: SaleOrder | None, kind: str, actor: s
     """Add an event to the session; it is committed with the change it describes (after any
     this process queued before it, server/event_queue.py)."""
     event_queue.take_into(session)
-    session.add(OrderEvent(sale_order_pk=record.id if record else None, kind=kind, actor=actor, detail=detail))
+    session.add(OrderEvent(**_row(record, kind, actor, detail)))
 
 
 def record_events(session: Session, events: list[tuple[SaleOrder | None, str, str | None, dict[str, Any]]]) -> None:
@@ -28,11 +28,7 @@ def record_events(session: Session, events: list[tuple[SaleOrder | None, str, st
     written (server/observability.py)."""
     event_queue.take_into(session)
     session.flush()  # the rows queued before them go first
-    rows = [
-        {"sale_order_pk": record.id if record else None, "kind": kind, "actor": actor, "detail": detail}
-        for record, kind, actor, detail in events
-    ]
-    session.execute(insert(OrderEvent), rows)
+    session.execute(insert(OrderEvent), [_row(*event) for event in events])
 
 
 def queue_event(session: Session, record: SaleOrder | None, kind: str, actor: str | None, **detail: Any) -> None:
@@ -43,10 +39,14 @@ def queue_event(session: Session, record: SaleOrder | None, kind: str, actor: st
     if queue is None:
         record_event(session, record, kind, actor, **detail)
         return
-    row = {"sale_order_pk": record.id if record else None, "kind": kind, "actor": actor, "detail": detail}
-    queue.put({**row, "at": utcnow()})
+    queue.put({**_row(record, kind, actor, detail), "at": utcnow()})
     for listener in _when_queued:
         listener(kind, record)
+
+
+def _row(record: SaleOrder | None, kind: str, actor: str | None, detail: dict[str, Any]) -> dict[str, Any]:
+    """An event's columns (its time is the column's default, or the queue's)."""
+    return {"sale_order_pk": record.id if record else None, "kind": kind, "actor": actor, "detail": detail}
 
 
 def when_queued(listener: Callable[[str, SaleOrder | None], None]) -> None:
