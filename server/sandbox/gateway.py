@@ -1,10 +1,14 @@
 """What happens to every call to a simulated API before and after its view: counting, faults,
 and errors in the service's own shape (unknown routes and methods included).
 
-Order for a call: counted → fault (if one fires) → the service's own checks (keys, token,
-rate limit) → the view. So a fault needs no credentials and every call is counted, refused or
-not; a call answered 429 (by a fault or a rate limit) is also counted under `rate_limited`, and
-a Starshipit call whose API key names an account also under that account.
+Order for a call: received in full → counted → fault (if one fires) → the service's own checks
+(keys, token, rate limit) → the view. So a fault needs no credentials and every call is counted,
+refused or not; a call answered 429 (by a fault or a rate limit) is also counted under
+`rate_limited`, and a Starshipit call whose API key names an account also under that account.
+
+A call is counted once its body has arrived, as a real service acts only on a whole request: a
+client that sends its headers and dies before its body (a killed worker) has made no call, and
+a test that waits for the count knows the service holds the whole request.
 """
 
 import re
@@ -50,6 +54,7 @@ def _count_and_fault() -> Response | None:
     service, path = _service_and_path()
     if service is None:
         return None
+    request.get_data(cache=True, parse_form_data=True)  # the whole request, or ClientDisconnected
     state = sandbox_state()
     g.sandbox_endpoint = (service, _endpoint(path))
     state.counters.count(*g.sandbox_endpoint, account=_starshipit_account_name(service, state))

@@ -1,6 +1,8 @@
 """Fault injection and request counters, through the control API."""
 
+import socket
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -181,3 +183,28 @@ def test_control_calls_and_pages_are_not_counted(api, state):
     api.get("/_sandbox/info")
     api.get("/app/demo-warehouse/SaleOrders/view/787061")
     assert state.counters.snapshot()["starshipit"] == {} and state.counters.snapshot()["cartoncloud"] == {}
+
+
+def _raw_import(sandbox, body: bytes, length: int) -> bytes:
+    """POST /api/orders/import over a bare socket, ``length`` announced and ``body`` sent, then the
+    client's side shut (as a killed client's kernel does); the simulator's answer."""
+    host, port = urlsplit(sandbox.url).hostname, urlsplit(sandbox.url).port
+    head = (
+        f"POST /starshipit/api/orders/import HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection((host, port), timeout=10) as connection:
+        connection.sendall(head.encode() + body)
+        connection.shutdown(socket.SHUT_WR)
+        return b"".join(iter(lambda: connection.recv(65536), b""))
+
+
+def test_a_call_whose_body_never_arrives_is_not_counted(sandbox):
+    """A client killed between its headers and its body made no call: a test waiting for the count
+    then knows the simulator holds the whole request."""
+    body = b'{"orders": []}'
+    cut_short = _raw_import(sandbox, body[:5], len(body))
+    assert cut_short.startswith(b"HTTP/1.1 400")
+    assert "POST /api/orders/import" not in sandbox.state.counters.snapshot()["starshipit"]
+    _raw_import(sandbox, body, len(body))  # whole (refused without keys, but a call)
+    assert sandbox.state.counters.snapshot()["starshipit"]["POST /api/orders/import"] == 1
