@@ -20,6 +20,8 @@ from .conftest import starshipit_numbers, wait_for
 
 
 def test_a_thousand_packed_orders_are_each_created_once_by_bulk_import(app, sandbox, new_sale_orders, runner, db):
+    app.config["STARSHIPIT_RATE_PER_SECOND"] = 20  # Starshipit's own limit, in the simulator too
+    sandbox.state.set_starshipit_rate_limit(20)
     packed = new_sale_orders(900, "PACKED")
     dispatched = new_sale_orders(100, "DISPATCHED")  # tenants with Packed switched off
     new_sale_orders(30, "PICKED")  # not there yet
