@@ -39,7 +39,7 @@ class EventQueue:
 
     def __init__(self, engine: Engine, seconds: float) -> None:
         self._engine = engine
-        self._seconds = seconds
+        self.seconds = seconds
         self._lock = threading.Lock()
         self._writing = threading.Lock()  # held while rows are written: a clean exit waits for it
         self._rows: list[dict[str, Any]] = []
@@ -56,7 +56,7 @@ class EventQueue:
         """``take``, once a batch the writer has taken is written (so rows queued earlier get
         earlier ids); waiting ``seconds`` at most: on SQLite that batch may be waiting for the
         caller's own transaction, which then goes first."""
-        written = self._writing.acquire(timeout=self._seconds)
+        written = self._writing.acquire(timeout=self.seconds)
         try:
             return self.take()
         finally:
@@ -96,7 +96,7 @@ class EventQueue:
 
     def _write_batches(self) -> None:
         while True:
-            time.sleep(self._seconds)  # the batch's time to gather rows
+            time.sleep(self.seconds)  # the batch's time to gather rows
             with self._lock:
                 if not self._rows:
                     self._writer = None
@@ -104,16 +104,23 @@ class EventQueue:
             try:
                 self.flush()
             except Exception:
-                log.exception("Could not write %d audit rows; trying again in %s s", len(self._rows), self._seconds)
+                log.exception("Could not write %d audit rows; trying again in %s s", len(self._rows), self.seconds)
 
 
 def start(engine: Engine, seconds: float) -> None:
     """Queue the events that change nothing for this database (``seconds`` > 0), or write them
-    with their request as any other (0)."""
-    if seconds > 0:
+    with their request as any other (0). One queue a database: another app of the process on the
+    same engine shares the queue, and the rows already in it, rather than replacing it (its rows
+    would then be left out of ``flush``)."""
+    queue = _queues.get(engine)
+    if seconds <= 0:
+        _queues.pop(engine, None)
+        if queue is not None:
+            queue.flush()
+    elif queue is None:
         _queues[engine] = EventQueue(engine, seconds)
     else:
-        _queues.pop(engine, None)
+        queue.seconds = seconds
 
 
 def queue_for(session: Session) -> EventQueue | None:

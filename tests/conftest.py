@@ -13,7 +13,6 @@ README's test command runs them in a second pass, alone (``--skip-serial``, ``--
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -27,7 +26,7 @@ from server.db import Database, get_database
 from server.demo import BackgroundServer, DemoStack, sandbox_config
 from server.models import Base
 from server.sandbox.server import SandboxServer
-from tests import lazy_url_builders
+from tests import kept_engines, lazy_url_builders
 
 POSTGRES_URL = os.environ.get("LABELBRIDGE_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("LABELBRIDGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -47,6 +46,9 @@ TEST_STARSHIPIT_RATE = 1000
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 # Nearly every test makes an app: their URL rules compile their builders when first used.
 lazy_url_builders.install()
+# ... and an engine for its database, which compiles each statement it runs once: a process keeps
+# one engine per database URL, its connections closed at the end of each test.
+kept_engines.install()
 # Real gunicorn and worker processes timed against a rate limit, and the stateful interleavings
 # with their kill -9s: run alone, in the serial pass (with the modules marked ``serial``).
 SERIAL_FOLDERS = ("scale", "stateful")
@@ -242,8 +244,9 @@ def database_url(request, tmp_path) -> str:
         url = request.getfixturevalue("postgres_database_required")
         _empty_migrated_postgres(url)
         return url
-    path = tmp_path / "labelbridge.sqlite3"
-    shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+    migrated = request.getfixturevalue("migrated_sqlite")
+    path = migrated.parent.parent / "tests-database" / "labelbridge.sqlite3"  # one path a process: one engine
+    kept_engines.replace_sqlite_file(path, migrated)
     return f"sqlite:///{path}"
 
 

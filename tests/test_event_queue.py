@@ -62,6 +62,20 @@ def test_a_reprint_writes_no_row_until_the_batch_is_written(batched):
     assert row.actor == "bench-1" and row.detail == {"label_id": reprint.get_json()["label"]["id"]}
 
 
+def test_another_app_on_the_same_engine_keeps_the_rows_waiting(batched):
+    """One queue a database: an app started on an engine that has one (the tests keep one engine
+    per database) does not leave the rows queued before out of the next flush."""
+    assert print_label(batched, "SO-10045").status_code == 201
+    assert print_label(batched, "SO-10045").status_code == 200
+    engine = get_database(batched).engine
+    event_queue.start(engine, 10)  # as a second app of the process on this engine does
+    event_queue.flush(engine)
+    assert kinds(batched)[-1] == "reprint"
+    assert print_label(batched, "SO-10045").status_code == 200
+    event_queue.start(engine, 0)  # rows written with their request from now on: what waits is written first
+    assert kinds(batched).count("reprint") == 2
+
+
 def test_the_process_writes_the_batch_itself(sandbox, database_url):
     app = create_app({**sandbox_config(sandbox), "DATABASE_URL": database_url, "AUDIT_BATCH_SECONDS": 0.05})
     get_database(app).upgrade()
