@@ -49,9 +49,12 @@ lazy_url_builders.install()
 # ... and an engine for its database, which compiles each statement it runs once: a process keeps
 # one engine per database URL, its connections closed at the end of each test.
 kept_engines.install()
-# Real gunicorn and worker processes timed against a rate limit, and the stateful interleavings
-# with their kill -9s: run alone, in the serial pass (with the modules marked ``serial``).
-SERIAL_FOLDERS = ("scale", "stateful")
+# The suites that measure against the clock (real gunicorn and worker processes held to a rate
+# limit, to the last 5%, or every 429 an injected one): run alone, in the serial pass, with the
+# tests marked ``serial``. The other scale suites (kill -9, a database drop, an outage, 200 clicks
+# at once) and the stateful interleavings assert outcomes, not times: they run in the parallel
+# pass, first, beside the other tests, as a busy machine would run them.
+SERIAL_MODULES = ("scale/test_shared_rate.py", "scale/test_faults.py")
 
 
 # The parallel pass (xdist, --dist loadscope: a module's tests on one worker, in order) hands out
@@ -61,6 +64,11 @@ SERIAL_FOLDERS = ("scale", "stateful")
 # independent of each other (no module-scoped state, none building on another), have each test
 # handed out on its own, so that their minutes are shared between the workers.
 LONGEST_FIRST = (
+    "stateful/test_interleavings.py",
+    "scale/test_database_drop.py",
+    "scale/test_writeback_outage.py",
+    "scale/test_kill.py",
+    "scale/test_gunicorn_concurrency.py",
     "contract/test_schemathesis.py",
     "contract/test_documented_responses.py",
     "e2e/test_extension.py",
@@ -72,7 +80,7 @@ LONGEST_FIRST = (
     "sync/test_webhooks.py",
     "test_accounts.py",
 )
-SPLIT_BY_TEST = ("contract/test_schemathesis.py", "sync/test_workers.py")
+SPLIT_BY_TEST = ("stateful/test_interleavings.py", "contract/test_schemathesis.py", "sync/test_workers.py")
 
 
 def pytest_addoption(parser):
@@ -82,22 +90,21 @@ def pytest_addoption(parser):
 
 
 def pytest_ignore_collect(collection_path: Path, config):
-    """With --only-serial, the test files that cannot hold a serial test (outside the serial
-    folders, and not naming ``serial``) are not even collected: the serial pass then imports and
-    collects a few dozen tests rather than every one (seconds of each CI run)."""
+    """With --only-serial, the test files that cannot hold a serial test (not a serial module,
+    and not naming ``serial``) are not even collected: the serial pass then imports and collects
+    a few dozen tests rather than every one (seconds of each CI run)."""
     if not config.getoption("--only-serial") or collection_path.suffix != ".py":
         return None
     if not collection_path.name.startswith("test_"):
         return None
-    if os.path.relpath(collection_path, os.path.dirname(__file__)).split(os.sep)[0] in SERIAL_FOLDERS:
+    if _module_of_path(collection_path) in SERIAL_MODULES:
         return None
     return "serial" not in collection_path.read_text(encoding="utf-8") or None
 
 
 def pytest_collection_modifyitems(config, items):
-    tests = os.path.dirname(__file__)
     for item in items:
-        if os.path.relpath(item.path, tests).split(os.sep)[0] in SERIAL_FOLDERS:
+        if _module_of_path(item.path) in SERIAL_MODULES:
             item.add_marker(pytest.mark.serial)
     longest_first = {module: rank for rank, module in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: longest_first.get(_module(item.nodeid), len(LONGEST_FIRST)))  # stable
@@ -109,6 +116,11 @@ def pytest_collection_modifyitems(config, items):
         (kept if (item.get_closest_marker("serial") is not None) == only else left_out).append(item)
     config.hook.pytest_deselected(items=left_out)
     items[:] = kept
+
+
+def _module_of_path(path: Path) -> str:
+    """The test module at ``path``, relative to tests/, with forward slashes (``scale/test_kill.py``)."""
+    return Path(os.path.relpath(path, os.path.dirname(__file__))).as_posix()
 
 
 def _module(nodeid: str) -> str:
