@@ -5,8 +5,8 @@ The suite runs on SQLite always and on PostgreSQL too when LABELBRIDGE_TEST_POST
 
 It runs in parallel (pytest-xdist, ``-n``): each worker has a PostgreSQL database of its own
 beside the configured one (``<database>_gw0``, ``_gw1``…, made when missing and kept for the next
-run) and a Redis database of its own after the configured one. The suites that measure time
-against real processes need the machine to themselves: they are marked ``serial`` and the
+run) and a Redis database of its own after the configured one. The suites that measure real
+processes against the clock need the machine to themselves: they are marked ``serial`` and the
 README's test command runs them in a second pass, alone (``--skip-serial``, ``--only-serial``).
 """
 
