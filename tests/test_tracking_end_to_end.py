@@ -10,12 +10,13 @@ import os
 
 import pytest
 from sqlalchemy import select
-from test_worker_process import start_worker, wait_for
+from test_worker_process import wait_for
 
 from server.db import get_database
 from server.demo import sandbox_config
 from server.models import OrderEvent, OutboxJob, Setting, SyncCursor
 from server.sync.modified_search import DAY_PREFIXES, FORM_KEY
+from tests.worker_processes import start_worker, stop_worker
 
 CONSIGNMENT_PUT = "PUT /tenants/{tenant_id}/consignments/{consignment_id}"
 SALE_ORDER = {
@@ -64,9 +65,9 @@ def workers(app, sandbox, real_readings):
     processes = [start_worker(env), start_worker(env)]
     yield processes
     for process in processes:
-        process.terminate()
+        process.terminate()  # both at once; stop_worker then waits for each
     for process in processes:
-        process.wait(timeout=20)
+        stop_worker(process)
 
 
 def rows(app, model, *where):

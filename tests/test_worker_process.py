@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import requests
@@ -13,6 +11,7 @@ import requests
 from server import outbox
 from server.db import get_database
 from server.demo import sandbox_config
+from tests.worker_processes import start_worker, stop_worker
 
 
 def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
@@ -24,13 +23,6 @@ def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
             return value
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def start_worker(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", "from server.cli import main; main()", "worker"],
-        env=env,
-    )
 
 
 def job_state(app) -> str:
@@ -59,8 +51,7 @@ def test_worker_killed_mid_delivery_delivers_after_restart(app, print_label, con
     try:
         wait_for(lambda: job_state(app) == "done", what="the restarted worker to deliver")
     finally:
-        second.terminate()
-        second.wait(timeout=10)
+        stop_worker(second)
     consignments = requests.get(f"{sandbox.url}/_sandbox/cartoncloud/consignments", timeout=5).json()
     consignments = consignments["consignments"] if isinstance(consignments, dict) else consignments
     (consignment,) = [c for c in consignments if c["generatedFromTask"]["id"] == printed["sale_order"]["id"]]

@@ -4,8 +4,6 @@ LABELBRIDGE_TEST_POSTGRES_URL is set) — nothing lost, nothing done twice."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from collections import Counter
 
@@ -13,12 +11,9 @@ from server.clients import get_upstreams
 from server.db import get_database
 from server.demo import sandbox_config
 from server.worker import Worker
+from tests.worker_processes import start_worker, stop_worker
 
 from .conftest import WEBHOOK_SECRET, wait_for
-
-
-def start_worker(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "from server.cli import main; main()", "worker"], env=env)
 
 
 def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(app, sandbox, new_sale_orders, db):
@@ -63,8 +58,7 @@ def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(a
     try:
         wait_for(lambda: sum(1 for r in db.records() if r.starshipit_order_id) == 150, what="the restarted worker")
     finally:
-        second.terminate()
-        second.wait(timeout=10)
+        stop_worker(second)
     numbers = [order["order_number"] for order in sandbox.state.starshipit_orders()]
     assert sorted(numbers) == sorted(so["references"]["customer"] for so in sale_orders)  # each once
     # The orphaned imports (one, or both), looked up and adopted; the rest created by the restart.
