@@ -195,9 +195,12 @@ def is_retryable_error(status: int, body: dict, retry_after: str | None) -> bool
     )
 
 
-def click_until_printed(backend: Backend, reference: str, deadline: float, answers: list) -> dict:
-    """What a packer does: click, and on a retryable error click again after Retry-After; every
-    answer is kept in ``answers`` as (reference, status, body, retry_after). Returns the label answer."""
+def click_until_printed(
+    backend: Backend, reference: str, deadline: float, answers: list, pause_at_most: float | None = None
+) -> dict:
+    """What a packer does: click, and on a retryable error click again after Retry-After (or after
+    ``pause_at_most`` seconds, if sooner: a packer who does not wait as long as asked); every answer
+    is kept in ``answers`` as (reference, status, body, retry_after). Returns the label answer."""
     while True:
         try:
             response = backend.print_label(reference)
@@ -211,4 +214,5 @@ def click_until_printed(backend: Backend, reference: str, deadline: float, answe
             return response.json()
         if not is_retryable_error(response.status_code, response.json(), retry_after) or time.monotonic() > deadline:
             return response.json()
-        time.sleep(min(float(retry_after), max(0.0, deadline - time.monotonic())))  # the packer's pause
+        pause = float(retry_after) if pause_at_most is None else min(float(retry_after), pause_at_most)
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))  # the packer's pause
