@@ -57,7 +57,8 @@ def test_cartoncloud_down_for_a_window_loses_no_writeback(postgres_url, backend_
             return time.monotonic() - down_since >= WINDOW and all(job.attempts >= 1 for job in jobs())
 
         wait_for(outage_over, WINDOW + 60, "every writeback to fail in the outage")
-        assert all(job.state == outbox.QUEUED for job in jobs())  # failed, none given up
+        # Failed, none given up (nor done: CartonCloud is down); a job may be mid-retry.
+        assert {job.state for job in jobs()} <= {outbox.QUEUED, outbox.RUNNING}
         control.clear_faults()  # CartonCloud is back
         outage = time.monotonic() - down_since
         wait_for(lambda: all(job.state == outbox.DONE for job in jobs()), 90, "every writeback after it")
