@@ -12,6 +12,7 @@ README's test command runs them in a second pass, alone (``--skip-serial``, ``--
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -104,7 +105,7 @@ def pytest_ignore_collect(collection_path: Path, config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if _module_of_path(item.path) in SERIAL_MODULES:
+        if _module(item.nodeid) in SERIAL_MODULES:
             item.add_marker(pytest.mark.serial)
     longest_first = {module: rank for rank, module in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: longest_first.get(_module(item.nodeid), len(LONGEST_FIRST)))  # stable
@@ -218,15 +219,12 @@ def _empty_migrated_postgres(url: str) -> None:
     _migrated_postgres.update(url=url, state=state, emptying="; ".join(emptying))
 
 
-# One engine a URL for emptying the tests' databases: a connection is not opened for each test.
-_resetting_engines: dict[str, Engine] = {}
-
-
+@functools.cache
 def _resetting_engine(url: str) -> Engine:
-    if url not in _resetting_engines:
-        # pre-ping: a test may have had the server drop every connection (tests/scale)
-        _resetting_engines[url] = create_engine(url, pool_size=1, pool_pre_ping=True)
-    return _resetting_engines[url]
+    """One engine a URL for emptying the tests' databases, its connection kept open between tests
+    (the apps' engines close theirs at each test's end); pre-ping: a test may have had the server
+    drop every connection (tests/scale)."""
+    return create_engine(url, pool_size=1, pool_pre_ping=True)
 
 
 @pytest.fixture(autouse=True)
@@ -258,8 +256,7 @@ def database_url(request, tmp_path) -> str:
         return url
     migrated = request.getfixturevalue("migrated_sqlite")
     path = migrated.parent.parent / "tests-database" / "labelbridge.sqlite3"  # one path a process: one engine
-    kept_engines.replace_sqlite_file(path, migrated)
-    return f"sqlite:///{path}"
+    return kept_engines.fresh_sqlite_copy(path, migrated)
 
 
 @pytest.fixture

@@ -33,14 +33,15 @@ def install() -> None:
     db.make_engine = _kept_engine
 
 
-def replace_sqlite_file(path: Path, source: Path) -> None:
-    """``path`` as a new copy of ``source``, with no write-ahead log of the database it replaces:
-    a new file, so a connection a test left open keeps the old one."""
+def fresh_sqlite_copy(path: Path, source: Path) -> str:
+    """The URL of ``path``, made a new copy of ``source`` with no write-ahead log of the database
+    it replaces: a new file, so a connection a test left open keeps the old one."""
+    url = f"sqlite:///{path}"
     path.parent.mkdir(exist_ok=True)
-    engine = _engines.get(f"sqlite:///{path}")
-    if engine is not None:
-        engine.dispose()
+    if url in _engines:
+        _engines[url].dispose()
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if leftover.exists():
             os.remove(leftover)
     shutil.copyfile(source, path)
+    return url

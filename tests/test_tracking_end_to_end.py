@@ -16,7 +16,7 @@ from server.db import get_database
 from server.demo import sandbox_config
 from server.models import OrderEvent, OutboxJob, Setting, SyncCursor
 from server.sync.modified_search import DAY_PREFIXES, FORM_KEY
-from tests.worker_processes import start_worker, stop_worker
+from tests.worker_processes import start_worker, stop_workers
 
 CONSIGNMENT_PUT = "PUT /tenants/{tenant_id}/consignments/{consignment_id}"
 SALE_ORDER = {
@@ -64,10 +64,7 @@ def workers(app, sandbox, real_readings):
     )
     processes = [start_worker(env), start_worker(env)]
     yield processes
-    for process in processes:
-        process.terminate()  # both at once; stop_worker then waits for each
-    for process in processes:
-        stop_worker(process)
+    stop_workers(*processes)
 
 
 def rows(app, model, *where):

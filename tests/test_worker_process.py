@@ -11,7 +11,7 @@ import requests
 from server import outbox
 from server.db import get_database
 from server.demo import sandbox_config
-from tests.worker_processes import start_worker, stop_worker
+from tests.worker_processes import start_worker, stop_workers
 
 
 def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
@@ -51,7 +51,7 @@ def test_worker_killed_mid_delivery_delivers_after_restart(app, print_label, con
     try:
         wait_for(lambda: job_state(app) == "done", what="the restarted worker to deliver")
     finally:
-        stop_worker(second)
+        stop_workers(second)
     consignments = requests.get(f"{sandbox.url}/_sandbox/cartoncloud/consignments", timeout=5).json()
     consignments = consignments["consignments"] if isinstance(consignments, dict) else consignments
     (consignment,) = [c for c in consignments if c["generatedFromTask"]["id"] == printed["sale_order"]["id"]]

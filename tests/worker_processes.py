@@ -18,11 +18,14 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", "from server.cli import main; main()", "worker"], env=env)
 
 
-def stop_worker(process: subprocess.Popen) -> None:
-    """SIGTERM (the worker finishes its pass and writes what waits), SIGKILL after the grace time."""
-    process.terminate()
-    try:
-        process.wait(timeout=GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def stop_workers(*processes: subprocess.Popen) -> None:
+    """SIGTERM to each at once (a worker finishes its pass and writes what waits), SIGKILL to any
+    still running after the grace time."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

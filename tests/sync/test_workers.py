@@ -11,7 +11,7 @@ from server.clients import get_upstreams
 from server.db import get_database
 from server.demo import sandbox_config
 from server.worker import Worker
-from tests.worker_processes import start_worker, stop_worker
+from tests.worker_processes import start_worker, stop_workers
 
 from .conftest import WEBHOOK_SECRET, wait_for
 
@@ -58,7 +58,7 @@ def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(a
     try:
         wait_for(lambda: sum(1 for r in db.records() if r.starshipit_order_id) == 150, what="the restarted worker")
     finally:
-        stop_worker(second)
+        stop_workers(second)
     numbers = [order["order_number"] for order in sandbox.state.starshipit_orders()]
     assert sorted(numbers) == sorted(so["references"]["customer"] for so in sale_orders)  # each once
     # The orphaned imports (one, or both), looked up and adopted; the rest created by the restart.
