@@ -18,6 +18,7 @@ from ..failures import Conflict, NotFound, from_upstream
 from ..http.errors import UpstreamError, UpstreamNotFound
 from ..models import SaleOrder
 from .identifiers import SaleOrderRef
+from .lock import Lease
 
 IDENTIFIER_KINDS = ("id", "numeric_id", "customer_reference")
 
@@ -77,12 +78,21 @@ def apply_sale_order(record: SaleOrder, sale_order: dict[str, Any]) -> None:
         setattr(record, name, value)
 
 
-def record_for(session: Session, tenant_id: str, sale_order: dict[str, Any]) -> SaleOrder:
-    """The record of ``sale_order``, created when new; safe when two requests create it at once."""
+def record_for(
+    session: Session, tenant_id: str, sale_order: dict[str, Any], locked_by: Lease | None = None
+) -> SaleOrder:
+    """The record of ``sale_order``, created when new; safe when two requests create it at once.
+    ``locked_by``: a print of an order it has just read as unknown. The record is inserted without
+    a read first, locked under that lease in the same write (no second one to lock it); when
+    another request recorded it meanwhile, that record is read and returned, and its
+    ``lock_token`` says it is not this print's."""
     query = select(SaleOrder).where(SaleOrder.tenant_id == tenant_id, SaleOrder.sale_order_id == sale_order["id"])
-    record = session.scalar(query)
+    record = session.scalar(query) if locked_by is None else None
     if record is None:
-        record = SaleOrder(tenant_id=tenant_id, sale_order_id=sale_order["id"], state="new", tracking_numbers=[])
+        lock = locked_by.columns() if locked_by is not None else {}
+        record = SaleOrder(
+            tenant_id=tenant_id, sale_order_id=sale_order["id"], state="new", tracking_numbers=[], **lock
+        )
         apply_sale_order(record, sale_order)
         session.add(record)
         try:
@@ -108,9 +118,14 @@ def resolve(
 
 
 def from_cartoncloud(
-    session: Session, cartoncloud: Callable[[], CartonCloudClient], tenant_id: str, ref: SaleOrderRef
+    session: Session,
+    cartoncloud: Callable[[], CartonCloudClient],
+    tenant_id: str,
+    ref: SaleOrderRef,
+    locked_by: Lease | None = None,
 ) -> tuple[SaleOrder, dict[str, Any]]:
     """The record for a ``ref`` labelbridge did not know a moment ago: the sale order asked of
-    CartonCloud, and recorded (or found, when another request recorded it meanwhile)."""
+    CartonCloud, and recorded (or found, when another request recorded it meanwhile); a new
+    record ``locked_by`` that lease (``record_for``)."""
     sale_order = fetch_sale_order(cartoncloud(), ref)
-    return record_for(session, tenant_id, sale_order), sale_order
+    return record_for(session, tenant_id, sale_order, locked_by), sale_order

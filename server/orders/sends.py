@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..failures import Unavailable
@@ -32,6 +32,19 @@ from ..models import SaleOrder, StarshipitCreate, utcnow
 
 SENT, CREATED, REFUSED, UNCONFIRMED, NO_ANSWER = "sent", "created", "refused", "unconfirmed", "no_answer"
 MAY_STILL_LAND = (SENT, NO_ANSWER)
+
+# The statements of every create, built once and run on the session's connection, in its
+# transaction: no ORM work per statement (they are on the path of every first print).
+_SEND = insert(StarshipitCreate)
+_SENT_BY = (StarshipitCreate.send_id == bindparam("send"), StarshipitCreate.outcome == SENT)
+_END = update(StarshipitCreate).where(*_SENT_BY).values(outcome=bindparam("to"), ended_at=bindparam("at"))
+_END_CREATED = _END.where(StarshipitCreate.order_number.in_(bindparam("created", expanding=True)))
+_LAST_SENT = (
+    select(StarshipitCreate.outcome, StarshipitCreate.sent_at)
+    .where(StarshipitCreate.sale_order_pk == bindparam("pk"))
+    .order_by(StarshipitCreate.id.desc())
+    .limit(1)
+)
 
 
 class CreateMayStillLand(Unavailable):
@@ -68,7 +81,7 @@ def record_sent(session: Session, orders: Iterable[tuple[SaleOrder, str]], *, ac
         }
         for record, number in orders
     ]
-    session.execute(insert(StarshipitCreate), rows)  # one INSERT, no object per order
+    session.connection().execute(_SEND, rows)  # one INSERT, no object per order
     session.commit()
     return send_id
 
@@ -84,21 +97,10 @@ def end(session: Session, send_id: str, outcome: str, *, created: Iterable[str] 
     """End the request's records in the caller's transaction, which records what was created
     with it and commits: those whose order number is in ``created`` as ``created``, the rest as
     ``outcome``."""
-    created, now = list(created), utcnow()
-    rows = StarshipitCreate.send_id == send_id, StarshipitCreate.outcome == SENT
+    created, now, connection = list(created), utcnow(), session.connection()
     if created:
-        session.execute(
-            update(StarshipitCreate)
-            .where(*rows, StarshipitCreate.order_number.in_(created))
-            .values(outcome=CREATED, ended_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    session.execute(
-        update(StarshipitCreate)
-        .where(*rows)
-        .values(outcome=outcome, ended_at=now)
-        .execution_options(synchronize_session=False)
-    )
+        connection.execute(_END_CREATED, {"send": send_id, "created": created, "to": CREATED, "at": now})
+    connection.execute(_END, {"send": send_id, "to": outcome, "at": now})
 
 
 def outcome_of(error: UpstreamError) -> str:
@@ -113,12 +115,7 @@ def outcome_of(error: UpstreamError) -> str:
 def may_still_land(session: Session, record_pk: int, window: timedelta, now: datetime | None = None) -> float:
     """Seconds for which the order's last create may still land in Starshipit (0: it cannot):
     it is ``sent`` or ended with ``no_answer``, and was sent less than ``window`` ago."""
-    last = session.execute(
-        select(StarshipitCreate.outcome, StarshipitCreate.sent_at)
-        .where(StarshipitCreate.sale_order_pk == record_pk)
-        .order_by(StarshipitCreate.id.desc())
-        .limit(1)
-    ).first()
+    last = session.connection().execute(_LAST_SENT, {"pk": record_pk}).first()
     if last is None or last.outcome not in MAY_STILL_LAND:
         return 0.0
     return max(0.0, (last.sent_at + window - (now or utcnow())).total_seconds())

@@ -23,14 +23,14 @@ from ..events import queue_event, record_event
 from ..failures import Conflict, Failure, Invalid, NotFound, Refused, from_upstream
 from ..http.errors import UpstreamError, UpstreamNotFound
 from ..mapping import UnshippableOrder, build_starshipit_order
-from ..models import Label, SaleOrder, utcnow
+from ..models import Label, SaleOrder, new_id, utcnow
 from ..printing import labels
 from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
 from ..troubleshooting.address_check import check_address
 from . import creation, known, resolver, sends
 from .chosen_service import ChosenService, needs_redo
 from .identifiers import SaleOrderRef
-from .lock import Lease, LockTimeout, order_lock
+from .lock import Lease, LockTimeout, holding, new_lease, order_lock
 from .settings import mapping_settings
 
 
@@ -87,8 +87,9 @@ class PrintService:
         found = known.by_ref(self.session, self._tenant_id(), ref, self._mode(), content=True)
         if found is not None and found.label is not None:
             return self._reprinted(found, service)
-        record, sale_order = (self._stored(found.record.id), None) if found is not None else self._from_cartoncloud(ref)
-        return self.print_record(record, sale_order, service)
+        if found is not None:
+            return self.print_record(self._stored(found.record.id), None, service)
+        return self._print_new(ref, service)
 
     def lookup(self, ref: SaleOrderRef) -> known.Known:
         """What labelbridge knows of the sale order (its label without the bytes); CartonCloud is
@@ -156,9 +157,22 @@ class PrintService:
     def resolve(self, ref: SaleOrderRef) -> tuple[SaleOrder, dict[str, Any] | None]:
         return resolver.resolve(self.session, self.upstreams.cartoncloud, self._tenant_id(), ref)
 
-    def _from_cartoncloud(self, ref: SaleOrderRef) -> tuple[SaleOrder, dict[str, Any]]:
+    def _print_new(self, ref: SaleOrderRef, service: ChosenService | None) -> PrintOutcome:
+        """``print_label`` for a sale order labelbridge did not know a moment ago: its record is
+        written already locked by this print (one write, not a second to lock it), unless another
+        request recorded it meanwhile: then it is printed as any known order, under the lock."""
+        lease = new_lease(self.config["ORDER_LOCK_SECONDS"])
+        record, sale_order = self._from_cartoncloud(ref, locked_by=lease)
+        if record.lock_token != lease.token:
+            return self.print_record(record, sale_order, service)
+        with holding(self.session, record.id, lease):
+            return self._create_and_print(record, lease, sale_order, service)
+
+    def _from_cartoncloud(self, ref: SaleOrderRef, locked_by: Lease | None = None) -> tuple[SaleOrder, dict[str, Any]]:
         """``resolve`` for a ``ref`` just read as unknown (``known.by_ref``): not read again."""
-        return resolver.from_cartoncloud(self.session, self.upstreams.cartoncloud, self._tenant_id(), ref)
+        return resolver.from_cartoncloud(
+            self.session, self.upstreams.cartoncloud, self._tenant_id(), ref, locked_by=locked_by
+        )
 
     def _stored(self, record_pk: int) -> SaleOrder:
         """The record as the session's own, to print it (a lookup reads it as a plain row)."""
@@ -324,6 +338,7 @@ class PrintService:
                 record, Refused("upstream_bad_response", f"Starshipit's label was unusable: {error}.")
             ) from error
         label = Label(
+            id=new_id(),  # known before any flush: the record and the job refer to it
             sale_order_pk=record.id,
             format=label_format,
             content=content,
@@ -336,7 +351,6 @@ class PrintService:
             starshipit_order_id=record.starshipit_order_id,
         )
         self.session.add(label)
-        self.session.flush()
         record.current_label_id = label.id
         record.carrier = shipment.carrier_name
         record.tracking_numbers = list(shipment.tracking_numbers)

@@ -302,3 +302,45 @@ def test_a_click_whose_lease_ran_out_while_it_looked_the_order_up_leaves_it_to_t
     assert retried.status_code == 201
     assert retried.get_json()["starshipit_order"]["order_id"] == orders_numbered(sandbox, number)[0]["order_id"]
     assert len(orders_numbered(sandbox, number)) == 1
+
+
+def test_a_first_click_that_fails_on_an_order_new_to_labelbridge_leaves_it_unlocked(
+    sandbox, new_sale_orders, print_label, db
+):
+    """A click records a new order already locked by itself (one write); when Starshipit then
+    refuses the create, the order is unlocked again, so the next click prints it at once."""
+    (sale_order,) = new_sale_orders(1)
+    sandbox.state.add_fault(service="starshipit", path="/api/orders", method="POST", status=400, count=1)
+
+    refused = click(print_label, sale_order)
+    assert refused.status_code == 502, refused.get_json()
+    record = db.record(sale_order["id"])
+    assert record.lock_token is None and record.last_error_code is not None
+
+    assert click(print_label, sale_order).status_code == 201
+    assert len(orders_numbered(sandbox, sale_order["references"]["customer"])) == 1
+    assert db.record(sale_order["id"]).lock_token is None
+
+
+def test_a_click_on_an_order_another_request_recorded_meanwhile_prints_it_under_the_lock(
+    app, sandbox, new_sale_orders, print_label, db, monkeypatch
+):
+    """A click reads the order as unknown; while it asks CartonCloud, another request (the
+    transfer, a look-up) records the order. The click's own record of it is refused (one record
+    per sale order): it takes the other's record and prints it under the lock, as any known order."""
+    (sale_order,) = new_sale_orders(1)
+    fetch = resolver.fetch_sale_order
+
+    def fetch_while_another_request_records_it(cartoncloud, ref):
+        fetched = fetch(cartoncloud, ref)
+        with get_database(app).sessions() as session:
+            tenant = get_upstreams(app).cartoncloud_credentials().tenant_id
+            resolver.record_for(session, tenant, fetched)
+        return fetched
+
+    monkeypatch.setattr(resolver, "fetch_sale_order", fetch_while_another_request_records_it)
+    printed = click(print_label, sale_order)
+
+    assert printed.status_code == 201, printed.get_json()
+    assert len(orders_numbered(sandbox, sale_order["references"]["customer"])) == 1
+    assert len(db.records()) == 1 and db.record(sale_order["id"]).lock_token is None
