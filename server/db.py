@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy import Dialect, Engine, Executable, Row, create_engine, event, exc
+from sqlalchemy import Dialect, Engine, Executable, Row, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import event_queue
@@ -103,6 +103,17 @@ def read_row(session: Session, statement: Executable, values: Mapping[str, Any])
     with engine.connect() as connection:
         connection.execution_options(**_read_options(engine), **{ONE_STATEMENT: True})
         return connection.execute(statement, values).first()
+
+
+def refresh_statistics(session: Session, *models: type) -> None:
+    """PostgreSQL: bring the planner's statistics of the models' tables up to date (ANALYZE), as
+    after any bulk load, and commit. A table that grew from empty keeps the plans made for it
+    while it was empty (each pooled connection caches them): whole-table scans that slow every
+    read of it, until autovacuum analyzes it, within a minute or so. SQLite plans without
+    statistics: nothing to do."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE " + ", ".join(model.__tablename__ for model in models)))
+        session.commit()
 
 
 def _read_options(engine: Engine) -> dict[str, Any]:

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from ..accounts import StarshipitCredentials
 from ..clients import Upstreams
+from ..db import refresh_statistics
 from ..events import record_event
 from ..http.errors import UpstreamError, UpstreamNotFound, UpstreamRejected
 from ..mapping import UnshippableOrder, build_starshipit_order
-from ..models import SaleOrder, utcnow
+from ..models import SaleOrder, StarshipitCreate, utcnow
 from ..orders import resolver
 from ..orders.bulk import MAX_IMPORT, BulkCreator, Candidate, ImportAborted
 from ..orders.settings import mapping_settings
@@ -37,6 +38,11 @@ from .summary import Summary
 # An order whose transfer failed on an upstream error is swept up again after this long.
 RETRY_AFTER_ERROR = timedelta(minutes=2)
 SWEEP_LIMIT = 200
+# A pass that has recorded this many new orders refreshes the database's statistics of them, and
+# again each time it has doubled that count (``db.refresh_statistics``): a new installation's first
+# pass over thousands of packed orders otherwise reads them with the plans made for an empty table
+# (on PostgreSQL, 10,000 orders took 1.4 times as long).
+REFRESH_STATISTICS_AFTER = 1000
 
 
 class TransferAborted(Exception):
@@ -72,6 +78,7 @@ class Transfer:
         self._routes: dict[tuple[Any, Any], StarshipitCredentials] = {}
         self._cancellations = Cancellations(session, upstreams, config, summary, actor=actor)
         self._previous: dict[int, str | None] = {}  # each record's status before this pass's copy
+        self._recorded, self._refresh_at = 0, REFRESH_STATISTICS_AFTER  # new records, and when to refresh
 
     # -- public ---------------------------------------------------------------------------
 
@@ -190,7 +197,14 @@ class Transfer:
             for sale_order in sale_orders:
                 _apply(records[sale_order["id"]], sale_order)
             self.session.commit()
+        self._count_recorded(len(new))
         return records
+
+    def _count_recorded(self, count: int) -> None:
+        self._recorded += count
+        if self._recorded >= self._refresh_at:
+            refresh_statistics(self.session, SaleOrder, StarshipitCreate)
+            self._refresh_at = 2 * self._recorded
 
     def _new_record(self, sale_order: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -7,13 +7,14 @@ import math
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from server.clients import get_upstreams
 from server.db import get_database
 from server.models import SaleOrder, SyncCursor, utcnow
 from server.orders import resolver
 from server.orders.lock import release, try_lock
+from server.sync import trigger
 from server.sync.trigger import Transfer
 
 from .conftest import starshipit_numbers, wait_for
@@ -203,6 +204,32 @@ def test_an_order_a_click_records_while_the_pass_records_the_rest_is_recorded_on
         so["id"] for so in (first, _second, _third)
     )
     assert len(sandbox.state.starshipit_orders()) == 3
+
+
+def analyzed_since(app, start) -> bool:
+    """Whether the sale orders' statistics were refreshed by hand (ANALYZE) after ``start``."""
+    with get_database(app).engine.connect() as connection:
+        last = connection.scalar(text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'sale_orders'"))
+    return last is not None and last >= start
+
+
+# PostgreSQL only: SQLite plans without statistics, so there is nothing to refresh.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_pass_that_records_many_new_orders_refreshes_their_statistics(app, new_sale_orders, runner, monkeypatch):
+    """The plans PostgreSQL made while the table was empty scan it whole; a pass that recorded
+    many new orders has the statistics refreshed, so its later reads (and every connection's)
+    are planned for the table as it is. A pass of a few orders leaves that to autovacuum."""
+    monkeypatch.setattr(trigger, "REFRESH_STATISTICS_AFTER", 20)
+    with get_database(app).engine.connect() as connection:
+        start = connection.scalar(text("SELECT clock_timestamp()"))
+
+    new_sale_orders(10)
+    assert runner.run_once(force=True).created == 10
+    assert not analyzed_since(app, start)
+
+    new_sale_orders(30)
+    assert runner.run_once(force=True).created == 30
+    assert analyzed_since(app, start)
 
 
 def mark_errors_old(app) -> None:
