@@ -7,9 +7,12 @@ voided one), an order whose create was ever sent is looked up by its number
 first, one whose create may still land is left for later (``sends.may_still_land``), and the
 import is recorded (``sends``) before it goes out and ended when its answer comes.
 
-A batch's import is sent as soon as it is ready, and the previous one's answer is recorded while
+A batch's import is sent as soon as it is ready, and an earlier one's answer is recorded while
 it travels: the rate limit allows one request every 1/R seconds, and the work around a request
-fits in that time only if it does not wait for the answers too.
+fits in that time only if it does not wait for the answers too. Two are on their way at a time,
+not one: Starshipit can take longer than 1/R to answer an import of fifty (80 ms in the
+simulators against 50 ms at 20 a second), and waiting for the last one's answer then made every
+request late.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -33,6 +37,8 @@ from ..models import SaleOrder
 from ..starshipit.client import MAX_IMPORT, StarshipitClient
 from . import creation, lock, sends
 from .numbering import numbered
+
+IMPORTS_ON_THEIR_WAY = 2  # imports sent and not yet answered, at most
 
 __all__ = ["MAX_IMPORT", "BulkCreator", "Candidate", "ImportAborted", "Outcomes"]
 
@@ -93,13 +99,13 @@ class BulkCreator:
         self.actor = actor
         self.lease = timedelta(seconds=config["ORDER_LOCK_SECONDS"])
         self.window = sends.in_flight_window(config)
-        self._in_flight: _Import | None = None
+        self._in_flight: deque[_Import] = deque()  # imports on their way, oldest first
         self._sent_numbers: set[str] = set()  # order numbers imported (or on their way) by this creator
 
     def send(self, account: StarshipitCredentials, candidates: list[Candidate]) -> None:
-        """Import ``candidates`` (at most fifty, one account), recording the previous import's
-        answer while this one travels. Raises ImportAborted; whatever fails, the import already
-        on its way has its answer recorded."""
+        """Import ``candidates`` (at most fifty, one account), recording the answer of an earlier
+        import while this one travels (IMPORTS_ON_THEIR_WAY at most). Raises ImportAborted;
+        whatever fails, the imports already on their way have their answers recorded."""
         try:
             batch = self._prepare(account, candidates)
         except BaseException:
@@ -115,13 +121,25 @@ class BulkCreator:
             )
             self._sent_numbers.update(numbers)
             batch.call = _Call(batch.starshipit.import_orders, [candidate.shipment for candidate, _ in batch.ready])
-        previous, self._in_flight = self._in_flight, batch
-        self._complete(previous)
+            self._in_flight.append(batch)
+        if len(self._in_flight) > IMPORTS_ON_THEIR_WAY:
+            try:
+                self._complete(self._in_flight.popleft())
+            except BaseException:
+                self._complete_quietly()
+                raise
 
     def complete(self) -> None:
-        """Record what the import still on its way created. Raises ImportAborted."""
-        batch, self._in_flight = self._in_flight, None
-        self._complete(batch)
+        """Record what the imports still on their way created, each of them whatever another's
+        failure. Raises ImportAborted (the first)."""
+        failure: BaseException | None = None
+        while self._in_flight:
+            try:
+                self._complete(self._in_flight.popleft())
+            except BaseException as error:
+                failure = failure or error
+        if failure is not None:
+            raise failure
 
     def _complete_quietly(self) -> None:
         """``complete`` after another failure, which is the one to report."""
@@ -228,10 +246,8 @@ class BulkCreator:
 
     # -- after the import -------------------------------------------------------------------
 
-    def _complete(self, batch: _Import | None) -> None:
+    def _complete(self, batch: _Import) -> None:
         """Record what ``batch``'s import created, and unlock its orders."""
-        if batch is None:
-            return
         try:
             self._record(batch)
         except UpstreamError as error:

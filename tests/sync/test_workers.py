@@ -45,11 +45,11 @@ def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(a
     finally:
         first.kill()
         first.wait(timeout=10)
-    # Recorded before they went: the first import, and perhaps the next (sent while the first
-    # travels), which the kill may have cut off before it left.
-    assert len(db.sends()) in (50, 100) and {send.outcome for send in db.sends()} == {"sent"}
-    # Whichever import Starshipit held lands once its hold ends; the other, if it left at all,
-    # lands whenever the simulator reads it: how many are orphaned is known only at the end.
+    # Recorded before they went: the first import, and perhaps the next two (sent while the first
+    # travels: two are on their way at a time), which the kill may have cut off before they left.
+    assert len(db.sends()) in (50, 100, 150) and {send.outcome for send in db.sends()} == {"sent"}
+    # Whichever import Starshipit held lands once its hold ends; the others, if they left at all,
+    # land whenever the simulator reads them: how many are orphaned is known only at the end.
     sandbox.state.release_holds()
     wait_for(lambda: len(sandbox.state.starshipit_orders()) >= 50, what="the orphaned import to land")
     assert all(record.starshipit_order_id is None for record in db.records())  # never heard back
@@ -61,9 +61,9 @@ def test_worker_killed_mid_transfer_and_restarted_loses_and_duplicates_nothing(a
         stop_workers(second)
     numbers = [order["order_number"] for order in sandbox.state.starshipit_orders()]
     assert sorted(numbers) == sorted(so["references"]["customer"] for so in sale_orders)  # each once
-    # The orphaned imports (one, or both), looked up and adopted; the rest created by the restart.
+    # The orphaned imports (one or more), looked up and adopted; the rest created by the restart.
     orphaned = len(db.events("found_in_starshipit"))
-    assert orphaned in (50, 100)
+    assert orphaned in (50, 100, 150)
     assert len(db.events("starshipit_order_created")) == 150 - orphaned
 
 
