@@ -18,6 +18,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from . import event_queue, events, logs, metrics
 from .models import OrderEvent, OutboxJob, PrintBatch, SaleOrder, SyncCursor, utcnow
+from .request_headers import has_json_body, request_header
 from .sync import inbox
 
 _PENDING = "labelbridge.metrics"
@@ -106,7 +107,7 @@ def init_app(app) -> None:
     def _log_context() -> None:
         logs.clear_context()
         try:
-            body = request.get_json(silent=True, cache=True) if request.is_json else None
+            body = request.get_json(silent=True, cache=True) if has_json_body() else None
         except RecursionError:  # nested past the parser's limit: the body check answers 400 for it
             body = None
         named = (
@@ -117,7 +118,7 @@ def init_app(app) -> None:
         # ``in`` before reading: a miss in request.args raises an HTTP exception, costly to build.
         sale_order = next((named[key] for key in _SALE_ORDER_KEYS if key in named and named[key]), None)
         logs.set_context(
-            request_id=logs.request_id(request.headers.get("X-Request-Id")),
+            request_id=logs.request_id(request_header("X-Request-Id")),
             sale_order=sale_order if isinstance(sale_order, (str, int)) else None,
         )
 

@@ -15,6 +15,7 @@ from ..cache import get_cache
 from ..db import get_session
 from ..errors import ApiError
 from ..models import utcnow
+from ..request_headers import request_header
 from ..tokens import SUPERVISING_ROLES, TokenCheck, check, hash_token
 from .refusals import get_refusals
 
@@ -25,7 +26,7 @@ _ROLES = "labelbridge_roles"
 def refuse_foreign_origin() -> None:
     """A web page can make a browser send a request with a stolen token; it cannot hide its own
     Origin. Requests without an Origin (the extension's worker, scripts, webhooks) pass."""
-    origin = request.headers.get("Origin")
+    origin = request_header("Origin")
     if request.method in STATE_CHANGING and origin and origin.rstrip("/") not in allowed_origins(current_app.config):
         raise ApiError(403, "forbidden_origin", f"Requests from {origin} are not allowed.")
 

@@ -21,6 +21,7 @@ from ..printing.labels import CONTENT_TYPES
 from ..printing.layouts import apply_layout, effective_layout
 from ..printing.packing_slips import packing_slip
 from ..printing.workstation import UNSET, workstation_for
+from ..request_headers import request_header
 from ..schemas.labels import PrintRequestSchema, PrintResponseSchema, RedoRequestSchema
 from ..schemas.printing import LayoutQuerySchema
 from .blueprint import api
@@ -82,7 +83,7 @@ def print_label(body):
         return _answer(printed[0], _status(printed[0].outcome.reprint))
 
     request_hash = idempotency.fingerprint("POST", request.path, request.get_json())
-    return _with_label(workstation.once(request.headers.get("Idempotency-Key"), request_hash, answer), printed)
+    return _with_label(workstation.once(request_header("Idempotency-Key"), request_hash, answer), printed)
 
 
 def _answer(printed: Printed, status: int) -> Answer:
