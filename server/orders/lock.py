@@ -4,7 +4,9 @@ It is a lease (token + expiry on the sale order's row) taken and released by sin
 UPDATEs, not a transaction held open: no connection stays busy while Starshipit is called, and a
 holder that crashed frees the order when its lease runs out. One order is locked by waiting for
 it (``order_lock``: a click waits for another workstation's click); many at once without waiting
-(``acquire``: a bulk import leaves an order someone holds for later). Both are the same lock.
+(``acquire``: a bulk import leaves an order someone holds for later); an order new to
+labelbridge is recorded already locked by the click that found it (``Lease.columns``, then
+``holding``). All are the same lock.
 
 A lease can run out while its holder still works (a slow Starshipit, a busy machine), and then
 someone else may take the order. So before a holder records a create (``sends.record_sent``) it

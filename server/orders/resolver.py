@@ -82,10 +82,10 @@ def record_for(
     session: Session, tenant_id: str, sale_order: dict[str, Any], locked_by: Lease | None = None
 ) -> SaleOrder:
     """The record of ``sale_order``, created when new; safe when two requests create it at once.
-    ``locked_by``: a print of an order it has just read as unknown. The record is inserted without
-    a read first, locked under that lease in the same write (no second one to lock it); when
-    another request recorded it meanwhile, that record is read and returned, and its
-    ``lock_token`` says it is not this print's."""
+    ``locked_by``: the lease of a print that has just read the order as unknown. The record is
+    then inserted without a read first, locked under that lease in the same write (no second
+    one to lock it); when another request recorded it meanwhile, that record is read and
+    returned, and its ``lock_token`` says it is not the print's."""
     query = select(SaleOrder).where(SaleOrder.tenant_id == tenant_id, SaleOrder.sale_order_id == sale_order["id"])
     record = session.scalar(query) if locked_by is None else None
     if record is None:
