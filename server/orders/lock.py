@@ -125,7 +125,9 @@ def _unlock(session: Session, record_pks: Collection[int], token: str) -> None:
 
 
 def _run(session: Session, statement: Executable, **values: object) -> CursorResult:
-    """``statement`` with ``values`` in the session's transaction (begun as the session begins it)."""
+    """``statement`` with ``values`` in the session's transaction (begun as the session begins it).
+    What the session holds unflushed is written at its next flush or commit, after this: none of
+    the lock's statements reads it."""
     return session.connection().execute(statement, values)
 
 

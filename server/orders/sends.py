@@ -34,7 +34,8 @@ SENT, CREATED, REFUSED, UNCONFIRMED, NO_ANSWER = "sent", "created", "refused", "
 MAY_STILL_LAND = (SENT, NO_ANSWER)
 
 # The statements of every create, built once and run on the session's connection, in its
-# transaction: no ORM work per statement (they are on the path of every first print).
+# transaction: no ORM work per statement (they are on the path of every first print). What the
+# session holds unflushed is written after them, at its commit; none of them reads it.
 _SEND = insert(StarshipitCreate)
 _SENT_BY = (StarshipitCreate.send_id == bindparam("send"), StarshipitCreate.outcome == SENT)
 _END = update(StarshipitCreate).where(*_SENT_BY).values(outcome=bindparam("to"), ended_at=bindparam("at"))
