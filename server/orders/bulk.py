@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -97,7 +95,7 @@ class BulkCreator:
         self.outcomes = outcomes
         self.tenant_id = tenant_id
         self.actor = actor
-        self.lease = timedelta(seconds=config["ORDER_LOCK_SECONDS"])
+        self.lease_seconds = config["ORDER_LOCK_SECONDS"]
         self.window = sends.in_flight_window(config)
         self._in_flight: deque[_Import] = deque()  # imports on their way, oldest first
         self._sent_numbers: set[str] = set()  # order numbers imported (or on their way) by this creator
@@ -151,9 +149,9 @@ class BulkCreator:
     def _prepare(self, account: StarshipitCredentials, candidates: list[Candidate]) -> _Import | None:
         """Lock the orders and find out which still need creating; None when none do."""
         starshipit = self.upstreams.starshipit(account)
-        batch = _Import(account, starshipit, candidates, lock.Lease(str(uuid.uuid4()), self.lease))
+        batch = _Import(account, starshipit, candidates, lock.new_lease(self.lease_seconds))
         try:
-            locked = lock.acquire(self.session, batch.pks, batch.token, self.lease)
+            locked = lock.acquire(self.session, batch.pks, batch.token, batch.lease.length)
             # What the orders are now, read under the lock: a click may have created one meanwhile.
             query = select(SaleOrder.id, SaleOrder.starshipit_order_id, SaleOrder.voided_shipments).where(
                 SaleOrder.id.in_(locked)
