@@ -1,8 +1,10 @@
 """The Alembic migrations are the schema: they build it on every engine and match the models.
-A one-row read (a lookup's, a reprint's) sees what is committed and never waits for a write.
+A one-row read (a lookup's, a reprint's) sees what is committed and never waits for a write; read
+by the driver itself, it gives what SQLAlchemy would, and a connection that fails it is replaced.
 A PostgreSQL connection is pinged before use only after it sat idle."""
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,8 +13,9 @@ from sqlalchemy import bindparam, create_engine, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from server import db
-from server.db import Database, read_row
-from server.models import Base, SaleOrder
+from server.db import Database, DriverRead, read_row
+from server.models import Base, Label, SaleOrder
+from server.orders import known
 
 
 def test_migrations_build_the_schema_the_models_describe(database_url):
@@ -49,6 +52,66 @@ def test_a_one_row_read_sees_what_is_committed_without_waiting_for_a_write(datab
     assert read_row(reader, statement, {"id": "so-1"}).customer_reference == "REF-1"
     reader.close()
     writer.close()
+    database.dispose()
+
+
+def test_a_driver_read_gives_what_sqlalchemy_reads(database_url):
+    """A lookup's row read by the driver has SQLAlchemy's values, converted by its types: times,
+    JSON lists, bytes, numbers; and, like ``read_row``, only what is committed."""
+    database = Database(database_url)
+    database.upgrade()
+    session = database.sessions()
+    record = SaleOrder(
+        tenant_id="tenant",
+        sale_order_id="so-1",
+        customer_reference="REF-1",
+        starshipit_order_id=42,
+        tracking_numbers=["TN1", "TN2"],
+        blocked_reasons=[{"field": "postcode", "message": "missing"}],
+        locked_until=datetime(2026, 12, 4, 9, 30, 15, 123456, tzinfo=UTC),
+    )
+    session.add(record)
+    session.flush()
+    label = Label(sale_order_pk=record.id, format="pdf", content=b"%PDF-\x00\xff", tracking_numbers=["TN1"])
+    session.add(label)
+    session.flush()
+    record.current_label_id = label.id
+    reader = database.sessions()
+    read = known._query("customer_reference", True)
+    values = {"tenant": "tenant", "value": "REF-1"}
+    assert read.first(reader, values) is None  # not committed yet
+    session.commit()
+    by_driver = read.first(reader, values)
+    by_sqlalchemy = read_row(reader, read.statement, values)
+    assert by_driver._asdict() == dict(by_sqlalchemy._mapping)
+    assert by_driver.tracking_numbers == ["TN1", "TN2"]
+    assert by_driver.label_content == b"%PDF-\x00\xff"
+    assert by_driver.locked_until.replace(tzinfo=UTC) == datetime(2026, 12, 4, 9, 30, 15, 123456, tzinfo=UTC)
+    assert not reader.in_transaction()
+    for open_session in (reader, session):
+        open_session.close()
+    database.dispose()
+
+
+def test_a_driver_read_on_a_connection_the_server_dropped_is_made_again(postgres_url, pool_clock):
+    """A pooled connection dropped within the idle time (no ping) fails the driver's read: that
+    connection is discarded and the read made again by SQLAlchemy on a new one. The caller gets
+    its row; the dead connection never comes back from the pool."""
+    database = Database(postgres_url)
+    database.upgrade()
+    with database.sessions() as session:
+        session.add(SaleOrder(tenant_id="tenant", sale_order_id="so-1", customer_reference="REF-1"))
+        session.commit()
+    read = DriverRead(
+        select(SaleOrder.__table__.c.sale_order_id).where(SaleOrder.__table__.c.customer_reference == bindparam("ref"))
+    )
+    dropped = _backend_of(database)
+    _terminate(postgres_url, dropped)
+    reader = database.sessions()
+    assert read.first(reader, {"ref": "REF-1"}) == ("so-1",)
+    assert _backend_of(database) != dropped
+    assert read.first(reader, {"ref": "REF-1"}).sale_order_id == "so-1"
+    reader.close()
     database.dispose()
 
 

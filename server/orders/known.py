@@ -1,7 +1,7 @@
 """What labelbridge knows of a sale order, read at once: its record, its current label, how
 that label's writeback stands and its return label. The lookup a page makes when it opens and every reprint read this,
-in one Core query on a connection of its own, in a read that takes no write lock (``db.read_row``):
-plain rows, no ORM objects, nothing of it written back."""
+in one Core query sent by a pooled driver connection, in a read that takes no write lock
+(``db.DriverRead``): plain rows, no ORM objects, nothing of it written back."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import outbox
-from ..db import read_row
+from ..db import DriverRead
 from ..models import Label, OutboxJob, ReturnShipment, SaleOrder
 from .identifiers import SaleOrderRef
 from .resolver import COLUMNS
@@ -43,7 +43,7 @@ class StoredLabel:
 
 @dataclass(frozen=True)
 class Known:
-    record: Row  # the sale_orders row: its columns by name, as SaleOrder's attributes
+    record: Any  # the sale_orders row (a named tuple): its columns by name, as SaleOrder's attributes
     label: StoredLabel | None  # the current label
     writeback: str | None  # queued, done, failed or disabled; None without a label
     returned: ReturnRef | None = None  # its printed return label (server/orders/returns.py)
@@ -59,7 +59,7 @@ def by_pk(session: Session, record_pk: int, mode: str, *, content: bool = False)
 
 
 @cache
-def _query(kind: str, content: bool) -> Select:
+def _query(kind: str, content: bool) -> DriverRead:
     """One statement per way of naming the order, built once (its values are bound at each read)."""
     last_job = (
         select(OutboxJob.state)
@@ -74,7 +74,7 @@ def _query(kind: str, content: bool) -> Select:
         conditions = [_ORDERS.c.tenant_id == bindparam("tenant"), COLUMNS[kind] == bindparam("value")]
     return_label = _LABELS.alias("return_label")
     label_columns = (*_LABEL_COLUMNS, "content") if content else _LABEL_COLUMNS
-    return (
+    return DriverRead(
         select(
             *_ORDERS.c,
             *(_LABELS.c[name].label(f"label_{name}") for name in label_columns),
@@ -91,15 +91,15 @@ def _query(kind: str, content: bool) -> Select:
     )
 
 
-def _read(session: Session, query: Select, mode: str, **values: Any) -> Known | None:
-    row = read_row(session, query, values)
+def _read(session: Session, query: DriverRead, mode: str, **values: Any) -> Known | None:
+    row = query.first(session, values)
     if row is None:
         return None
     label = None
     if row.label_id is not None:
-        columns = row._mapping
         label = StoredLabel(
-            **{name: columns[f"label_{name}"] for name in _LABEL_COLUMNS}, content=columns.get("label_content")
+            **{name: getattr(row, f"label_{name}") for name in _LABEL_COLUMNS},
+            content=getattr(row, "label_content", None),
         )
     writeback = outbox.writeback_of(row.writeback_job, mode) if label is not None else None
     returned = ReturnRef(row.return_id, row.return_format) if row.return_id else None
