@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, defer
 from .. import outbox
 from ..clients import Upstreams
 from ..db import read_only
-from ..events import queue_event, record_event
+from ..events import queue_event, record_event, record_events
 from ..failures import Conflict, Failure, Invalid, NotFound, Refused, from_upstream
 from ..http.errors import UpstreamError, UpstreamNotFound
 from ..mapping import UnshippableOrder, build_starshipit_order
@@ -357,24 +357,22 @@ class PrintService:
         record.state = "labelled"
         record.last_error_code = record.last_error_message = record.last_error_at = None
         job = outbox.enqueue(self.session, record, label, self.config["WRITEBACK_MODE"])
-        record_event(
-            self.session,
-            record,
-            kind,
-            self.actor,
-            label_id=label.id,
-            tracking_numbers=label.tracking_numbers,
-            carrier=label.carrier,
-            carrier_service_code=label.carrier_service_code,
-            service_chosen=service is not None,
-            replaces_label_id=label.replaces_label_id,
-            reason=reason,
-        )
+        printed = {
+            "label_id": label.id,
+            "tracking_numbers": label.tracking_numbers,
+            "carrier": label.carrier,
+            "carrier_service_code": label.carrier_service_code,
+            "service_chosen": service is not None,
+            "replaces_label_id": label.replaces_label_id,
+            "reason": reason,
+        }
+        events = [(record, kind, self.actor, printed)]
         if job is not None:
-            self.session.flush()
-            record_event(
-                self.session, record, "writeback_queued", self.actor, job_id=job.id, mode=job.mode, label_id=label.id
+            self.session.flush()  # the job's id, for its event
+            events.append(
+                (record, "writeback_queued", self.actor, {"job_id": job.id, "mode": job.mode, "label_id": label.id})
             )
+        record_events(self.session, events)  # one INSERT, no object or flush for each
         lease.commit_and_release(self.session, [record.id])
         return label, outbox.writeback_of(job and job.state, self._mode())
 

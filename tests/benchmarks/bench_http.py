@@ -1,6 +1,6 @@
 """Benchmark: the hot paths over HTTP against the framework itself, loaded by wrk.
 
-    python tests/benchmarks/bench_http.py [--seconds 10] [--connections 16] [--threads 2]
+    python tests/benchmarks/bench_http.py [--seconds 5] [--rounds 3] [--connections 16] [--threads 2]
         [--workers 2] [--orders 200] [--postgres-url postgresql+psycopg://…] [--output FILE]
         [--smoke]
 
@@ -11,10 +11,12 @@ In one run, for SQLite (a temporary file) and, with --postgres-url (an empty dat
   --orders sale orders printed first, then loaded by wrk, one scenario after another:
   health (`GET /api/v1/health`), whoami (the token check), lookup (`GET /orders/lookup` of a
   printed order, rotating over all of them) and reprint (`POST /labels` of a printed order).
-Both servers stay up and the loads alternate: hello, health, hello, whoami, hello, lookup, hello,
-reprint, hello. Each scenario: requests/s, median and p99 latency, non-2xx answers and socket
-errors, and its share of the mean of the hello loads either side of it (a machine whose load drifts
-moves both alike); then the peak RSS (VmHWM) of each gunicorn worker. wrk is a C load
+Both servers stay up and the loads alternate, --rounds times over: hello, health, hello, whoami,
+hello, lookup, hello, reprint, hello. Each load of a scenario has a share: its requests/s over the
+mean of the hello loads either side of it (a machine whose load drifts moves both alike). Each
+scenario: the median of its rounds' shares (one round that other work on the host slowed does not
+decide it), requests/s, median and p99 latency (medians over the rounds), non-2xx answers and
+socket errors (summed); then the peak RSS (VmHWM) of each gunicorn worker. wrk is a C load
 generator in a process of its own (Debian's package; installed with apt when missing), so it
 takes little of the server's CPU. --smoke runs each scenario for a second on SQLite only and
 checks nothing about speed (CI runs it so the script keeps working).
@@ -215,10 +217,25 @@ def labelbridge(
         stop(server)
 
 
+def over_rounds(loads: list[dict]) -> dict:
+    """A scenario's figures from its loads, one per round."""
+    return {
+        "per_second": round(statistics.median(run["per_second"] for run in loads), 1),
+        "median_ms": statistics.median(run["median_ms"] for run in loads),
+        "p99_ms": statistics.median(run["p99_ms"] for run in loads),
+        "requests": sum(run["requests"] for run in loads),
+        "non_2xx": sum(run["non_2xx"] for run in loads),
+        "socket_errors": sum(run["socket_errors"] for run in loads),
+        "share_of_hello": round(statistics.median(run["share_of_hello"] for run in loads), 3),
+        "share_each_round": [run["share_of_hello"] for run in loads],
+        "hello_either_side_per_second": [run["hello_either_side_per_second"] for run in loads],
+    }
+
+
 def measure_engine(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, args: argparse.Namespace) -> dict:
-    """Each scenario between two loads of the hello app, both servers up all along: its share is
-    of the mean of the hello loads either side, so a machine that drifts (other work starting or
-    stopping) moves both alike."""
+    """Each scenario between two loads of the hello app, both servers up all along, in rounds: a
+    load's share is of the mean of the hello loads either side, so a machine that drifts (other
+    work starting or stopping) moves both alike; the scenario's share is its rounds' median."""
     hello_script = wrk_script(folder, "hello", [("GET", "/hello", None)], {})
     with (
         hello_app(folder, args) as (hello_url, hello_server),
@@ -229,14 +246,21 @@ def measure_engine(wrk: str, sandbox: Sandbox, database_url: str, folder: Path, 
             headers,
         ),
     ):
+        scripts = {
+            name: wrk_script(folder, name, specs, {} if name == "health" else headers)
+            for name, specs in scenarios.items()
+        }
         hellos = [load(wrk, hello_url, hello_script, args)]
-        figures = {}
-        for name, specs in scenarios.items():
-            figures[name] = load(wrk, url, wrk_script(folder, name, specs, {} if name == "health" else headers), args)
-            hellos.append(load(wrk, hello_url, hello_script, args))
-            either_side = statistics.mean(run["per_second"] for run in hellos[-2:])
-            figures[name]["hello_either_side_per_second"] = round(either_side, 1)
-            figures[name]["share_of_hello"] = round(figures[name]["per_second"] / either_side, 3)
+        loads: dict[str, list[dict]] = {name: [] for name in scenarios}
+        for _round in range(args.rounds):
+            for name, script in scripts.items():
+                run = load(wrk, url, script, args)
+                hellos.append(load(wrk, hello_url, hello_script, args))
+                either_side = statistics.mean(hello["per_second"] for hello in hellos[-2:])
+                run["hello_either_side_per_second"] = round(either_side, 1)
+                run["share_of_hello"] = round(run["per_second"] / either_side, 3)
+                loads[name].append(run)
+        figures = {name: over_rounds(runs) for name, runs in loads.items()}
         figures["peak_rss_mb_per_worker"] = gunicorn_workers_rss(server)
         baseline = {
             "per_second": round(statistics.median(run["per_second"] for run in hellos), 1),
@@ -256,6 +280,7 @@ def run(args: argparse.Namespace) -> dict:
             "workers": args.workers,
             "threads_per_worker": 4,
             "wrk": f"-t{args.threads} -c{args.connections} -d{args.seconds}s",
+            "rounds": args.rounds,
         },
     }
     sandbox = Sandbox()
@@ -272,17 +297,18 @@ def run(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="each load's length")
+    parser.add_argument("--rounds", type=int, default=3, help="loads of each scenario, each between two hello loads")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--postgres-url", help="an empty PostgreSQL database: measured as well as SQLite")
     parser.add_argument("--output", type=Path, help="also write the figures here as JSON")
-    parser.add_argument("--smoke", action="store_true", help="a second per scenario, SQLite only, 5 orders")
+    parser.add_argument("--smoke", action="store_true", help="a second per scenario, one round, SQLite only, 5 orders")
     args = parser.parse_args()
     if args.smoke:
-        args.seconds, args.orders, args.postgres_url = 1, 5, None
+        args.seconds, args.rounds, args.orders, args.postgres_url = 1, 1, 5, None
     emit(run(args), args.output)
 
 
