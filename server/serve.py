@@ -46,7 +46,14 @@ def _child_exit(_server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+def run_gunicorn(host: str, port: int, workers: int, threads: int, worker_connections: int) -> None:
     _Gunicorn(
-        {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "timeout": 120, "child_exit": _child_exit}
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_connections": worker_connections,
+            "timeout": 120,
+            "child_exit": _child_exit,
+        }
     ).run()

@@ -12,13 +12,21 @@ from .context import load_app, wait_for_interrupt
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", default=2, show_default=True, help="Processes.")
 @click.option("--threads", default=4, show_default=True, help="Requests each process serves at once.")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option(
+    "--worker-connections",
+    default=1000,
+    show_default=True,
+    help="Client connections each process keeps open at most. Kept-alive connections stay with the "
+    "process that accepted them: with a bound near (clients / workers), a burst of new ones is "
+    "shared among the processes instead of taken by the first to wake.",
+)
+def serve(host: str, port: int, workers: int, threads: int, worker_connections: int) -> None:
     """Serve the API with gunicorn."""
     from ..serve import prepare_metrics_folder, run_gunicorn
 
     prepare_metrics_folder()  # before anything imports prometheus_client: it picks its mode then
     load_app()  # fail fast on bad settings before forking
-    run_gunicorn(host, port, workers, threads)
+    run_gunicorn(host, port, workers, threads, worker_connections)
 
 
 @click.command()

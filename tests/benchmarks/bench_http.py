@@ -6,7 +6,8 @@
 
 In one run, for SQLite (a temporary file) and, with --postgres-url (an empty database), PostgreSQL:
 - a bare Flask app answering JSON "hello", under gunicorn with the same settings as
-  `labelbridge serve` (N worker processes × 4 threads): the floor;
+  `labelbridge serve` (N worker processes × 4 threads, each keeping at most its share of wrk's
+  connections: ``worker_connections``): the floor;
 - `labelbridge serve --workers N` against the simulators (a `labelbridge sandbox` process), with
   --orders sale orders printed first, then loaded by wrk, one scenario after another:
   health (`GET /api/v1/health`), whoami (the token check), lookup (`GET /orders/lookup` of a
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -146,6 +148,15 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
+def worker_connections(args: argparse.Namespace) -> int:
+    """Each worker's share of wrk's connections, for both servers. wrk opens its connections at
+    once and keeps them alive for the whole load; left to the kernel, the worker that woke first
+    sometimes accepted all of them, and that server ran on one core for the load (a hello load at
+    1,900 requests/s between loads at 6,000, its other worker idle). Bounded, each worker takes
+    its share, as each would of many clients."""
+    return math.ceil(args.connections / args.workers)
+
+
 def gunicorn_workers_rss(master: subprocess.Popen) -> list[float]:
     return [peak_rss_mb(pid) for pid in children(master.pid)]
 
@@ -156,6 +167,7 @@ def hello_app(folder: Path, args: argparse.Namespace) -> Iterator[tuple[str, sub
     (folder / "hello.py").write_text(textwrap.dedent(HELLO_APP))
     port = free_port()
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", "4"]
+    gunicorn += ["--worker-connections", str(worker_connections(args))]
     server = start([*gunicorn, "--bind", f"127.0.0.1:{port}", "hello:app"], {**os.environ}, cwd=str(folder))
     try:
         wait_until(lambda: answers(f"http://127.0.0.1:{port}/hello"), 30, "the hello app")
@@ -194,7 +206,8 @@ def labelbridge(
     env.update({f"LABELBRIDGE_{name}": str(value) for name, value in settings.items()})
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = start([*COMMAND, "serve", "--port", str(port), "--workers", str(args.workers)], env)
+    serve = ["serve", "--port", str(port), "--workers", str(args.workers)]
+    server = start([*COMMAND, *serve, "--worker-connections", str(worker_connections(args))], env)
     try:
         wait_until(lambda: answers(f"{url}/api/v1/health"), 30, "labelbridge serve")
         for reference in references:  # the first prints: what the lookups and reprints then read
