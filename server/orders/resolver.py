@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,12 @@ def apply_sale_order(record: SaleOrder, sale_order: dict[str, Any]) -> None:
         setattr(record, name, value)
 
 
+def _by_id(tenant_id: str, sale_order_id: str) -> Select:
+    """Built only when it is read: a new order's first print never reads it (a fifth of its
+    ``record_for``, cProfile)."""
+    return select(SaleOrder).where(SaleOrder.tenant_id == tenant_id, SaleOrder.sale_order_id == sale_order_id)
+
+
 def record_for(
     session: Session, tenant_id: str, sale_order: dict[str, Any], locked_by: Lease | None = None
 ) -> SaleOrder:
@@ -86,8 +92,7 @@ def record_for(
     then inserted without a read first, locked under that lease in the same write (no second
     one to lock it); when another request recorded it meanwhile, that record is read and
     returned, and its ``lock_token`` says it is not the print's."""
-    query = select(SaleOrder).where(SaleOrder.tenant_id == tenant_id, SaleOrder.sale_order_id == sale_order["id"])
-    record = session.scalar(query) if locked_by is None else None
+    record = session.scalar(_by_id(tenant_id, sale_order["id"])) if locked_by is None else None
     if record is None:
         lock = locked_by.columns() if locked_by is not None else {}
         record = SaleOrder(
@@ -100,7 +105,7 @@ def record_for(
             return record
         except IntegrityError:
             session.rollback()
-            record = session.scalar(query)
+            record = session.scalar(_by_id(tenant_id, sale_order["id"]))
     apply_sale_order(record, sale_order)
     session.commit()
     return record
