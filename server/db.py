@@ -170,24 +170,31 @@ class DriverRead:
         if compiled is None:
             compiled = self._compiled[key] = _DriverStatement.compile(self.statement, engine.dialect)
         connection = engine.raw_connection()
-        autocommit = engine.dialect.name == "postgresql"
         try:
-            if autocommit:
-                connection.driver_connection.autocommit = True
-            cursor = connection.cursor()
-            try:
-                cursor.execute(compiled.sql, compiled.parameters(values))
-                found = cursor.fetchone()
-            finally:
-                cursor.close()
-            if autocommit:
-                connection.driver_connection.autocommit = False
+            found = _fetch_one(connection, compiled, values, autocommit=engine.dialect.name == "postgresql")
         except engine.dialect.loaded_dbapi.Error:
             connection.invalidate()
             return read_row(session, self.statement, values)
         finally:
             connection.close()  # back to the pool (closing an invalidated one discards it)
         return None if found is None else compiled.row_of(found)
+
+
+def _fetch_one(connection: Any, compiled: _DriverStatement, values: Mapping[str, Any], *, autocommit: bool) -> Any:
+    """The statement's first row as the driver gives it. In autocommit (PostgreSQL) when asked,
+    and never back to the pool in it, whatever fails: the pool's next user expects a transaction."""
+    if autocommit:
+        connection.driver_connection.autocommit = True
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(compiled.sql, compiled.parameters(values))
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        if autocommit:
+            connection.driver_connection.autocommit = False
 
 
 def refresh_statistics(session: Session, *models: type) -> None:
