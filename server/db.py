@@ -153,7 +153,8 @@ class DriverRead:
     the pooled driver connection itself, its row converted by SQLAlchemy's own type processors.
     It reads as ``read_row`` does (committed data, no write lock; no BEGIN on SQLite, autocommit
     on PostgreSQL) without SQLAlchemy's execution context, result object and connection events
-    around the statement: two thirds of ``read_row``'s time on SQLite, half on PostgreSQL
+    around the statement: measured alone on an empty table, 65 µs through ``read_row`` against 7
+    µs on SQLite, 311 against 166 µs on PostgreSQL; a lookup's CPU 0.64 → 0.49 ms on SQLite
     (tests/benchmarks/profile_requests.py). When the driver fails, the connection is dropped and
     the read is made once more by ``read_row``, whose errors are SQLAlchemy's (a database that is
     down answers 503 as anywhere else)."""
@@ -171,7 +172,7 @@ class DriverRead:
             compiled = self._compiled[key] = _DriverStatement.compile(self.statement, engine.dialect)
         connection = engine.raw_connection()
         try:
-            found = _fetch_one(connection, compiled, values, autocommit=engine.dialect.name == "postgresql")
+            found = _fetch_one(connection, compiled, values, autocommit=_reads_in_autocommit(engine))
         except engine.dialect.loaded_dbapi.Error:
             connection.invalidate()
             return read_row(session, self.statement, values)
@@ -210,9 +211,14 @@ def refresh_statistics(session: Session, *models: type) -> None:
 
 def _read_options(engine: Engine) -> dict[str, Any]:
     options: dict[str, Any] = {READ_ONLY: True}
-    if engine.dialect.name == "postgresql":
+    if _reads_in_autocommit(engine):
         options["isolation_level"] = "AUTOCOMMIT"
     return options
+
+
+def _reads_in_autocommit(engine: Engine) -> bool:
+    """A read on PostgreSQL opens no transaction (``read_only``): no BEGIN and COMMIT round trips."""
+    return engine.dialect.name == "postgresql"
 
 
 def _sqlite_begin(connection) -> None:
