@@ -137,9 +137,13 @@ class Transport:
             response = self.session.request(method, self.base_url + path, timeout=self.timeout, **send)
         except requests.Timeout as exc:
             metrics.upstream_answered(self.service, method, path, "timeout", None)
+            log.warning("%s %s %s -> no answer within %s", self.service, method, path, _describe(self.timeout))
             raise UpstreamTimeout(f"no answer within {_describe(self.timeout)}", service=self.service) from exc
         except requests.ConnectionError as exc:
             metrics.upstream_answered(self.service, method, path, "connection_error", None)
+            log.warning(
+                "%s %s %s -> connection failed after %.3fs", self.service, method, path, time.monotonic() - started
+            )
             raise UpstreamConnectionError(f"could not connect to {self.base_url}", service=self.service) from exc
         except requests.RequestException as exc:
             raise UpstreamError(f"request failed ({type(exc).__name__})", service=self.service) from exc

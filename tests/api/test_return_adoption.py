@@ -44,10 +44,11 @@ def test_a_clone_whose_answer_was_lost_is_found_and_adopted_not_made_twice(
     app, print_label, client, auth, control, sandbox, return_number
 ):
     sandbox.state.set_options(starshipit_return_number=return_number)
-    app.config["HTTP_READ_TIMEOUT"] = 0.3  # before the first call: the clients are made with it
+    app.config["HTTP_READ_TIMEOUT"] = 1.5  # before the first call: the clients are made with it
     shipment = printed(print_label)
-    # Starshipit clones, but answers after the client gave up.
-    control.fault(service="starshipit", path="/api/orders/shipment/clone", timeout=True, timeout_seconds=0.8, count=1)
+    # Starshipit clones, but answers after the client gave up (3 s: well past the read timeout,
+    # which every answer it does not hold beats on a busy machine).
+    control.fault(service="starshipit", path="/api/orders/shipment/clone", timeout=True, timeout_seconds=3, count=1)
     lost = ask_return(client, auth, shipment["label"]["id"])
     assert lost.status_code == 503
     wait_until(lambda: len(returns_in_starshipit(control)) == 1)

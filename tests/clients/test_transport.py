@@ -143,6 +143,25 @@ def test_transport_failures_are_typed(http, fake_time: FakeTime, exception, erro
     assert raised.value.http_status is None
 
 
+@pytest.mark.parametrize(
+    ("exception", "said"),
+    [
+        (requests.exceptions.ReadTimeout("read timed out"), "no answer within 3 s to connect / 20 s to read"),
+        (requests.exceptions.ConnectionError("reset"), "connection failed after"),
+    ],
+)
+def test_an_unanswered_call_is_logged_with_what_it_was(http, fake_time: FakeTime, caplog, exception, said):
+    """A create that got no answer may still land: the log must say which call it was."""
+    client = make_starshipit(fake_time, retry=NO_RETRY, timeout=(3.0, 20.0))
+    http.get(ORDER_URL, body=exception)
+    with caplog.at_level("WARNING", logger="server.http.transport"), pytest.raises(errors.UpstreamError):
+        get_order(client)
+    (record,) = [record for record in caplog.records if record.name == "server.http.transport"]
+    assert record.levelname == "WARNING"
+    assert record.getMessage().startswith(f"starshipit GET /api/orders -> {said}")
+    assert "81234567" not in record.getMessage()  # the query (ids, names) is not logged
+
+
 def test_timeout_message_names_the_limits(http, fake_time: FakeTime):
     client = make_starshipit(fake_time, retry=NO_RETRY, timeout=(3.0, 20.0))
     http.get(ORDER_URL, body=requests.exceptions.ReadTimeout())
