@@ -50,7 +50,7 @@ def refuse_unusable_path() -> None:
     """422 for a path parameter holding such text: it would otherwise end as a 500 wherever it
     reaches a query. (Bodies: ``json_object``; query strings: their schemas' ``no_nul``; werkzeug
     decodes a query string to valid text.)"""
-    if _has_unusable_text(list((request.view_args or {}).values())):
+    if request.view_args and _has_unusable_text(list(request.view_args.values())):
         raise ApiError(422, "validation_error", UNUSABLE_REFUSED)
 
 

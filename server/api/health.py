@@ -14,17 +14,25 @@ from .blueprint import api
 @api.response(200, HealthSchema, description="The backend is up (``degraded``: up, but something stops it working).")
 def health():
     """Answers without a token: the popup's first check that the backend is there. ``degraded``
-    with a ``reason`` when the stored keys cannot be decrypted (the key changed since they were saved)."""
+    with a ``reason`` when the stored keys cannot be decrypted (the key changed since they were saved).
+
+    The answer changes only when the stored secrets do (a stamp, server/cache.py), so its JSON is
+    made once and kept: a check costs no schema dump and no encoding (a sixth of its time)."""
     box = get_box(current_app)  # the keys change only with a restart, the stored secrets with a stamp
-    unreadable = get_cache(current_app).stamped("unreadable_secrets", lambda session: unreadable_secrets(session, box))
+    body = get_cache(current_app).stamped("health", lambda session: _health_json(unreadable_secrets(session, box)))
+    return current_app.response_class(body, mimetype="application/json")
+
+
+def _health_json(unreadable: bool) -> str:
+    answer = {"status": "ok", "version": __version__}
     if unreadable:
-        return {
+        answer = {
             "status": "degraded",
             "version": __version__,
             "reason": "Stored Starshipit or CartonCloud keys cannot be decrypted with the configured encryption "
             "keys: restore the instance key file or LABELBRIDGE_SECRET_KEYS.",
         }
-    return {"status": "ok", "version": __version__}
+    return current_app.json.dumps(HealthSchema().dump(answer)) + "\n"
 
 
 @api.get("/whoami")

@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> dict:
         client = app.test_client()
         for reference in references:
             body = {"sale_order": {"customer_reference": reference}}
-            assert client.post("/api/v1/labels", json=body, headers=headers).status_code == 201
+            printed = client.post("/api/v1/labels", json=body, headers=headers).status_code
+            assert printed in (200, 201), printed  # 200: printed by an earlier run on this database
         hello = hello_client()
         figures = {"hello": per_request(lambda _number: hello.get("/hello"), args.requests)}
         for kind, send in requests_of(client, headers, references).items():
