@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import cache, crypto, db, event_queue, log_redaction, startup
 from .config import DEFAULTS, validate
 from .errors import register_error_handlers
+from .json_provider import OrjsonProvider
 from .version import __version__
 
 __all__ = ["__version__", "create_app"]
@@ -26,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config.update(validate(app.config))
-    app.json.sort_keys = False
+    app.json = OrjsonProvider(app)  # keys in their order, as before
 
     if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme as the load balancer saw them
         proxies = app.config["TRUSTED_PROXIES"]
