@@ -119,9 +119,11 @@ def current(name: str) -> str | None:
     return _context[name].get()
 
 
-def clear_context() -> None:
-    for variable in _context.values():
-        variable.set(None)
+def start_context(**values: str | None) -> None:
+    """Begin a request's (or job's) fields: these, and none of an earlier one's."""
+    for name, variable in _context.items():
+        value = values.get(name)
+        variable.set(None if value is None else str(value))
 
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

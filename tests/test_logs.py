@@ -18,7 +18,7 @@ def json_lines():
     handler = logs.configure("json", stream=stream)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     logging.getLogger().removeHandler(handler)
-    logs.clear_context()
+    logs.start_context()
 
 
 def test_a_print_logs_who_what_and_which_orders(app, client, auth, json_lines):

@@ -52,8 +52,6 @@ def _checked(digest: str) -> TokenCheck | None:
 
 
 def require_token() -> None:
-    if request.method == "OPTIONS" or request.endpoint in PUBLIC_ENDPOINTS:
-        return
     if presented_token() is None:
         _refuse("no bearer token")
         raise ApiError(401, "unauthorized", "Send the API token as 'Authorization: Bearer <token>'.")
@@ -118,8 +116,11 @@ def _refuse(reason: str) -> None:
 
 def check_caller() -> None:
     """The blueprint's checks of who calls, in their order (one hook: Flask's dispatch of each
-    hook costs as much as a check)."""
+    hook costs as much as a check). The public endpoints (the health check, the webhooks, which
+    carry their own secret) and CORS preflights take no token, so no role."""
     refuse_foreign_origin()
+    if request.method == "OPTIONS" or request.endpoint in PUBLIC_ENDPOINTS:
+        return
     require_token()
     refuse_role_not_allowed()
 

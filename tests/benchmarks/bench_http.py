@@ -213,7 +213,7 @@ def labelbridge(
         for reference in references:  # the first prints: what the lookups and reprints then read
             body = {"sale_order": {"customer_reference": reference}}
             response = requests.post(f"{url}/api/v1/labels", json=body, headers=headers, timeout=60)
-            assert response.status_code == 201, response.text
+            assert response.status_code in (200, 201), response.text  # 200: an earlier run on this database
         scenarios = {
             "health": [("GET", "/api/v1/health", None)],
             "whoami": [("GET", "/api/v1/whoami", None)],
