@@ -105,7 +105,6 @@ def init_app(app) -> None:
 
     @app.before_request
     def _log_context() -> None:
-        environ = request.environ
         try:
             body = request.get_json(silent=True, cache=True) if has_json_body() else None
         except RecursionError:  # nested past the parser's limit: the body check answers 400 for it
@@ -113,7 +112,7 @@ def init_app(app) -> None:
         if isinstance(body, dict) and isinstance(body.get("sale_order"), dict):
             named = body["sale_order"]
         else:  # no query string (a health check, a reprint's POST): no arguments to parse
-            named = request.args if environ.get("QUERY_STRING") else {}
+            named = request.args if request.environ.get("QUERY_STRING") else {}
         # ``in`` before reading: a miss in request.args raises an HTTP exception, costly to build.
         sale_order = next((named[key] for key in _SALE_ORDER_KEYS if key in named and named[key]), None)
         logs.start_context(

@@ -32,7 +32,8 @@ HELD = 30  # seconds the simulator holds a create it answers too late: released 
 def lost_answers(app):
     """labelbridge gives up on Starshipit after 2 s, and a create may land for 2 × (5 + 2) s.
     Every answer the simulator does not hold comes well within 2 s on a busy machine; with 0.3 s,
-    a create it answered in time once went unanswered in CI, and its click failed with a 503."""
+    a click in CI once failed with a 503 after the order's look-up and no log line, most likely a
+    create the simulator answered late."""
     app.config.update(HTTP_READ_TIMEOUT=2, HTTP_CONNECT_TIMEOUT=5)
     return sends.in_flight_window(app.config)
 
