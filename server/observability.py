@@ -14,7 +14,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, mult
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import event, func, inspect, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import Session
 
 from . import event_queue, events, logs, metrics
 from .models import OrderEvent, OutboxJob, PrintBatch, SaleOrder, SyncCursor, utcnow
@@ -40,14 +40,11 @@ def _after_flush(session: Session, _context: Any) -> None:
             pending.append((metrics.PRINT_TO_WRITEBACK.observe, (_seconds_since(item.created_at, item.done_at),)))
 
 
-def _events_inserted(state: ORMExecuteState) -> None:
+def _events_inserted(session: Session, rows: list[dict[str, Any]]) -> None:
     """Events written many to one INSERT (``events.record_events``), which no flush sees."""
-    if not (state.is_insert and state.bind_mapper is not None and state.bind_mapper.class_ is OrderEvent):
-        return
-    if isinstance(state.parameters, list):
-        pending = state.session.info.setdefault(_PENDING, [])
-        for row in state.parameters:
-            _count_event(state.session, pending, row["kind"], row.get("sale_order_pk"))
+    pending = session.info.setdefault(_PENDING, [])
+    for row in rows:
+        _count_event(session, pending, row["kind"], row["sale_order_pk"])
 
 
 def _count_event(session: Session, pending: list, kind: str, sale_order_pk: int | None) -> None:
@@ -131,9 +128,9 @@ def count_commits() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "do_orm_execute", _events_inserted)
         event.listen(Session, "after_soft_rollback", lambda session, _transaction: _after_rollback(session))
     events.when_queued(_queued)
+    events.when_recorded(_events_inserted)
 
 
 class DatabaseCollector(Collector):

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from . import claims
@@ -23,15 +23,16 @@ FIRST_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(minutes=30)
 # 30 s doubling to a 30 min cap: 40 attempts span about 18 hours of an outage.
 MAX_ATTEMPTS = 40
+_NEW_JOB = insert(OutboxJob.__table__)
 
 
-def enqueue(session: Session, record: SaleOrder, label: Label, mode: str) -> OutboxJob | None:
-    """Add the writeback job for ``label`` to the session (the caller commits with the label)."""
+def enqueue(session: Session, record_pk: int, label_id: str, mode: str) -> int | None:
+    """Write the writeback job for a label just stored, in the caller's transaction (which
+    commits it with the label); its id, or None when writeback is off (``mode`` none)."""
     if mode == "none":
         return None
-    job = OutboxJob(sale_order_pk=record.id, label_id=label.id, mode=mode, state=QUEUED, steps_done=[])
-    session.add(job)
-    return job
+    row = {"sale_order_pk": record_pk, "label_id": label_id, "mode": mode, "state": QUEUED, "steps_done": []}
+    return session.connection().execute(_NEW_JOB, row).inserted_primary_key[0]
 
 
 def enqueue_tracking(

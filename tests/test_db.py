@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import bindparam, create_engine, inspect, select, text
+from sqlalchemy import bindparam, create_engine, event, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from server import db
@@ -53,6 +53,31 @@ def test_a_one_row_read_sees_what_is_committed_without_waiting_for_a_write(datab
     reader.close()
     writer.close()
     database.dispose()
+
+
+def test_on_sqlite_a_write_waits_for_the_lock_and_a_read_does_not(tmp_path):
+    """A transaction that may write takes SQLite's write lock when it begins: one that cannot get
+    it within the busy timeout fails with SQLAlchemy's OperationalError (the API's 503), and its
+    session can begin again once the lock is free. A read begins without the lock."""
+    url = f"sqlite:///{tmp_path / 'locks.sqlite3'}"
+    database, impatient = Database(url), Database(url)
+    database.upgrade()
+    event.listen(impatient.engine, "connect", lambda connection, _record: connection.execute("PRAGMA busy_timeout=50"))
+    holder, waiter, reader = database.sessions(), impatient.sessions(), database.sessions()
+    holder.add(SaleOrder(tenant_id="tenant", sale_order_id="so-1"))
+    holder.flush()  # BEGIN IMMEDIATE: the write lock, held until the commit
+    with pytest.raises(OperationalError, match="database is locked"):
+        waiter.connection()
+    assert db.read_only(reader).scalar(select(SaleOrder.id)) is None  # the holder's row is not committed
+    reader.commit()
+    holder.commit()
+    waiter.add(SaleOrder(tenant_id="tenant", sale_order_id="so-2"))
+    waiter.commit()
+    assert db.read_only(reader).scalars(select(SaleOrder.sale_order_id).order_by(SaleOrder.id)).all() == ["so-1", "so-2"]
+    for session in (holder, waiter, reader):
+        session.close()
+    database.dispose()
+    impatient.dispose()
 
 
 def test_a_driver_read_gives_what_sqlalchemy_reads(database_url):

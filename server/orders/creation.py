@@ -13,15 +13,14 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..events import record_event, record_events
+from ..events import record_events
 from ..http.errors import UpstreamError
 from ..mapping import MappingIssue
 from ..models import SaleOrder, utcnow
 from ..starshipit.client import StarshipitClient
-from . import sends
+from . import record_columns, sends
 from .lock import Lease
 from .numbering import numbered
 
@@ -43,10 +42,7 @@ def adopt(
     **detail: Any,
 ) -> None:
     """Record the Starshipit order as the sale order's own (the caller commits)."""
-    values = _adopted(record, order, order_number, account)
-    for name, value in values.items():
-        setattr(record, name, value)
-    record_event(session, record, kind, actor, **_event_detail(values, account, detail))
+    adopt_all(session, [(record, order, order_number, detail)], kind, actor, account=account)
 
 
 def adopt_all(
@@ -57,17 +53,17 @@ def adopt_all(
     *,
     account: str | None,
 ) -> None:
-    """``adopt`` for each ``(record, order, order_number, detail)`` of a bulk import, in one
-    UPDATE and one INSERT of their events (the caller commits). The session's records show the
-    change, as ``adopt``'s would."""
+    """``adopt`` for each ``(record, order, order_number, detail)`` (a bulk import's fifty), in
+    one UPDATE and one INSERT of their events, sent now in the caller's transaction (the caller
+    commits). The session's records show the change."""
     if not adoptions:
         return
-    rows, events = [], []
+    changes, events = [], []
     for record, order, number, detail in adoptions:
         adopted = _adopted(record, order, number, account)
-        rows.append({"id": record.id, **adopted})
+        changes.append((record, adopted))
         events.append((record, kind, actor, _event_detail(adopted, account, detail)))
-    session.execute(update(SaleOrder), rows)
+    record_columns.write(session, changes)
     record_events(session, events)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, insert, select
 from sqlalchemy.orm import Session, defer
 
 from .. import outbox
@@ -27,17 +27,19 @@ from ..models import Label, SaleOrder, new_id, utcnow
 from ..printing import labels
 from ..starshipit.client import AlreadyPrinted, Shipment, StarshipitClient
 from ..troubleshooting.address_check import check_address
-from . import creation, known, resolver, sends
+from . import creation, known, record_columns, resolver, sends
 from .chosen_service import ChosenService, needs_redo
 from .identifiers import SaleOrderRef
 from .lock import Lease, LockTimeout, holding, new_lease, order_lock
 from .settings import mapping_settings
 
+_NEW_LABEL = insert(Label.__table__)
+
 
 @dataclass(frozen=True)
 class PrintOutcome:
     record: SaleOrder | Row  # a reprint's are rows as read (server/orders/known.py)
-    label: Label | known.StoredLabel
+    label: known.StoredLabel
     reprint: bool
     writeback: str
     after_void: Label | None = None  # the voided label this first print since its void replaces
@@ -328,53 +330,68 @@ class PrintService:
         service: ChosenService | None,
         replaces: Label | None = None,
         reason: str | None = None,
-    ) -> tuple[Label, str]:
+    ) -> tuple[known.StoredLabel, str]:
         """Label, tracking and the writeback job in one transaction, which also ends the lock
-        (``lease``); the label and its writeback state."""
+        (``lease``); the label and its writeback state. Each row is written by one Core
+        statement as it is made, the record kept in step (``record_columns``): no unit of work."""
         try:
             content, label_format = labels.combine(shipment.labels)
         except ValueError as error:
             raise self._remember(
                 record, Refused("upstream_bad_response", f"Starshipit's label was unusable: {error}.")
             ) from error
-        label = Label(
-            id=new_id(),  # known before any flush: the record and the job refer to it
-            sale_order_pk=record.id,
+        label = known.StoredLabel(
+            id=new_id(),
             format=label_format,
-            content=content,
             carrier=shipment.carrier_name,
             carrier_service_code=shipment.carrier_service_code or (service and service.carrier_service_code),
-            service_chosen_by=self.actor if service else None,
             tracking_numbers=list(shipment.tracking_numbers),
-            replaces_label_id=replaces.id if replaces else None,
-            replaced_reason=reason,
-            starshipit_order_id=record.starshipit_order_id,
+            content=content,
         )
-        self.session.add(label)
-        record.current_label_id = label.id
-        record.carrier = shipment.carrier_name
-        record.tracking_numbers = list(shipment.tracking_numbers)
-        record.state = "labelled"
-        record.last_error_code = record.last_error_message = record.last_error_at = None
-        job = outbox.enqueue(self.session, record, label, self.config["WRITEBACK_MODE"])
+        self.session.connection().execute(
+            _NEW_LABEL,
+            {
+                "id": label.id,
+                "sale_order_pk": record.id,
+                "format": label.format,
+                "content": label.content,
+                "carrier": label.carrier,
+                "carrier_service_code": label.carrier_service_code,
+                "service_chosen_by": self.actor if service else None,
+                "tracking_numbers": label.tracking_numbers,
+                "replaces_label_id": replaces.id if replaces else None,
+                "replaced_reason": reason,
+                "starshipit_order_id": record.starshipit_order_id,
+            },
+        )
+        labelled = {
+            "current_label_id": label.id,
+            "carrier": label.carrier,
+            "tracking_numbers": list(label.tracking_numbers),
+            "state": "labelled",
+            "last_error_code": None,
+            "last_error_message": None,
+            "last_error_at": None,
+            "updated_at": utcnow(),
+        }
+        record_columns.write(self.session, [(record, labelled)])
+        job_id = outbox.enqueue(self.session, record.id, label.id, self._mode())
         printed = {
             "label_id": label.id,
             "tracking_numbers": label.tracking_numbers,
             "carrier": label.carrier,
             "carrier_service_code": label.carrier_service_code,
             "service_chosen": service is not None,
-            "replaces_label_id": label.replaces_label_id,
+            "replaces_label_id": replaces.id if replaces else None,
             "reason": reason,
         }
         events = [(record, kind, self.actor, printed)]
-        if job is not None:
-            self.session.flush()  # the job's id, for its event
-            events.append(
-                (record, "writeback_queued", self.actor, {"job_id": job.id, "mode": job.mode, "label_id": label.id})
-            )
+        if job_id is not None:
+            queued = {"job_id": job_id, "mode": self._mode(), "label_id": label.id}
+            events.append((record, "writeback_queued", self.actor, queued))
         record_events(self.session, events)  # one INSERT, no object or flush for each
         lease.commit_and_release(self.session, [record.id])
-        return label, outbox.writeback_of(job and job.state, self._mode())
+        return label, outbox.writeback_of(outbox.QUEUED if job_id is not None else None, self._mode())
 
     # -- failures ---------------------------------------------------------------------------
 
