@@ -43,7 +43,7 @@ from pathlib import Path
 
 import requests
 from bench_load import children, free_port, machine, peak_rss_mb, wait_until
-from bench_print import Sandbox, emit, sale_order
+from bench_print import Sandbox, analyze, emit, sale_order
 
 from server import tokens
 from server.db import Database
@@ -214,6 +214,7 @@ def labelbridge(
             body = {"sale_order": {"customer_reference": reference}}
             response = requests.post(f"{url}/api/v1/labels", json=body, headers=headers, timeout=60)
             assert response.status_code in (200, 201), response.text  # 200: an earlier run on this database
+        analyze(database_url)
         scenarios = {
             "health": [("GET", "/api/v1/health", None)],
             "whoami": [("GET", "/api/v1/whoami", None)],

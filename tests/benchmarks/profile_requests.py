@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_print import UNLIMITED, Sandbox, sale_order
+from bench_print import UNLIMITED, Sandbox, analyze, sale_order
 from flask import Flask
 
 from server import create_app, tokens
@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> dict:
             body = {"sale_order": {"customer_reference": reference}}
             printed = client.post("/api/v1/labels", json=body, headers=headers).status_code
             assert printed in (200, 201), printed  # 200: printed by an earlier run on this database
+        analyze(get_database(app).url)
         hello = hello_client()
         figures = {"hello": per_request(lambda _number: hello.get("/hello"), args.requests)}
         for kind, send in requests_of(client, headers, references).items():
