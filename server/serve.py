@@ -22,8 +22,11 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         from . import create_app
+        from .startup import settle
 
-        return create_app()
+        app = create_app()
+        settle()
+        return app
 
 
 def prepare_metrics_folder() -> Path:

@@ -7,6 +7,7 @@ import click
 from flask import Flask
 
 from ..db import get_database
+from ..startup import settle
 from .context import load_app, stop_on_signal
 from .progress import StageProgressBar
 
@@ -34,6 +35,7 @@ def worker(once: bool) -> None:
 
     app = load_app()
     writeback, sync = _workers(app)
+    settle()
     try:
         if once:
             summary = sync.run_once()
@@ -53,6 +55,7 @@ def sync(once: bool) -> None:
     not, with a progress bar and a summary; exits 1 when something failed."""
     app = load_app()
     writeback, runner = _workers(app)
+    settle()
     progress = StageProgressBar()
     try:
         summary = runner.run_once(force=True, progress=progress)

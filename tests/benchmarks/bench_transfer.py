@@ -52,6 +52,7 @@ from server.demo import sandbox_config
 from server.mapping import build_starshipit_order
 from server.models import utcnow
 from server.starshipit.client import MAX_IMPORT
+from server.startup import settle
 from server.sync.runner import SyncRunner
 
 WEBHOOK_SECRET = "bench-webhook-secret-0123456789"
@@ -105,6 +106,10 @@ def labelbridge(sandbox: Sandbox, rate: float, database_url: str, webhooks: list
         )
         assert response.status_code == 202, response.get_json()
     runner = SyncRunner(get_database(app).sessions, get_upstreams(app), app.config, name="bench")
+    # As `labelbridge worker` does once started; here it also keeps the sale orders this process
+    # made for the simulators and the webhooks (a worker holds none of them) out of the pass's
+    # garbage collections.
+    settle()
     started, cpu = time.perf_counter(), time.process_time()
     summary = runner.run_once(force=not webhooks)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
