@@ -348,6 +348,7 @@ class PrintService:
             tracking_numbers=list(shipment.tracking_numbers),
             content=content,
         )
+        replaced_id = replaces.id if replaces else None
         self.session.connection().execute(
             _NEW_LABEL,
             {
@@ -359,7 +360,7 @@ class PrintService:
                 "carrier_service_code": label.carrier_service_code,
                 "service_chosen_by": self.actor if service else None,
                 "tracking_numbers": label.tracking_numbers,
-                "replaces_label_id": replaces.id if replaces else None,
+                "replaces_label_id": replaced_id,
                 "replaced_reason": reason,
                 "starshipit_order_id": record.starshipit_order_id,
             },
@@ -382,7 +383,7 @@ class PrintService:
             "carrier": label.carrier,
             "carrier_service_code": label.carrier_service_code,
             "service_chosen": service is not None,
-            "replaces_label_id": replaces.id if replaces else None,
+            "replaces_label_id": replaced_id,
             "reason": reason,
         }
         events = [(record, kind, self.actor, printed)]
