@@ -28,7 +28,9 @@ def record_events(session: Session, events: list[tuple[SaleOrder | None, str, st
     """``record_event`` for each ``(record, kind, actor, detail)``, in one INSERT sent now in the
     session's transaction: a bulk import's fifty events, or a print's, without an object and a
     flush each (Core: 40 µs against the ORM's bulk insert's 100). Counted for the metrics as
-    they are written (``when_recorded``)."""
+    they are written (``when_recorded``). No events: nothing is written."""
+    if not events:
+        return
     event_queue.take_into(session)
     session.flush()  # the rows queued before them, and the records they name, go first
     rows = [_row(*event) for event in events]

@@ -73,7 +73,8 @@ def test_on_sqlite_a_write_waits_for_the_lock_and_a_read_does_not(tmp_path):
     holder.commit()
     waiter.add(SaleOrder(tenant_id="tenant", sale_order_id="so-2"))
     waiter.commit()
-    assert db.read_only(reader).scalars(select(SaleOrder.sale_order_id).order_by(SaleOrder.id)).all() == ["so-1", "so-2"]
+    written = db.read_only(reader).scalars(select(SaleOrder.sale_order_id).order_by(SaleOrder.id)).all()
+    assert written == ["so-1", "so-2"]
     for session in (holder, waiter, reader):
         session.close()
     database.dispose()

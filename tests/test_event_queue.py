@@ -14,7 +14,7 @@ from sqlalchemy import select
 from server import create_app, event_queue, tokens
 from server.db import get_database
 from server.demo import sandbox_config
-from server.events import queue_event, record_event
+from server.events import queue_event, record_event, record_events
 from server.models import OrderEvent, SaleOrder
 
 
@@ -108,6 +108,21 @@ def test_an_event_recorded_with_a_change_comes_after_the_rows_queued_before_it(b
         record_event(session, record, "note", "office")
         session.commit()
     assert kinds(batched)[-2:] == ["reprint", "note"]
+
+
+def test_events_recorded_together_come_after_the_rows_queued_before_them(batched):
+    """``record_events`` writes its events in their order, after what the process queued; given
+    none, it writes nothing (not even the queued rows)."""
+    assert print_label(batched, "SO-10045").status_code == 201
+    assert print_label(batched, "SO-10045").status_code == 200  # the reprint's row waits in the queue
+    with get_database(batched).sessions() as session:
+        record = session.scalars(select(SaleOrder)).one()
+        record_events(session, [])
+        session.commit()
+        assert "reprint" not in kinds(batched)
+        record_events(session, [(record, "note", "office", {}), (record, "another_note", "office", {"n": 1})])
+        session.commit()
+    assert kinds(batched)[-3:] == ["reprint", "note", "another_note"]
 
 
 def test_rows_taken_by_a_transaction_that_rolls_back_wait_again(batched):
