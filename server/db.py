@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask, g
 from sqlalchemy import Connection, Dialect, Engine, Executable, Row, Select, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.dml import UpdateBase
 
 from . import event_queue
 from .files import make_private_folder
@@ -52,8 +53,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_execute", _refuse_writes_in_a_read)
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=20)
+    event.listen(engine, "before_execute", _refuse_writes_in_a_read)
     event.listen(engine, "checkin", _note_return)
     event.listen(engine, "checkout", _pinging_when_idle(engine.dialect))
     return engine
@@ -90,7 +93,8 @@ def read_only(session: Session) -> Session:
     no write lock, so reads never queue behind each other or behind a write (WAL); on PostgreSQL
     no transaction at all (autocommit: no BEGIN and COMMIT round trips; each statement sees what
     was committed when it began, as in the READ COMMITTED transaction it replaces). Nothing may be
-    written in it (the session refuses). Call it with no transaction open; the next begins as usual."""
+    written in it (refused before it is sent: ``_refuse_writes_in_a_read``). Call it with no
+    transaction open; the next begins as usual."""
     session.connection(execution_options=_read_options(session.get_bind()))
     return session
 
@@ -241,20 +245,12 @@ def _sqlite_begin(connection: Connection) -> None:
         raise exc.DBAPIError.instance(statement, (), error, driver_error, dialect=connection.dialect) from error
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_writes_in_a_read(state) -> None:
-    if not state.is_select and _reading(state.session):
+def _refuse_writes_in_a_read(connection: Connection, statement: Any, *_arguments: Any) -> None:
+    """A read (``read_only``) writes nothing: an INSERT, UPDATE or DELETE on its connection is
+    refused before it is sent, whether the ORM's flush or a Core statement made it (on PostgreSQL
+    the read is in autocommit, where a write would commit at once, alone)."""
+    if isinstance(statement, UpdateBase) and connection.get_execution_options().get(READ_ONLY):
         raise RuntimeError("a write in a read-only transaction (server.db.read_only)")
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_flush_in_a_read(session: Session, _context, _instances) -> None:
-    if _reading(session) and (session.new or session.dirty or session.deleted):
-        raise RuntimeError("a write in a read-only transaction (server.db.read_only)")
-
-
-def _reading(session: Session) -> bool:
-    return session.in_transaction() and bool(session.connection().get_execution_options().get(READ_ONLY))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

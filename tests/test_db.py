@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import bindparam, create_engine, event, inspect, select, text
+from sqlalchemy import bindparam, create_engine, event, insert, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from server import db
@@ -79,6 +79,29 @@ def test_on_sqlite_a_write_waits_for_the_lock_and_a_read_does_not(tmp_path):
         session.close()
     database.dispose()
     impatient.dispose()
+
+
+def test_a_read_writes_nothing_whether_the_orm_or_a_core_statement_would(database_url):
+    """In a read (``read_only``: on PostgreSQL an autocommit connection, where a write would
+    commit alone at once) a flush and a Core INSERT on the session's connection are refused
+    before they are sent; the session's next transaction writes as usual."""
+    database = Database(database_url)
+    database.upgrade()
+    session = database.sessions()
+    db.read_only(session).add(SaleOrder(tenant_id="tenant", sale_order_id="so-1"))
+    with pytest.raises(RuntimeError, match="a write in a read-only transaction"):
+        session.flush()
+    session.rollback()
+    db.read_only(session)
+    with pytest.raises(RuntimeError, match="a write in a read-only transaction"):
+        session.connection().execute(insert(SaleOrder.__table__), {"tenant_id": "tenant", "sale_order_id": "so-2"})
+    session.rollback()
+    assert session.scalars(select(SaleOrder.sale_order_id)).all() == []
+    session.add(SaleOrder(tenant_id="tenant", sale_order_id="so-3"))
+    session.commit()
+    assert session.scalars(select(SaleOrder.sale_order_id)).all() == ["so-3"]
+    session.close()
+    database.dispose()
 
 
 def test_a_driver_read_gives_what_sqlalchemy_reads(database_url):
