@@ -53,12 +53,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        event.listen(engine, "before_execute", _refuse_writes_in_a_read)
-        return engine
-    engine = create_engine(url, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_size=10, max_overflow=20)
+        event.listen(engine, "checkin", _note_return)
+        event.listen(engine, "checkout", _pinging_when_idle(engine.dialect))
     event.listen(engine, "before_execute", _refuse_writes_in_a_read)
-    event.listen(engine, "checkin", _note_return)
-    event.listen(engine, "checkout", _pinging_when_idle(engine.dialect))
     return engine
 
 

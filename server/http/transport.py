@@ -7,7 +7,6 @@ retrying what is safe to retry, and keeping credentials out of errors and logs.
 from __future__ import annotations
 
 import logging
-import os
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -68,10 +67,8 @@ def session_for(base_url: str) -> requests.Session:
     would read them again for every call (``trust_env``), scanning every environment variable:
     about 0.4 ms of CPU of each upstream call on this project's machine."""
     session = requests.Session()
-    session.proxies.update(requests.utils.get_environ_proxies(base_url))
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if bundle:
-        session.verify = bundle
+    settings = session.merge_environment_settings(base_url, {}, None, None, None)  # requests' own reading
+    session.proxies, session.verify = settings["proxies"], settings["verify"]
     session.trust_env = False
     return session
 
