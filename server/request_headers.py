@@ -14,6 +14,10 @@ def request_header(name: str) -> str | None:
 
 
 def has_json_body() -> bool:
-    """Whether the request says its body is JSON (``request.is_json``, without the exception
-    of a request that has no Content-Type at all)."""
-    return bool(request.environ.get("CONTENT_TYPE")) and request.is_json
+    """Whether the request sends a body and says it is JSON (``request.is_json``, without the
+    exception of a request that has no Content-Type at all). A request that names JSON but sends
+    nothing (a GET from a client that sets the header on every call) has no body to read: reading
+    it and failing to parse nothing was a fifteenth of a lookup's time in the worker (py-spy)."""
+    environ = request.environ
+    sent = environ.get("CONTENT_LENGTH") not in (None, "", "0") or "HTTP_TRANSFER_ENCODING" in environ
+    return sent and bool(environ.get("CONTENT_TYPE")) and request.is_json

@@ -62,3 +62,11 @@ def test_text_logs_are_filtered_too(app):
         logging.getLogger().removeHandler(handler)
     assert app.config["STARSHIPIT_SUBSCRIPTION_KEY"] not in stream.getvalue()
     assert logs.REDACTED in stream.getvalue()
+
+
+def test_a_lookup_that_names_json_but_sends_no_body_logs_its_sale_order(app, client, auth, json_lines):
+    headers = {**auth, "Content-Type": "application/json"}  # as a client that sets it on every call
+    response = client.get("/api/v1/orders/lookup?numeric_id=787061", headers=headers)
+    assert response.status_code == 200
+    calls = [line for line in json_lines() if line["logger"] == "server.http.transport"]
+    assert calls and all(line["sale_order"] == "787061" for line in calls)
