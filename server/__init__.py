@@ -44,6 +44,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import clients, observability
     from .api import cors, document, refusals, throttle
     from .api.metrics import metrics_endpoint
+    from .orders import known_cache
+
+    known_cache.init_app(app)
 
     cors.init_app(app)
     refusals.init_app(app)

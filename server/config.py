@@ -76,6 +76,9 @@ DEFAULTS: dict[str, Any] = {
     # them (checked at most this often), a token check this long at most (revocation's bound).
     "CACHE_CHECK_SECONDS": 1.0,
     "TOKEN_CACHE_SECONDS": 5.0,
+    # PostgreSQL: what lookups and reprints read of an order, kept per process until the database
+    # says it changed (server/orders/known_cache.py), this many megabytes at most; 0: nothing kept.
+    "ORDER_CACHE_MB": 8.0,
     # A reprint's audit row waits in the process at most this long and is written with the others
     # (server/event_queue.py); 0: written with each reprint.
     "AUDIT_BATCH_SECONDS": 0.2,
@@ -264,6 +267,7 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "ORDER_LOCK_SECONDS": _positive_number(DAY_SECONDS),
     "CACHE_CHECK_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
     "TOKEN_CACHE_SECONDS": _non_negative_number(MAX_CACHE_SECONDS),
+    "ORDER_CACHE_MB": _non_negative_number(1024),
     "AUDIT_BATCH_SECONDS": _non_negative_number(MAX_AUDIT_BATCH_SECONDS),
     "RATES_KEEP_SECONDS": _non_negative_number(DAY_SECONDS),
     "ORDER_LOCK_WAIT_SECONDS": _positive_number(DAY_SECONDS),

@@ -34,6 +34,13 @@ UPSTREAM_SECONDS = Histogram(
 )
 UPSTREAM_RATE_LIMITED = Counter("labelbridge_upstream_rate_limited", "429 answers from an upstream.", ["service"])
 UPSTREAM_RETRIES = Counter("labelbridge_upstream_retries", "Upstream calls sent again after a failure.", ["service"])
+ORDER_CACHE_READS = Counter(
+    "labelbridge_order_cache_reads",
+    "Reads of what labelbridge knows of an order on PostgreSQL (server/orders/known_cache.py): hit (kept "
+    "in the process), miss (read from the database and kept), unkept (read, not kept: a change came in "
+    "meanwhile, or the process is not listening for changes).",
+    ["outcome"],
+)
 PACKED_TO_ORDER = Histogram(
     "labelbridge_packed_to_starshipit_order_seconds",
     "From the sale order's change in CartonCloud (reaching the trigger status) to its Starshipit order.",

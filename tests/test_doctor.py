@@ -41,7 +41,7 @@ def test_a_working_installation_passes_every_check(app, doctor):
     code, lines = doctor()
     assert code == 0, "\n".join(lines)
     assert lines[0] == "ok    configuration: every setting is valid."
-    assert line(lines, "database").startswith("ok") and "latest version (0011)" in line(lines, "database")
+    assert line(lines, "database").startswith("ok") and "latest version (0012)" in line(lines, "database")
     assert line(lines, "keys:").startswith("ok") and "(mode 0600)" in line(lines, "keys:")
     assert line(lines, "CartonCloud").startswith("ok")
     assert any(text.startswith("ok    Starshipit account") for text in lines)
@@ -84,7 +84,7 @@ def test_an_old_schema_and_a_bad_setting_are_named(app, doctor, monkeypatch):
     with get_database(app).engine.begin() as connection:  # as if this labelbridge were upgraded, not the database
         connection.execute(text("UPDATE alembic_version SET version_num = '0005'"))
     code, lines = doctor()
-    assert code == 1 and "is at schema version 0005, this labelbridge needs 0011" in line(lines, "database")
+    assert code == 1 and "is at schema version 0005, this labelbridge needs 0012" in line(lines, "database")
     monkeypatch.setenv("LABELBRIDGE_HTTP_READ_TIMEOUT", "soon")
     code, lines = doctor()
     assert code == 1 and lines == [

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from .. import outbox
 from ..db import DriverRead
 from ..models import Label, OutboxJob, ReturnShipment, SaleOrder
+from . import known_cache
 from .identifiers import SaleOrderRef
 from .resolver import COLUMNS
 
@@ -92,7 +93,11 @@ def _query(kind: str, content: bool) -> DriverRead:
 
 
 def _read(session: Session, query: DriverRead, mode: str, **values: Any) -> Known | None:
-    row = query.first(session, values)
+    kept = known_cache.for_session(session)
+    if kept is None:
+        row = query.first(session, values)
+    else:
+        row = kept.read((query, *values.values()), lambda: query.first(session, values))
     if row is None:
         return None
     label = None
