@@ -1,7 +1,8 @@
 """What labelbridge knows of a sale order, read at once: its record, its current label, how
 that label's writeback stands and its return label. The lookup a page makes when it opens and every reprint read this,
 in one Core query sent by a pooled driver connection, in a read that takes no write lock
-(``db.DriverRead``): plain rows, no ORM objects, nothing of it written back."""
+(``db.DriverRead``): plain rows, no ORM objects, nothing of it written back. On PostgreSQL each
+process keeps the rows it read until the database says their order changed (``known_cache``)."""
 
 from __future__ import annotations
 

@@ -27,6 +27,9 @@ How what is kept stays true:
 - **Bounded**: ``ORDER_CACHE_MB`` of rows and label bytes per process (8 by default), least
   recently read out first; 0 keeps nothing and opens no listening connection. Turn it off behind a
   pooler that cannot LISTEN (PgBouncer in transaction mode).
+- **A forked child listens on a connection of its own**: the one it inherited shares its socket
+  with the parent's, and is neither read nor closed in the child (either would take the parent's
+  notices or end its session).
 
 SQLite has no notifications, and reads it in tens of microseconds: nothing is kept there.
 """
@@ -34,8 +37,10 @@ SQLite has no notifications, and reads it in tens of microseconds: nothing is ke
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -54,6 +59,8 @@ ROW_BYTES = 3072  # what a kept row costs besides its label's bytes (tracemalloc
 _FAILED = frozenset({"FATAL", "PANIC"})
 _HIT, _MISS, _UNKEPT = (ORDER_CACHE_READS.labels(outcome) for outcome in ("hit", "miss", "unkept"))
 _SESSION_KEY = "labelbridge.known_cache"  # in the info of every session of a database that keeps
+_every_cache: weakref.WeakSet[KnownCache] = weakref.WeakSet()
+_inherited: list[Any] = []  # listening connections a forked child holds, never to read or close
 
 
 class _Listener:
@@ -109,6 +116,11 @@ class _Listener:
         if diagnostic.severity_nonlocalized in _FAILED:
             self._failed = True
 
+    def abandon(self) -> Any:
+        """Let go of the connection without a word to the server (a forked child's inheritance)."""
+        connection, self._connection, self._driver = self._connection, None, None
+        return connection
+
     def close(self) -> None:
         connection, self._connection, self._driver = self._connection, None, None
         if connection is not None:
@@ -129,6 +141,7 @@ class KnownCache:
         self._generation = 0
         self._barrier_due = True
         self._checked_at = float("-inf")
+        _every_cache.add(self)
 
     def read(self, key: Hashable, load: Callable[[], Any]) -> Any:
         """The row under ``key``: kept, or ``load()``'s (None is never kept)."""
@@ -163,6 +176,13 @@ class KnownCache:
         with self._lock:
             self._listener.close()
             self._forget_all()
+
+    def forked(self) -> None:
+        """In a forked child: what was kept and the inherited connection are the parent's."""
+        self._lock = threading.Lock()  # another thread of the parent may have held it
+        _inherited.append(self._listener.abandon())
+        self._forget_all()
+        self._barrier_due = True
 
     def _take_in(self, make_sure: bool) -> bool:
         """Forget the orders the arrived notices name; False when not listening (all forgotten).
@@ -229,3 +249,11 @@ def _process_committed(session: Session) -> None:
     kept = session.info.get(_SESSION_KEY)
     if kept is not None:
         kept.committed()
+
+
+def _in_a_forked_child() -> None:
+    for kept in list(_every_cache):
+        kept.forked()
+
+
+os.register_at_fork(after_in_child=_in_a_forked_child)

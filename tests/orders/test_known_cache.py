@@ -4,6 +4,7 @@ any process changes the order, whichever way it does."""
 
 from __future__ import annotations
 
+import os
 import select
 from collections import namedtuple
 
@@ -191,3 +192,19 @@ def test_nothing_is_kept_on_sqlite_or_when_switched_off(app, postgres_database_r
     with get_database(switched_off).sessions() as session:
         assert known_cache.for_session(session) is None
     get_database(switched_off).dispose()
+
+
+@ON_POSTGRESQL
+def test_a_forked_child_leaves_the_parents_listening_connection_alone(app):
+    kept = cache_of(app)
+    kept.read("order 7", lambda: Row(7, b"old"))
+    another_process(app, "NOTIFY labelbridge_orders, '7'")
+    assert notice_arrived(kept)  # waiting on the socket the child inherits
+    child = os.fork()
+    if child == 0:  # the child reads, and exits without running the parent's clean-ups
+        try:
+            kept.read("order 8", lambda: Row(8, None))
+        finally:
+            os._exit(0)
+    assert os.waitpid(child, 0)[1] == 0
+    assert kept.read("order 7", lambda: Row(7, b"new")).label_content == b"new"  # the notice was the parent's
