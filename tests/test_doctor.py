@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from server import crypto
 from server.cli import main
@@ -47,6 +47,7 @@ def test_a_working_installation_passes_every_check(app, doctor):
     assert any(text.startswith("ok    Starshipit account") for text in lines)
     assert line(lines, "poller cartoncloud.sale_orders").startswith("ok")
     assert line(lines, "writebacks").startswith("ok")
+    assert line(lines, "statistics").startswith("ok")
     assert all(text.startswith(("ok    ", "FAIL  ")) for text in lines)
 
 
@@ -91,3 +92,24 @@ def test_an_old_schema_and_a_bad_setting_are_named(app, doctor, monkeypatch):
         "FAIL  configuration: LABELBRIDGE_HTTP_READ_TIMEOUT='soon' is invalid: "
         "could not convert string to float: 'soon'"
     ]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_big_table_postgresql_never_analyzed_is_named_until_it_is(app, doctor):
+    from server.models import SaleOrder
+
+    engine = get_database(app).engine
+    with engine.begin() as connection:
+        orders = [{"tenant_id": "t", "sale_order_id": f"so-{number}"} for number in range(1500)]
+        connection.execute(insert(SaleOrder), orders)
+        connection.execute(text("SELECT pg_stat_force_next_flush()"))  # counted before the commit answers
+        autovacuum = connection.scalar(text("SELECT current_setting('autovacuum')"))
+    code, lines = doctor()
+    assert code == 1 and line(lines, "statistics").startswith("FAIL")
+    assert "sale_orders (1,500 rows) are missing or far out of date" in line(lines, "statistics")
+    assert ("autovacuum is off: turn it on" in line(lines, "statistics")) == (autovacuum != "on")
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE sale_orders"))
+        connection.commit()
+    _code, lines = doctor()
+    assert line(lines, "statistics").startswith("ok")
