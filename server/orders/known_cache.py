@@ -68,6 +68,7 @@ class _Listener:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._driver_error = engine.dialect.loaded_dbapi.Error
         self._connection: Any = None  # the pool's proxy, detached from the pool
         self._driver: Any = None  # its driver's connection, which listens
         self._failed = False
@@ -84,7 +85,7 @@ class _Listener:
             if barrier:
                 driver.execute("SELECT 1")  # the notices committed before it arrive ahead of its answer
             payloads = {notice.payload for notice in driver.notifies(timeout=0)}
-        except self._engine.dialect.loaded_dbapi.Error:
+        except self._driver_error:
             self._failed = True
         if self._failed:  # an error raised, or a FATAL notice from a server ending the connection
             self.close()
@@ -106,7 +107,7 @@ class _Listener:
             driver.autocommit = True
             driver.add_notice_handler(self._noticed)
             driver.execute(f"LISTEN {CHANNEL}")
-        except self._engine.dialect.loaded_dbapi.Error:
+        except self._driver_error:
             connection.close()
             return False
         self._connection, self._driver, self._failed = connection, driver, False
@@ -122,9 +123,9 @@ class _Listener:
         return connection
 
     def close(self) -> None:
-        connection, self._connection, self._driver = self._connection, None, None
+        connection = self.abandon()
         if connection is not None:
-            with contextlib.suppress(self._engine.dialect.loaded_dbapi.Error):  # already gone
+            with contextlib.suppress(self._driver_error):  # already gone
                 connection.close()
 
 
@@ -182,7 +183,6 @@ class KnownCache:
         self._lock = threading.Lock()  # another thread of the parent may have held it
         _inherited.append(self._listener.abandon())
         self._forget_all()
-        self._barrier_due = True
 
     def _take_in(self, make_sure: bool) -> bool:
         """Forget the orders the arrived notices name; False when not listening (all forgotten).
@@ -193,7 +193,6 @@ class KnownCache:
         changed = self._listener.take(barrier)
         if changed is None:
             self._forget_all()
-            self._barrier_due = True  # a new connection's first read is a barrier too
             return False
         if barrier:
             self._barrier_due, self._checked_at = False, now
@@ -202,8 +201,8 @@ class KnownCache:
             if EVERY_ORDER in changed:
                 self._forget_all()
             for order in changed:
-                for key in self._keys_by_order.pop(order, ()):
-                    self._bytes -= self._rows.pop(key)[2]
+                for key in list(self._keys_by_order.get(order, ())):
+                    self._drop(key)
         return True
 
     def _keep(self, key: Hashable, row: Any) -> None:
@@ -217,17 +216,24 @@ class KnownCache:
         self._keys_by_order.setdefault(order, set()).add(key)
         self._bytes += size
         while self._bytes > self._max_bytes:
-            _oldest, (_row, oldest_order, oldest_size) = self._rows.popitem(last=False)
-            self._keys_by_order[oldest_order].discard(_oldest)
-            if not self._keys_by_order[oldest_order]:
-                del self._keys_by_order[oldest_order]
-            self._bytes -= oldest_size
+            self._drop(next(iter(self._rows)))  # the least recently read
+
+    def _drop(self, key: Hashable) -> None:
+        _row, order, size = self._rows.pop(key)
+        self._bytes -= size
+        keys = self._keys_by_order[order]
+        keys.discard(key)
+        if not keys:
+            del self._keys_by_order[order]
 
     def _forget_all(self) -> None:
+        """Nothing kept; what is kept next is served only after a round trip on the listening
+        connection (a new one's first, after a failure or a fork)."""
         self._rows.clear()
         self._keys_by_order.clear()
         self._bytes = 0
         self._generation += 1
+        self._barrier_due = True
 
 
 def for_session(session: Session) -> KnownCache | None:
